@@ -1,0 +1,1 @@
+"""Users, roles, org scope, tokens and permission checks."""

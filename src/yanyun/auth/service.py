@@ -1,0 +1,313 @@
+"""Logins, tokens, throttling, users and the org tree."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yanyun.auth.models import AuthToken, LoginAttempt, OrgUnit, User
+from yanyun.auth.permissions import Perm, permissions_of
+from yanyun.auth.schemas import UserCreate
+from yanyun.core import audit, events
+from yanyun.core.clock import Clock, as_utc
+from yanyun.core.config import AuthSettings
+from yanyun.core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
+from yanyun.core.ids import new_id
+
+_hasher = PasswordHasher()
+# Verified when the user name is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user behind a request, with what they may do and see."""
+
+    user_id: str
+    username: str
+    roles: tuple[str, ...]
+    org_code: str
+    org_path: str
+    permissions: frozenset[Perm]
+
+    @property
+    def primary_role(self) -> str:
+        return self.roles[0] if self.roles else ""
+
+    def can(self, perm: Perm) -> bool:
+        return perm in self.permissions
+
+    def sees(self, org_path: str) -> bool:
+        """Whether a record at `org_path` lies within this actor's org scope."""
+        return events.visible_to(org_path, self.org_path)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the first three and last four digits, as Chinese systems show numbers.
+
+    >>> mask_phone("13812345678")
+    '138****5678'
+    >>> mask_phone("12345") is None
+    False
+    """
+    if not phone:
+        return None
+    digits = phone.replace(" ", "").replace("-", "")
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def login(
+    *,
+    session: Session,
+    clock: Clock,
+    settings: AuthSettings,
+    username: str,
+    password: str,
+    client: str | None = None,
+) -> tuple[str, AuthToken, User]:
+    """Check a password and issue a token; throttle repeated failures per user name."""
+    now = clock.now()
+    window_start = now - timedelta(seconds=settings.failed_login_window_s)
+    recent = list(
+        session.scalars(
+            select(LoginAttempt)
+            .where(LoginAttempt.username == username, LoginAttempt.at >= window_start)
+            .order_by(LoginAttempt.at.desc())
+        )
+    )
+    failures = []
+    for attempt in recent:
+        if attempt.succeeded:
+            break
+        failures.append(attempt)
+    if len(failures) >= settings.max_failed_logins:
+        oldest = as_utc(failures[settings.max_failed_logins - 1].at)
+        retry_after = int((oldest - window_start).total_seconds()) + 1
+        raise Throttled(
+            f"登录失败次数过多，请{retry_after}秒后再试",
+            f"too many failed logins; try again in {retry_after} s",
+            retry_after_s=max(retry_after, 1),
+        )
+
+    user = session.scalar(select(User).where(User.username == username))
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    ok = ok and user is not None and user.active
+    session.add(
+        LoginAttempt(id=new_id(clock), username=username, at=now, succeeded=ok, client=client)
+    )
+    if not ok:
+        # The failed attempt must be counted even though the request fails.
+        session.info["commit_on_error"] = True
+        raise Unauthenticated("用户名或密码错误", "wrong user name or password")
+
+    assert user is not None
+    token = secrets.token_urlsafe(32)
+    row = AuthToken(
+        token_hash=_token_digest(token),
+        user_id=user.id,
+        issued_at=now,
+        expires_at=now + timedelta(seconds=settings.token_ttl_s),
+        revoked_at=None,
+    )
+    session.add(row)
+    session.info.update(
+        actor_id=user.id,
+        actor_username=user.username,
+        actor_role=user.roles[0] if user.roles else None,
+    )
+    audit.record(
+        session, clock=clock, action="login", resource_type="app_user", resource_id=user.id
+    )
+    return token, row, user
+
+
+def authenticate(*, session: Session, clock: Clock, token: str) -> Actor:
+    """Resolve a bearer token to its actor, refusing unknown, expired or revoked ones."""
+    row = session.get(AuthToken, _token_digest(token))
+    if row is None:
+        raise Unauthenticated("登录凭证无效，请重新登录", "invalid token; log in again")
+    if row.revoked_at is not None:
+        raise Unauthenticated("登录凭证已注销，请重新登录", "token revoked; log in again")
+    if as_utc(row.expires_at) <= clock.now():
+        raise Unauthenticated("登录已过期，请重新登录", "token expired; log in again")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("账号已停用", "account disabled")
+    return actor_for(session=session, user=user)
+
+
+def actor_for(*, session: Session, user: User) -> Actor:
+    org = session.get(OrgUnit, user.org_code)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        roles=tuple(user.roles),
+        org_code=user.org_code,
+        org_path=org.path if org else "",
+        permissions=permissions_of(user.roles),
+    )
+
+
+def logout(*, session: Session, clock: Clock, token: str) -> None:
+    row = session.get(AuthToken, _token_digest(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = clock.now()
+
+
+def ensure_org_unit(
+    *,
+    session: Session,
+    code: str,
+    kind: str,
+    name_zh: str,
+    name_en: str,
+    parent_code: str | None,
+) -> OrgUnit:
+    """Create an org unit or return the existing one (idempotent city builds)."""
+    existing = session.get(OrgUnit, code)
+    if existing is not None:
+        return existing
+    parent_path = ""
+    if parent_code is not None:
+        parent = session.get(OrgUnit, parent_code)
+        if parent is None:
+            raise NotFound("org_unit", parent_code)
+        parent_path = parent.path
+    unit = OrgUnit(
+        code=code,
+        kind=kind,
+        name_zh=name_zh,
+        name_en=name_en,
+        parent_code=parent_code,
+        path=f"{parent_path}/{code}" if parent_path else code,
+    )
+    session.add(unit)
+    return unit
+
+
+def org_path_of(*, session: Session, code: str) -> str:
+    unit = session.get(OrgUnit, code)
+    if unit is None:
+        raise NotFound("org_unit", code)
+    return unit.path
+
+
+def list_org_units(
+    *, session: Session, actor: Actor, kind: str | None = None, limit: int = 1000, offset: int = 0
+) -> list[OrgUnit]:
+    """Org units within the actor's scope (and their ancestors are not included)."""
+    stmt = select(OrgUnit)
+    if actor.org_path:
+        stmt = stmt.where(
+            (OrgUnit.path == actor.org_path) | OrgUnit.path.startswith(actor.org_path + "/")
+        )
+    if kind is not None:
+        stmt = stmt.where(OrgUnit.kind == kind)
+    return list(session.scalars(stmt.order_by(OrgUnit.path).limit(limit).offset(offset)))
+
+
+def create_user(*, session: Session, clock: Clock, user_in: UserCreate) -> User:
+    if session.scalar(select(User.id).where(User.username == user_in.username)):
+        raise Conflict(
+            f"用户名已存在：{user_in.username}",
+            f"user name already taken: {user_in.username}",
+            field="username",
+        )
+    if session.get(OrgUnit, user_in.org_code) is None:
+        raise Invalid(
+            "org_code", f"未知单位：{user_in.org_code}", f"unknown org unit: {user_in.org_code}"
+        )
+    user = User(
+        id=new_id(clock),
+        username=user_in.username,
+        display_name=user_in.display_name,
+        password_hash=hash_password(user_in.password),
+        roles=[str(r) for r in user_in.roles],
+        org_code=user_in.org_code,
+        phone=user_in.phone,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    path = org_path_of(session=session, code=user.org_code)
+    events.emit(
+        session,
+        clock=clock,
+        kind="user.created",
+        resource_type="app_user",
+        resource_id=user.id,
+        org_path=path,
+        payload={"username": user.username, "roles": user.roles},
+    )
+    return user
+
+
+def list_users(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) -> list[User]:
+    """Users whose org unit lies within the actor's scope."""
+    stmt = select(User).join(OrgUnit, OrgUnit.code == User.org_code)
+    if actor.org_path:
+        stmt = stmt.where(
+            (OrgUnit.path == actor.org_path) | OrgUnit.path.startswith(actor.org_path + "/")
+        )
+    return list(session.scalars(stmt.order_by(User.username).limit(limit).offset(offset)))
+
+
+def get_user_in_scope(*, session: Session, actor: Actor, user_id: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("app_user", user_id)
+    path = org_path_of(session=session, code=user.org_code)
+    if not actor.sees(path):
+        # Out of scope looks the same as absent: scope must not leak existence.
+        raise NotFound("app_user", user_id)
+    return user
+
+
+def read_user_contact(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    user_id: str,
+    purpose: str | None,
+    case_number: str | None,
+) -> User:
+    """Return a user with full contact details after logging the purpose of the read."""
+    audit.require_purpose(purpose, case_number)
+    user = get_user_in_scope(session=session, actor=actor, user_id=user_id)
+    audit.record_personal_read(
+        session,
+        clock=clock,
+        resource_type="app_user",
+        resource_id=user.id,
+        purpose=purpose,
+        case_number=case_number,
+        detail={"fields": ["phone"]},
+    )
+    return user
+
+
+def count_users(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0

@@ -1,0 +1,1 @@
+"""The `yanyun` command line."""

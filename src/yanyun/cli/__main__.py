@@ -1,0 +1,3 @@
+from yanyun.cli.main import app
+
+app()

@@ -1,0 +1,166 @@
+"""`yanyun`: run the demo, serve, migrate, build the city, show settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yanyun.core.config import Settings, load_settings, masked
+
+app = typer.Typer(help="yanyun 雁云: integrated policing operations platform", no_args_is_help=True)
+config_app = typer.Typer(help="Settings 配置", no_args_is_help=True)
+db_app = typer.Typer(help="Database 数据库", no_args_is_help=True)
+city_app = typer.Typer(help="The city's geography 城市地理", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+app.add_typer(city_app, name="city")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValueError as exc:
+        typer.echo(f"settings error 配置错误: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the effective settings, secrets masked."""
+    typer.echo(json.dumps(masked(_settings()), ensure_ascii=False, indent=2))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the database migrations."""
+    from yanyun.core.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}: {masked(settings)['database_url']}")
+
+
+def _build(settings: Settings) -> tuple:
+    from yanyun.core.db import build_runtime, session_scope
+    from yanyun.core.migrate import upgrade
+    from yanyun.geo import service as geo_service
+
+    upgrade(settings.database_url)
+    runtime = build_runtime(settings)
+    started = time.perf_counter()
+    with session_scope(runtime, actor_username="system") as session:
+        report = geo_service.build_city(session=session, clock=runtime.clock, city=settings.city)
+    return runtime, report, time.perf_counter() - started
+
+
+@city_app.command("build")
+def city_build() -> None:
+    """Generate the demo city (districts, stations, grids, org tree) if absent."""
+    _, report, seconds = _build(_settings())
+    verb = "built" if report.built else "already present"
+    typer.echo(
+        f"city {verb}: {report.districts} districts, {report.stations} stations, "
+        f"{report.grids} grids ({seconds:.1f} s)"
+    )
+
+
+@city_app.command("export")
+def city_export(
+    out: Annotated[Path, typer.Option(help="Folder for the GeoJSON files")] = Path("./var/export"),
+) -> None:
+    """Export districts, stations and grids as GeoJSON (WGS-84)."""
+    from yanyun.auth.service import Actor
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+
+    runtime, _, _ = _build(_settings())
+    everyone = Actor(
+        user_id="system",
+        username="system",
+        roles=("admin",),
+        org_code="",
+        org_path="",
+        permissions=frozenset(),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    with session_scope(runtime) as session:
+        layers = {
+            "districts": geo_service.districts_geojson(session=session),
+            "stations": geo_service.stations_geojson(session=session, actor=everyone),
+            "station_areas": geo_service.stations_geojson(
+                session=session, actor=everyone, areas=True
+            ),
+            "grids": geo_service.grids_geojson(session=session, actor=everyone, limit=10**7),
+        }
+    for name, collection in layers.items():
+        path = out / f"{name}.geojson"
+        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        typer.echo(f"{path}: {len(collection['features'])} features")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Serve the API and pages (migrations applied first)."""
+    import uvicorn
+
+    from yanyun.core.migrate import upgrade
+    from yanyun.web.app import create_app
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.web.host,
+        port=port or settings.web.port,
+        log_level="info",
+    )
+
+
+@app.command("demo")
+def demo(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build only")] = False,
+) -> None:
+    """Build the demo city and users if absent, print the logins, and serve the map."""
+    import uvicorn
+
+    from yanyun.auth.demo import ensure_demo_users
+    from yanyun.core.db import session_scope
+    from yanyun.web.app import create_app
+
+    settings = _settings()
+    if settings.env == "production":
+        typer.echo("refusing to create demo users in production 生产环境不创建示范账号", err=True)
+        raise typer.Exit(2)
+    runtime, report, seconds = _build(settings)
+    with session_scope(runtime, actor_username="system") as session:
+        users = ensure_demo_users(session=session, clock=runtime.clock)
+    bind_host, bind_port = host or settings.web.host, port or settings.web.port
+    typer.echo(
+        f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "
+        f"stations, {report.grids} grids ({'built' if report.built else 'reused'} "
+        f"in {seconds:.1f} s)"
+    )
+    typer.echo("demo logins 示范账号 (user / password / role):")
+    for u in users:
+        typer.echo(f"  {u.username:<11} {u.password:<24} {u.role.value}")
+    typer.echo(f"open http://{bind_host}:{bind_port}/ (API docs at /docs)")
+    sys.stdout.flush()
+    if no_serve:
+        return
+    uvicorn.run(
+        create_app(settings, runtime=runtime), host=bind_host, port=bind_port, log_level="warning"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,204 @@
+"""The audit trail: every write and every read of personal data, append-only.
+
+Writes are captured by a flush hook, so no service can forget one; reads of
+personal data are recorded explicitly with a purpose and a case number. The
+API exposes no way to change an entry, and the database refuses UPDATE and
+DELETE on the table (triggers, see the migration).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Integer, String, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yanyun.core.clock import Clock
+from yanyun.core.db import Base
+from yanyun.core.errors import Invalid
+
+AuditId = BigInteger().with_variant(Integer(), "sqlite")
+
+MIN_PURPOSE_CHARS = 4
+
+
+class AuditEntry(Base):
+    """One attributable action: who, in which role, when, on what, and why."""
+
+    __tablename__ = "audit_entry"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(AuditId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    resource_type: Mapped[str] = mapped_column(String(64), index=True)
+    resource_id: Mapped[str | None] = mapped_column(String(64))
+    purpose: Mapped[str | None] = mapped_column(String(500))
+    case_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def record(
+    session: Session,
+    *,
+    clock: Clock,
+    action: str,
+    resource_type: str,
+    resource_id: str | None = None,
+    purpose: str | None = None,
+    case_number: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry attributed to the session's actor."""
+    entry = AuditEntry(
+        at=clock.now(),
+        user_id=session.info.get("actor_id"),
+        username=session.info.get("actor_username"),
+        role=session.info.get("actor_role"),
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        purpose=purpose,
+        case_number=case_number,
+        detail=detail or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def require_purpose(purpose: str | None, case_number: str | None) -> tuple[str, str]:
+    """Refuse a personal-data query that does not say which case and why."""
+    if not case_number or not case_number.strip():
+        raise Invalid(
+            "case_number",
+            "查询个人信息必须填写案件编号",
+            "a case number is required to query personal data",
+        )
+    if not purpose or len(purpose.strip()) < MIN_PURPOSE_CHARS:
+        raise Invalid(
+            "purpose",
+            f"查询个人信息必须说明用途（至少{MIN_PURPOSE_CHARS}个字）",
+            f"a purpose of at least {MIN_PURPOSE_CHARS} characters is required to query "
+            "personal data",
+        )
+    return purpose.strip(), case_number.strip()
+
+
+def record_personal_read(
+    session: Session,
+    *,
+    clock: Clock,
+    resource_type: str,
+    resource_id: str | None,
+    purpose: str | None,
+    case_number: str | None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Check purpose and case, then log the read; call before returning the data."""
+    purpose, case_number = require_purpose(purpose, case_number)
+    return record(
+        session,
+        clock=clock,
+        action="read_personal",
+        resource_type=resource_type,
+        resource_id=resource_id,
+        purpose=purpose,
+        case_number=case_number,
+        detail=detail,
+    )
+
+
+def query(
+    session: Session,
+    *,
+    user_id: str | None = None,
+    action: str | None = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    case_number: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    """Entries matching every given filter, oldest first, paged by id."""
+    stmt = select(AuditEntry).where(AuditEntry.id > after_id)
+    for column, value in (
+        (AuditEntry.user_id, user_id),
+        (AuditEntry.action, action),
+        (AuditEntry.resource_type, resource_type),
+        (AuditEntry.resource_id, resource_id),
+        (AuditEntry.case_number, case_number),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.at < until)
+    return list(session.scalars(stmt.order_by(AuditEntry.id).limit(limit)))
+
+
+def _primary_key(obj: Any) -> str | None:
+    identity = inspect(obj).identity
+    if identity:
+        return "/".join(str(part) for part in identity)
+    mapper = inspect(obj).mapper
+    values = [getattr(obj, col.key, None) for col in mapper.primary_key]
+    return "/".join(str(v) for v in values) if all(v is not None for v in values) else None
+
+
+def _changed_fields(obj: Any) -> list[str]:
+    state = inspect(obj)
+    return sorted(attr.key for attr in state.attrs if attr.history.has_changes())
+
+
+def install_write_audit(session_factory: Any) -> None:
+    """Log every insert, update and delete flushed through sessions of this factory."""
+    if getattr(session_factory, "_yanyun_audited", False):
+        return
+    session_factory._yanyun_audited = True
+
+    @event.listens_for(session_factory, "before_flush")
+    def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+        clock: Clock | None = session.info.get("clock")
+        if clock is None or session.info.get("audit_writes") is False:
+            return
+        pending: list[tuple[str, Any]] = []
+        pending += [("create", o) for o in session.new]
+        pending += [("update", o) for o in session.dirty if session.is_modified(o)]
+        pending += [("delete", o) for o in session.deleted]
+        for action, obj in pending:
+            if not getattr(obj, "__audited__", True):
+                continue
+            fields = _changed_fields(obj) if action == "update" else []
+            session.info.setdefault("_audit_queue", []).append(
+                (action, obj.__tablename__, obj, fields)
+            )
+
+    @event.listens_for(session_factory, "after_flush")
+    def _after_flush(session: Session, _ctx: Any) -> None:
+        queue = session.info.pop("_audit_queue", None)
+        clock: Clock | None = session.info.get("clock")
+        if not queue or clock is None:
+            return
+        rows = [
+            {
+                "at": clock.now(),
+                "user_id": session.info.get("actor_id"),
+                "username": session.info.get("actor_username"),
+                "role": session.info.get("actor_role"),
+                "action": action,
+                "resource_type": table,
+                "resource_id": _primary_key(obj),
+                "detail": {"fields": fields} if fields else {},
+            }
+            for action, table, obj, fields in queue
+        ]
+        # Written in the same transaction as the change, through Core so the
+        # flush that is finishing does not recurse into itself.
+        session.execute(AuditEntry.__table__.insert(), rows)

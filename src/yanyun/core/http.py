@@ -1,0 +1,58 @@
+"""Request-scoped dependencies shared by every context's router.
+
+The app factory puts the `Runtime` on `app.state`; nothing here is built at
+import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from yanyun.core.clock import Clock
+from yanyun.core.config import Settings
+from yanyun.core.db import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the answer is sent.
+
+    A record the API acknowledges is therefore durable; an error rolls back,
+    except for what a service marked to keep (a counted failed login).
+    """
+    runtime: Runtime = request.app.state.runtime
+    session = runtime.session_factory()
+    session.info["clock"] = runtime.clock
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        if session.info.get("commit_on_error"):
+            session.info.pop("commit_on_error", None)
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_clock(request: Request) -> Clock:
+    return request.app.state.runtime.clock
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.runtime.settings
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,1 @@
+"""Geography: districts, stations, grids, point lookup and coordinate systems."""

@@ -1,0 +1,416 @@
+"""Building the demo city, resolving points to places, exporting the map."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from yanyun.auth import service as auth_service
+from yanyun.auth.service import Actor
+from yanyun.core import audit, events
+from yanyun.core.clock import Clock
+from yanyun.core.config import CitySettings
+from yanyun.core.errors import OutsideJurisdiction
+from yanyun.geo import boundaries, citygen
+from yanyun.geo.models import District, Grid, Station
+from yanyun.geo.resolver import PointResolver
+from yanyun.geo.schemas import CitySummary, Location, PlaceRef
+
+CITY_NAMES = {
+    "hengyang": ("衡阳市公安局", "Hengyang Public Security Bureau", "430400"),
+    "changsha": ("长沙市公安局", "Changsha Public Security Bureau", "430100"),
+}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    built: bool
+    districts: int
+    stations: int
+    grids: int
+
+
+def city_is_built(*, session: Session) -> bool:
+    return (session.scalar(select(func.count()).select_from(District)) or 0) > 0
+
+
+def build_city(*, session: Session, clock: Clock, city: CitySettings) -> BuildReport:
+    """Generate and store the demo city and its org tree, unless it exists (idempotent)."""
+    if city_is_built(session=session):
+        s = summary(session=session)
+        return BuildReport(False, s.districts, s.stations, s.grids)
+    districts = boundaries.load_boundaries(city.name)
+    spec = citygen.CitySpec(
+        stations=city.stations,
+        grids=city.grids,
+        urban_districts=tuple(city.urban_districts),
+        urban_density=city.urban_density,
+        first_grade_stations=city.first_grade_stations,
+        second_grade_stations=city.second_grade_stations,
+        command_rooms=city.command_rooms,
+        mediation_rooms=city.mediation_rooms,
+    )
+    generated = citygen.generate_city(districts, spec=spec, seed=city.seed)
+    bureau_zh, bureau_en, bureau_code = CITY_NAMES.get(
+        city.name, (f"{city.name}公安局", f"{city.name} Public Security Bureau", city.name)
+    )
+
+    # Tens of thousands of rows in one go: one audit entry for the build, not one per row.
+    session.info["audit_writes"] = False
+    try:
+        _store_city(session, generated, bureau_code, bureau_zh, bureau_en)
+    finally:
+        session.info.pop("audit_writes", None)
+    audit.record(
+        session,
+        clock=clock,
+        action="build_city",
+        resource_type="city",
+        resource_id=city.name,
+        detail={
+            "seed": city.seed,
+            "stations": len(generated.stations),
+            "grids": len(generated.grids),
+        },
+    )
+    events.emit(
+        session,
+        clock=clock,
+        kind="city.built",
+        resource_type="city",
+        resource_id=city.name,
+        org_path=bureau_code,
+        payload={
+            "districts": len(generated.districts),
+            "stations": len(generated.stations),
+            "grids": len(generated.grids),
+        },
+    )
+    return BuildReport(
+        True, len(generated.districts), len(generated.stations), len(generated.grids)
+    )
+
+
+def _metric_area_km2(geometry: Any) -> float:
+    from yanyun.geo.coords import to_metric
+
+    return to_metric(geometry).area / 1e6
+
+
+def _store_city(
+    session: Session, city: Any, bureau_code: str, bureau_zh: str, bureau_en: str
+) -> None:
+    auth_service.ensure_org_unit(
+        session=session,
+        code=bureau_code,
+        kind="bureau",
+        name_zh=bureau_zh,
+        name_en=bureau_en,
+        parent_code=None,
+    )
+    session.flush()
+    session.execute(
+        insert(District),
+        [
+            {
+                "code": d.code,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "is_urban": d.is_urban,
+                "area_km2": _metric_area_km2(d.geometry),
+                "geometry_wkb": shapely.to_wkb(d.geometry),
+            }
+            for d in city.districts
+        ],
+    )
+    session.execute(
+        insert(Station),
+        [
+            {
+                "code": s.code,
+                "district_code": s.district_code,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "grade": s.grade,
+                "has_command_room": s.has_command_room,
+                "has_mediation_room": s.has_mediation_room,
+                "lng": s.lng,
+                "lat": s.lat,
+                "geometry_wkb": shapely.to_wkb(s.geometry),
+            }
+            for s in city.stations
+        ],
+    )
+    grid_rows = []
+    for g in city.grids:
+        min_lng, min_lat, max_lng, max_lat = g.geometry.bounds
+        grid_rows.append(
+            {
+                "code": g.code,
+                "station_code": g.station_code,
+                "district_code": g.district_code,
+                "name_zh": getattr(g, "name_zh", g.code),
+                "name_en": getattr(g, "name_en", g.code),
+                "is_urban": g.is_urban,
+                "area_km2": g.area_km2,
+                "lng": g.lng,
+                "lat": g.lat,
+                "min_lng": min_lng,
+                "min_lat": min_lat,
+                "max_lng": max_lng,
+                "max_lat": max_lat,
+                "geometry_wkb": shapely.to_wkb(g.geometry),
+            }
+        )
+    session.execute(insert(Grid), grid_rows)
+
+    from yanyun.auth.models import OrgUnit
+
+    org_rows = []
+    for d in city.districts:
+        org_rows.append(
+            {
+                "code": d.code,
+                "kind": "branch",
+                "name_zh": f"{d.name_zh}分局",
+                "name_en": f"{d.name_en} Branch",
+                "parent_code": bureau_code,
+                "path": f"{bureau_code}/{d.code}",
+            }
+        )
+    for s in city.stations:
+        org_rows.append(
+            {
+                "code": s.code,
+                "kind": "station",
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "parent_code": s.district_code,
+                "path": f"{bureau_code}/{s.district_code}/{s.code}",
+            }
+        )
+    for g in city.grids:
+        org_rows.append(
+            {
+                "code": g.code,
+                "kind": "grid",
+                "name_zh": getattr(g, "name_zh", g.code),
+                "name_en": getattr(g, "name_en", g.code),
+                "parent_code": g.station_code,
+                "path": f"{bureau_code}/{g.district_code}/{g.station_code}/{g.code}",
+            }
+        )
+    session.execute(insert(OrgUnit), org_rows)
+
+
+def summary(*, session: Session) -> CitySummary:
+    districts = session.scalar(select(func.count()).select_from(District)) or 0
+    stations = session.scalar(select(func.count()).select_from(Station)) or 0
+    grids = session.scalar(select(func.count()).select_from(Grid)) or 0
+    area = session.scalar(select(func.coalesce(func.sum(District.area_km2), 0.0))) or 0.0
+    urban = list(session.scalars(select(Grid.area_km2).where(Grid.is_urban.is_(True))))
+    rural = list(session.scalars(select(Grid.area_km2).where(Grid.is_urban.is_(False))))
+    return CitySummary(
+        districts=districts,
+        stations=stations,
+        grids=grids,
+        area_km2=round(area, 1),
+        urban_grid_median_km2=round(statistics.median(urban), 3) if urban else None,
+        rural_grid_median_km2=round(statistics.median(rural), 3) if rural else None,
+    )
+
+
+@dataclass
+class CityIndex:
+    """The city's grids in memory, for resolving points without a spatial database."""
+
+    resolver: PointResolver
+    grid_codes: list[str]
+    grids: dict[str, PlaceRef]
+    stations: dict[str, PlaceRef]
+    districts: dict[str, PlaceRef]
+    grid_station: dict[str, str]
+    grid_district: dict[str, str]
+    bureau_code: str
+
+    def locate(self, lng: float, lat: float) -> Location:
+        """Place a point, or say it is outside every grid of the city."""
+        index = self.resolver.resolve(lng, lat)
+        if index is None:
+            return Location(lng=lng, lat=lat, inside=False)
+        return self._location(lng, lat, index)
+
+    def locate_many(self, lngs: np.ndarray, lats: np.ndarray) -> list[Location]:
+        indices = self.resolver.resolve_many(lngs, lats)
+        return [
+            Location(lng=float(x), lat=float(y), inside=False)
+            if i < 0
+            else self._location(float(x), float(y), int(i))
+            for x, y, i in zip(lngs, lats, indices, strict=True)
+        ]
+
+    def _location(self, lng: float, lat: float, index: int) -> Location:
+        grid = self.grid_codes[index]
+        station = self.grid_station[grid]
+        district = self.grid_district[grid]
+        return Location(
+            lng=lng,
+            lat=lat,
+            inside=True,
+            district=self.districts[district],
+            station=self.stations[station],
+            grid=self.grids[grid],
+            org_path=f"{self.bureau_code}/{district}/{station}/{grid}",
+        )
+
+
+def load_index(*, session: Session) -> CityIndex:
+    """Read every grid once and build the point resolver."""
+    rows = session.execute(
+        select(
+            Grid.code,
+            Grid.station_code,
+            Grid.district_code,
+            Grid.name_zh,
+            Grid.name_en,
+            Grid.geometry_wkb,
+        ).order_by(Grid.code)
+    ).all()
+    geometries = shapely.from_wkb([r.geometry_wkb for r in rows]) if rows else []
+    stations = {
+        s.code: PlaceRef(code=s.code, name_zh=s.name_zh, name_en=s.name_en)
+        for s in session.scalars(select(Station))
+    }
+    districts = {
+        d.code: PlaceRef(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
+        for d in session.scalars(select(District))
+    }
+    from yanyun.auth.models import OrgUnit
+
+    bureau = session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau"))
+    return CityIndex(
+        resolver=PointResolver(list(geometries)),
+        grid_codes=[r.code for r in rows],
+        grids={r.code: PlaceRef(code=r.code, name_zh=r.name_zh, name_en=r.name_en) for r in rows},
+        stations=stations,
+        districts=districts,
+        grid_station={r.code: r.station_code for r in rows},
+        grid_district={r.code: r.district_code for r in rows},
+        bureau_code=bureau or "",
+    )
+
+
+def resolve_point(*, index: CityIndex, lng: float, lat: float) -> Location:
+    """Resolve one point, refusing points outside the city's jurisdiction."""
+    location = index.locate(lng, lat)
+    if not location.inside:
+        raise OutsideJurisdiction(
+            f"坐标({lng:.6f}, {lat:.6f})不在本市辖区内",
+            f"point ({lng:.6f}, {lat:.6f}) is outside the city's jurisdiction",
+            field="lng/lat",
+        )
+    return location
+
+
+def _scope_filter(stmt: Any, model: Any, actor: Actor) -> Any:
+    """Limit stations and grids to the actor's org scope (a station officer: their own)."""
+    parts = actor.org_path.split("/") if actor.org_path else []
+    if len(parts) >= 2:
+        stmt = stmt.where(model.district_code == parts[1])
+    if len(parts) >= 3:
+        column = model.code if model is Station else model.station_code
+        stmt = stmt.where(column == parts[2])
+    if len(parts) >= 4 and model is Grid:
+        stmt = stmt.where(Grid.code == parts[3])
+    return stmt
+
+
+def _feature(geometry: Any, properties: dict[str, Any], precision: int = 6) -> dict[str, Any]:
+    # Rounding to 1e-6 degrees (~0.1 m) keeps exports small without moving borders.
+    geom = shapely.transform(geometry, lambda c: np.round(c, precision))
+    return {"type": "Feature", "geometry": mapping(geom), "properties": properties}
+
+
+def districts_geojson(*, session: Session) -> dict[str, Any]:
+    rows = session.scalars(select(District).order_by(District.code))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(
+                shapely.from_wkb(d.geometry_wkb),
+                {
+                    "code": d.code,
+                    "name_zh": d.name_zh,
+                    "name_en": d.name_en,
+                    "is_urban": d.is_urban,
+                    "area_km2": round(d.area_km2, 2),
+                },
+            )
+            for d in rows
+        ],
+    }
+
+
+def stations_geojson(*, session: Session, actor: Actor, areas: bool = False) -> dict[str, Any]:
+    stmt = _scope_filter(select(Station), Station, actor).order_by(Station.code)
+    features = []
+    for s in session.scalars(stmt):
+        props = {
+            "code": s.code,
+            "district_code": s.district_code,
+            "name_zh": s.name_zh,
+            "name_en": s.name_en,
+            "grade": s.grade,
+            "has_command_room": s.has_command_room,
+            "has_mediation_room": s.has_mediation_room,
+        }
+        geometry = shapely.from_wkb(s.geometry_wkb) if areas else shapely.Point(s.lng, s.lat)
+        features.append(_feature(geometry, props))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def grids_geojson(
+    *,
+    session: Session,
+    actor: Actor,
+    district_code: str | None = None,
+    station_code: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    limit: int = 10000,
+) -> dict[str, Any]:
+    stmt = _scope_filter(select(Grid), Grid, actor)
+    if district_code:
+        stmt = stmt.where(Grid.district_code == district_code)
+    if station_code:
+        stmt = stmt.where(Grid.station_code == station_code)
+    if bbox:
+        min_lng, min_lat, max_lng, max_lat = bbox
+        stmt = stmt.where(
+            Grid.max_lng >= min_lng,
+            Grid.min_lng <= max_lng,
+            Grid.max_lat >= min_lat,
+            Grid.min_lat <= max_lat,
+        )
+    features = [
+        _feature(
+            shapely.from_wkb(g.geometry_wkb),
+            {
+                "code": g.code,
+                "station_code": g.station_code,
+                "district_code": g.district_code,
+                "name_zh": g.name_zh,
+                "name_en": g.name_en,
+                "is_urban": g.is_urban,
+                "area_km2": round(g.area_km2, 3),
+            },
+        )
+        for g in session.scalars(stmt.order_by(Grid.code).limit(limit))
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,120 @@
+"""Every error leaves as JSON with a stable code and messages in zh-CN and en."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yanyun.core.errors import DomainError, Throttled
+
+log = logging.getLogger("yanyun.web")
+
+_REASONS_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "string_too_short": "内容太短",
+    "string_too_long": "内容太长",
+    "string_pattern_mismatch": "格式不正确",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "greater_than": "数值太小",
+    "less_than": "数值太大",
+    "too_short": "条目太少",
+    "too_long": "条目太多",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为布尔值",
+    "datetime_parsing": "应为日期时间",
+    "timezone_aware": "日期时间须带时区",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "json_invalid": "JSON 格式错误",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "list_type": "应为列表",
+    "string_type": "应为字符串",
+    "finite_number": "应为有限数值",
+}
+
+_HTTP_MESSAGES = {
+    404: ("未找到该地址", "no such address"),
+    405: ("不支持该请求方法", "method not allowed"),
+}
+
+
+def error_body(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": {"zh-CN": zh, "en": en}, **extra}}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[0] if loc else "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if exc.details:
+            extra["details"] = {k: v for k, v in exc.details.items() if k != "field"}
+            if "field" in exc.details:
+                extra["field"] = exc.details["field"]
+        headers = {}
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, Throttled):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        return JSONResponse(
+            error_body(exc.code, exc.message_zh, exc.message_en, **extra),
+            status_code=exc.status,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = []
+        for err in exc.errors():
+            kind = err.get("type", "")
+            fields.append(
+                {
+                    "field": _field_name(tuple(err.get("loc", ()))),
+                    "reason": {
+                        "zh-CN": _REASONS_ZH.get(kind, "输入无效"),
+                        "en": err.get("msg", ""),
+                    },
+                    "type": kind,
+                }
+            )
+        first = fields[0]["field"] if fields else ""
+        return JSONResponse(
+            error_body(
+                "invalid",
+                f"输入无效：{first}",
+                f"invalid input: {first}",
+                field=first,
+                fields=fields,
+            ),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        zh, en = _HTTP_MESSAGES.get(exc.status_code, ("请求错误", str(exc.detail)))
+        return JSONResponse(
+            error_body(f"http_{exc.status_code}", zh, en),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body("internal", "服务器内部错误，已记录", "internal error; it has been logged"),
+            status_code=500,
+        )

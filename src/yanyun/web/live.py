@@ -1,0 +1,218 @@
+"""Live fan-out of committed events over WebSocket, with resume after reconnect.
+
+One poller per process reads the outbox (so only committed events go out) and
+hands each event to the subscribers whose org scope covers it. A client that
+reconnects sends the last id it saw and is caught up from the table first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from yanyun.auth import service as auth_service
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.core import events
+from yanyun.core.db import Runtime
+from yanyun.core.errors import DomainError
+from yanyun.core.events import GapTracker, OutboxEvent
+from yanyun.core.http import SessionDep
+
+log = logging.getLogger("yanyun.live")
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+CATCH_UP_LIMIT = 1000
+QUEUE_SIZE = 10000
+
+
+def event_json(row: OutboxEvent) -> dict[str, Any]:
+    return {
+        "type": "event",
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "kind": row.kind,
+        "resource_type": row.resource_type,
+        "resource_id": row.resource_id,
+        "org_path": row.org_path,
+        "actor": row.actor,
+        "payload": row.payload,
+    }
+
+
+@dataclass(eq=False)
+class Subscriber:
+    scope_path: str
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    overflowed: bool = False
+
+
+class EventHub:
+    """Reads committed events once per interval and fans them out in id order."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.subscribers: set[Subscriber] = set()
+        self.tracker = GapTracker()
+        self._task: asyncio.Task | None = None
+
+    def _read(self) -> list[dict[str, Any]]:
+        with self.runtime.session_factory() as session:
+            rows = events.events_after(session, after_id=self.tracker.cursor)
+            ready = self.tracker.accept(rows, self.runtime.clock.now())
+            return [event_json(r) for r in ready]
+
+    def _latest(self) -> int:
+        with self.runtime.session_factory() as session:
+            return events.latest_event_id(session)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="yanyun-event-hub")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        interval = self.runtime.settings.web.event_poll_s
+        started = False
+        while True:
+            try:
+                if not started:
+                    # Live subscribers start from "now", not from the first event ever.
+                    self.tracker.cursor = await run_in_threadpool(self._latest)
+                    started = True
+                else:
+                    for item in await run_in_threadpool(self._read):
+                        self.publish(item)
+            except Exception:
+                log.exception("event poll failed; retrying")
+            await asyncio.sleep(interval)
+
+    def publish(self, item: dict[str, Any]) -> None:
+        for sub in list(self.subscribers):
+            if not events.visible_to(item["org_path"], sub.scope_path):
+                continue
+            try:
+                sub.queue.put_nowait(item)
+            except asyncio.QueueFull:
+                # A client too slow to keep up is told to resume from its last id.
+                sub.overflowed = True
+
+
+def _catch_up(
+    runtime: Runtime, actor: Actor, after_id: int, up_to: int
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Events in (after_id, up_to] the actor may see; also where the scan stopped."""
+    with runtime.session_factory() as session:
+        rows = events.events_after(session, after_id=after_id, limit=CATCH_UP_LIMIT)
+    rows = [r for r in rows if r.id <= up_to]
+    scanned_to = rows[-1].id if rows else up_to
+    more = len(rows) == CATCH_UP_LIMIT and scanned_to < up_to
+    return [event_json(r) for r in rows if actor.sees(r.org_path)], scanned_to, more
+
+
+def _authenticate(runtime: Runtime, token: str) -> Actor:
+    with runtime.session_factory() as session:
+        actor = auth_service.authenticate(session=session, clock=runtime.clock, token=token)
+    if not actor.can(Perm.events_read):
+        from yanyun.core.errors import PermissionDenied
+
+        raise PermissionDenied("无权订阅实时事件", "not allowed to follow live events")
+    return actor
+
+
+@router.websocket("/ws")
+async def live_events(websocket: WebSocket) -> None:
+    """Stream committed events. First message: {"token": ..., "after": last id seen}."""
+    await websocket.accept()
+    runtime: Runtime = websocket.app.state.runtime
+    hub: EventHub = websocket.app.state.event_hub
+    try:
+        hello = await asyncio.wait_for(websocket.receive_json(), timeout=10)
+        token = str(hello.get("token", ""))
+        after = int(hello.get("after") or 0)
+        actor = await run_in_threadpool(_authenticate, runtime, token)
+    except (TimeoutError, ValueError, TypeError, AttributeError, WebSocketDisconnect):
+        await websocket.close(code=4400, reason="expected {token, after}")
+        return
+    except DomainError as exc:
+        await websocket.send_json(
+            {
+                "type": "error",
+                "code": exc.code,
+                "message": {"zh-CN": exc.message_zh, "en": exc.message_en},
+            }
+        )
+        await websocket.close(code=4401 if exc.status == 401 else 4403, reason=exc.code)
+        return
+
+    sub = Subscriber(scope_path=actor.org_path)
+    # Subscribe before catching up: whatever the hub publishes meanwhile waits
+    # in the queue, and the catch-up covers only what it had already passed.
+    hub.subscribers.add(sub)
+    try:
+        last_sent = after if after else hub.tracker.cursor
+        scanned = last_sent
+        more = bool(after)
+        while more:
+            items, scanned, more = await run_in_threadpool(
+                _catch_up, runtime, actor, scanned, hub.tracker.cursor
+            )
+            for item in items:
+                await websocket.send_json(item)
+            last_sent = max(last_sent, scanned)
+        await websocket.send_json({"type": "ready", "last_id": last_sent, "scope": actor.org_path})
+        # Watch the socket while waiting for events, or a client that left
+        # would hold its handler (and a clean shutdown) until the next event.
+        gone = asyncio.create_task(_until_disconnect(websocket))
+        try:
+            while True:
+                getter = asyncio.create_task(sub.queue.get())
+                done, _ = await asyncio.wait({getter, gone}, return_when=asyncio.FIRST_COMPLETED)
+                if gone in done:
+                    getter.cancel()
+                    return
+                item = getter.result()
+                if sub.overflowed:
+                    await websocket.send_json({"type": "resync", "last_id": last_sent})
+                    await websocket.close(code=4408, reason="too slow; resume from last_id")
+                    return
+                if item["id"] <= last_sent:
+                    continue
+                await websocket.send_json(item)
+                last_sent = item["id"]
+        finally:
+            gone.cancel()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.subscribers.discard(sub)
+
+
+async def _until_disconnect(websocket: WebSocket) -> None:
+    """Return when the client goes away; anything it sends meanwhile is ignored."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+
+
+@router.get("")
+def list_events(
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Perm.events_read))],
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Committed events after a cursor, within the caller's scope (the WebSocket's twin)."""
+    rows = events.events_after(session, after_id=after, limit=limit)
+    return [event_json(r) for r in rows if actor.sees(r.org_path)]

@@ -1,0 +1,64 @@
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
+
+from yanyun.auth.models import OrgUnit
+from yanyun.core import audit
+from yanyun.core.audit import AuditEntry
+from yanyun.core.errors import Invalid
+
+
+def test_every_flushed_write_is_audited_with_its_actor(session):
+    session.info.update(actor_id="U1", actor_username="zhang", actor_role="admin")
+    unit = session.get(OrgUnit, "430400")
+    unit.name_en = "Hengyang PSB"
+    session.flush()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.resource_id == "430400").order_by(AuditEntry.id.desc())
+    ).first()
+    assert (entry.action, entry.username, entry.role) == ("update", "zhang", "admin")
+    assert entry.detail == {"fields": ["name_en"]}
+
+
+def test_personal_read_requires_case_number_and_purpose(session, clock):
+    with pytest.raises(Invalid) as err:
+        audit.record_personal_read(
+            session,
+            clock=clock,
+            resource_type="app_user",
+            resource_id="x",
+            purpose="核查",
+            case_number=None,
+        )
+    assert err.value.field == "case_number"
+    with pytest.raises(Invalid) as err:
+        audit.record_personal_read(
+            session,
+            clock=clock,
+            resource_type="app_user",
+            resource_id="x",
+            purpose="看",
+            case_number="A2026-1",
+        )
+    assert err.value.field == "purpose"
+    entry = audit.record_personal_read(
+        session,
+        clock=clock,
+        resource_type="app_user",
+        resource_id="x",
+        purpose="核查肇事车辆车主",
+        case_number="A2026-1",
+    )
+    session.flush()
+    assert entry.id is not None
+
+
+@pytest.mark.parametrize("statement", ["update", "delete"])
+def test_database_refuses_to_change_audit_entries(session, clock, statement):
+    audit.record(session, clock=clock, action="test", resource_type="t", resource_id="1")
+    session.flush()
+    stmt = (
+        update(AuditEntry).values(action="forged") if statement == "update" else delete(AuditEntry)
+    )
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(stmt)

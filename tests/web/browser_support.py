@@ -1,0 +1,182 @@
+"""Helpers for the browser tests: the real demo server, Chromium, console checks.
+
+The pages are tested end to end: `yanyun demo` runs as a subprocess on a free
+port with its own SQLite file, and Debian's Chromium is driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from yanyun.auth.demo import DEMO_USERS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+REQUIRE_BROWSER = os.environ.get("YANYUN_TEST_REQUIRE_BROWSER") == "1"
+PASSWORDS = {u.username: u.password for u in DEMO_USERS}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RESULTS_DIR = REPO_ROOT / "test-results"
+SERVER_START_TIMEOUT_S = 90.0
+SESSION_KEY = "yanyun.session"
+
+
+def require_chromium() -> None:
+    """Skip (or, with YANYUN_TEST_REQUIRE_BROWSER=1, fail) when Chromium is absent."""
+    if CHROMIUM.exists():
+        return
+    reason = f"Chromium not installed at {CHROMIUM} (apt-get install chromium)"
+    if REQUIRE_BROWSER:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class DemoServer:
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def _server_env(db_path: Path) -> dict[str, str]:
+    # Settings from the developer's shell (a tile URL, say) must not leak into the test.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YANYUN_")}
+    env.update({
+        "YANYUN_ENV": "development",
+        "YANYUN_DATABASE_URL": f"sqlite:///{db_path}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+@contextlib.contextmanager
+def run_demo_server(tmp_dir: Path) -> Iterator[DemoServer]:
+    """Build the demo city into a fresh SQLite file and serve it until the block ends."""
+    port = free_port()
+    log_path = tmp_dir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=REPO_ROOT, env=_server_env(tmp_dir / "demo.db"),
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = DemoServer(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        _wait_healthy(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            # Uvicorn waits for open WebSocket handlers on shutdown; the test data
+            # is throwaway, so a short grace period, then kill.
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_healthy(server: DemoServer) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"yanyun demo exited with {server.process.returncode}:\n"
+                        f"{server.log_tail()}")
+        try:
+            if httpx.get(f"{server.base_url}/api/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"yanyun demo not healthy after {SERVER_START_TIMEOUT_S} s:\n"
+                f"{server.log_tail()}")
+
+
+def api_login(base_url: str, username: str) -> dict[str, Any]:
+    """Log a demo user in through the API; the login response as JSON."""
+    resp = httpx.post(f"{base_url}/api/v1/auth/login",
+                      json={"username": username, "password": PASSWORDS[username]}, timeout=10)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def api_get(base_url: str, token: str, path: str) -> Any:
+    resp = httpx.get(f"{base_url}{path}", headers={"Authorization": f"Bearer {token}"},
+                     timeout=10)
+    assert resp.status_code == 200, (path, resp.status_code, resp.text)
+    return resp.json()
+
+
+def store_session(page: Any, base_url: str, login: dict[str, Any]) -> None:
+    """Put a token where the pages keep it, as the login page would."""
+    page.goto(f"{base_url}/login")
+    session = {"token": login["access_token"], "expiresAt": login["expires_at"],
+               "user": login["user"]}
+    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)",
+                  [SESSION_KEY, json.dumps(session, ensure_ascii=False)])
+
+
+_HTTP_ERROR = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+
+
+@dataclass
+class ConsoleWatch:
+    """Console errors and uncaught exceptions of a page.
+
+    A failed HTTP request is logged by Chromium itself as a console error; a
+    test that provokes one on purpose (a wrong password, a click outside the
+    city) allows its status.
+    """
+
+    errors: list[str] = field(default_factory=list)
+    allowed_statuses: set[int] = field(default_factory=set)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+
+    def allow_status(self, *statuses: int) -> None:
+        self.allowed_statuses.update(statuses)
+
+    def unexpected(self) -> list[str]:
+        found = []
+        for text in self.errors:
+            match = _HTTP_ERROR.search(text)
+            if match and int(match.group(1)) in self.allowed_statuses:
+                continue
+            found.append(text)
+        return found

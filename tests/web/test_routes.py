@@ -1,0 +1,59 @@
+"""Architecture tests over the app's routes."""
+
+from fastapi.routing import APIRoute, APIWebSocketRoute
+
+from yanyun.auth.deps import PERMISSION_ATTR, PUBLIC_ATTR
+from yanyun.web.app import routers
+
+PUBLIC_PATHS = {"/api/v1/health", "/api/v1/auth/login", "/", "/login", "/map"}
+
+
+def _declared(dependant) -> set[str]:
+    found = set()
+    stack = [dependant]
+    while stack:
+        dep = stack.pop()
+        call = dep.call
+        if call is not None:
+            if hasattr(call, PERMISSION_ATTR):
+                found.add(getattr(call, PERMISSION_ATTR).value)
+            if getattr(call, PUBLIC_ATTR, False):
+                found.add("public")
+        stack.extend(dep.dependencies)
+    return found
+
+
+def _routes():
+    return [route for router in routers() for route in router.routes]
+
+
+def test_every_route_declares_a_permission_or_is_public():
+    api_routes = [r for r in _routes() if isinstance(r, APIRoute)]
+    undeclared = [r.path for r in api_routes if not _declared(r.dependant)]
+    wrong_public = [
+        r.path
+        for r in api_routes
+        if "public" in _declared(r.dependant) and r.path not in PUBLIC_PATHS
+    ]
+    assert len(api_routes) >= 15
+    assert not undeclared, f"routes without a permission: {undeclared}"
+    assert not wrong_public, f"unexpectedly public routes: {wrong_public}"
+
+
+def test_every_documented_operation_refuses_an_anonymous_caller(client):
+    spec = client.get("/openapi.json").json()
+    operations = [(method, path) for path, item in spec["paths"].items() for method in item]
+    api_routes = [r for r in _routes() if isinstance(r, APIRoute) and r.include_in_schema]
+    assert len(operations) == sum(len(r.methods) for r in api_routes)
+    for method, path in operations:
+        if path in PUBLIC_PATHS:
+            continue
+        url = path.replace("{user_id}", "01ZZZZZZZZZZZZZZZZZZZZZZZZ")
+        resp = client.request(method, url)
+        assert resp.status_code == 401, (method, path, resp.status_code)
+        assert resp.json()["error"]["message"]["en"]
+
+
+def test_websocket_routes_authenticate_in_their_handshake():
+    paths = [r.path for r in _routes() if isinstance(r, APIWebSocketRoute)]
+    assert paths == ["/api/v1/events/ws"]
