@@ -72,27 +72,27 @@ class DemoServer:
             return ""
 
 
-def _server_env(db_path: Path) -> dict[str, str]:
+def _server_env(database_url: str) -> dict[str, str]:
     # Settings from the developer's shell (a tile URL, say) must not leak into the test.
     env = {k: v for k, v in os.environ.items() if not k.startswith("YANYUN_")}
     env.update({
         "YANYUN_ENV": "development",
-        "YANYUN_DATABASE_URL": f"sqlite:///{db_path}",
+        "YANYUN_DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
     })
     return env
 
 
 @contextlib.contextmanager
-def run_demo_server(tmp_dir: Path) -> Iterator[DemoServer]:
-    """Build the demo city into a fresh SQLite file and serve it until the block ends."""
+def run_demo_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[DemoServer]:
+    """Build the demo city into a fresh database (SQLite file by default) and serve it."""
     port = free_port()
     log_path = tmp_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
              "--port", str(port)],
-            cwd=REPO_ROOT, env=_server_env(tmp_dir / "demo.db"),
+            cwd=REPO_ROOT, env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}"),
             stdout=log, stderr=subprocess.STDOUT,
         )
     server = DemoServer(f"http://127.0.0.1:{port}", process, log_path)

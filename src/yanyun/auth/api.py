@@ -100,7 +100,7 @@ def org_units(
     actor: Annotated[Actor, Depends(require(Perm.org_read))],
     kind: Annotated[str | None, Query(pattern="^(bureau|branch|station|grid)$")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list:
     """Org units within the caller's scope, by path."""
     return service.list_org_units(
@@ -113,7 +113,7 @@ def list_users(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Perm.users_read))],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[UserRead]:
     """Users within the caller's scope; phone numbers masked."""
     users = service.list_users(session=session, actor=actor, limit=limit, offset=offset)
