@@ -101,3 +101,14 @@ def test_no_route_can_change_the_audit_log(client):
     for method in ("put", "patch", "delete", "post"):
         resp = client.request(method, "/api/v1/audit", headers=admin.headers)
         assert resp.status_code == 405
+
+
+def test_audit_time_filters_need_a_timezone(client):
+    supervisor = login_as(client, "supervisor")
+    naive = client.get("/api/v1/audit", headers=supervisor.headers,
+                       params={"since": "2026-11-23T08:00:00"})
+    assert naive.status_code == 422 and naive.json()["error"]["field"] == "since"
+    aware = client.get("/api/v1/audit", headers=supervisor.headers,
+                       params={"since": "2026-11-23T08:00:00+08:00", "action": "login"})
+    assert aware.status_code == 200
+    assert any(e["username"] == "supervisor" for e in aware.json())

@@ -7,10 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from yanyun.auth.permissions import Role
+from yanyun.core.schemas import InputModel
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LoginRequest(InputModel):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
@@ -35,8 +35,7 @@ class UserRead(BaseModel):
     active: bool
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserCreate(InputModel):
 
     username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9_.-]+$")
     display_name: str = Field(min_length=1, max_length=64)

@@ -24,8 +24,10 @@ def get_runtime(request: Request) -> Runtime:
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the answer is sent.
 
-    A record the API acknowledges is therefore durable; an error rolls back,
-    except for what a service marked to keep (a counted failed login).
+    Declared with scope="function" so FastAPI runs the commit as soon as the
+    endpoint returns, not after the response has gone out: a record the API
+    acknowledged is durable. An error rolls back, except for what a service
+    marked to keep (a counted failed login).
     """
     runtime: Runtime = request.app.state.runtime
     session = runtime.session_factory()
@@ -53,6 +55,6 @@ def get_settings(request: Request) -> Settings:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from yanyun.core.schemas import InputModel
 
 # The city's rough box is checked by the resolver; these bounds only keep
 # obviously impossible numbers out.
@@ -12,15 +14,13 @@ Lng = Field(ge=-180, le=180, description="Longitude, WGS-84 degrees")
 Lat = Field(ge=-90, le=90, description="Latitude, WGS-84 degrees")
 
 
-class PointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PointIn(InputModel):
 
     lng: float = Lng
     lat: float = Lat
 
 
-class ResolveBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResolveBatch(InputModel):
 
     points: list[PointIn] = Field(min_length=1, max_length=10000)
 

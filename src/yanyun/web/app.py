@@ -16,7 +16,7 @@ from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime
 from yanyun.geo import api as geo_api
 from yanyun.web import live, pages
-from yanyun.web.errors import install_error_handlers
+from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.state.runtime = runtime
     app.state.event_hub = live.EventHub(runtime)
     install_error_handlers(app)
+    app.add_middleware(RejectNulMiddleware)
 
     for router in routers():
         app.include_router(router)

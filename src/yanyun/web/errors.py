@@ -118,3 +118,32 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("internal", "服务器内部错误，已记录", "internal error; it has been logged"),
             status_code=500,
         )
+
+
+class RejectNulMiddleware:
+    """Refuse a URL carrying a NUL character (%00) before any route sees it.
+
+    Query parameters are plain strings in every route; PostgreSQL cannot store
+    or compare NUL, so one would surface as a database error, not a 422.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            query = scope.get("query_string", b"").lower()
+            if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+                if scope["type"] == "http":
+                    response = JSONResponse(
+                        error_body(
+                            "invalid",
+                            "请求地址包含空字符",
+                            "the URL contains a NUL character",
+                            field="query",
+                        ),
+                        status_code=422,
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)

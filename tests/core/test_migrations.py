@@ -1,0 +1,12 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from yanyun.core.db import Base
+from yanyun.models import import_all_models
+
+
+def test_migrations_build_exactly_the_models_tables(engine):
+    import_all_models()
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
