@@ -28,6 +28,7 @@ from yanyun.core.config import CitySettings, Settings
 from yanyun.core.db import Runtime, build_engine, session_scope
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service
+from yanyun.sim.fleet import build_fleet
 from yanyun.web.app import create_app
 
 PG_URL = os.environ.get("YANYUN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -104,6 +105,8 @@ def prepare_database(url: str, clock: FrozenClock) -> None:
     runtime = build_runtime(make_settings(url), clock=clock)
     with session_scope(runtime) as session:
         geo_service.build_city(session=session, clock=clock, city=TEST_CITY)
+    with session_scope(runtime) as session:
+        build_fleet(session=session, clock=clock, seed=TEST_CITY.seed)
     with session_scope(runtime) as session:
         ensure_demo_users(session=session, clock=clock)
     runtime.engine.dispose()

@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "yanyun.core.audit",
     "yanyun.auth.models",
     "yanyun.geo.models",
+    "yanyun.command.models",
 )
 
 

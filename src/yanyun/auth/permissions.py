@@ -41,17 +41,24 @@ class Perm(StrEnum):
     audit_read = "audit:read"
     events_read = "events:read"
     city_admin = "city:admin"
+    incidents_read = "incidents:read"
+    incidents_write = "incidents:write"
+    units_read = "units:read"
+    units_write = "units:write"
 
 
-_EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read}
+_EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
+             Perm.incidents_read, Perm.units_read}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.dispatcher: frozenset(_EVERYONE | {Perm.personal_read}),
+    Role.dispatcher: frozenset(
+        _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
+    ),
     Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
-    Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read}),
+    Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read, Perm.units_write}),
     Role.opinion_officer: frozenset(_EVERYONE),
     Role.supervisor: frozenset(_EVERYONE | {Perm.audit_read, Perm.users_read}),
-    Role.station_officer: frozenset(_EVERYONE),
+    Role.station_officer: frozenset(_EVERYONE | {Perm.units_write}),
     Role.admin: frozenset(set(Perm)),
 }
 

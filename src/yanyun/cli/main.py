@@ -49,12 +49,15 @@ def _build(settings: Settings) -> tuple:
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
+    from yanyun.sim.fleet import build_fleet
 
     upgrade(settings.database_url)
     runtime = build_runtime(settings)
     started = time.perf_counter()
     with session_scope(runtime, actor_username="system") as session:
         report = geo_service.build_city(session=session, clock=runtime.clock, city=settings.city)
+    with session_scope(runtime, actor_username="system") as session:
+        build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
     return runtime, report, time.perf_counter() - started
 
 

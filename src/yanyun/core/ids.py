@@ -9,11 +9,14 @@ ids need uniqueness, not replay.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 
 from yanyun.core.clock import Clock
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_lock = threading.Lock()
+_last = [0, 0]
 
 
 def _encode(value: int, length: int) -> str:
@@ -35,7 +38,14 @@ def new_id(clock: Clock) -> str:
     (26, True)
     """
     ms = int(clock.now().timestamp() * 1000)
-    rand = int.from_bytes(os.urandom(10), "big")
+    with _lock:
+        # Monotonic within a millisecond (as ULID specifies): ids made in one
+        # transaction at one instant still sort in the order they were made.
+        if ms == _last[0]:
+            rand = _last[1] + 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 1
+        _last[0], _last[1] = ms, rand
     return _encode(ms, 10) + _encode(rand, 16)
 
 

@@ -239,6 +239,7 @@ class CityIndex:
     grid_station: dict[str, str]
     grid_district: dict[str, str]
     bureau_code: str
+    district_urban: dict[str, bool]
 
     def locate(self, lng: float, lat: float) -> Location:
         """Place a point, or say it is outside every grid of the city."""
@@ -288,9 +289,10 @@ def load_index(*, session: Session) -> CityIndex:
         s.code: PlaceRef(code=s.code, name_zh=s.name_zh, name_en=s.name_en)
         for s in session.scalars(select(Station))
     }
+    district_rows = list(session.scalars(select(District)))
     districts = {
         d.code: PlaceRef(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
-        for d in session.scalars(select(District))
+        for d in district_rows
     }
     from yanyun.auth.models import OrgUnit
 
@@ -304,6 +306,7 @@ def load_index(*, session: Session) -> CityIndex:
         grid_station={r.code: r.station_code for r in rows},
         grid_district={r.code: r.district_code for r in rows},
         bureau_code=bureau or "",
+        district_urban={d.code: d.is_urban for d in district_rows},
     )
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from yanyun import __version__
 from yanyun.auth import api as auth_api
+from yanyun.command import api as command_api
 from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
-from yanyun.core.db import Runtime, build_runtime
+from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
 from yanyun.web import live, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
@@ -25,9 +30,25 @@ Errors are JSON: `{"error": {"code", "message": {"zh-CN", "en"}, "field"?}}`.
 """
 
 
+async def _watch_breaches(runtime: Runtime) -> None:
+    """Flag 1-3-5 deadlines that pass with nothing done, a few times a minute."""
+    from yanyun.command import service as command_service
+
+    def scan() -> None:
+        with session_scope(runtime, actor_username="system") as session:
+            command_service.scan_breaches(session=session, clock=runtime.clock)
+
+    while True:
+        await asyncio.sleep(runtime.settings.command.breach_scan_s)
+        try:
+            await run_in_threadpool(scan)
+        except Exception:
+            logging.getLogger("yanyun.command").exception("breach scan failed; retrying")
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, live.router]
+    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -38,9 +59,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
+        watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
         try:
             yield
         finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
             await app.state.event_hub.stop()
 
     app = FastAPI(

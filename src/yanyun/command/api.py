@@ -1,0 +1,437 @@
+"""Routes of command and dispatch: calls in, units out, the 1-3-5 clock on each."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.command import lifecycle, service, units
+from yanyun.command.catalogue import Catalogue, load_catalogue
+from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
+from yanyun.command.models import Incident, ResponseCircle
+from yanyun.command.schemas import (
+    STATUS_LABELS,
+    CallRead,
+    CandidateRead,
+    ClockRead,
+    DispatchIn,
+    DuplicateRead,
+    IncidentCreate,
+    IncidentDetail,
+    IncidentRead,
+    IncidentStatus,
+    IntakeIn,
+    MergeIn,
+    PositionBatch,
+    PositionBatchResult,
+    TransitionIn,
+    TransitionRead,
+    UnitAction,
+    UnitRead,
+)
+from yanyun.core.clock import as_utc
+from yanyun.core.config import Settings
+from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.geo.api import IndexDep
+from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
+
+router = APIRouter(prefix="/api/v1", tags=["command"])
+_lock = threading.Lock()
+
+Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
+Writer = Annotated[Actor, Depends(require(Perm.incidents_write))]
+UnitReader = Annotated[Actor, Depends(require(Perm.units_read))]
+UnitWriter = Annotated[Actor, Depends(require(Perm.units_write))]
+
+
+def _cached(request: Request, key: str, build: Any) -> Any:
+    state = request.app.state.runtime.state
+    value = state.get(key)
+    if value is None:
+        with _lock:
+            value = state.get(key)
+            if value is None:
+                value = build()
+                state[key] = value
+    return value
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    settings: Settings = request.app.state.runtime.settings
+    return _cached(request, "catalogue", lambda: load_catalogue(settings.command.catalogue_path))
+
+
+def get_estimator(request: Request) -> TravelTimeEstimator:
+    return _cached(request, "estimator", GreatCircleEstimator)
+
+
+def get_parser(request: Request, index: IndexDep) -> LexiconParser:
+    settings: Settings = request.app.state.runtime.settings
+
+    def build() -> LexiconParser:
+        from yanyun.geo.boundaries import load_boundaries
+
+        gazetteer = Gazetteer.from_city(
+            load_boundaries(settings.city.name), load_landmarks(settings.city.name)
+        )
+        return LexiconParser(gazetteer, get_catalogue(request))
+
+    return _cached(request, "intake_parser", build)
+
+
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+EstimatorDep = Annotated[TravelTimeEstimator, Depends(get_estimator)]
+ParserDep = Annotated[LexiconParser, Depends(get_parser)]
+
+
+def _clock_read(incident: Incident) -> ClockRead:
+    def since(at: datetime | None) -> float | None:
+        if at is None:
+            return None
+        return round((as_utc(at) - as_utc(incident.received_at)).total_seconds(), 1)
+
+    return ClockRead(
+        dispatch_target_s=incident.dispatch_target_s,
+        arrival_target_s=incident.arrival_target_s,
+        dispatch_s=since(incident.dispatched_at),
+        arrival_s=since(incident.arrived_at),
+        dispatch_breached=incident.dispatch_breached,
+        arrival_breached=incident.arrival_breached,
+        circle_id=incident.circle_id,
+    )
+
+
+def incident_read(session: Any, incident: Incident, catalogue: Catalogue) -> dict[str, Any]:
+    category = catalogue.category(incident.category_code)
+    label_zh, label_en = category.label_zh, category.label_en
+    if incident.sub_code:
+        sub = catalogue.subcategory(incident.sub_code)
+        label_zh, label_en = f"{label_zh}/{sub.label_zh}", f"{label_en}/{sub.label_en}"
+    status_zh, status_en = STATUS_LABELS[incident.status]
+    return dict(
+        id=incident.id,
+        number=incident.number,
+        received_at=incident.received_at,
+        occurred_at=incident.occurred_at,
+        source=incident.source,
+        caller_phone_masked=service.masked_phone(incident.caller_phone),
+        narrative=incident.narrative,
+        address_text=incident.address_text,
+        lng=incident.lng,
+        lat=incident.lat,
+        district_code=incident.district_code,
+        station_code=incident.station_code,
+        grid_code=incident.grid_code,
+        category_code=incident.category_code,
+        sub_code=incident.sub_code,
+        category_label_zh=label_zh,
+        category_label_en=label_en,
+        priority=incident.priority,
+        status=incident.status,
+        status_label_zh=status_zh,
+        status_label_en=status_en,
+        allowed_transitions=lifecycle.allowed_from(incident.status),
+        clock=_clock_read(incident),
+        merged_into_id=incident.merged_into_id,
+        units=service.assigned_units(session=session, incident_id=incident.id),
+    )
+
+
+@router.post("/incidents", response_model=IncidentRead, status_code=201)
+def create_incident(
+    body: IncidentCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Writer,
+    index: IndexDep,
+    catalogue: CatalogueDep,
+) -> dict[str, Any]:
+    """Take a call: locate, number and open an incident with its 1-3-5 targets."""
+    incident = service.open_incident(
+        session=session,
+        clock=clock,
+        actor=actor,
+        index=index,
+        catalogue=catalogue,
+        settings=settings.command,
+        incident_in=body,
+    )
+    session.flush()
+    return incident_read(session, incident, catalogue)
+
+
+@router.get("/incidents", response_model=list[IncidentRead])
+def list_incidents(
+    session: SessionDep,
+    actor: Reader,
+    catalogue: CatalogueDep,
+    status: Annotated[list[IncidentStatus] | None, Query()] = None,
+    open_only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """The incident queue in the caller's scope: most urgent first, then newest."""
+    rows = service.list_incidents(
+        session=session,
+        actor=actor,
+        statuses=[s.value for s in status] if status else None,
+        open_only=open_only,
+        limit=limit,
+        offset=offset,
+    )
+    return [incident_read(session, r, catalogue) for r in rows]
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentDetail)
+def incident_detail(
+    incident_id: str, session: SessionDep, clock: ClockDep, actor: Reader, catalogue: CatalogueDep
+) -> dict[str, Any]:
+    """One incident with the caller's number (this read is audited), calls and timeline."""
+    incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
+    service.read_caller_details(session=session, clock=clock, incident=incident)
+    calls = [
+        CallRead(
+            received_at=c.received_at,
+            source=c.source,
+            narrative=c.narrative,
+            caller_phone_masked=service.masked_phone(c.caller_phone),
+        )
+        for c in service.calls_of(session=session, incident_id=incident.id)
+    ]
+    timeline = [
+        TransitionRead.model_validate(t)
+        for t in service.timeline_of(session=session, incident_id=incident.id)
+    ]
+    return {
+        **incident_read(session, incident, catalogue),
+        "caller_phone": incident.caller_phone,
+        "calls": calls,
+        "timeline": timeline,
+    }
+
+
+@router.get("/incidents/{incident_id}/timeline", response_model=list[TransitionRead])
+def incident_timeline(incident_id: str, session: SessionDep, actor: Reader) -> list:
+    """Every step of the incident, who took it and when."""
+    incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
+    return service.timeline_of(session=session, incident_id=incident.id)
+
+
+@router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
+def move_incident(
+    incident_id: str,
+    body: TransitionIn,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Writer,
+    catalogue: CatalogueDep,
+) -> dict[str, Any]:
+    """Move the incident along its lifecycle; 409 names the allowed moves."""
+    incident = service.transition(
+        session=session,
+        clock=clock,
+        actor=actor,
+        incident_id=incident_id,
+        to_status=body.to,
+        note=body.note,
+    )
+    session.flush()
+    return incident_read(session, incident, catalogue)
+
+
+@router.get("/incidents/{incident_id}/recommendations", response_model=list[CandidateRead])
+def recommendations(
+    incident_id: str,
+    session: SessionDep,
+    actor: Reader,
+    index: IndexDep,
+    catalogue: CatalogueDep,
+    estimator: EstimatorDep,
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> list[CandidateRead]:
+    """The fastest suitable available units, with the reason for each rank."""
+    incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
+    ranked = units.recommend(
+        session=session,
+        incident=incident,
+        catalogue=catalogue,
+        estimator=estimator,
+        urban=index.district_urban.get(incident.district_code, False),
+        limit=limit,
+    )
+    return [
+        CandidateRead(
+            unit_id=c.unit_id,
+            call_sign=u.call_sign,
+            kind=u.kind,
+            rank=c.rank,
+            eta_s=round(c.eta_s, 1),
+            distance_m=round(c.distance_m, 1),
+            reason_zh=c.reason_zh,
+            reason_en=c.reason_en,
+        )
+        for c, u in ranked
+    ]
+
+
+@router.post("/incidents/{incident_id}/dispatch", response_model=IncidentRead)
+def dispatch(
+    incident_id: str,
+    body: DispatchIn,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Writer,
+    catalogue: CatalogueDep,
+) -> dict[str, Any]:
+    """Send one or more units; each must be available."""
+    incident = service.dispatch(
+        session=session,
+        clock=clock,
+        actor=actor,
+        incident_id=incident_id,
+        unit_ids=body.unit_ids,
+        note=body.note,
+    )
+    session.flush()
+    return incident_read(session, incident, catalogue)
+
+
+@router.get("/incidents/{incident_id}/duplicates", response_model=list[DuplicateRead])
+def duplicates(
+    incident_id: str, session: SessionDep, settings: SettingsDep, actor: Reader
+) -> list[DuplicateRead]:
+    """Open incidents close in place and time, same category: offered for merging."""
+    incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
+    found = service.find_duplicates(session=session, incident=incident, settings=settings.command)
+    return [
+        DuplicateRead(
+            incident_id=o.id,
+            number=o.number,
+            distance_m=round(d, 1),
+            minutes_apart=round(
+                abs((as_utc(o.received_at) - as_utc(incident.received_at)).total_seconds()) / 60, 1
+            ),
+            same_category=o.category_code == incident.category_code,
+            narrative=o.narrative,
+        )
+        for o, d in found
+    ]
+
+
+@router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
+def merge(
+    incident_id: str,
+    body: MergeIn,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Writer,
+    catalogue: CatalogueDep,
+) -> dict[str, Any]:
+    """Merge a duplicate into this incident; both callers are kept."""
+    incident = service.merge(
+        session=session,
+        clock=clock,
+        actor=actor,
+        primary_id=incident_id,
+        duplicate_id=body.duplicate_id,
+    )
+    session.flush()
+    return incident_read(session, incident, catalogue)
+
+
+@router.post("/intake/parse")
+def parse_intake(
+    body: IntakeIn, clock: ClockDep, actor: Writer, parser: ParserDep
+) -> dict[str, Any]:
+    """Suggest location, time, category and priority from what the caller said."""
+    return dataclasses.asdict(parser.parse(body.text, now=clock.now()))
+
+
+@router.get("/incident-categories")
+def categories(actor: Reader, catalogue: CatalogueDep) -> list[dict[str, Any]]:
+    """The catalogue of incident categories with codes and zh/en labels."""
+    return [dataclasses.asdict(c) for c in catalogue.categories]
+
+
+@router.get("/units", response_model=list[UnitRead])
+def list_units(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: UnitReader,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    kind: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=20000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[UnitRead]:
+    """Units in scope with live status and position; stale fixes are flagged."""
+    rows = units.list_units(
+        session=session, actor=actor, status=status, kind=kind, limit=limit, offset=offset
+    )
+    return [units.unit_read(u, clock=clock, settings=settings.command) for u in rows]
+
+
+@router.post("/units/positions", response_model=PositionBatchResult)
+def positions(
+    body: PositionBatch,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: UnitWriter,
+) -> PositionBatchResult:
+    """A batch of AVL fixes: the latest wins; rejected rows are counted with the reason."""
+    return units.record_positions(
+        session=session, clock=clock, settings=settings.command, positions=body.positions
+    )
+
+
+@router.post("/units/{unit_id}/actions", response_model=UnitRead)
+def unit_action(
+    unit_id: str,
+    body: UnitAction,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: UnitWriter,
+) -> UnitRead:
+    """A unit acknowledges, arrives or clears; the incident follows."""
+    unit = service.unit_action(
+        session=session,
+        clock=clock,
+        actor=actor,
+        unit_id=unit_id,
+        incident_id=body.incident_id,
+        action=body.action,
+    )
+    return units.unit_read(unit, clock=clock, settings=settings.command)
+
+
+@router.get("/response-circles")
+def response_circles(
+    session: SessionDep, actor: Annotated[Actor, Depends(require(Perm.map_read))]
+) -> list[dict]:
+    """The 1-3-5 quick-response circles with their arrival targets."""
+    rows = session.scalars(select(ResponseCircle).order_by(ResponseCircle.id))
+    return [
+        {
+            "id": c.id,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "kind": c.kind,
+            "lng": c.lng,
+            "lat": c.lat,
+            "radius_m": c.radius_m,
+            "target_min": c.target_min,
+            "station_code": c.station_code,
+        }
+        for c in rows
+    ]

@@ -1,0 +1,223 @@
+"""API shapes of incidents, units, dispatch and intake."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from yanyun.core.schemas import InputModel
+
+MAX_NARRATIVE_CHARS = 2000
+
+
+class IncidentSource(StrEnum):
+    call_110 = "call_110"
+    walk_in = "walk_in"
+    volunteer_tip = "volunteer_tip"
+    camera_alarm = "camera_alarm"
+    online_report = "online_report"
+
+
+class IncidentStatus(StrEnum):
+    received = "received"
+    dispatched = "dispatched"
+    en_route = "en_route"
+    on_scene = "on_scene"
+    resolved = "resolved"
+    closed = "closed"
+    cancelled = "cancelled"
+    reopened = "reopened"
+
+
+class UnitStatus(StrEnum):
+    available = "available"
+    dispatched = "dispatched"
+    en_route = "en_route"
+    on_scene = "on_scene"
+    out_of_service = "out_of_service"
+
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "received": ("已接警", "received"),
+    "dispatched": ("已派警", "dispatched"),
+    "en_route": ("出警途中", "en route"),
+    "on_scene": ("已到场", "on scene"),
+    "resolved": ("已处置", "resolved"),
+    "closed": ("已结案", "closed"),
+    "cancelled": ("已撤销", "cancelled"),
+    "reopened": ("已重启", "reopened"),
+}
+
+
+class IncidentCreate(InputModel):
+    """A call taken by a dispatcher, with the location and category they confirmed."""
+
+    source: IncidentSource = IncidentSource.call_110
+    received_at: AwareDatetime | None = Field(
+        None, description="When the call came in; defaults to now."
+    )
+    occurred_at: AwareDatetime | None = None
+    caller_phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 -]{2,20}$")
+    narrative: str = Field(min_length=2, max_length=MAX_NARRATIVE_CHARS)
+    address_text: str | None = Field(None, max_length=200)
+    lng: float = Field(ge=-180, le=180, description="WGS-84 longitude")
+    lat: float = Field(ge=-90, le=90, description="WGS-84 latitude")
+    category_code: str = Field(min_length=2, max_length=8)
+    sub_code: str | None = Field(None, min_length=4, max_length=8)
+    priority: int | None = Field(None, ge=1, le=4, description="1 highest; default from category")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _not_after_receipt(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        received = info.data.get("received_at")
+        if value is not None and received is not None and value > received:
+            raise ValueError("occurred_at cannot be after received_at (发生时间不能晚于接警时间)")
+        return value
+
+
+class TransitionIn(InputModel):
+    to: Literal["en_route", "on_scene", "resolved", "closed", "cancelled", "reopened"]
+    note: str | None = Field(None, max_length=500)
+
+
+class DispatchIn(InputModel):
+    unit_ids: list[str] = Field(min_length=1, max_length=20)
+    note: str | None = Field(None, max_length=500)
+
+
+class MergeIn(InputModel):
+    duplicate_id: str = Field(min_length=1, max_length=26)
+
+
+class UnitAction(InputModel):
+    action: Literal["acknowledge", "arrive", "clear"]
+    incident_id: str = Field(min_length=1, max_length=26)
+
+
+class PositionIn(InputModel):
+    unit_id: str = Field(min_length=1, max_length=32)
+    lng: float
+    lat: float
+    at: AwareDatetime
+
+
+class PositionBatch(InputModel):
+    positions: list[PositionIn] = Field(min_length=1, max_length=5000)
+
+
+class IntakeIn(InputModel):
+    text: str = Field(min_length=1, max_length=MAX_NARRATIVE_CHARS)
+
+
+class RejectedPosition(BaseModel):
+    index: int
+    unit_id: str
+    reason_zh: str
+    reason_en: str
+
+
+class PositionBatchResult(BaseModel):
+    accepted: int
+    ignored_older: int
+    rejected: list[RejectedPosition]
+
+
+class TransitionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor_name: str | None
+    unit_id: str | None
+    note: str | None
+
+
+class CallRead(BaseModel):
+    received_at: datetime
+    source: str
+    caller_phone_masked: str | None
+    narrative: str
+
+
+class ClockRead(BaseModel):
+    """The 1-3-5 clock of an incident: targets, elapsed and whether they were met."""
+
+    dispatch_target_s: int
+    arrival_target_s: int
+    dispatch_s: float | None
+    arrival_s: float | None
+    dispatch_breached: bool
+    arrival_breached: bool
+    circle_id: str | None
+
+
+class IncidentRead(BaseModel):
+    id: str
+    number: str
+    received_at: datetime
+    occurred_at: datetime | None
+    source: str
+    caller_phone_masked: str | None
+    narrative: str
+    address_text: str | None
+    lng: float
+    lat: float
+    district_code: str
+    station_code: str
+    grid_code: str
+    category_code: str
+    sub_code: str | None
+    category_label_zh: str
+    category_label_en: str
+    priority: int
+    status: str
+    status_label_zh: str
+    status_label_en: str
+    allowed_transitions: list[str]
+    clock: ClockRead
+    merged_into_id: str | None
+    units: list[str]
+
+
+class IncidentDetail(IncidentRead):
+    caller_phone: str | None
+    calls: list[CallRead]
+    timeline: list[TransitionRead]
+
+
+class UnitRead(BaseModel):
+    id: str
+    call_sign: str
+    kind: str
+    station_code: str
+    capabilities: list[str]
+    status: str
+    lng: float
+    lat: float
+    position_at: datetime | None
+    stale: bool
+    current_incident_id: str | None
+
+
+class CandidateRead(BaseModel):
+    unit_id: str
+    call_sign: str
+    kind: str
+    rank: int
+    eta_s: float
+    distance_m: float
+    reason_zh: str
+    reason_en: str
+
+
+class DuplicateRead(BaseModel):
+    incident_id: str
+    number: str
+    distance_m: float
+    minutes_apart: float
+    same_category: bool
+    narrative: str

@@ -1,0 +1,689 @@
+"""Incidents: opening, numbering, the lifecycle, dispatch, duplicates and merging.
+
+Every change writes its transition (the incident's timeline) and its outbox
+event in the caller's transaction; the edge commits.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yanyun.auth.service import Actor, mask_phone
+from yanyun.command import lifecycle
+from yanyun.command.catalogue import Catalogue
+from yanyun.command.models import (
+    Assignment,
+    DailySequence,
+    Incident,
+    IncidentCall,
+    IncidentTransition,
+    ResponseCircle,
+    Unit,
+)
+from yanyun.command.schemas import STATUS_LABELS, IncidentCreate
+from yanyun.core import audit, events
+from yanyun.core.clock import Clock, as_utc, local_date
+from yanyun.core.config import CommandSettings
+from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.ids import new_id
+from yanyun.geo.coords import distance_m
+from yanyun.geo.service import CityIndex
+
+DETAIL_PURPOSE = "接处警：查看报警人信息 (incident handling: caller details)"
+
+
+def next_number(*, session: Session, day: date) -> str:
+    """Hand out the next incident number of a bureau day, e.g. 20261123-000123."""
+    row = session.scalars(
+        select(DailySequence).where(DailySequence.day == day).with_for_update()
+    ).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(DailySequence(day=day, last=0))
+        except IntegrityError:
+            pass  # another transaction created the day's row first
+        row = session.scalars(
+            select(DailySequence).where(DailySequence.day == day).with_for_update()
+        ).one()
+    row.last += 1
+    return f"{day:%Y%m%d}-{row.last:06d}"
+
+
+def circle_for(*, session: Session, lng: float, lat: float) -> ResponseCircle | None:
+    """The 1-3-5 circle with the tightest target that contains the point, if any."""
+    # Circles are at most a few km wide: 0.05 degrees (~5 km) bounds the search.
+    rows = session.execute(
+        select(ResponseCircle.id, ResponseCircle.lng, ResponseCircle.lat,
+               ResponseCircle.radius_m, ResponseCircle.target_min).where(
+            ResponseCircle.lat.between(lat - 0.05, lat + 0.05),
+            ResponseCircle.lng.between(lng - 0.05, lng + 0.05),
+        )
+    ).all()
+    inside = [(r.target_min, r.id) for r in rows
+              if distance_m((lng, lat), (r.lng, r.lat)) <= r.radius_m]
+    return session.get(ResponseCircle, min(inside)[1]) if inside else None
+
+
+def open_incident(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: Actor | None,
+    index: CityIndex,
+    catalogue: Catalogue,
+    settings: CommandSettings,
+    incident_in: IncidentCreate,
+) -> Incident:
+    """Take a call: check it, place it, number it, set its 1-3-5 targets, record it."""
+    now = clock.now()
+    if not catalogue.is_valid(incident_in.category_code, None):
+        raise Invalid(
+            "category_code",
+            f"未知警情类别：{incident_in.category_code}",
+            f"unknown incident category: {incident_in.category_code}",
+        )
+    if incident_in.sub_code is not None and not catalogue.is_valid(
+        incident_in.category_code, incident_in.sub_code
+    ):
+        raise Invalid(
+            "sub_code",
+            f"警情细类{incident_in.sub_code}不属于类别{incident_in.category_code}",
+            f"sub-category {incident_in.sub_code} is not in category {incident_in.category_code}",
+        )
+    received_at = incident_in.received_at or now
+    if as_utc(received_at) > now + timedelta(seconds=settings.position_future_tolerance_s):
+        raise Invalid("received_at", "接警时间不能晚于当前时间", "received_at is in the future")
+    location = index.locate(incident_in.lng, incident_in.lat)
+    if not location.inside:
+        raise OutsideJurisdiction(
+            f"坐标({incident_in.lng:.6f}, {incident_in.lat:.6f})不在本市辖区内",
+            f"point ({incident_in.lng:.6f}, {incident_in.lat:.6f}) is outside the city's "
+            "jurisdiction",
+            field="lng",
+        )
+    assert location.district and location.station and location.grid and location.org_path
+    priority = incident_in.priority or _default_priority(catalogue, incident_in)
+    circle = circle_for(session=session, lng=incident_in.lng, lat=incident_in.lat)
+    if circle is not None:
+        arrival_target_s = circle.target_min * 60
+    elif index.district_urban.get(location.district.code, False):
+        arrival_target_s = settings.urban_arrival_target_s
+    else:
+        arrival_target_s = settings.rural_arrival_target_s
+
+    incident = Incident(
+        id=new_id(clock),
+        number=next_number(session=session, day=local_date(received_at)),
+        received_at=received_at,
+        occurred_at=incident_in.occurred_at,
+        source=incident_in.source.value,
+        caller_phone=incident_in.caller_phone,
+        narrative=incident_in.narrative,
+        address_text=incident_in.address_text,
+        lng=incident_in.lng,
+        lat=incident_in.lat,
+        district_code=location.district.code,
+        station_code=location.station.code,
+        grid_code=location.grid.code,
+        org_path=location.org_path,
+        category_code=incident_in.category_code,
+        sub_code=incident_in.sub_code,
+        priority=priority,
+        status="received",
+        circle_id=circle.id if circle else None,
+        dispatch_target_s=settings.dispatch_target_s,
+        arrival_target_s=arrival_target_s,
+        dispatch_breached=False,
+        arrival_breached=False,
+        created_by=actor.user_id if actor else None,
+    )
+    session.add(incident)
+    session.add(
+        IncidentCall(
+            id=new_id(clock),
+            incident_id=incident.id,
+            received_at=received_at,
+            source=incident.source,
+            caller_phone=incident.caller_phone,
+            narrative=incident.narrative,
+        )
+    )
+    _record(session, clock, incident, None, "received", actor)
+    return incident
+
+
+def _default_priority(catalogue: Catalogue, incident_in: IncidentCreate) -> int:
+    if incident_in.sub_code:
+        return catalogue.subcategory(incident_in.sub_code).priority
+    category = catalogue.category(incident_in.category_code)
+    return min((s.priority for s in category.subcategories), default=3)
+
+
+def incident_payload(incident: Incident) -> dict[str, Any]:
+    """What a live screen needs to redraw an incident without asking again."""
+    return {
+        "number": incident.number,
+        "status": incident.status,
+        "priority": incident.priority,
+        "category_code": incident.category_code,
+        "sub_code": incident.sub_code,
+        "lng": incident.lng,
+        "lat": incident.lat,
+        "station_code": incident.station_code,
+        "district_code": incident.district_code,
+        "received_at": as_utc(incident.received_at).isoformat(),
+        "dispatch_target_s": incident.dispatch_target_s,
+        "arrival_target_s": incident.arrival_target_s,
+    }
+
+
+def _record(
+    session: Session,
+    clock: Clock,
+    incident: Incident,
+    from_status: str | None,
+    to_status: str,
+    actor: Actor | None,
+    *,
+    unit_id: str | None = None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        IncidentTransition(
+            id=new_id(clock),
+            incident_id=incident.id,
+            at=clock.now(),
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.user_id if actor else None,
+            actor_name=actor.username if actor else "system",
+            unit_id=unit_id,
+            note=note,
+        )
+    )
+    events.emit(
+        session,
+        clock=clock,
+        kind=f"incident.{to_status}",
+        resource_type="incident",
+        resource_id=incident.id,
+        org_path=incident.org_path,
+        payload={**incident_payload(incident), "from_status": from_status, "unit_id": unit_id},
+    )
+
+
+def _move(
+    session: Session,
+    clock: Clock,
+    incident: Incident,
+    to_status: str,
+    actor: Actor | None,
+    *,
+    unit_id: str | None = None,
+    note: str | None = None,
+) -> None:
+    if not lifecycle.can_move(incident.status, to_status):
+        allowed = lifecycle.allowed_from(incident.status)
+        raise Conflict(
+            f"警情{incident.number}当前为“{STATUS_LABELS[incident.status][0]}”，不能转为"
+            f"“{STATUS_LABELS[to_status][0]}”；允许：{'、'.join(allowed) or '无'}",
+            f"incident {incident.number} is {incident.status}; it cannot move to {to_status}. "
+            f"Allowed: {', '.join(allowed) or 'none'}",
+            current=incident.status,
+            requested=to_status,
+            allowed=allowed,
+        )
+    from_status = incident.status
+    incident.status = to_status
+    now = clock.now()
+    if to_status == "resolved":
+        incident.resolved_at = now
+    elif to_status == "closed":
+        incident.closed_at = now
+    _record(session, clock, incident, from_status, to_status, actor, unit_id=unit_id, note=note)
+
+
+def get_incident(
+    *, session: Session, actor: Actor, incident_id: str, for_update: bool = False
+) -> Incident:
+    """An incident within the actor's scope (out of scope looks absent)."""
+    stmt = select(Incident).where(Incident.id == incident_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    incident = session.scalars(stmt).first()
+    if incident is None or not actor.sees(incident.org_path):
+        raise NotFound("incident", incident_id)
+    return incident
+
+
+def list_incidents(
+    *,
+    session: Session,
+    actor: Actor,
+    statuses: list[str] | None = None,
+    open_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Incident]:
+    """Incidents in scope, most urgent first, then newest first."""
+    stmt = select(Incident)
+    if actor.org_path:
+        stmt = stmt.where(
+            (Incident.org_path == actor.org_path)
+            | Incident.org_path.startswith(actor.org_path + "/")
+        )
+    if open_only:
+        stmt = stmt.where(Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)))
+    if statuses:
+        stmt = stmt.where(Incident.status.in_(statuses))
+    stmt = stmt.order_by(Incident.priority, Incident.received_at.desc(), Incident.id.desc())
+    return list(session.scalars(stmt.limit(limit).offset(offset)))
+
+
+def _release_units(session: Session, clock: Clock, incident: Incident) -> None:
+    now = clock.now()
+    for assignment in _active_assignments(session, incident.id):
+        assignment.cleared_at = now
+        unit = session.get(Unit, assignment.unit_id)
+        if unit is not None and unit.current_incident_id == incident.id:
+            unit.status = "available"
+            unit.current_incident_id = None
+            events.emit(
+                session,
+                clock=clock,
+                kind="unit.available",
+                resource_type="unit",
+                resource_id=unit.id,
+                org_path=unit.org_path,
+                payload={"status": unit.status, "lng": unit.lng, "lat": unit.lat},
+            )
+
+
+def _active_assignments(session: Session, incident_id: str) -> list[Assignment]:
+    return list(
+        session.scalars(
+            select(Assignment).where(
+                Assignment.incident_id == incident_id, Assignment.cleared_at.is_(None)
+            )
+        )
+    )
+
+
+def transition(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    incident_id: str,
+    to_status: str,
+    note: str | None = None,
+) -> Incident:
+    """Move an incident along its lifecycle; units are released when it ends."""
+    incident = get_incident(session=session, actor=actor, incident_id=incident_id, for_update=True)
+    _move(session, clock, incident, to_status, actor, note=note)
+    if to_status in ("resolved", "cancelled"):
+        _release_units(session, clock, incident)
+    if to_status == "on_scene" and incident.arrived_at is None:
+        incident.arrived_at = clock.now()
+        _check_arrival(session, clock, incident)
+    return incident
+
+
+def _elapsed_s(incident: Incident, at: datetime) -> float:
+    return (as_utc(at) - as_utc(incident.received_at)).total_seconds()
+
+
+def _breach(
+    session: Session, clock: Clock, incident: Incident, kind: str, elapsed_s: float, target_s: int
+) -> None:
+    events.emit(
+        session,
+        clock=clock,
+        kind="incident.breach",
+        resource_type="incident",
+        resource_id=incident.id,
+        org_path=incident.org_path,
+        payload={
+            **incident_payload(incident),
+            "breach": kind,
+            "elapsed_s": round(elapsed_s, 1),
+            "target_s": target_s,
+        },
+    )
+
+
+def _check_dispatch(session: Session, clock: Clock, incident: Incident) -> None:
+    if incident.dispatch_breached or incident.dispatched_at is None:
+        return
+    elapsed = _elapsed_s(incident, incident.dispatched_at)
+    if elapsed > incident.dispatch_target_s:
+        incident.dispatch_breached = True
+        _breach(session, clock, incident, "dispatch", elapsed, incident.dispatch_target_s)
+
+
+def _check_arrival(session: Session, clock: Clock, incident: Incident) -> None:
+    if incident.arrival_breached or incident.arrived_at is None:
+        return
+    elapsed = _elapsed_s(incident, incident.arrived_at)
+    if elapsed > incident.arrival_target_s:
+        incident.arrival_breached = True
+        _breach(session, clock, incident, "arrival", elapsed, incident.arrival_target_s)
+
+
+def scan_breaches(*, session: Session, clock: Clock) -> int:
+    """Flag open incidents whose 1-3-5 deadline passed with nothing done; count them.
+
+    A breach is announced once, when it happens, not when the late step
+    finally comes: the supervision context turns it into a task.
+    """
+    now = clock.now()
+    flagged = 0
+    open_rows = session.scalars(
+        select(Incident)
+        .where(Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)))
+        .with_for_update()
+    )
+    for incident in open_rows:
+        elapsed = _elapsed_s(incident, now)
+        if (
+            not incident.dispatch_breached
+            and incident.dispatched_at is None
+            and elapsed > incident.dispatch_target_s
+        ):
+            incident.dispatch_breached = True
+            _breach(session, clock, incident, "dispatch", elapsed, incident.dispatch_target_s)
+            flagged += 1
+        if (
+            not incident.arrival_breached
+            and incident.arrived_at is None
+            and elapsed > incident.arrival_target_s
+        ):
+            incident.arrival_breached = True
+            _breach(session, clock, incident, "arrival", elapsed, incident.arrival_target_s)
+            flagged += 1
+    return flagged
+
+
+def dispatch(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    incident_id: str,
+    unit_ids: list[str],
+    etas_s: dict[str, float] | None = None,
+    note: str | None = None,
+) -> Incident:
+    """Send units to an incident (flat dispatch: any unit, any level)."""
+    incident = get_incident(session=session, actor=actor, incident_id=incident_id, for_update=True)
+    if incident.status not in lifecycle.DISPATCHABLE:
+        raise Conflict(
+            f"警情{incident.number}已{STATUS_LABELS[incident.status][0]}，不能派警",
+            f"incident {incident.number} is {incident.status}; it cannot be dispatched",
+            current=incident.status,
+            allowed=lifecycle.allowed_from(incident.status),
+        )
+    wanted = list(dict.fromkeys(unit_ids))
+    units = {
+        u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(wanted)).with_for_update())
+    }
+    missing = [u for u in wanted if u not in units]
+    if missing:
+        raise Invalid(
+            "unit_ids",
+            f"未知警力单元：{'、'.join(missing)}",
+            f"unknown units: {', '.join(missing)}",
+            missing=missing,
+        )
+    busy = [u for u in wanted if units[u].status != "available"]
+    if busy:
+        raise Conflict(
+            f"警力单元不可用：{'、'.join(busy)}",
+            f"units not available: {', '.join(busy)}",
+            field="unit_ids",
+            busy={u: units[u].status for u in busy},
+        )
+    now = clock.now()
+    if incident.status in ("received", "reopened"):
+        _move(session, clock, incident, "dispatched", actor, note=note)
+    for unit_id in wanted:
+        unit = units[unit_id]
+        unit.status = "dispatched"
+        unit.current_incident_id = incident.id
+        session.add(
+            Assignment(
+                id=new_id(clock),
+                incident_id=incident.id,
+                unit_id=unit_id,
+                assigned_at=now,
+                assigned_by=actor.user_id,
+                eta_s=(etas_s or {}).get(unit_id),
+            )
+        )
+        events.emit(
+            session,
+            clock=clock,
+            kind="unit.dispatched",
+            resource_type="unit",
+            resource_id=unit_id,
+            org_path=unit.org_path,
+            payload={
+                "incident_id": incident.id,
+                "number": incident.number,
+                "status": unit.status,
+                "lng": unit.lng,
+                "lat": unit.lat,
+            },
+        )
+        session.add(
+            IncidentTransition(
+                id=new_id(clock),
+                incident_id=incident.id,
+                at=now,
+                from_status=incident.status,
+                to_status=incident.status,
+                actor_id=actor.user_id,
+                actor_name=actor.username,
+                unit_id=unit_id,
+                note="派警 unit assigned",
+            )
+        )
+    if incident.dispatched_at is None:
+        incident.dispatched_at = now
+        _check_dispatch(session, clock, incident)
+    return incident
+
+
+def unit_action(
+    *, session: Session, clock: Clock, actor: Actor, unit_id: str, incident_id: str, action: str
+) -> Unit:
+    """A unit acknowledges, arrives or clears; the incident follows."""
+    unit = session.scalars(select(Unit).where(Unit.id == unit_id).with_for_update()).first()
+    if unit is None or not actor.sees(unit.org_path):
+        raise NotFound("unit", unit_id)
+    assignment = session.scalars(
+        select(Assignment).where(
+            Assignment.unit_id == unit_id,
+            Assignment.incident_id == incident_id,
+            Assignment.cleared_at.is_(None),
+        )
+    ).first()
+    if assignment is None:
+        raise Conflict(
+            f"警力单元{unit_id}未被派往该警情",
+            f"unit {unit_id} is not assigned to incident {incident_id}",
+            field="incident_id",
+        )
+    incident = session.scalars(
+        select(Incident).where(Incident.id == incident_id).with_for_update()
+    ).one()
+    now = clock.now()
+    if action == "acknowledge":
+        if assignment.acknowledged_at is None:
+            assignment.acknowledged_at = now
+        unit.status = "en_route"
+        if incident.status == "dispatched":
+            _move(session, clock, incident, "en_route", actor, unit_id=unit_id)
+    elif action == "arrive":
+        assignment.arrived_at = assignment.arrived_at or now
+        assignment.acknowledged_at = assignment.acknowledged_at or now
+        unit.status = "on_scene"
+        if incident.status in ("dispatched", "en_route"):
+            _move(session, clock, incident, "on_scene", actor, unit_id=unit_id)
+        if incident.arrived_at is None:
+            incident.arrived_at = now
+            _check_arrival(session, clock, incident)
+    else:
+        assignment.cleared_at = now
+        unit.status = "available"
+        unit.current_incident_id = None
+    events.emit(
+        session,
+        clock=clock,
+        kind=f"unit.{unit.status}",
+        resource_type="unit",
+        resource_id=unit.id,
+        org_path=unit.org_path,
+        payload={
+            "incident_id": incident.id,
+            "number": incident.number,
+            "status": unit.status,
+            "lng": unit.lng,
+            "lat": unit.lat,
+        },
+    )
+    return unit
+
+
+def find_duplicates(
+    *, session: Session, incident: Incident, settings: CommandSettings, limit: int = 5
+) -> list[tuple[Incident, float]]:
+    """Open incidents near in place and time, of the same category: likely the same event."""
+    window = timedelta(seconds=settings.duplicate_window_s)
+    pad_lat = settings.duplicate_radius_m / 111_000
+    pad_lng = pad_lat / max(math.cos(math.radians(incident.lat)), 0.1)
+    rows = session.scalars(
+        select(Incident).where(
+            Incident.id != incident.id,
+            Incident.merged_into_id.is_(None),
+            Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)),
+            Incident.category_code == incident.category_code,
+            Incident.received_at.between(
+                incident.received_at - window, incident.received_at + window
+            ),
+            Incident.lat.between(incident.lat - pad_lat, incident.lat + pad_lat),
+            Incident.lng.between(incident.lng - pad_lng, incident.lng + pad_lng),
+        )
+    )
+    found = []
+    for other in rows:
+        d = distance_m((incident.lng, incident.lat), (other.lng, other.lat))
+        if d <= settings.duplicate_radius_m:
+            found.append((other, d))
+    found.sort(key=lambda pair: (pair[1], pair[0].id))
+    return found[:limit]
+
+
+def merge(
+    *, session: Session, clock: Clock, actor: Actor, primary_id: str, duplicate_id: str
+) -> Incident:
+    """Fold a duplicate into the primary incident, keeping every caller and unit."""
+    if primary_id == duplicate_id:
+        raise Invalid("duplicate_id", "不能与自身合并", "an incident cannot be merged into itself")
+    primary = get_incident(session=session, actor=actor, incident_id=primary_id, for_update=True)
+    duplicate = get_incident(
+        session=session, actor=actor, incident_id=duplicate_id, for_update=True
+    )
+    for inc in (primary, duplicate):
+        if inc.status not in lifecycle.OPEN_STATUSES:
+            raise Conflict(
+                f"警情{inc.number}已{STATUS_LABELS[inc.status][0]}，不能合并",
+                f"incident {inc.number} is {inc.status}; only open incidents merge",
+                field="duplicate_id",
+            )
+    session.execute(
+        update(IncidentCall)
+        .where(IncidentCall.incident_id == duplicate.id)
+        .values(incident_id=primary.id)
+    )
+    for assignment in _active_assignments(session, duplicate.id):
+        assignment.incident_id = primary.id
+        unit = session.get(Unit, assignment.unit_id)
+        if unit is not None:
+            unit.current_incident_id = primary.id
+    duplicate.merged_into_id = primary.id
+    _move(session, clock, duplicate, "cancelled", actor, note=f"并入 merged into {primary.number}")
+    session.add(
+        IncidentTransition(
+            id=new_id(clock),
+            incident_id=primary.id,
+            at=clock.now(),
+            from_status=primary.status,
+            to_status=primary.status,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            note=f"合并重复警情 merged duplicate {duplicate.number}",
+        )
+    )
+    events.emit(
+        session,
+        clock=clock,
+        kind="incident.merged",
+        resource_type="incident",
+        resource_id=primary.id,
+        org_path=primary.org_path,
+        payload={
+            **incident_payload(primary),
+            "duplicate_id": duplicate.id,
+            "duplicate_number": duplicate.number,
+        },
+    )
+    return primary
+
+
+def calls_of(*, session: Session, incident_id: str) -> list[IncidentCall]:
+    return list(
+        session.scalars(
+            select(IncidentCall)
+            .where(IncidentCall.incident_id == incident_id)
+            .order_by(IncidentCall.received_at)
+        )
+    )
+
+
+def timeline_of(*, session: Session, incident_id: str) -> list[IncidentTransition]:
+    return list(
+        session.scalars(
+            select(IncidentTransition)
+            .where(IncidentTransition.incident_id == incident_id)
+            .order_by(IncidentTransition.id)
+        )
+    )
+
+
+def assigned_units(*, session: Session, incident_id: str) -> list[str]:
+    return [a.unit_id for a in _active_assignments(session, incident_id)]
+
+
+def read_caller_details(*, session: Session, clock: Clock, incident: Incident) -> None:
+    """Log that the caller's number was shown; the incident number is the case."""
+    audit.record_personal_read(
+        session,
+        clock=clock,
+        resource_type="incident",
+        resource_id=incident.id,
+        purpose=DETAIL_PURPOSE,
+        case_number=incident.number,
+        detail={"fields": ["caller_phone"]},
+    )
+
+
+def masked_phone(phone: str | None) -> str | None:
+    return mask_phone(phone)

@@ -1,0 +1,166 @@
+"""Units' live state: positions from AVL batches, staleness, and recommendation."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yanyun.auth.service import Actor
+from yanyun.command.catalogue import Catalogue
+from yanyun.command.models import Incident, Unit
+from yanyun.command.ranking import Candidate, FleetIndex, UnitSnapshot
+from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
+from yanyun.core.clock import Clock, as_utc
+from yanyun.core.config import CommandSettings
+from yanyun.core.errors import NotFound
+from yanyun.geo.travel import TravelTimeEstimator
+
+# First search this far around an incident (degrees, ~33 km), then everywhere.
+NEAR_DEG = 0.3
+
+
+def is_stale(unit: Unit, *, clock: Clock, settings: CommandSettings) -> bool:
+    """A unit whose last fix is older than the setting (or that never reported)."""
+    if unit.position_at is None:
+        return True
+    age = clock.now() - as_utc(unit.position_at)
+    return age > timedelta(seconds=settings.position_stale_after_s)
+
+
+def unit_read(unit: Unit, *, clock: Clock, settings: CommandSettings) -> UnitRead:
+    return UnitRead(
+        id=unit.id,
+        call_sign=unit.call_sign,
+        kind=unit.kind,
+        station_code=unit.station_code,
+        capabilities=list(unit.capabilities),
+        status=unit.status,
+        lng=unit.lng,
+        lat=unit.lat,
+        position_at=unit.position_at,
+        stale=is_stale(unit, clock=clock, settings=settings),
+        current_incident_id=unit.current_incident_id,
+    )
+
+
+def list_units(
+    *,
+    session: Session,
+    actor: Actor,
+    status: str | None = None,
+    kind: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[Unit]:
+    stmt = select(Unit)
+    if actor.org_path:
+        stmt = stmt.where(
+            (Unit.org_path == actor.org_path) | Unit.org_path.startswith(actor.org_path + "/")
+        )
+    if status:
+        stmt = stmt.where(Unit.status == status)
+    if kind:
+        stmt = stmt.where(Unit.kind == kind)
+    return list(session.scalars(stmt.order_by(Unit.id).limit(limit).offset(offset)))
+
+
+def record_positions(
+    *, session: Session, clock: Clock, settings: CommandSettings, positions: list[PositionIn]
+) -> PositionBatchResult:
+    """Apply a batch of AVL fixes: the latest fix wins; bad rows are counted and named."""
+    now = clock.now()
+    horizon = now + timedelta(seconds=settings.position_future_tolerance_s)
+    ids = {p.unit_id for p in positions}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
+    rejected: list[RejectedPosition] = []
+    accepted = older = 0
+    for i, fix in enumerate(positions):
+        reason = None
+        if not (
+            math.isfinite(fix.lng)
+            and math.isfinite(fix.lat)
+            and -180 <= fix.lng <= 180
+            and -90 <= fix.lat <= 90
+        ):
+            reason = ("坐标无效", "coordinates out of range")
+        elif fix.unit_id not in units:
+            reason = ("未知警力单元", "unknown unit")
+        elif fix.at > horizon:
+            reason = ("定位时间晚于当前时间", "position time is in the future")
+        if reason:
+            rejected.append(
+                RejectedPosition(
+                    index=i, unit_id=fix.unit_id, reason_zh=reason[0], reason_en=reason[1]
+                )
+            )
+            continue
+        unit = units[fix.unit_id]
+        if unit.position_at is not None and as_utc(unit.position_at) >= fix.at:
+            older += 1
+            continue
+        unit.lng, unit.lat, unit.position_at = fix.lng, fix.lat, fix.at
+        accepted += 1
+    return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
+
+
+def required_capabilities(catalogue: Catalogue, incident: Incident) -> frozenset[str]:
+    """What a unit must be able to do for this kind of incident."""
+    if incident.sub_code:
+        return frozenset(catalogue.subcategory(incident.sub_code).capabilities)
+    category = catalogue.category(incident.category_code)
+    caps = [set(s.capabilities) for s in category.subcategories]
+    return frozenset(set.intersection(*caps)) if caps else frozenset({"patrol"})
+
+
+def _available_near(session: Session, lng: float, lat: float, pad: float | None) -> list[Unit]:
+    stmt = select(Unit).where(Unit.status == "available")
+    if pad is not None:
+        stmt = stmt.where(
+            Unit.lat.between(lat - pad, lat + pad), Unit.lng.between(lng - pad, lng + pad)
+        )
+    return list(session.scalars(stmt))
+
+
+def recommend(
+    *,
+    session: Session,
+    incident: Incident,
+    catalogue: Catalogue,
+    estimator: TravelTimeEstimator,
+    urban: bool,
+    limit: int = 5,
+) -> list[tuple[Candidate, Unit]]:
+    """The fastest suitable available units for an incident, with the reason for each."""
+    required = required_capabilities(catalogue, incident)
+    for pad in (NEAR_DEG, None):
+        units = _available_near(session, incident.lng, incident.lat, pad)
+        fleet = FleetIndex(
+            [
+                UnitSnapshot(
+                    id=u.id,
+                    lng=u.lng,
+                    lat=u.lat,
+                    kind=u.kind,
+                    capabilities=frozenset(u.capabilities),
+                    available=True,
+                )
+                for u in units
+            ]
+        )
+        ranked = fleet.top_k(
+            incident.lng, incident.lat, k=limit, required=required, estimator=estimator, urban=urban
+        )
+        if len(ranked) >= limit or pad is None:
+            by_id = {u.id: u for u in units}
+            return [(c, by_id[c.unit_id]) for c in ranked]
+    return []
+
+
+def get_unit(*, session: Session, actor: Actor, unit_id: str) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or not actor.sees(unit.org_path):
+        raise NotFound("unit", unit_id)
+    return unit

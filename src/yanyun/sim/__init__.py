@@ -1,0 +1,1 @@
+"""The demo city's moving parts and the discrete-event simulator."""

@@ -1,0 +1,135 @@
+"""Duplicates and merging, unit positions, recommendation."""
+
+from datetime import timedelta
+
+from tests.command.helpers import available_units, create_incident, grid_point
+from tests.conftest import login_as
+
+
+def test_nearby_same_category_call_is_offered_and_merged_keeping_both_callers(
+    client, session, clock
+):
+    dispatcher = login_as(client, "dispatcher")
+    grid = grid_point(session)
+    first = create_incident(client, dispatcher.headers, grid, caller_phone="13900000001")
+    clock.advance(timedelta(minutes=5))
+    second = create_incident(
+        client,
+        dispatcher.headers,
+        grid,
+        caller_phone="13900000002",
+        lng=grid.lng + 0.0005,
+        narrative="又一人报警：电动车被偷",
+    )
+    other_kind = create_incident(
+        client, dispatcher.headers, grid, category_code="60", sub_code="6002", narrative="邻居吵架"
+    )
+    dups = client.get(
+        f"/api/v1/incidents/{second['id']}/duplicates", headers=dispatcher.headers
+    ).json()
+    assert [d["incident_id"] for d in dups] == [first["id"]]
+    assert 0 < dups[0]["distance_m"] < 100 and dups[0]["minutes_apart"] == 5.0
+    assert other_kind["id"] not in [d["incident_id"] for d in dups]
+    merged = client.post(
+        f"/api/v1/incidents/{first['id']}/merge",
+        headers=dispatcher.headers,
+        json={"duplicate_id": second["id"]},
+    )
+    assert merged.status_code == 200, merged.text
+    detail = client.get(f"/api/v1/incidents/{first['id']}", headers=dispatcher.headers).json()
+    assert sorted(c["caller_phone_masked"] for c in detail["calls"]) == [
+        "139****0001",
+        "139****0002",
+    ]
+    gone = client.get(f"/api/v1/incidents/{second['id']}", headers=dispatcher.headers).json()
+    assert gone["status"] == "cancelled" and gone["merged_into_id"] == first["id"]
+    again = client.post(
+        f"/api/v1/incidents/{first['id']}/merge",
+        headers=dispatcher.headers,
+        json={"duplicate_id": second["id"]},
+    )
+    assert again.status_code == 409
+
+
+def test_far_or_late_calls_are_not_duplicates(client, session, clock):
+    dispatcher = login_as(client, "dispatcher")
+    grid = grid_point(session)
+    first = create_incident(client, dispatcher.headers, grid)
+    far = create_incident(client, dispatcher.headers, grid_point(session, offset=200))
+    clock.advance(timedelta(hours=2))
+    late = create_incident(client, dispatcher.headers, grid)
+    for inc in (far, late):
+        dups = client.get(
+            f"/api/v1/incidents/{inc['id']}/duplicates", headers=dispatcher.headers
+        ).json()
+        assert first["id"] not in [d["incident_id"] for d in dups]
+
+
+def test_positions_latest_wins_and_bad_rows_are_counted(client, session, clock):
+    dispatcher = login_as(client, "dispatcher")
+    unit, other = available_units(session, limit=2)
+    now = clock.advance(10)
+    batch = {
+        "positions": [
+            {"unit_id": unit.id, "lng": 112.60, "lat": 26.90, "at": now.isoformat()},
+            {
+                "unit_id": unit.id,
+                "lng": 112.50,
+                "lat": 26.80,
+                "at": (now - timedelta(seconds=30)).isoformat(),
+            },
+            {"unit_id": "GHOST", "lng": 112.6, "lat": 26.9, "at": now.isoformat()},
+            {"unit_id": other.id, "lng": 212.6, "lat": 26.9, "at": now.isoformat()},
+            {
+                "unit_id": other.id,
+                "lng": 112.6,
+                "lat": 26.9,
+                "at": (now + timedelta(minutes=10)).isoformat(),
+            },
+        ]
+    }
+    result = client.post("/api/v1/units/positions", headers=dispatcher.headers, json=batch).json()
+    assert (result["accepted"], result["ignored_older"]) == (1, 1)
+    assert [(r["index"], r["reason_en"]) for r in result["rejected"]] == [
+        (2, "unknown unit"),
+        (3, "coordinates out of range"),
+        (4, "position time is in the future"),
+    ]
+    units = {
+        u["id"]: u
+        for u in client.get(
+            "/api/v1/units", headers=dispatcher.headers, params={"limit": 5000}
+        ).json()
+    }
+    assert (units[unit.id]["lng"], units[unit.id]["lat"]) == (112.60, 26.90)
+    assert units[unit.id]["stale"] is False
+    clock.advance(timedelta(minutes=3))
+    units = {
+        u["id"]: u
+        for u in client.get(
+            "/api/v1/units", headers=dispatcher.headers, params={"limit": 5000}
+        ).json()
+    }
+    assert units[unit.id]["stale"] is True
+
+
+def test_recommendation_ranks_available_units_by_eta_with_reasons(client, session):
+    dispatcher = login_as(client, "dispatcher")
+    inc = create_incident(client, dispatcher.headers, grid_point(session, urban=True))
+    ranked = client.get(
+        f"/api/v1/incidents/{inc['id']}/recommendations", headers=dispatcher.headers
+    ).json()
+    assert len(ranked) == 5
+    etas = [c["eta_s"] for c in ranked]
+    assert etas == sorted(etas) and [c["rank"] for c in ranked] == [1, 2, 3, 4, 5]
+    assert all("预计" in c["reason_zh"] and "ETA" in c["reason_en"] for c in ranked)
+    best = ranked[0]["unit_id"]
+    client.post(
+        f"/api/v1/incidents/{inc['id']}/dispatch",
+        headers=dispatcher.headers,
+        json={"unit_ids": [best]},
+    )
+    again = client.get(
+        f"/api/v1/incidents/{inc['id']}/recommendations", headers=dispatcher.headers
+    ).json()
+    assert best not in [c["unit_id"] for c in again]
