@@ -29,7 +29,7 @@ def test_generated_requests_never_make_the_server_fail(backend, tmp_path, worker
                  "--checks", "not_a_server_error", "--max-examples", "25",
                  "--exclude-path", "/api/v1/auth/logout", "--seed", "20261123",
                  "--no-color"],
-                capture_output=True, text=True, timeout=600,
+                capture_output=True, text=True, timeout=600, cwd=tmp_path,
             )
             log = server.log_tail()
     finally:
