@@ -252,3 +252,19 @@ def test_station_officer_sees_only_their_stations_incidents(client, session):
     )
     denied = client.post("/api/v1/incidents", headers=officer.headers, json=incident_body(mine))
     assert denied.status_code == 403
+
+
+def test_intake_parse_suggests_place_time_category_and_priority(client):
+    dispatcher = login_as(client, "dispatcher")
+    resp = client.post("/api/v1/intake/parse", headers=dispatcher.headers,
+                       json={"text": "十分钟前在衡阳东站门口有人持刀抢劫，受害人流血了"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["needs_manual_location"] is False
+    assert body["location"]["name"] == "衡阳东站" and body["location"]["lng"]
+    assert body["occurred_at"]["at"].startswith("2026-11-23T00:50")  # 08:50 +08:00
+    assert body["category"]["category_code"] == "10"
+    assert body["priority"]["priority"] == 1
+    nowhere = client.post("/api/v1/intake/parse", headers=dispatcher.headers,
+                          json={"text": "有人打架了，快来"}).json()
+    assert nowhere["needs_manual_location"] is True and nowhere["location"] is None

@@ -44,7 +44,7 @@ from yanyun.geo.api import IndexDep
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
 
 router = APIRouter(prefix="/api/v1", tags=["command"])
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
 Writer = Annotated[Actor, Depends(require(Perm.incidents_write))]

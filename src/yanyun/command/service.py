@@ -385,9 +385,16 @@ def scan_breaches(*, session: Session, clock: Clock) -> int:
     """
     now = clock.now()
     flagged = 0
+    # Lock only incidents that can still breach and whose shortest deadline has
+    # passed, so the scan does not hold every open incident against dispatchers.
     open_rows = session.scalars(
         select(Incident)
-        .where(Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)))
+        .where(
+            Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)),
+            Incident.received_at <= now - timedelta(seconds=1),
+            ((Incident.dispatched_at.is_(None)) & (Incident.dispatch_breached.is_(False)))
+            | ((Incident.arrived_at.is_(None)) & (Incident.arrival_breached.is_(False))),
+        )
         .with_for_update()
     )
     for incident in open_rows:
