@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -43,6 +44,12 @@ class Actor:
 
     def can(self, perm: Perm) -> bool:
         return perm in self.permissions
+
+    def scope(self, stmt: Any, column: Any) -> Any:
+        """Limit a query to rows whose org path lies within this actor's scope."""
+        if not self.org_path:
+            return stmt
+        return stmt.where((column == self.org_path) | column.startswith(self.org_path + "/"))
 
     def sees(self, org_path: str) -> bool:
         """Whether a record at `org_path` lies within this actor's org scope."""
@@ -217,11 +224,7 @@ def list_org_units(
     *, session: Session, actor: Actor, kind: str | None = None, limit: int = 1000, offset: int = 0
 ) -> list[OrgUnit]:
     """Org units within the actor's scope (and their ancestors are not included)."""
-    stmt = select(OrgUnit)
-    if actor.org_path:
-        stmt = stmt.where(
-            (OrgUnit.path == actor.org_path) | OrgUnit.path.startswith(actor.org_path + "/")
-        )
+    stmt = actor.scope(select(OrgUnit), OrgUnit.path)
     if kind is not None:
         stmt = stmt.where(OrgUnit.kind == kind)
     return list(session.scalars(stmt.order_by(OrgUnit.path).limit(limit).offset(offset)))
@@ -266,11 +269,7 @@ def create_user(*, session: Session, clock: Clock, user_in: UserCreate) -> User:
 
 def list_users(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) -> list[User]:
     """Users whose org unit lies within the actor's scope."""
-    stmt = select(User).join(OrgUnit, OrgUnit.code == User.org_code)
-    if actor.org_path:
-        stmt = stmt.where(
-            (OrgUnit.path == actor.org_path) | OrgUnit.path.startswith(actor.org_path + "/")
-        )
+    stmt = actor.scope(select(User).join(OrgUnit, OrgUnit.code == User.org_code), OrgUnit.path)
     return list(session.scalars(stmt.order_by(User.username).limit(limit).offset(offset)))
 
 

@@ -273,12 +273,7 @@ def list_incidents(
     offset: int = 0,
 ) -> list[Incident]:
     """Incidents in scope, most urgent first, then newest first."""
-    stmt = select(Incident)
-    if actor.org_path:
-        stmt = stmt.where(
-            (Incident.org_path == actor.org_path)
-            | Incident.org_path.startswith(actor.org_path + "/")
-        )
+    stmt = actor.scope(select(Incident), Incident.org_path)
     if open_only:
         stmt = stmt.where(Incident.status.in_(sorted(lifecycle.OPEN_STATUSES)))
     if statuses:

@@ -55,11 +55,7 @@ def list_units(
     limit: int = 1000,
     offset: int = 0,
 ) -> list[Unit]:
-    stmt = select(Unit)
-    if actor.org_path:
-        stmt = stmt.where(
-            (Unit.org_path == actor.org_path) | Unit.org_path.startswith(actor.org_path + "/")
-        )
+    stmt = actor.scope(select(Unit), Unit.org_path)
     if status:
         stmt = stmt.where(Unit.status == status)
     if kind:
