@@ -91,7 +91,7 @@ def run_demo_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), "--no-live"],
             cwd=REPO_ROOT, env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}"),
             stdout=log, stderr=subprocess.STDOUT,
         )

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from yanyun.cli.sim import register as register_sim
 from yanyun.core.config import Settings, load_settings, masked
 
 app = typer.Typer(help="yanyun 雁云: integrated policing operations platform", no_args_is_help=True)
@@ -19,6 +20,7 @@ city_app = typer.Typer(help="The city's geography 城市地理", no_args_is_help
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(city_app, name="city")
+register_sim(app)
 
 
 def _settings() -> Settings:
@@ -132,6 +134,10 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build only")] = False,
+    live: Annotated[
+        bool, typer.Option("--live/--no-live", help="Simulated 110 calls keep the city alive")
+    ] = True,
+    calls_per_hour: Annotated[float, typer.Option(help="Rate of simulated calls")] = 30.0,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -160,9 +166,25 @@ def demo(
     sys.stdout.flush()
     if no_serve:
         return
-    uvicorn.run(
-        create_app(settings, runtime=runtime), host=bind_host, port=bind_port, log_level="warning"
-    )
+    handle = None
+    if live:
+        from yanyun.sim.live import start_live
+
+        handle = start_live(runtime, calls_per_hour=calls_per_hour, seed=settings.city.seed)
+        typer.echo(
+            f"live simulation: about {calls_per_hour:g} simulated 110 calls an hour "
+            "(--no-live to switch off)"
+        )
+    try:
+        uvicorn.run(
+            create_app(settings, runtime=runtime),
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+        )
+    finally:
+        if handle is not None:
+            handle.stop()
 
 
 if __name__ == "__main__":
