@@ -133,3 +133,13 @@ def test_recommendation_ranks_available_units_by_eta_with_reasons(client, sessio
         f"/api/v1/incidents/{inc['id']}/recommendations", headers=dispatcher.headers
     ).json()
     assert best not in [c["unit_id"] for c in again]
+
+
+def test_demo_circles_cover_stations_platforms_and_public_places(client):
+    admin = login_as(client, "admin")
+    circles = client.get("/api/v1/response-circles", headers=admin.headers).json()
+    kinds = {c["kind"] for c in circles}
+    assert {"station", "platform"} <= kinds
+    assert kinds & {"transport_hub", "hospital", "school", "mall"}
+    assert {c["target_min"] for c in circles} <= {1, 3, 5}
+    assert all(c["target_min"] == 1 for c in circles if c["kind"] == "platform")

@@ -28,6 +28,7 @@ class FleetSpec:
     platform_radius_m: float = 600.0
     urban_station_radius_m: float = 1500.0
     rural_station_radius_m: float = 3000.0
+    landmark_radius_m: float = 800.0
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def build_fleet(
     ):
         s = by_code[g[1]]
         add_unit(f"FP{i:03d}", f"固定执勤点{i}", "fixed_post", s, ["patrol"], g[3], g[4])
+    circles += _landmark_circles(session, spec)
     weights = [3.0 if urban.get(s.district_code, False) else 1.0 for s in stations]
     for i in range(1, spec.motorcycles + 1):
         s = rng.choices(stations, weights=weights)[0]
@@ -178,6 +180,48 @@ def build_fleet(
         payload={"units": len(units), "circles": len(circles)},
     )
     return FleetReport(True, len(units), len(circles))
+
+
+# Places the seed documents give quick-response circles: schools, hospitals,
+# malls and transport hubs, read off the demo city's landmark list by name.
+LANDMARK_CIRCLE_KINDS = (
+    ("transport_hub", ("站", "机场")),
+    ("hospital", ("医院",)),
+    ("school", ("大学", "学院", "中学", "小学", "学校")),
+    ("mall", ("广场", "商场", "购物中心")),
+)
+
+
+def _landmark_circles(session: Session, spec: FleetSpec) -> list[dict]:
+    from yanyun.command.intake import load_landmarks
+    from yanyun.geo.service import load_index
+
+    index = load_index(session=session)
+    circles = []
+    for landmark in load_landmarks():
+        if landmark.kind != "landmark":
+            continue
+        kind = next(
+            (k for k, words in LANDMARK_CIRCLE_KINDS if any(w in landmark.name for w in words)),
+            None,
+        )
+        located = index.locate(landmark.lng, landmark.lat)
+        if kind is None or not located.inside or located.station is None:
+            continue  # a test city smaller than the landmark list
+        circles.append(
+            {
+                "id": f"C-L{len(circles) + 1:03d}",
+                "name_zh": f"{landmark.name}快反圈",
+                "name_en": f"{landmark.name} circle",
+                "kind": kind,
+                "lng": landmark.lng,
+                "lat": landmark.lat,
+                "radius_m": spec.landmark_radius_m,
+                "target_min": 3,
+                "station_code": located.station.code,
+            }
+        )
+    return circles
 
 
 def _bureau_code(session: Session) -> str:
