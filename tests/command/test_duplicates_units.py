@@ -103,6 +103,10 @@ def test_positions_latest_wins_and_bad_rows_are_counted(client, session, clock):
     }
     assert (units[unit.id]["lng"], units[unit.id]["lat"]) == (112.60, 26.90)
     assert units[unit.id]["stale"] is False
+    admin = login_as(client, "admin")
+    moved = [e for e in client.get("/api/v1/events", headers=admin.headers,
+                                   params={"limit": 1000}).json() if e["kind"] == "units.moved"]
+    assert [p["id"] for e in moved for p in e["payload"]["positions"]] == [unit.id]
     clock.advance(timedelta(minutes=3))
     units = {
         u["id"]: u

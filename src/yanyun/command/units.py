@@ -13,6 +13,7 @@ from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
 from yanyun.command.ranking import Candidate, FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
+from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import CommandSettings
 from yanyun.core.errors import NotFound
@@ -73,6 +74,7 @@ def record_positions(
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
     rejected: list[RejectedPosition] = []
     accepted = older = 0
+    moved: dict[str, list[dict]] = {}
     for i, fix in enumerate(positions):
         reason = None
         if not (
@@ -98,7 +100,21 @@ def record_positions(
             older += 1
             continue
         unit.lng, unit.lat, unit.position_at = fix.lng, fix.lat, fix.at
+        moved.setdefault(unit.org_path, []).append(
+            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at.isoformat()}
+        )
         accepted += 1
+    # One event per station, not per fix: a map follows a batch in one message.
+    for org_path, items in moved.items():
+        events.emit(
+            session,
+            clock=clock,
+            kind="units.moved",
+            resource_type="unit",
+            resource_id=items[0]["id"],
+            org_path=org_path,
+            payload={"positions": items},
+        )
     return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
 
 
