@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import json
+import pkgutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -505,5 +507,10 @@ def test_any_narrative_parser_can_be_evaluated() -> None:
 
 
 def test_intake_doctests() -> None:
-    result = doctest.testmod(intake_module)
-    assert result.failed == 0 and result.attempted > 0
+    # testmod skips names a package re-exports: run each of its modules.
+    attempted = 0
+    for info in pkgutil.iter_modules(intake_module.__path__, f"{intake_module.__name__}."):
+        result = doctest.testmod(importlib.import_module(info.name))
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted > 0
