@@ -83,7 +83,7 @@ def sim(
     if as_json:
         typer.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
         return
-    from yanyun.sim.engine import format_report
+    from yanyun.sim.report import format_report
 
     typer.echo(
         f"雁云 yanyun sim: city {settings.city.name}, {hours:g} h from "

@@ -36,7 +36,10 @@ from yanyun.command import service as command_service
 from yanyun.command.models import Incident
 from yanyun.core.db import Runtime
 from yanyun.core.errors import DomainError
-from yanyun.sim.engine import SIM_ACTOR, CallGenerator, CitySim, PlatformPort, SimReport
+from yanyun.sim.calls import CallGenerator
+from yanyun.sim.engine import CitySim
+from yanyun.sim.platform import SIM_ACTOR, PlatformPort
+from yanyun.sim.report import SimReport
 
 __all__ = ["LiveHandle", "run_live", "start_live"]
 

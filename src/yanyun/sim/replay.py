@@ -33,17 +33,10 @@ from yanyun.core.clock import FrozenClock
 from yanyun.core.errors import Conflict, NotFound
 from yanyun.geo.coords import distance_m_array
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
-from yanyun.sim.engine import (
-    SERVICE_MAX_S,
-    SERVICE_MIN_S,
-    SERVICE_SIGMA,
-    Call,
-    Choice,
-    CitySim,
-    FleetUnit,
-    OpenedIncident,
-    SimReport,
-)
+from yanyun.sim.calls import SERVICE_MAX_S, SERVICE_MIN_S, SERVICE_SIGMA
+from yanyun.sim.engine import CitySim
+from yanyun.sim.ports import Call, Choice, FleetUnit, OpenedIncident
+from yanyun.sim.report import SimReport
 
 __all__ = [
     "CHICAGO_TYPES",
