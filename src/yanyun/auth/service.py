@@ -151,17 +151,38 @@ def login(
 
 def authenticate(*, session: Session, clock: Clock, token: str) -> Actor:
     """Resolve a bearer token to its actor, refusing unknown, expired or revoked ones."""
-    row = session.get(AuthToken, _token_digest(token))
-    if row is None:
+    # One round trip: every request pays for this lookup.
+    found = session.execute(
+        select(
+            AuthToken.revoked_at,
+            AuthToken.expires_at,
+            User.id,
+            User.username,
+            User.roles,
+            User.org_code,
+            User.active,
+            OrgUnit.path,
+        )
+        .join(User, User.id == AuthToken.user_id)
+        .outerjoin(OrgUnit, OrgUnit.code == User.org_code)
+        .where(AuthToken.token_hash == _token_digest(token))
+    ).first()
+    if found is None:
         raise Unauthenticated("登录凭证无效，请重新登录", "invalid token; log in again")
-    if row.revoked_at is not None:
+    if found.revoked_at is not None:
         raise Unauthenticated("登录凭证已注销，请重新登录", "token revoked; log in again")
-    if as_utc(row.expires_at) <= clock.now():
+    if as_utc(found.expires_at) <= clock.now():
         raise Unauthenticated("登录已过期，请重新登录", "token expired; log in again")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not found.active:
         raise Unauthenticated("账号已停用", "account disabled")
-    return actor_for(session=session, user=user)
+    return Actor(
+        user_id=found.id,
+        username=found.username,
+        roles=tuple(found.roles),
+        org_code=found.org_code,
+        org_path=found.path or "",
+        permissions=permissions_of(found.roles),
+    )
 
 
 def actor_for(*, session: Session, user: User) -> Actor:

@@ -109,7 +109,9 @@ def _clock_read(incident: Incident) -> ClockRead:
     )
 
 
-def incident_read(session: Any, incident: Incident, catalogue: Catalogue) -> dict[str, Any]:
+def incident_read(
+    session: Any, incident: Incident, catalogue: Catalogue, units: list[str] | None = None
+) -> dict[str, Any]:
     category = catalogue.category(incident.category_code)
     label_zh, label_en = category.label_zh, category.label_en
     if incident.sub_code:
@@ -141,7 +143,9 @@ def incident_read(session: Any, incident: Incident, catalogue: Catalogue) -> dic
         allowed_transitions=lifecycle.allowed_from(incident.status),
         clock=_clock_read(incident),
         merged_into_id=incident.merged_into_id,
-        units=service.assigned_units(session=session, incident_id=incident.id),
+        units=service.assigned_units(session=session, incident_id=incident.id)
+        if units is None
+        else units,
     )
 
 
@@ -166,7 +170,8 @@ def create_incident(
         incident_in=body,
     )
     session.flush()
-    return incident_read(session, incident, catalogue)
+    # A call just taken has no units: no need to ask the database.
+    return incident_read(session, incident, catalogue, units=[])
 
 
 @router.get("/incidents", response_model=list[IncidentRead])
