@@ -46,6 +46,13 @@ def map_page() -> HTMLResponse:
     return HTMLResponse(_template("map.html"))
 
 
+@router.get(
+    "/console", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
+)
+def console_page() -> HTMLResponse:
+    return HTMLResponse(_template("console.html"))
+
+
 @router.get("/api/v1/ui/config", include_in_schema=True, tags=["ui"])
 def ui_config(
     settings: SettingsDep,

@@ -1,0 +1,121 @@
+"""The dispatcher console in Chromium, against the real demo server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.web.browser_support import (
+    RESULTS_DIR,
+    ConsoleWatch,
+    DemoServer,
+    api_login,
+    launch_chromium,
+    require_chromium,
+    run_demo_server,
+    store_session,
+)
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+NARRATIVE = "十分钟前在衡阳东站门口有人持刀抢劫"
+AVAILABLE = "#3fb67f"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    require_chromium()
+    with run_demo_server(tmp_path_factory.mktemp("console")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    with playwright_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def open_console(browser: Any, server: DemoServer, viewport: dict[str, int],
+                 console: ConsoleWatch) -> tuple[Any, Any]:
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    console.attach(page)
+    store_session(page, server.base_url, api_login(server.base_url, "dispatcher"))
+    page.goto(f"{server.base_url}/console")
+    page.wait_for_selector("body[data-console-ready='1']")
+    expect(page.locator("#conn-banner")).to_have_attribute("data-state", "connected")
+    return context, page
+
+
+def test_intake_create_dispatch_live(browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1920, "height": 1080}, console)
+    try:
+        page.fill("#narrative", NARRATIVE)
+        expect(page.locator("#sg-place")).to_have_text("衡阳东站")
+        expect(page.locator("#sg-category")).to_contain_text("抢劫")
+        expect(page.locator(".sg-place .sg-src")).to_contain_text("衡阳东站")
+        expect(page.locator("#sub-select")).to_have_value("1001")
+        assert page.evaluate("window.yanyunConsole.intake().source") == "parse"
+
+        page.press("#narrative", "Control+Enter")
+        row = page.locator(".qrow").first
+        expect(row.locator(".qstatus")).to_have_text("已接警")
+        number = row.get_attribute("data-number")
+        assert number
+        expect(page.locator("#detail-number")).to_have_text(number)
+        rec = page.locator(".rec[data-rank='1']")
+        expect(rec).to_be_visible()
+        unit_id = rec.get_attribute("data-unit")
+        assert page.evaluate("(id) => window.yanyunConsole.unit(id).fill", unit_id) == AVAILABLE
+        last_id = page.evaluate("window.yanyunConsole.live().lastId")
+
+        rec.locator("button.rdispatch").click()
+        expect(page.locator(f".qrow[data-number='{number}'] .qstatus")).to_have_text("已派警")
+        # The marker recolours only from the live unit.dispatched event.
+        page.wait_for_function(
+            "(id) => window.yanyunConsole.unit(id).status === 'dispatched'", arg=unit_id)
+        assert page.evaluate("window.yanyunConsole.live().lastId") > last_id
+        fill = page.locator(f"path[data-unit='{unit_id}']").get_attribute("fill")
+        assert fill and fill.lower() != AVAILABLE
+        expect(page.locator("#timeline")).to_contain_text("已派警")
+        RESULTS_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=str(RESULTS_DIR / "console-1920x1080.png"))
+
+        page.click("#lang-toggle button[data-lang='en']")
+        expect(page.locator("#queue-heading")).to_contain_text("Incident queue")
+        expect(page.locator(f".qrow[data-number='{number}'] .qstatus")).to_have_text("dispatched")
+        expect(page.locator(f".qrow[data-number='{number}'] .qcat")).to_contain_text("Robbery")
+        page.screenshot(path=str(RESULTS_DIR / "console-1920x1080-en.png"))
+    finally:
+        context.close()
+    assert not console.unexpected(), f"console errors: {console.unexpected()}"
+
+
+def test_small_screen_and_map_pick(browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1366, "height": 768}, console)
+    try:
+        expect(page.locator(".qrow")).not_to_have_count(0)
+        page.fill("#narrative", "有人打架")
+        box = page.locator("#map").bounding_box()
+        assert box
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function("window.yanyunConsole.intake().source === 'map'")
+        expect(page.locator(".sg-place .sg-src")).to_have_text("地图选点")
+        for col in ("#detail", ".col-left", "#map"):
+            b = page.locator(col).bounding_box()
+            assert b and b["x"] + b["width"] <= 1366 + 1 and b["y"] + b["height"] <= 768 + 1
+        page.screenshot(path=str(RESULTS_DIR / "console-1366x768.png"))
+    finally:
+        context.close()
+    assert not console.unexpected(), f"console errors: {console.unexpected()}"
