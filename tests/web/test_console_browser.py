@@ -119,3 +119,35 @@ def test_small_screen_and_map_pick(browser: Any, server: DemoServer) -> None:
     finally:
         context.close()
     assert not console.unexpected(), f"console errors: {console.unexpected()}"
+
+
+def test_clock_turns_red_when_time_passes_the_dispatch_target(
+        browser: Any, server: DemoServer) -> None:
+    import httpx
+
+    login = api_login(server.base_url, "dispatcher")
+    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    station = httpx.get(f"{server.base_url}/api/v1/geo/stations", headers=headers,
+                        timeout=10).json()["features"][-1]["geometry"]["coordinates"]
+    created = httpx.post(f"{server.base_url}/api/v1/incidents", headers=headers, timeout=10,
+                         json={"narrative": "有人在路边晕倒", "category_code": "70",
+                               "lng": station[0], "lat": station[1]})
+    assert created.status_code == 201, created.text
+    inc_id = created.json()["id"]
+    console = ConsoleWatch()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.clock.install()  # the page's own time, moved by the test, not the server's
+    console.attach(page)
+    store_session(page, server.base_url, login)
+    page.goto(f"{server.base_url}/console")
+    page.wait_for_selector("body[data-console-ready='1']")
+    clock = page.locator(f".qrow[data-id='{inc_id}'] .clock")
+    expect(clock).to_have_attribute("data-level", "ok")
+    page.clock.fast_forward(50_000)
+    expect(clock).to_have_attribute("data-level", "warn")
+    page.clock.fast_forward(15_000)
+    expect(clock).to_have_attribute("data-level", "bad")
+    assert not console.unexpected(), console.unexpected()
+    context.close()
