@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,9 +11,6 @@ from tests.web.browser_support import (
     ConsoleWatch,
     DemoServer,
     api_login,
-    launch_chromium,
-    require_chromium,
-    run_demo_server,
     store_session,
 )
 
@@ -25,22 +21,6 @@ expect = playwright_api.expect
 
 NARRATIVE = "十分钟前在衡阳东站门口有人持刀抢劫"
 AVAILABLE = "#3fb67f"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    require_chromium()
-    with run_demo_server(tmp_path_factory.mktemp("console")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_console(browser: Any, server: DemoServer, viewport: dict[str, int],

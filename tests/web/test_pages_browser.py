@@ -19,9 +19,6 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
-    launch_chromium,
-    require_chromium,
-    run_demo_server,
     store_session,
 )
 from yanyun.geo.coords import wgs84_to_gcj02
@@ -37,22 +34,6 @@ BLANK_TILE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcS
               "mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
 # The urban core, where grids are small and dense.
 CENTRE_BBOX = "112.56,26.86,112.66,26.94"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    require_chromium()
-    with run_demo_server(tmp_path_factory.mktemp("demo")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@
 // The API speaks WGS-84; under GCJ-02 tiles coordinates are shifted for drawing
 // and clicks shifted back, as on the map page.
 
-import { api, ApiError, clearSession, goToLogin, loadSession } from "./api.js";
+import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { applyConsoleText, ct } from "./console-text.js";
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "./i18n.js";
-import { forgetLastEventId, LiveEvents } from "./live.js";
+import { logout, startPageLive } from "./page.js";
 
 const L = window.L;
 const PARSE_DEBOUNCE_MS = 300;
@@ -714,20 +714,15 @@ function onEvent(event) {
 }
 
 function startLive() {
-  state.live = new LiveEvents({
+  state.live = startPageLive({
     token: state.session.token,
     onState: (s) => {
       state.liveState = s;
       renderBanner();
     },
     onEvent,
-    onUnauthorized: () => {
-      clearSession();
-      goToLogin("expired");
-    },
+    retryButton: $("conn-retry"),
   });
-  $("conn-retry").addEventListener("click", () => state.live.retryNow());
-  state.live.start();
 }
 
 // ---- start -------------------------------------------------------------------
@@ -742,18 +737,6 @@ function renderAll() {
   renderBanner();
   const msg = state.intakeMsg;
   if (msg) setIntakeMsg(msg.kind, msg.text);
-}
-
-async function logout() {
-  state.live?.stop();
-  try {
-    await api("/api/v1/auth/logout", { method: "POST", token: state.session.token });
-  } catch {
-    // The token is dropped locally either way.
-  }
-  clearSession();
-  forgetLastEventId();
-  location.replace("/login?reason=logout");
 }
 
 function bindIntake() {
@@ -824,7 +807,7 @@ async function main() {
     drawIncident(inc);
   }
   bindIntake();
-  $("logout").addEventListener("click", logout);
+  $("logout").addEventListener("click", () => logout(state.session, state.live));
   onLangChange(renderAll);
   renderAll();
   startLive();

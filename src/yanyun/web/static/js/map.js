@@ -5,12 +5,12 @@
 // coordinate is shifted to GCJ-02 before drawing, and clicks and the view box are
 // shifted back before they are sent to the API.
 
-import { api, ApiError, clearSession, goToLogin, loadSession } from "./api.js";
+import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import {
   applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick, t,
 } from "./i18n.js";
-import { forgetLastEventId, LiveEvents } from "./live.js";
+import { logout, startPageLive } from "./page.js";
 import { labelPoint } from "./geometry.js";
 
 const L = window.L;
@@ -143,7 +143,7 @@ function renderBanner() {
 }
 
 function startLive() {
-  state.live = new LiveEvents({
+  state.live = startPageLive({
     token: state.session.token,
     onState: (s) => {
       state.liveState = s;
@@ -153,13 +153,8 @@ function startLive() {
       state.lastEvent = event;
       renderBanner();
     },
-    onUnauthorized: () => {
-      clearSession();
-      goToLogin("expired");
-    },
+    retryButton: $("conn-retry"),
   });
-  $("conn-retry").addEventListener("click", () => state.live.retryNow());
-  state.live.start();
 }
 
 // ---- districts ---------------------------------------------------------------
@@ -571,18 +566,6 @@ function showFatal(err) {
   box.textContent = t("load_error", { msg: err instanceof ApiError ? err.text() : String(err) });
 }
 
-async function logout() {
-  state.live?.stop();
-  try {
-    await api("/api/v1/auth/logout", { method: "POST", token: state.session.token });
-  } catch {
-    // The token is dropped locally either way.
-  }
-  clearSession();
-  forgetLastEventId();
-  location.replace("/login?reason=logout");
-}
-
 async function main() {
   state.session = loadSession();
   if (!state.session) {
@@ -631,7 +614,7 @@ async function main() {
   state.map.on("zoomend", declutterLabels);
   state.map.on("moveend", scheduleGrids);
   state.map.on("click", (e) => lookup(e.latlng));
-  $("logout").addEventListener("click", logout);
+  $("logout").addEventListener("click", () => logout(state.session, state.live));
   onLangChange(() => {
     renderHeader();
     renderSide();
