@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -127,13 +128,17 @@ def required_capabilities(catalogue: Catalogue, incident: Incident) -> frozenset
     return frozenset(set.intersection(*caps)) if caps else frozenset({"patrol"})
 
 
-def _available_near(session: Session, lng: float, lat: float, pad: float | None) -> list[Unit]:
-    stmt = select(Unit).where(Unit.status == "available")
+def _available_near(session: Session, lng: float, lat: float, pad: float | None) -> list[Any]:
+    # Plain rows, not ORM objects: this runs for every recommendation, over
+    # hundreds of units, and the ranking needs only these columns.
+    stmt = select(Unit.id, Unit.call_sign, Unit.kind, Unit.lng, Unit.lat, Unit.capabilities).where(
+        Unit.status == "available"
+    )
     if pad is not None:
         stmt = stmt.where(
             Unit.lat.between(lat - pad, lat + pad), Unit.lng.between(lng - pad, lng + pad)
         )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def recommend(
@@ -144,8 +149,11 @@ def recommend(
     estimator: TravelTimeEstimator,
     urban: bool,
     limit: int = 5,
-) -> list[tuple[Candidate, Unit]]:
-    """The fastest suitable available units for an incident, with the reason for each."""
+) -> list[tuple[Candidate, Any]]:
+    """The fastest suitable available units for an incident, with the reason for each.
+
+    Each candidate comes with its unit's row (id, call_sign, kind, lng, lat).
+    """
     required = required_capabilities(catalogue, incident)
     for pad in (NEAR_DEG, None):
         units = _available_near(session, incident.lng, incident.lat, pad)
