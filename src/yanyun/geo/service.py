@@ -98,12 +98,6 @@ def build_city(*, session: Session, clock: Clock, city: CitySettings) -> BuildRe
     )
 
 
-def _metric_area_km2(geometry: Any) -> float:
-    from yanyun.geo.coords import to_metric
-
-    return to_metric(geometry).area / 1e6
-
-
 def _store_city(
     session: Session, city: Any, bureau_code: str, bureau_zh: str, bureau_en: str
 ) -> None:
@@ -124,7 +118,7 @@ def _store_city(
                 "name_zh": d.name_zh,
                 "name_en": d.name_en,
                 "is_urban": d.is_urban,
-                "area_km2": _metric_area_km2(d.geometry),
+                "area_km2": d.area_km2,
                 "geometry_wkb": shapely.to_wkb(d.geometry),
             }
             for d in city.districts
@@ -156,8 +150,8 @@ def _store_city(
                 "code": g.code,
                 "station_code": g.station_code,
                 "district_code": g.district_code,
-                "name_zh": getattr(g, "name_zh", g.code),
-                "name_en": getattr(g, "name_en", g.code),
+                "name_zh": g.name_zh,
+                "name_en": g.name_en,
                 "is_urban": g.is_urban,
                 "area_km2": g.area_km2,
                 "lng": g.lng,
@@ -201,8 +195,8 @@ def _store_city(
             {
                 "code": g.code,
                 "kind": "grid",
-                "name_zh": getattr(g, "name_zh", g.code),
-                "name_en": getattr(g, "name_en", g.code),
+                "name_zh": g.name_zh,
+                "name_en": g.name_en,
                 "parent_code": g.station_code,
                 "path": f"{bureau_code}/{g.district_code}/{g.station_code}/{g.code}",
             }

@@ -60,7 +60,7 @@ def build_fleet(
     stations = list(session.scalars(select(Station).order_by(Station.code)))
     if not stations:
         return FleetReport(False, 0, 0)
-    bureau = stations[0].code and _bureau_code(session)
+    bureau = _bureau_code(session)
     urban_grids = list(
         session.execute(
             select(Grid.code, Grid.station_code, Grid.district_code, Grid.lng, Grid.lat)
