@@ -8,6 +8,7 @@ test may commit, which only releases a savepoint.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 from collections.abc import Iterator
@@ -33,6 +34,9 @@ from yanyun.web.app import create_app
 
 PG_URL = os.environ.get("YANYUN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("YANYUN_TEST_REQUIRE_PG") == "1"
+# Checkouts on one machine share the PostgreSQL database `test`: each names its
+# schemas after its own path so two suites running at once never collide.
+CHECKOUT_TAG = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
 START = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 # A smaller city than the real 202 / 4,882 keeps the suite quick; the
 # generator is tested at full size in tests/geo.
@@ -66,7 +70,7 @@ def fresh_database_url(backend: str, name: str, tmp_dir: Path) -> str:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    schema = f"yt_{name}".lower()
+    schema = f"yt_{CHECKOUT_TAG}_{name}".lower()
     admin = build_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

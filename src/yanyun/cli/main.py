@@ -38,7 +38,7 @@ def config_show() -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Apply the database migrations."""
     from yanyun.core.migrate import upgrade
 

@@ -15,6 +15,10 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision`, creating it if empty."""
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    """Bring the database to `revision`, creating it if empty.
+
+    "heads" rather than "head": contexts developed side by side may each add a
+    revision on the same parent; every branch is applied.
+    """
     command.upgrade(alembic_config(database_url), revision)
