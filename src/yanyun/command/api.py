@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.command import lifecycle, service, units
+from yanyun.command import day_summary, lifecycle, service, units
 from yanyun.command.catalogue import Catalogue, load_catalogue
 from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
 from yanyun.command.models import Incident, ResponseCircle
@@ -93,16 +93,11 @@ ParserDep = Annotated[LexiconParser, Depends(get_parser)]
 
 
 def _clock_read(incident: Incident) -> ClockRead:
-    def since(at: datetime | None) -> float | None:
-        if at is None:
-            return None
-        return round((as_utc(at) - as_utc(incident.received_at)).total_seconds(), 1)
-
     return ClockRead(
         dispatch_target_s=incident.dispatch_target_s,
         arrival_target_s=incident.arrival_target_s,
-        dispatch_s=since(incident.dispatched_at),
-        arrival_s=since(incident.arrived_at),
+        dispatch_s=service.seconds_after_receipt(incident, incident.dispatched_at),
+        arrival_s=service.seconds_after_receipt(incident, incident.arrived_at),
         dispatch_breached=incident.dispatch_breached,
         arrival_breached=incident.arrival_breached,
         circle_id=incident.circle_id,
@@ -359,6 +354,20 @@ def parse_intake(
 ) -> dict[str, Any]:
     """Suggest location, time, category and priority from what the caller said."""
     return dataclasses.asdict(parser.parse(body.text, now=clock.now()))
+
+
+@router.get("/dashboard/day")
+def dashboard_day(
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Reader,
+    catalogue: CatalogueDep,
+    day: Annotated[date | None, Query(description="Asia/Shanghai date; today if absent")] = None,
+) -> dict[str, Any]:
+    """The commander's wall for one day: compact incident rows, last week, units by status."""
+    return day_summary.day_summary(
+        session=session, actor=actor, clock=clock, catalogue=catalogue, day=day
+    )
 
 
 @router.get("/incident-categories")

@@ -181,7 +181,18 @@ def incident_payload(incident: Incident) -> dict[str, Any]:
         "received_at": as_utc(incident.received_at).isoformat(),
         "dispatch_target_s": incident.dispatch_target_s,
         "arrival_target_s": incident.arrival_target_s,
+        "dispatch_s": seconds_after_receipt(incident, incident.dispatched_at),
+        "arrival_s": seconds_after_receipt(incident, incident.arrived_at),
+        "dispatch_breached": bool(incident.dispatch_breached),
+        "arrival_breached": bool(incident.arrival_breached),
     }
+
+
+def seconds_after_receipt(incident: Any, at: datetime | None) -> float | None:
+    """How long after the first call something happened (the 1-3-5 clock), to 0.1 s."""
+    if at is None:
+        return None
+    return round((as_utc(at) - as_utc(incident.received_at)).total_seconds(), 1)
 
 
 def _record(
@@ -322,11 +333,13 @@ def transition(
 ) -> Incident:
     """Move an incident along its lifecycle; units are released when it ends."""
     incident = get_incident(session=session, actor=actor, incident_id=incident_id, for_update=True)
+    first_arrival = to_status == "on_scene" and incident.arrived_at is None
+    if first_arrival and lifecycle.can_move(incident.status, to_status):
+        incident.arrived_at = clock.now()
     _move(session, clock, incident, to_status, actor, note=note)
     if to_status in ("resolved", "cancelled"):
         _release_units(session, clock, incident)
-    if to_status == "on_scene" and incident.arrived_at is None:
-        incident.arrived_at = clock.now()
+    if first_arrival:
         _check_arrival(session, clock, incident)
     return incident
 
@@ -453,6 +466,10 @@ def dispatch(
             busy={u: units[u].status for u in busy},
         )
     now = clock.now()
+    # Stamped before the move so the live event carries the dispatch time.
+    first_dispatch = incident.dispatched_at is None
+    if first_dispatch:
+        incident.dispatched_at = now
     if incident.status in ("received", "reopened"):
         _move(session, clock, incident, "dispatched", actor, note=note)
     for unit_id in wanted:
@@ -497,8 +514,7 @@ def dispatch(
                 note="派警 unit assigned",
             )
         )
-    if incident.dispatched_at is None:
-        incident.dispatched_at = now
+    if first_dispatch:
         _check_dispatch(session, clock, incident)
     return incident
 
@@ -537,10 +553,12 @@ def unit_action(
         assignment.arrived_at = assignment.arrived_at or now
         assignment.acknowledged_at = assignment.acknowledged_at or now
         unit.status = "on_scene"
+        first_arrival = incident.arrived_at is None
+        if first_arrival:
+            incident.arrived_at = now
         if incident.status in ("dispatched", "en_route"):
             _move(session, clock, incident, "on_scene", actor, unit_id=unit_id)
-        if incident.arrived_at is None:
-            incident.arrived_at = now
+        if first_arrival:
             _check_arrival(session, clock, incident)
     else:
         assignment.cleared_at = now
