@@ -51,6 +51,35 @@ def test_nearby_same_category_call_is_offered_and_merged_keeping_both_callers(
     assert again.status_code == 409
 
 
+def test_merging_a_dispatched_duplicate_into_a_waiting_call_dispatches_it(
+    client, session, clock
+):
+    dispatcher = login_as(client, "dispatcher")
+    grid = grid_point(session)
+    waiting = create_incident(client, dispatcher.headers, grid)
+    clock.advance(20)
+    handled = create_incident(client, dispatcher.headers, grid)
+    [unit] = available_units(session, kind="patrol_car", limit=1)
+    clock.advance(10)
+    sent = client.post(
+        f"/api/v1/incidents/{handled['id']}/dispatch",
+        headers=dispatcher.headers,
+        json={"unit_ids": [unit.id]},
+    )
+    assert sent.status_code == 200, sent.text
+    clock.advance(60)
+    merged = client.post(
+        f"/api/v1/incidents/{waiting['id']}/merge",
+        headers=dispatcher.headers,
+        json={"duplicate_id": handled["id"]},
+    )
+    assert merged.status_code == 200, merged.text
+    body = merged.json()
+    # The unit was sent 30 s after the first call: that is this incident's dispatch time.
+    assert body["status"] == "dispatched" and body["units"] == [unit.id]
+    assert body["clock"]["dispatch_s"] == 30.0 and not body["clock"]["dispatch_breached"]
+
+
 def test_far_or_late_calls_are_not_duplicates(client, session, clock):
     dispatcher = login_as(client, "dispatcher")
     grid = grid_point(session)

@@ -268,3 +268,29 @@ def test_intake_parse_suggests_place_time_category_and_priority(client):
     nowhere = client.post("/api/v1/intake/parse", headers=dispatcher.headers,
                           json={"text": "有人打架了，快来"}).json()
     assert nowhere["needs_manual_location"] is True and nowhere["location"] is None
+
+
+def test_note_joins_the_timeline_without_moving_the_incident(client, session, clock):
+    dispatcher = login_as(client, "dispatcher")
+    inc = create_incident(client, dispatcher.headers, grid_point(session))
+    clock.advance(20)
+    resp = client.post(
+        f"/api/v1/incidents/{inc['id']}/notes",
+        headers=dispatcher.headers,
+        json={"text": "  报警人回拨：嫌疑人已离开，往东走  "},
+    )
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["status"] == "received"
+    detail = client.get(f"/api/v1/incidents/{inc['id']}", headers=dispatcher.headers).json()
+    last = detail["timeline"][-1]
+    assert (last["from_status"], last["to_status"]) == ("received", "received")
+    assert last["note"] == "报警人回拨：嫌疑人已离开，往东走" and last["actor_name"] == "dispatcher"
+    blank = client.post(
+        f"/api/v1/incidents/{inc['id']}/notes", headers=dispatcher.headers, json={"text": "   "}
+    )
+    assert blank.status_code == 422 and blank.json()["error"]["field"] == "text"
+    analyst = login_as(client, "analyst")
+    denied = client.post(
+        f"/api/v1/incidents/{inc['id']}/notes", headers=analyst.headers, json={"text": "看看"}
+    )
+    assert denied.status_code == 403

@@ -15,6 +15,16 @@ from tests.web.browser_support import (
 )
 
 
+def _patient_expectations() -> None:
+    # Playwright's expect() gives up after 5 s by default; on a shared 2-core
+    # machine a busy server can take longer, which is slowness, not failure.
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    playwright_api.expect.set_options(timeout=15_000)
+
+
+_patient_expectations()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """`yanyun demo --no-live` on a fresh SQLite file, one per test module."""

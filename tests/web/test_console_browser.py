@@ -131,3 +131,60 @@ def test_clock_turns_red_when_time_passes_the_dispatch_target(
     expect(clock).to_have_attribute("data-level", "bad")
     assert not console.unexpected(), console.unexpected()
     context.close()
+
+
+def test_keyboard_only_call_to_dispatch_then_note_and_merge(
+        browser: Any, server: DemoServer) -> None:
+    """A call taken and dispatched with the keyboard alone; then a note and a merge."""
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1366, "height": 768}, console)
+    try:
+        narrative = "刚才在衡阳东站门口有人持刀抢劫，往东跑了"
+        page.focus("#narrative")
+        page.keyboard.type(narrative)
+        expect(page.locator("#sg-place")).to_have_text("衡阳东站")
+        page.keyboard.press("Control+Enter")
+        first = page.locator("#detail-number")
+        expect(first).not_to_be_empty()
+        number = first.inner_text()
+        # Focus went to the detail: the 1 key sends the first recommended unit.
+        expect(page.locator(".rec[data-rank='1']")).to_be_visible()
+        assert page.evaluate("document.activeElement.id") == "detail"
+        call_sign = page.locator(".rec[data-rank='1'] .rname").inner_text()
+        page.keyboard.press("1")
+        expect(page.locator(f".qrow[data-number='{number}'] .qstatus")).to_have_text("已派警")
+        expect(page.locator("#timeline li[data-kind='dispatched']")).to_have_count(1)
+        expect(page.locator("#timeline li[data-kind='assigned']")).to_have_count(1)
+        expect(page.locator("#timeline li[data-kind='assigned']")).to_contain_text(call_sign)
+        expect(page.locator(".dmsg-ok")).to_contain_text("已派出")
+
+        # N focuses the note box; Enter saves the note onto the timeline.
+        page.focus("#detail")
+        page.keyboard.press("n")
+        assert page.evaluate("document.activeElement.id") == "note-input"
+        page.keyboard.type("报警人回拨：嫌疑人穿黑色外套")
+        page.keyboard.press("Enter")
+        expect(page.locator("#timeline li[data-kind='note']")).to_contain_text("黑色外套")
+
+        # The status line follows the language switch, not only new lines.
+        page.click("#lang-toggle button[data-lang='en']")
+        expect(page.locator(".dmsg-ok")).to_have_text("Note saved")
+        page.click("#lang-toggle button[data-lang='zh']")
+
+        # A second call about the same robbery is offered as a duplicate and merged.
+        page.focus("#narrative")
+        page.keyboard.type("衡阳东站门口有人被抢了，对方拿着刀")
+        expect(page.locator("#sg-place")).to_have_text("衡阳东站")
+        page.keyboard.press("Control+Enter")
+        expect(page.locator("#detail-number")).not_to_have_text(number)
+        second = page.locator("#detail-number").inner_text()
+        dup = page.locator("#dups li[data-incident]").filter(has_text=number)
+        expect(dup).to_have_count(1)
+        dup.locator("button.dupmerge").click()
+        expect(page.locator(".dmsg-ok")).to_contain_text(number)
+        expect(page.locator(f".qrow[data-number='{number}']")).to_have_count(0)
+        expect(page.locator(f".qrow[data-number='{second}']")).to_have_count(1)
+        page.screenshot(path=str(RESULTS_DIR / "console-keyboard-1366x768.png"))
+    finally:
+        context.close()
+    assert not console.unexpected(), f"console errors: {console.unexpected()}"

@@ -30,6 +30,7 @@ from yanyun.command.schemas import (
     IncidentStatus,
     IntakeIn,
     MergeIn,
+    NoteIn,
     PositionBatch,
     PositionBatchResult,
     TransitionIn,
@@ -325,6 +326,23 @@ def duplicates(
         )
         for o, d in found
     ]
+
+
+@router.post("/incidents/{incident_id}/notes", response_model=IncidentRead, status_code=201)
+def add_note(
+    incident_id: str,
+    body: NoteIn,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Writer,
+    catalogue: CatalogueDep,
+) -> dict[str, Any]:
+    """Add a note to the incident's timeline; its status does not change."""
+    incident = service.add_note(
+        session=session, clock=clock, actor=actor, incident_id=incident_id, text=body.text
+    )
+    session.flush()
+    return incident_read(session, incident, catalogue)
 
 
 @router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)

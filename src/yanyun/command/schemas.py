@@ -88,6 +88,18 @@ class DispatchIn(InputModel):
     note: str | None = Field(None, max_length=500)
 
 
+class NoteIn(InputModel):
+    text: str = Field(min_length=1, max_length=500)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("note is blank 备注不能为空")
+        return value
+
+
 class MergeIn(InputModel):
     duplicate_id: str = Field(min_length=1, max_length=26)
 

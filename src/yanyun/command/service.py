@@ -205,6 +205,7 @@ def _record(
     *,
     unit_id: str | None = None,
     note: str | None = None,
+    kind: str | None = None,
 ) -> None:
     session.add(
         IncidentTransition(
@@ -222,7 +223,7 @@ def _record(
     events.emit(
         session,
         clock=clock,
-        kind=f"incident.{to_status}",
+        kind=kind or f"incident.{to_status}",
         resource_type="incident",
         resource_id=incident.id,
         org_path=incident.org_path,
@@ -611,6 +612,18 @@ def find_duplicates(
     return found[:limit]
 
 
+def add_note(
+    *, session: Session, clock: Clock, actor: Actor, incident_id: str, text: str
+) -> Incident:
+    """Write a note on the incident's timeline (what was said, decided, seen) without moving it."""
+    incident = get_incident(session=session, actor=actor, incident_id=incident_id, for_update=True)
+    _record(
+        session, clock, incident, incident.status, incident.status, actor,
+        note=text, kind="incident.noted",
+    )
+    return incident
+
+
 def merge(
     *, session: Session, clock: Clock, actor: Actor, primary_id: str, duplicate_id: str
 ) -> Incident:
@@ -633,13 +646,22 @@ def merge(
         .where(IncidentCall.incident_id == duplicate.id)
         .values(incident_id=primary.id)
     )
-    for assignment in _active_assignments(session, duplicate.id):
+    moved = _active_assignments(session, duplicate.id)
+    for assignment in moved:
         assignment.incident_id = primary.id
         unit = session.get(Unit, assignment.unit_id)
         if unit is not None:
             unit.current_incident_id = primary.id
     duplicate.merged_into_id = primary.id
     _move(session, clock, duplicate, "cancelled", actor, note=f"并入 merged into {primary.number}")
+    if moved and primary.status in ("received", "reopened"):
+        # Units already on their way to the duplicate are on their way to this incident.
+        if primary.dispatched_at is None:
+            primary.dispatched_at = max(
+                min(as_utc(a.assigned_at) for a in moved), as_utc(primary.received_at)
+            )
+        _move(session, clock, primary, "dispatched", actor, note="合并带入警力 units from merge")
+        _check_dispatch(session, clock, primary)
     session.add(
         IncidentTransition(
             id=new_id(clock),

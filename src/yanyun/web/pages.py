@@ -53,6 +53,14 @@ def console_page() -> HTMLResponse:
     return HTMLResponse(_template("console.html"))
 
 
+@router.get(
+    "/wall", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
+)
+def wall_page() -> HTMLResponse:
+    """The commander's wall; its JSON twin is GET /api/v1/dashboard/day."""
+    return HTMLResponse(_template("wall.html"))
+
+
 @router.get("/api/v1/ui/config", include_in_schema=True, tags=["ui"])
 def ui_config(
     settings: SettingsDep,

@@ -1,9 +1,13 @@
 // Labels of the dispatcher console, zh-CN first; the language itself is i18n.js's.
 
-import { getLang } from "./i18n.js";
+import { makeTranslator } from "./i18n.js";
 
 const TEXT = {
   console_title: ["接警调度台", "Dispatcher console"],
+  nav_wall: ["指挥大屏", "Command wall"],
+  layer_stations: ["派出所", "Stations"],
+  layer_circles: ["1-3-5 快反圈", "1-3-5 response circles"],
+  layer_grids: ["网格（放大后显示）", "Grids (zoom in)"],
   sum_open: ["在办警情", "Open"],
   sum_waiting: ["待派警", "Awaiting dispatch"],
   sum_breached: ["超时", "Breached"],
@@ -47,6 +51,16 @@ const TEXT = {
   dispatching: ["派警中…", "Dispatching…"],
   dispatched_ok: ["已派出 {u}", "{u} dispatched"],
   timeline_title: ["处置时间线", "Timeline"],
+  tl_assigned: ["派出警力", "unit sent"],
+  tl_note: ["备注", "note"],
+  note_placeholder: ["添加备注（N 键聚焦，回车保存）", "Add a note (N to focus, Enter to save)"],
+  note_add: ["添加", "Add"],
+  note_added: ["备注已保存", "Note saved"],
+  dups_title: ["疑似重复警情", "Possible duplicates"],
+  dups_hint: ["同类、时间地点相近", "same category, close in place and time"],
+  dup_apart: ["相距 {m} 米 · {min} 分钟", "{m} m · {min} min apart"],
+  dup_merge: ["并入本警情", "Merge into this"],
+  dup_merged: ["已将 {n} 并入本警情", "{n} merged into this incident"],
   calls_title: ["报警记录", "Calls"],
   assigned_title: ["已派警力", "Assigned units"],
   narrative_title: ["警情内容", "Narrative"],
@@ -65,14 +79,7 @@ const TEXT = {
 };
 
 /** A console label in the current language, with {name} placeholders filled. */
-export function ct(key, vars = {}) {
-  const entry = TEXT[key];
-  let text = entry ? entry[getLang() === "en" ? 1 : 0] : key;
-  for (const [name, value] of Object.entries(vars)) {
-    text = text.split(`{${name}}`).join(String(value));
-  }
-  return text;
-}
+export const ct = makeTranslator(TEXT);
 
 /** Fill [data-c] text and [data-c-placeholder] / [data-c-aria-label] attributes. */
 export function applyConsoleText(root = document) {

@@ -9,7 +9,9 @@ import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { applyConsoleText, ct } from "./console-text.js";
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "./i18n.js";
-import { logout, startPageLive } from "./page.js";
+import { fmtTime, logout, renderConnBanner, startPageLive } from "./page.js";
+import { circleLayer, GridLoader, nameOf, stationLayer } from "./layers.js";
+import { clockOf as responseClock, fmtDuration } from "./response-clock.js";
 
 const L = window.L;
 const PARSE_DEBOUNCE_MS = 300;
@@ -19,6 +21,10 @@ const UNIT_COLOURS = {
   on_scene: "#c77dff", out_of_service: "#5d6b7c",
 };
 const PRIORITY_COLOURS = { 1: "#ec6a5e", 2: "#f08c3c", 3: "#e3c33b", 4: "#7fb3e6" };
+const GRID_MIN_ZOOM = 13;
+const GRID_CAP = 1500;
+const GRID_STYLE = { color: "#5a9cc4", weight: 0.6, opacity: 0.5, fillOpacity: 0, interactive: false };
+const GRID_STYLE_TILES = { ...GRID_STYLE, color: "#3b7fb8", opacity: 0.7 };
 
 const $ = (id) => document.getElementById(id);
 const en = () => getLang() === "en";
@@ -78,42 +84,12 @@ const coordsToLatLng = (c) => displayLatLng(c[0], c[1]);
 
 // ---- formatting --------------------------------------------------------------
 
-function fmtDuration(totalS) {
-  const s = Math.max(0, Math.floor(totalS));
-  const mm = String(Math.floor(s / 60)).padStart(2, "0");
-  const ss = String(s % 60).padStart(2, "0");
-  return `${mm}:${ss}`;
-}
-
-function fmtTime(iso) {
-  return new Date(iso).toLocaleTimeString(en() ? "en-GB" : "zh-CN", {
-    timeZone: "Asia/Shanghai", hour12: false,
-  });
-}
-
 const statusLabel = (inc) => (en() ? inc.status_label_en : inc.status_label_zh);
 const categoryLabel = (inc) => (en() ? inc.category_label_en : inc.category_label_zh);
 const priorityLabel = (p) => ct("priority_n", { p });
 
-/** The 1-3-5 clock: elapsed seconds, the target that applies and its colour. */
-function clockOf(inc, now = Date.now()) {
-  const c = inc.clock;
-  const elapsed = (now - Date.parse(inc.received_at)) / 1000;
-  let shown = elapsed;
-  let target = c.dispatch_target_s;
-  let breached = c.dispatch_breached;
-  let phase = "dispatch";
-  if (c.dispatch_s !== null && c.dispatch_s !== undefined) {
-    phase = "arrival";
-    target = c.arrival_target_s;
-    breached = c.arrival_breached;
-    if (c.arrival_s !== null && c.arrival_s !== undefined) shown = c.arrival_s;
-  }
-  let level = "ok";
-  if (breached || shown >= target) level = "bad";
-  else if (shown >= target * 0.8) level = "warn";
-  return { shown, target, level, phase };
-}
+/** The 1-3-5 clock of an incident as the API returns it. */
+const clockOf = (inc, now = Date.now()) => responseClock({ received_at: inc.received_at, ...inc.clock }, now);
 
 // ---- queue -------------------------------------------------------------------
 
@@ -196,7 +172,8 @@ function createMap(districts) {
     '<a href="https://leafletjs.com" title="Leaflet" rel="noopener">Leaflet</a>');
   L.control.zoom({ position: "topright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
   L.control.scale({ imperial: false, maxWidth: 120 }).addTo(map);
-  for (const [name, z] of [["yy-districts", 350], ["yy-units", 430], ["yy-incidents", 450], ["yy-pick", 470]]) {
+  for (const [name, z] of [["yy-districts", 350], ["yy-grids", 380], ["yy-circles", 390], ["yy-stations", 410],
+    ["yy-units", 430], ["yy-incidents", 450], ["yy-pick", 470]]) {
     map.createPane(name).style.zIndex = String(z);
   }
   if (state.config.tile_url) {
@@ -216,6 +193,17 @@ function createMap(districts) {
       fillOpacity: tiles ? 0.06 : 0.45,
     }),
   }).addTo(map);
+  const stations = stationLayer(state.stations, { coordsToLatLng, pane: "yy-stations" }).addTo(map);
+  const circles = circleLayer(state.circles, { displayLatLng, pane: "yy-circles" }).addTo(map);
+  state.grids = new GridLoader({
+    map, pane: "yy-grids", token: state.session.token, coordsToLatLng,
+    wgsOf: (ll) => state.toWgs(ll.lng, ll.lat), minZoom: GRID_MIN_ZOOM, cap: GRID_CAP,
+    style: () => (tiles ? GRID_STYLE_TILES : GRID_STYLE),
+    onFeature: (f, l) => l.bindTooltip(() => nameOf(f.properties), { sticky: true, className: "yy-tip" }),
+  });
+  state.layerControl = L.control.layers(null, {
+    [ct("layer_stations")]: stations, [ct("layer_circles")]: circles, [ct("layer_grids")]: state.grids.group,
+  }, { position: "topright", collapsed: true }).addTo(map);
   map.fitBounds(layer.getBounds(), { padding: [10, 10] });
   map.setMaxBounds(layer.getBounds().pad(0.6));
   map.on("click", (e) => {
@@ -402,7 +390,7 @@ async function parseNow() {
   } catch (err) {
     if (err.name === "AbortError") return;
     state.intake.parsing = false;
-    setIntakeMsg("error", err instanceof ApiError ? err.text() : String(err));
+    setIntakeMsg(failure(err));
     return;
   }
   if (controller.signal.aborted) return;
@@ -416,11 +404,23 @@ async function parseNow() {
   renderSuggestions();
 }
 
-function setIntakeMsg(kind, text) {
-  state.intakeMsg = text ? { kind, text } : null;
+/**
+ * A status line kept as what it says (a label key, or the API's error), not as
+ * text, so switching language rewrites lines already shown.
+ */
+const note = (kind, key, vars = {}) => ({ kind, key, vars });
+const failure = (err) => ({ kind: "error", err });
+function noteText(m) {
+  if (!m) return "";
+  if (m.err) return m.err instanceof ApiError ? m.err.text() : String(m.err);
+  return ct(m.key, m.vars);
+}
+
+function setIntakeMsg(m) {
+  state.intakeMsg = m;
   const box = $("intake-msg");
-  box.textContent = text || "";
-  box.dataset.kind = kind || "";
+  box.textContent = noteText(m);
+  box.dataset.kind = m?.kind || "";
 }
 
 function resetIntake() {
@@ -437,12 +437,12 @@ function resetIntake() {
 async function createIncident() {
   clearTimeout(state.parseTimer);
   const narrative = $("narrative").value.trim();
-  if (narrative.length < 2) return setIntakeMsg("error", ct("need_text"));
+  if (narrative.length < 2) return setIntakeMsg(note("error", "need_text"));
   if (!state.intake.location && !state.intake.suggestions) await parseNow();
   const loc = state.intake.location;
-  if (!loc) return setIntakeMsg("error", ct("need_location"));
+  if (!loc) return setIntakeMsg(note("error", "need_location"));
   const subCode = $("sub-select").value;
-  if (!subCode) return setIntakeMsg("error", ct("need_category"));
+  if (!subCode) return setIntakeMsg(note("error", "need_category"));
   const body = {
     narrative, lng: loc.lng, lat: loc.lat,
     category_code: state.subs.get(subCode).cat.code, sub_code: subCode,
@@ -452,18 +452,18 @@ async function createIncident() {
   if (loc.name) body.address_text = loc.name;
   const when = state.intake.suggestions?.occurred_at?.at;
   if (when && Date.parse(when) <= Date.now()) body.occurred_at = when;
-  setIntakeMsg("pending", ct("creating"));
+  setIntakeMsg(note("pending", "creating"));
   $("create").disabled = true;
   let inc;
   try {
     inc = await api("/api/v1/incidents", { method: "POST", body, token: state.session.token });
   } catch (err) {
-    setIntakeMsg("error", err instanceof ApiError ? err.text() : String(err));
+    setIntakeMsg(failure(err));
     return undefined;
   } finally {
     $("create").disabled = false;
   }
-  setIntakeMsg("ok", ct("created", { n: inc.number }));
+  setIntakeMsg(note("ok", "created", { n: inc.number }));
   resetIntake();
   upsertIncident(inc);
   await select(inc.id, { focus: true });
@@ -478,6 +478,7 @@ async function select(id, { focus = false } = {}) {
   if (previous !== id) {
     state.detail = null;
     state.recs = null;
+    state.dups = null;
     state.actionMsg = null;
   }
   for (const key of [previous, id]) {
@@ -489,7 +490,7 @@ async function select(id, { focus = false } = {}) {
   const inc = state.incidents.get(id);
   if (inc) state.map.panTo(displayLatLng(inc.lng, inc.lat), { animate: false });
   if (focus) $("detail").focus();
-  await Promise.all([loadDetail(id), loadRecs(id)]);
+  await Promise.all([loadDetail(id), loadRecs(id), loadDuplicates(id)]);
 }
 
 async function loadDetail(id) {
@@ -500,7 +501,7 @@ async function loadDetail(id) {
     if (OPEN.has(detail.status)) state.incidents.set(id, detail);
   } catch (err) {
     if (state.selectedId !== id) return;
-    state.actionMsg = { kind: "error", text: err instanceof ApiError ? err.text() : String(err) };
+    state.actionMsg = failure(err);
   }
   renderDetail();
 }
@@ -515,7 +516,7 @@ async function loadRecs(id) {
   } catch (err) {
     if (state.selectedId !== id) return;
     state.recs = [];
-    state.actionMsg = { kind: "error", text: err instanceof ApiError ? err.text() : String(err) };
+    state.actionMsg = failure(err);
   }
   renderDetail();
 }
@@ -523,16 +524,16 @@ async function loadRecs(id) {
 async function dispatchUnit(rec) {
   const id = state.selectedId;
   if (!id) return;
-  state.actionMsg = { kind: "pending", text: ct("dispatching") };
+  state.actionMsg = note("pending", "dispatching");
   renderDetail();
   try {
     const inc = await api(`/api/v1/incidents/${id}/dispatch`, {
       method: "POST", body: { unit_ids: [rec.unit_id] }, token: state.session.token,
     });
     upsertIncident(inc);
-    state.actionMsg = { kind: "ok", text: ct("dispatched_ok", { u: rec.call_sign }) };
+    state.actionMsg = note("ok", "dispatched_ok", { u: rec.call_sign });
   } catch (err) {
-    state.actionMsg = { kind: "error", text: err instanceof ApiError ? err.text() : String(err) };
+    state.actionMsg = failure(err);
   }
   if (state.selectedId === id) await Promise.all([loadDetail(id), loadRecs(id)]);
 }
@@ -545,6 +546,7 @@ function renderDetail() {
   const body = $("detail-body");
   const inc = state.detail || state.incidents.get(state.selectedId);
   if (!inc) {
+    $("note-box").hidden = true;
     body.replaceChildren(el("div", { class: "card" },
       el("h2", {}, ct("detail_title")), el("p", { class: "muted" }, ct("detail_empty"))));
     return;
@@ -568,7 +570,7 @@ function renderDetail() {
         ct(clock.phase === "dispatch" ? "clock_dispatch" : "clock_arrival", { t: fmtDuration(clock.target) }))));
 
   const msg = state.actionMsg
-    ? el("p", { class: `dmsg dmsg-${state.actionMsg.kind}`, role: "status" }, state.actionMsg.text) : null;
+    ? el("p", { class: `dmsg dmsg-${state.actionMsg.kind}`, role: "status" }, noteText(state.actionMsg)) : null;
 
   let recsBody;
   if (state.recs === null) recsBody = el("p", { class: "muted" }, ct("recs_loading"));
@@ -601,18 +603,105 @@ function renderDetail() {
         el("li", { class: "mono" }, state.units.get(u)?.call_sign || u)))));
     }
     extra.push(section("timeline_title", el("ol", { class: "timeline", id: "timeline" },
-      d.timeline.map((tr) => el("li", {},
-        el("span", { class: "mono ttime" }, fmtTime(tr.at)),
-        el("span", { class: `qstatus st-${tr.to_status}` }, statusWord(tr.to_status)),
-        el("span", { class: "muted tactor" },
-          [tr.actor_name, tr.unit_id ? (state.units.get(tr.unit_id)?.call_sign || tr.unit_id) : null]
-            .filter(Boolean).join(" · ")))))));
+      d.timeline.map(timelineRow))));
     extra.push(section("calls_title", el("ul", { class: "calls" }, d.calls.map((c) => el("li", {},
       el("div", { class: "muted small" }, [fmtTime(c.received_at), c.caller_phone_masked].filter(Boolean).join(" · ")),
       el("div", {}, c.narrative))))));
   }
   const more = extra.length ? el("div", { class: "card dmore" }, ...extra) : null;
-  body.replaceChildren(head, msg, OPEN.has(live.status) ? recs : null, more);
+  const open = OPEN.has(live.status);
+  $("note-box").hidden = false;
+  body.replaceChildren(head, msg, open ? recs : null, open ? duplicatesCard() : null, more);
+}
+
+/**
+ * One step of the timeline. A unit sent to an incident already dispatched, and
+ * a note, leave the status as it was: they are labelled as what they are.
+ */
+function timelineRow(tr) {
+  const same = tr.from_status === tr.to_status;
+  const kind = same ? (tr.unit_id ? "assigned" : "note") : tr.to_status;
+  const unit = tr.unit_id ? (state.units.get(tr.unit_id)?.call_sign || tr.unit_id) : null;
+  const label = kind === "assigned" ? ct("tl_assigned") : kind === "note" ? ct("tl_note") : statusWord(kind);
+  return el("li", { dataset: { kind } },
+    el("span", { class: "mono ttime" }, fmtTime(tr.at)),
+    el("span", { class: `qstatus st-${kind}` }, label),
+    el("span", { class: "muted tactor" }, [tr.actor_name, unit].filter(Boolean).join(" · ")),
+    tr.note && kind !== "assigned" ? el("div", { class: "tnote" }, tr.note) : null);
+}
+
+async function addNote() {
+  const input = $("note-input");
+  const id = state.selectedId;
+  const text = input.value.trim();
+  if (!id || !text) return;
+  input.disabled = true;
+  try {
+    await api(`/api/v1/incidents/${id}/notes`, { method: "POST", body: { text }, token: state.session.token });
+    state.actionMsg = note("ok", "note_added");
+    input.value = "";
+  } catch (err) {
+    state.actionMsg = failure(err);
+  } finally {
+    input.disabled = false;
+  }
+  renderDetail();
+  if (state.selectedId === id) await loadDetail(id);
+}
+
+function bindNotes() {
+  $("note-input").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      addNote();
+    }
+  });
+  $("note-add").addEventListener("click", addNote);
+}
+
+function duplicatesCard() {
+  const dups = state.dups;
+  if (!dups || !dups.length) return null;
+  return el("div", { class: "card dups", id: "dups" },
+    el("h2", {}, ct("dups_title"), el("span", { class: "hint muted" }, ct("dups_hint"))),
+    el("ul", { class: "duplist" }, dups.map((d) => el("li", { dataset: { incident: d.incident_id } },
+      el("div", { class: "dupmain" },
+        el("div", {}, el("span", { class: "mono" }, d.number), " ",
+          el("span", { class: "muted small" }, ct("dup_apart", {
+            m: fmtNumber(d.distance_m, 0), min: fmtNumber(d.minutes_apart, 1),
+          }))),
+        el("div", { class: "small dupnarr" }, d.narrative)),
+      el("button", { type: "button", class: "btn btn-small dupmerge", onclick: () => mergeDuplicate(d) },
+        ct("dup_merge"))))));
+}
+
+async function loadDuplicates(id) {
+  try {
+    const dups = await api(`/api/v1/incidents/${id}/duplicates`, { token: state.session.token });
+    if (state.selectedId !== id) return;
+    state.dups = dups;
+  } catch {
+    if (state.selectedId !== id) return;
+    state.dups = [];
+  }
+  renderDetail();
+}
+
+async function mergeDuplicate(dup) {
+  const id = state.selectedId;
+  if (!id) return;
+  try {
+    const inc = await api(`/api/v1/incidents/${id}/merge`, {
+      method: "POST", body: { duplicate_id: dup.incident_id }, token: state.session.token,
+    });
+    upsertIncident(inc);
+    removeIncident(dup.incident_id);
+    renderQueue();
+    state.actionMsg = note("ok", "dup_merged", { n: dup.number });
+  } catch (err) {
+    state.actionMsg = failure(err);
+  }
+  if (state.selectedId === id) await Promise.all([loadDetail(id), loadDuplicates(id)]);
 }
 
 const STATUS_WORDS = {
@@ -624,8 +713,14 @@ const STATUS_WORDS = {
 const statusWord = (s) => (STATUS_WORDS[s] ? STATUS_WORDS[s][en() ? 1 : 0] : s);
 
 function onDetailKey(e) {
-  if (!/^[1-5]$/.test(e.key) || e.ctrlKey || e.altKey || e.metaKey) return;
+  if (e.ctrlKey || e.altKey || e.metaKey) return;
   if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
+  if (e.key === "n" && !$("note-box").hidden) {
+    e.preventDefault();
+    $("note-input").focus();
+    return;
+  }
+  if (!/^[1-5]$/.test(e.key)) return;
   const rec = state.recs?.find((r) => r.rank === Number(e.key));
   if (!rec) return;
   e.preventDefault();
@@ -635,21 +730,7 @@ function onDetailKey(e) {
 // ---- live --------------------------------------------------------------------
 
 function renderBanner() {
-  const s = state.liveState;
-  $("conn-banner").dataset.state = s.state;
-  let text;
-  if (s.state === "connected") text = t("conn_connected");
-  else if (s.state === "denied") text = t("conn_denied");
-  else if (s.state === "reconnecting") {
-    text = s.secondsLeft > 0 ? t("conn_reconnecting", { s: s.secondsLeft, n: s.attempt })
-      : t("conn_reconnecting_now");
-  } else text = t("conn_connecting");
-  $("conn-text").textContent = text;
-  $("conn-retry").hidden = !(s.state === "reconnecting" && s.secondsLeft > 0);
-  const last = state.lastEvent;
-  $("conn-last").textContent = last
-    ? t("conn_last_event", { id: last.id, kind: last.kind, time: fmtTime(last.at) })
-    : (s.state === "connected" ? t("conn_no_events") : "");
+  renderConnBanner(state.liveState, state.lastEvent);
 }
 
 /** An incident changed: read it again (labels and clock come from the API). */
@@ -735,8 +816,7 @@ function renderAll() {
   renderQueue();
   renderDetail();
   renderBanner();
-  const msg = state.intakeMsg;
-  if (msg) setIntakeMsg(msg.kind, msg.text);
+  setIntakeMsg(state.intakeMsg);
 }
 
 function bindIntake() {
@@ -756,6 +836,7 @@ function bindIntake() {
   });
   $("priority-select").addEventListener("change", () => { state.intake.touchedPriority = true; });
   $("detail").addEventListener("keydown", onDetailKey);
+  bindNotes();
 }
 
 async function main() {
@@ -772,10 +853,12 @@ async function main() {
   let incidents;
   let units;
   try {
-    [state.me, state.config, districts, state.categories, incidents, units] = await Promise.all([
+    [state.me, state.config, districts, state.stations, state.circles, state.categories, incidents, units] = await Promise.all([
       api("/api/v1/auth/me", { token }),
       api("/api/v1/ui/config", { token }),
       api("/api/v1/geo/districts", { token }),
+      api("/api/v1/geo/stations", { token }),
+      api("/api/v1/response-circles", { token }),
       api("/api/v1/incident-categories", { token }),
       api("/api/v1/incidents?open_only=true&limit=500", { token }),
       api("/api/v1/units?limit=5000", { token }),

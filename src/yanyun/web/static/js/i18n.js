@@ -21,6 +21,8 @@ const TEXT = {
   login_footer: ["仅限授权人员使用，操作全程留痕审计", "Authorised personnel only; all actions are audited"],
 
   map_title: ["指挥地图", "Command map"],
+  nav_console: ["接警调度台", "Dispatcher console"],
+  nav_wall: ["指挥大屏", "Command wall"],
   sum_districts: ["辖区", "Districts"],
   sum_stations: ["派出所", "Stations"],
   sum_grids: ["网格", "Grids"],
@@ -56,6 +58,9 @@ const TEXT = {
   grids_capped: ["已显示前 {n} 个网格，请继续放大查看全部", "First {n} grids shown; zoom in to see them all"],
   grids_hidden: ["网格图层已关闭", "Grid layer is off"],
   grids_error: ["网格加载失败：{msg}", "Grids failed to load: {msg}"],
+
+  circle_tip: ["{name} · {m} 分钟到场圈 · 半径 {km} 公里", "{name} · {m}-minute circle · radius {km} km"],
+  layer_circles: ["1-3-5 快反圈", "1-3-5 response circles"],
 
   legend_title: ["图例", "Legend"],
   legend_urban: ["城区", "Urban district"],
@@ -106,14 +111,22 @@ export function pick(pair) {
   return getLang() === "en" ? pair.en || pair["zh-CN"] : pair["zh-CN"] || pair.en;
 }
 
-export function t(key, vars = {}) {
-  const entry = TEXT[key];
-  let text = entry ? entry[getLang() === "en" ? 1 : 0] : key;
-  for (const [name, value] of Object.entries(vars)) {
-    text = text.split(`{${name}}`).join(String(value));
-  }
-  return text;
+/**
+ * A label lookup over a page's own table of [zh, en] pairs: the returned
+ * function takes a key and {name} placeholder values, in the current language.
+ */
+export function makeTranslator(table) {
+  return (key, vars = {}) => {
+    const entry = table[key];
+    let text = entry ? entry[getLang() === "en" ? 1 : 0] : key;
+    for (const [name, value] of Object.entries(vars)) {
+      text = text.split(`{${name}}`).join(String(value));
+    }
+    return text;
+  };
 }
+
+export const t = makeTranslator(TEXT);
 
 export function fmtNumber(value, digits = 0) {
   return new Intl.NumberFormat(getLang() === "en" ? "en-US" : "zh-CN", {

@@ -10,15 +10,14 @@ import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import {
   applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick, t,
 } from "./i18n.js";
-import { logout, startPageLive } from "./page.js";
+import { logout, renderConnBanner, startPageLive } from "./page.js";
 import { labelPoint } from "./geometry.js";
+import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "./layers.js";
 
 const L = window.L;
 const GRID_MIN_ZOOM = 12;
 const GRID_MIN_ZOOM_SCOPED = 9;
 const GRID_CAP = 2000;
-const GRID_DEBOUNCE_MS = 250;
-const STATION_RADIUS = { 1: 7, 2: 5.5, 3: 4 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,7 +35,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const nameOf = (place) => (place ? (getLang() === "en" ? place.name_en : place.name_zh) : "");
 
 const state = {
   session: null,
@@ -51,14 +49,10 @@ const state = {
   districtLayer: null,
   labels: [],
   stationLayer: null,
+  circleLayer: null,
   stationCount: 0,
-  gridLayer: null,
-  gridLayers: new Map(),
-  gridsEnabled: true,
-  gridMinZoom: GRID_MIN_ZOOM,
+  grids: null,
   gridStatus: { key: "grids_zoom_in" },
-  gridAbort: null,
-  gridTimer: null,
   selectedGrid: null,
   lookup: { status: "idle" },
   lookupAbort: null,
@@ -118,28 +112,7 @@ function renderHeader() {
 // ---- connection banner -------------------------------------------------------
 
 function renderBanner() {
-  const banner = $("conn-banner");
-  const s = state.liveState;
-  banner.dataset.state = s.state;
-  let text;
-  if (s.state === "connected") text = t("conn_connected");
-  else if (s.state === "denied") text = t("conn_denied");
-  else if (s.state === "reconnecting") {
-    text = s.secondsLeft > 0
-      ? t("conn_reconnecting", { s: s.secondsLeft, n: s.attempt })
-      : t("conn_reconnecting_now");
-  } else text = t("conn_connecting");
-  $("conn-text").textContent = text;
-  $("conn-retry").hidden = !(s.state === "reconnecting" && s.secondsLeft > 0);
-  const last = state.lastEvent;
-  if (last) {
-    const time = new Date(last.at).toLocaleTimeString(getLang() === "en" ? "en-GB" : "zh-CN", {
-      timeZone: "Asia/Shanghai", hour12: false,
-    });
-    $("conn-last").textContent = t("conn_last_event", { id: last.id, kind: last.kind, time });
-  } else {
-    $("conn-last").textContent = s.state === "connected" ? t("conn_no_events") : "";
-  }
+  renderConnBanner(state.liveState, state.lastEvent);
 }
 
 function startLive() {
@@ -223,48 +196,9 @@ function declutterLabels() {
 
 // ---- stations ----------------------------------------------------------------
 
-function stationPopup(p) {
-  const room = (has) => (has ? t("yes") : t("no"));
-  return el("div", { class: "yy-popup" },
-    el("div", { class: "yy-popup-title" }, nameOf(p)),
-    el("div", { class: "yy-popup-sub" }, getLang() === "en" ? p.name_zh : p.name_en),
-    el("dl", {},
-      el("dt", {}, t("code")), el("dd", { class: "mono" }, p.code),
-      el("dt", {}, t("grade")),
-      el("dd", {}, t("station_grade", { g: gradeLabel(p.grade) })),
-      el("dt", {}, t("station_command_room")), el("dd", {}, room(p.has_command_room)),
-      el("dt", {}, t("station_mediation_room")), el("dd", {}, room(p.has_mediation_room)),
-    ));
-}
-
-function gradeLabel(grade) {
-  if (getLang() === "en") return String(grade);
-  return ["", "一", "二", "三"][grade] || String(grade);
-}
-
 function drawStations(collection) {
   state.stationCount = collection.features.length;
-  state.stationLayer = L.geoJSON(collection, {
-    coordsToLatLng,
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-      pane: "yy-stations",
-      className: `yy-station yy-station-g${f.properties.grade}`,
-      radius: STATION_RADIUS[f.properties.grade] || 4,
-      weight: 1.5,
-      color: "#0b1320",
-      opacity: 1,
-      fillOpacity: 1,
-      fillColor: { 1: "#ffb547", 2: "#4ea1f3", 3: "#a9bccf" }[f.properties.grade] || "#a9bccf",
-      bubblingMouseEvents: false,
-    }),
-    onEachFeature: (f, layer) => {
-      layer.on("add", () => layer.getElement()?.setAttribute("data-code", f.properties.code));
-      layer.bindPopup(() => stationPopup(f.properties), { maxWidth: 280 });
-      layer.bindTooltip(() => nameOf(f.properties), {
-        direction: "top", offset: [0, -6], className: "yy-tip",
-      });
-    },
-  }).addTo(state.map);
+  state.stationLayer = stationLayer(collection, { coordsToLatLng, pane: "yy-stations" }).addTo(state.map);
 }
 
 // ---- grids -------------------------------------------------------------------
@@ -290,24 +224,24 @@ function gridStyle(code) {
 }
 
 function initGrids() {
-  state.gridLayer = L.geoJSON(null, {
+  state.grids = new GridLoader({
+    map: state.map,
     pane: "yy-grids",
+    token: state.session.token,
     coordsToLatLng,
-    style: (f) => gridStyle(f.properties.code),
-    onEachFeature: (f, layer) => {
-      state.gridLayers.set(f.properties.code, layer);
+    wgsOf,
+    minZoom: GRID_MIN_ZOOM,
+    cap: GRID_CAP,
+    style: gridStyle,
+    onFeature: (f, layer) => {
       layer.bindTooltip(() => nameOf(f.properties), { sticky: true, className: "yy-tip" });
       layer.on("mouseover", () => {
         if (f.properties.code !== state.selectedGrid) layer.setStyle(GRID_HOVER);
       });
       layer.on("mouseout", () => layer.setStyle(gridStyle(f.properties.code)));
     },
-  }).addTo(state.map);
-}
-
-function clearGrids() {
-  state.gridLayer.clearLayers();
-  state.gridLayers.clear();
+    onStatus: setGridStatus,
+  });
 }
 
 function renderGridStatus() {
@@ -318,7 +252,7 @@ function renderGridStatus() {
     box.textContent = t(s.key, { msg: s.error.text() });
   } else {
     box.textContent = t(s.key, {
-      z: state.gridMinZoom, cur: fmtNumber(state.map.getZoom(), 1).replace(/\.0$/, ""),
+      z: state.grids.minZoom, cur: fmtNumber(state.map.getZoom(), 1).replace(/\.0$/, ""),
       n: fmtNumber(s.n ?? 0),
     });
   }
@@ -329,67 +263,11 @@ function setGridStatus(status) {
   renderGridStatus();
 }
 
-function scheduleGrids() {
-  clearTimeout(state.gridTimer);
-  state.gridTimer = setTimeout(loadGrids, GRID_DEBOUNCE_MS);
-}
-
-/** The view box in WGS-84, padded a little so panning shows grids at once. */
-function viewBbox() {
-  const b = state.map.getBounds().pad(0.1);
-  const corners = [b.getSouthWest(), b.getNorthWest(), b.getNorthEast(), b.getSouthEast()]
-    .map(wgsOf);
-  const lngs = corners.map((c) => c[0]);
-  const lats = corners.map((c) => c[1]);
-  return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)]
-    .map((v) => v.toFixed(5)).join(",");
-}
-
-async function loadGrids() {
-  state.gridAbort?.abort();
-  state.gridAbort = null;
-  if (!state.gridsEnabled) {
-    clearGrids();
-    setGridStatus({ key: "grids_hidden" });
-    return;
-  }
-  if (state.map.getZoom() < state.gridMinZoom) {
-    clearGrids();
-    setGridStatus({ key: "grids_zoom_in" });
-    return;
-  }
-  const controller = new AbortController();
-  state.gridAbort = controller;
-  setGridStatus({ key: "grids_loading" });
-  let collection;
-  try {
-    collection = await api(`/api/v1/geo/grids?bbox=${viewBbox()}&limit=${GRID_CAP}`, {
-      token: state.session.token, signal: controller.signal,
-    });
-  } catch (err) {
-    if (err.name === "AbortError") return;
-    setGridStatus({ key: "grids_error", error: err instanceof ApiError ? err : new ApiError({ status: 0 }) });
-    return;
-  }
-  if (controller.signal.aborted) return;
-  const wanted = new Set(collection.features.map((f) => f.properties.code));
-  for (const [code, layer] of state.gridLayers) {
-    if (!wanted.has(code)) {
-      state.gridLayer.removeLayer(layer);
-      state.gridLayers.delete(code);
-    }
-  }
-  const fresh = collection.features.filter((f) => !state.gridLayers.has(f.properties.code));
-  if (fresh.length) state.gridLayer.addData({ type: "FeatureCollection", features: fresh });
-  const n = collection.features.length;
-  setGridStatus({ key: n >= GRID_CAP ? "grids_capped" : "grids_shown", n });
-}
-
 function selectGrid(code) {
   const previous = state.selectedGrid;
   state.selectedGrid = code;
   for (const c of [previous, code]) {
-    const layer = c && state.gridLayers.get(c);
+    const layer = c && state.grids.layers.get(c);
     if (layer) {
       layer.setStyle(gridStyle(c));
       if (c === code) layer.bringToFront();
@@ -489,9 +367,10 @@ function bindLayerToggles() {
   };
   toggle("toggle-districts", () => state.districtLayer);
   toggle("toggle-stations", () => state.stationLayer);
+  toggle("toggle-circles", () => state.circleLayer);
   $("toggle-grids").addEventListener("change", (e) => {
-    state.gridsEnabled = e.target.checked;
-    loadGrids();
+    state.grids.enabled = e.target.checked;
+    state.grids.load();
   });
 }
 
@@ -540,7 +419,7 @@ async function initialView(districts) {
   const cityBounds = state.districtLayer.getBounds();
   state.map.setMaxBounds(cityBounds.pad(0.6));
   if (parts.length >= 3 && state.stationCount > 0) {
-    state.gridMinZoom = GRID_MIN_ZOOM_SCOPED;
+    state.grids.minZoom = GRID_MIN_ZOOM_SCOPED;
     const areas = await api("/api/v1/geo/stations?areas=true", { token: state.session.token });
     const areaLayer = L.geoJSON(areas, {
       pane: "yy-districts", interactive: false, coordsToLatLng,
@@ -550,7 +429,7 @@ async function initialView(districts) {
     return;
   }
   if (parts.length === 2) {
-    state.gridMinZoom = GRID_MIN_ZOOM_SCOPED;
+    state.grids.minZoom = GRID_MIN_ZOOM_SCOPED;
     const mine = districts.features.find((f) => f.properties.code === parts[1]);
     if (mine) {
       state.map.fitBounds(L.geoJSON(mine, { coordsToLatLng }).getBounds(), { padding: [30, 30] });
@@ -578,16 +457,18 @@ async function main() {
   const optional = (promise, fallback) => promise.catch(() => fallback);
   let districts;
   let stations;
+  let circles;
   try {
     [state.me, state.config] = await Promise.all([
       api("/api/v1/auth/me", { token }),
       api("/api/v1/ui/config", { token }),
     ]);
     document.body.classList.remove("is-pending");
-    [state.summary, districts, stations, state.roles, state.orgUnit] = await Promise.all([
+    [state.summary, districts, stations, circles, state.roles, state.orgUnit] = await Promise.all([
       api("/api/v1/geo/summary", { token }),
       api("/api/v1/geo/districts", { token }),
       api("/api/v1/geo/stations", { token }),
+      optional(api("/api/v1/response-circles", { token }), []),
       optional(api("/api/v1/auth/roles", { token }), []),
       // Units come ordered by path, so the first is the user's own: bureau or station.
       optional(api("/api/v1/org/units?limit=1", { token }).then((u) => u[0] || null), null),
@@ -609,10 +490,11 @@ async function main() {
   initGrids();
   drawDistricts(districts);
   drawStations(stations);
+  // Off by default on the overview map: hundreds of rings hide the districts.
+  state.circleLayer = circleLayer(circles, { displayLatLng, pane: "yy-grids" });
   await initialView(districts);
   bindLayerToggles();
   state.map.on("zoomend", declutterLabels);
-  state.map.on("moveend", scheduleGrids);
   state.map.on("click", (e) => lookup(e.latlng));
   $("logout").addEventListener("click", () => logout(state.session, state.live));
   onLangChange(() => {
@@ -626,7 +508,7 @@ async function main() {
     state.map.closePopup();
   });
   renderLabels();
-  await loadGrids();
+  await state.grids.load();
   document.body.dataset.mapReady = "1";
 }
 
@@ -641,7 +523,7 @@ window.yanyun = {
   counts: () => ({
     districts: state.districtLayer ? state.districtLayer.getLayers().length : 0,
     stations: state.stationCount,
-    grids: state.gridLayers.size,
+    grids: state.grids.layers.size,
   }),
   lookup: () => state.lookup,
   live: () => ({ ...state.liveState, lastId: state.live?.lastId ?? 0 }),
