@@ -46,6 +46,8 @@ def test_day_rows_carry_the_clock_and_last_week_is_by_hour(client, session, cloc
     assert day["week_ago"]["day"] == "2026-11-23"
     assert day["week_ago"]["total"] == 2 and day["week_ago"]["by_hour"][11] == 2
     assert day["week_ago"]["by_category"] == {"10": 1, "20": 1}
+    assert day["week_ago"]["by_category_hour"]["20"][11] == 1
+    assert sum(day["week_ago"]["by_category_hour"]["10"]) == 1
     assert day["unit_status"][unit_a.id] == "dispatched"
     assert sum(1 for s in day["unit_status"].values() if s == "available") >= 1
     assert {c["code"] for c in day["categories"]} >= {"10", "20"}

@@ -92,8 +92,12 @@ def day_summary(
         )
     ).all()
     week_by_hour = [0] * 24
-    for received_at, _ in week_ago:
-        week_by_hour[as_utc(received_at).astimezone(SHANGHAI).hour] += 1
+    # Per category and hour, so the wall compares today with last week up to the same hour.
+    week_by_category_hour: dict[str, list[int]] = {}
+    for received_at, code in week_ago:
+        hour = as_utc(received_at).astimezone(SHANGHAI).hour
+        week_by_hour[hour] += 1
+        week_by_category_hour.setdefault(code, [0] * 24)[hour] += 1
 
     unit_status = dict(
         session.execute(actor.scope(select(Unit.id, Unit.status), Unit.org_path)).all()
@@ -118,6 +122,7 @@ def day_summary(
             "total": len(week_ago),
             "by_hour": week_by_hour,
             "by_category": dict(Counter(code for _, code in week_ago)),
+            "by_category_hour": week_by_category_hour,
         },
         "unit_status": unit_status,
     }

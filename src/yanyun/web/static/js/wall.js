@@ -29,6 +29,7 @@ const TEXT = {
   panel_open: ["在办警情", "Open incidents"],
   series_today: ["今日", "Today"],
   series_week: ["上周同日", "Same day last week"],
+  series_week_so_far: ["上周同期", "Last week, same hours"],
   series_dispatch: ["派警达标率", "Dispatched within target"],
   series_arrival: ["到场达标率", "Arrived within target"],
   hour_label: ["{h}时", "{h}:00"],
@@ -70,6 +71,7 @@ const state = {
   liveState: { state: "connecting" },
   lastEvent: null,
   renderTimer: null,
+  lastRender: -Infinity,
   reloading: false,
 };
 
@@ -140,7 +142,7 @@ function figures(now = Date.now()) {
   const units = Object.fromEntries(UNIT_STATUSES.map((s) => [s, 0]));
   for (const status of state.unitStatus.values()) units[status] = (units[status] || 0) + 1;
   return {
-    today: today.length, weekSoFar, byHour, byCategory, open,
+    today: today.length, weekSoFar, hourNow, byHour, byCategory, open,
     waiting: open.filter((r) => r.dispatch_s === null).length,
     dispatch: targetTally(today, "dispatch"), arrival: targetTally(today, "arrival"),
     districts, units, unitTotal: state.unitStatus.size,
@@ -177,8 +179,16 @@ function hourlyOption(f) {
   };
 }
 
+/** Last week's incidents per category up to this hour (all day when the wall shows a past day). */
+function weekSoFarByCategory(hourNow) {
+  const perHour = state.summary.week_ago.by_category_hour || {};
+  const last = state.summary.is_today ? hourNow : 23;
+  return Object.fromEntries(Object.entries(perHour).map(
+    ([code, hours]) => [code, hours.slice(0, last + 1).reduce((a, b) => a + b, 0)]));
+}
+
 function categoryOption(f) {
-  const week = state.summary.week_ago.by_category;
+  const week = weekSoFarByCategory(f.hourNow);
   const cats = state.summary.categories
     .map((c) => ({ ...c, today: f.byCategory.get(c.code) || 0, week: week[c.code] || 0 }))
     .filter((c) => c.today || c.week)
@@ -193,7 +203,7 @@ function categoryOption(f) {
     yAxis: axis({ type: "category", data: cats.map((c) => (en() ? c.label_en : c.label_zh)) }),
     series: [
       { id: "today", name: wt("series_today"), type: "bar", data: cats.map((c) => c.today), itemStyle: { color: "#4ea1f3" }, barMaxWidth: 14 },
-      { id: "week", name: wt("series_week"), type: "bar", data: cats.map((c) => c.week), itemStyle: { color: "#5a6b80" }, barMaxWidth: 14 },
+      { id: "week", name: wt("series_week_so_far"), type: "bar", data: cats.map((c) => c.week), itemStyle: { color: "#5a6b80" }, barMaxWidth: 14 },
     ],
   };
 }
@@ -208,7 +218,7 @@ function unitsOption(f) {
       formatter: (name) => `${name} ${fmtNumber(f.units[UNIT_STATUSES.find((s) => wt(`unit_${s}`) === name)] || 0)}`,
     },
     series: [{
-      id: "units", type: "pie", radius: ["42%", "68%"], center: ["50%", "45%"],
+      id: "units", type: "pie", radius: ["36%", "60%"], center: ["50%", "42%"],
       label: { color: TEXT_COLOUR, formatter: "{b}\n{c}" },
       // A zero slice keeps its legend entry but no label, so small counts do not collide.
       data: UNIT_STATUSES.map((s) => ({
@@ -339,13 +349,18 @@ function renderAll() {
   document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
 }
 
-/** Coalesce a burst of events into one redraw. */
+/**
+ * Redraw on the next frame, at most once per RENDER_DELAY_MS: a lone event
+ * shows at once, a burst (a catch-up after a reconnect) costs one redraw.
+ */
 function scheduleRender() {
   if (state.renderTimer) return;
-  state.renderTimer = setTimeout(() => {
+  const wait = Math.max(0, state.lastRender + RENDER_DELAY_MS - performance.now());
+  state.renderTimer = setTimeout(() => requestAnimationFrame(() => {
     state.renderTimer = null;
+    state.lastRender = performance.now();
     renderAll();
-  }, RENDER_DELAY_MS);
+  }), wait);
 }
 
 function renderText() {
