@@ -7,6 +7,7 @@ import importlib
 MODEL_MODULES = (
     "yanyun.core.events",
     "yanyun.core.audit",
+    "yanyun.core.consumers",
     "yanyun.auth.models",
     "yanyun.geo.models",
     "yanyun.command.models",
