@@ -68,6 +68,11 @@ def test_intake_create_dispatch_live(browser: Any, server: DemoServer) -> None:
         fill = page.locator(f"path[data-unit='{unit_id}']").get_attribute("fill")
         assert fill and fill.lower() != AVAILABLE
         expect(page.locator("#timeline")).to_contain_text("已派警")
+        # Any unit on the map opens its card: what it is and the incident it is on.
+        page.locator(f"path[data-unit='{unit_id}']").dispatch_event("click")
+        card = page.locator(f".yy-popup[data-unit-popup='{unit_id}']")
+        expect(card).to_contain_text("已派")
+        expect(card).to_contain_text(number)
         RESULTS_DIR.mkdir(exist_ok=True)
         page.screenshot(path=str(RESULTS_DIR / "console-1920x1080.png"))
 

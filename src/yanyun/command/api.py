@@ -53,8 +53,8 @@ UnitReader = Annotated[Actor, Depends(require(Perm.units_read))]
 UnitWriter = Annotated[Actor, Depends(require(Perm.units_write))]
 
 
-def _cached(request: Request, key: str, build: Any) -> Any:
-    state = request.app.state.runtime.state
+def _cached(runtime: Any, key: str, build: Any) -> Any:
+    state = runtime.state
     value = state.get(key)
     if value is None:
         with _lock:
@@ -65,17 +65,14 @@ def _cached(request: Request, key: str, build: Any) -> Any:
     return value
 
 
-def get_catalogue(request: Request) -> Catalogue:
-    settings: Settings = request.app.state.runtime.settings
-    return _cached(request, "catalogue", lambda: load_catalogue(settings.command.catalogue_path))
+def catalogue_of(runtime: Any) -> Catalogue:
+    return _cached(
+        runtime, "catalogue", lambda: load_catalogue(runtime.settings.command.catalogue_path)
+    )
 
 
-def get_estimator(request: Request) -> TravelTimeEstimator:
-    return _cached(request, "estimator", GreatCircleEstimator)
-
-
-def get_parser(request: Request, index: IndexDep) -> LexiconParser:
-    settings: Settings = request.app.state.runtime.settings
+def parser_of(runtime: Any) -> LexiconParser:
+    settings: Settings = runtime.settings
 
     def build() -> LexiconParser:
         from yanyun.geo.boundaries import load_boundaries
@@ -83,9 +80,27 @@ def get_parser(request: Request, index: IndexDep) -> LexiconParser:
         gazetteer = Gazetteer.from_city(
             load_boundaries(settings.city.name), load_landmarks(settings.city.name)
         )
-        return LexiconParser(gazetteer, get_catalogue(request))
+        return LexiconParser(gazetteer, catalogue_of(runtime))
 
-    return _cached(request, "intake_parser", build)
+    return _cached(runtime, "intake_parser", build)
+
+
+def warm_up(runtime: Any) -> None:
+    """Load the catalogue and the parser (and its segmenter's dictionary) before the
+    first call, so the first dispatcher of the day does not wait seconds for them."""
+    parser_of(runtime).parse("十分钟前在衡阳东站门口有人打架", now=runtime.clock.now())
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    return catalogue_of(request.app.state.runtime)
+
+
+def get_estimator(request: Request) -> TravelTimeEstimator:
+    return _cached(request.app.state.runtime, "estimator", GreatCircleEstimator)
+
+
+def get_parser(request: Request) -> LexiconParser:
+    return parser_of(request.app.state.runtime)
 
 
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]

@@ -46,6 +46,14 @@ async def _watch_breaches(runtime: Runtime) -> None:
             logging.getLogger("yanyun.command").exception("breach scan failed; retrying")
 
 
+async def _warm_up(runtime: Runtime) -> None:
+    """Load what the first requests of the day would otherwise wait for, off the event loop."""
+    try:
+        await run_in_threadpool(command_api.warm_up, runtime)
+    except Exception:
+        logging.getLogger("yanyun.web").exception("warm-up failed; loading on first use")
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
     return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
@@ -60,12 +68,16 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
         watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
+        warm = asyncio.create_task(_warm_up(runtime), name="yanyun-warm-up")
         try:
             yield
         finally:
             watch.cancel()
+            warm.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watch
+            with contextlib.suppress(asyncio.CancelledError):
+                await warm
             await app.state.event_hub.stop()
 
     app = FastAPI(

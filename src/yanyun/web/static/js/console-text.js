@@ -76,6 +76,14 @@ const TEXT = {
   kind_motorcycle: ["摩托", "motorcycle"],
   kind_fixed_post: ["岗亭", "fixed post"],
   kind_quick_response: ["快反", "quick response"],
+  unit_caps: ["能力", "Capabilities"],
+  unit_job: ["当前警情", "Current incident"],
+  unit_fix: ["定位", "Position"],
+  unit_stale: ["定位已过时", "position is stale"],
+  cap_patrol: ["巡逻", "patrol"],
+  cap_armed: ["武装", "armed"],
+  cap_traffic: ["交通", "traffic"],
+  cap_first_aid: ["急救", "first aid"],
 };
 
 /** A console label in the current language, with {name} placeholders filled. */

@@ -225,6 +225,7 @@ function drawUnit(u) {
       const unit = state.units.get(u.id);
       return `${unit.call_sign} · ${ct(`unit_${unit.status}`)}`;
     }, { direction: "top", className: "yy-tip" });
+    marker.bindPopup(() => unitPopup(state.units.get(u.id)), { maxWidth: 260 });
     marker.on("add", () => {
       const node = marker.getElement();
       node?.setAttribute("data-unit", u.id);
@@ -237,6 +238,23 @@ function drawUnit(u) {
     marker.setStyle({ fillColor: colour });
     marker.getElement()?.setAttribute("data-status", u.status);
   }
+}
+
+/** A unit's card on the map: what it is, where it belongs, what it is doing. */
+function unitPopup(unit) {
+  const current = unit.current_incident_id && state.incidents.get(unit.current_incident_id);
+  const caps = (unit.capabilities || []).map((c) => ct(`cap_${c}`)).join(en() ? ", " : "、");
+  const job = current
+    ? el("a", { href: "#", class: "mono", onclick: (e) => { e.preventDefault(); select(current.id); } }, current.number)
+    : null;
+  return el("div", { class: "yy-popup", dataset: { unitPopup: unit.id } },
+    el("div", { class: "yy-popup-title" }, unit.call_sign),
+    el("div", { class: "yy-popup-sub" }, `${ct(`kind_${unit.kind}`)} · ${ct(`unit_${unit.status}`)}`),
+    el("dl", {},
+      el("dt", {}, ct("station")), el("dd", { class: "mono" }, unit.station_code),
+      caps ? [el("dt", {}, ct("unit_caps")), el("dd", {}, caps)] : null,
+      job ? [el("dt", {}, ct("unit_job")), el("dd", {}, job)] : null,
+      unit.stale ? [el("dt", {}, ct("unit_fix")), el("dd", {}, ct("unit_stale"))] : null));
 }
 
 function drawIncident(inc) {
@@ -760,6 +778,8 @@ function onUnitEvent(id, p) {
   const unit = state.units.get(id);
   if (!unit) return;
   if (p.status) unit.status = p.status;
+  if (p.status === "available") unit.current_incident_id = null;
+  else if (p.incident_id) unit.current_incident_id = p.incident_id;
   if (typeof p.lng === "number" && typeof p.lat === "number") {
     unit.lng = p.lng;
     unit.lat = p.lat;
