@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
@@ -120,11 +121,22 @@ def test_recommend_answers_faster_than_the_station_and_never_without_the_capabil
 
 def test_live_driver_opens_and_resolves_calls_until_stopped(runtime, session):
     stop = threading.Event()
-    # 1 ms of wall time per simulated second: ~33 simulated minutes in 2 s.
-    timer = threading.Timer(2.0, stop.set)
-    timer.start()
+    start = runtime.clock.now()
+
+    # Stop after 40 simulated minutes, however slowly a busy machine runs them
+    # (1 ms of wall time per simulated second when it is idle).
+    def watch() -> None:
+        deadline = time.monotonic() + 180
+        while not stop.is_set() and time.monotonic() < deadline:
+            if runtime.clock.now() - start >= timedelta(minutes=40):
+                stop.set()
+            time.sleep(0.05)
+        stop.set()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     report = run_live(runtime, calls_per_hour=60, seed=5, stop_event=stop, time_factor=0.001)
-    timer.cancel()
+    watcher.join()
     assert report.policy == "recommend" and report.calls >= 10 and report.resolved >= 1
     opened = session.scalars(select(Incident).where(Incident.created_by == SIM_ACTOR.user_id)).all()
     assert len(opened) == report.calls
