@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -54,9 +55,23 @@ async def _warm_up(runtime: Runtime) -> None:
         logging.getLogger("yanyun.web").exception("warm-up failed; loading on first use")
 
 
+def background_jobs(runtime: Runtime) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+    """The server's periodic work, each as (task name, coroutine), run for its lifetime."""
+    return [
+        ("yanyun-breach-watch", _watch_breaches(runtime)),
+        ("yanyun-warm-up", _warm_up(runtime)),
+    ]
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
+    return [
+        pages.router,
+        auth_api.router,
+        geo_api.router,
+        command_api.router,
+        live.router,
+    ]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -67,17 +82,14 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
-        watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
-        warm = asyncio.create_task(_warm_up(runtime), name="yanyun-warm-up")
+        jobs = [asyncio.create_task(coro, name=name) for name, coro in background_jobs(runtime)]
         try:
             yield
         finally:
-            watch.cancel()
-            warm.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
-            with contextlib.suppress(asyncio.CancelledError):
-                await warm
+            for job in jobs:
+                job.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await job
             await app.state.event_hub.stop()
 
     app = FastAPI(
