@@ -20,7 +20,8 @@ from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
-from yanyun.web import live, pages
+from yanyun.oversight import api as oversight_api
+from yanyun.web import live, oversight_pages, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -46,9 +47,32 @@ async def _watch_breaches(runtime: Runtime) -> None:
             logging.getLogger("yanyun.command").exception("breach scan failed; retrying")
 
 
+async def _run_oversight(runtime: Runtime) -> None:
+    """Supervision's periodic jobs: recurring duties, risk scan, events to tasks, 日清零."""
+    from yanyun.oversight import jobs
+
+    log = logging.getLogger("yanyun.oversight")
+
+    def tick() -> None:
+        jobs.run_all(
+            lambda: session_scope(runtime, actor_username="system"),
+            runtime.clock,
+            runtime.settings.oversight,
+            on_error=lambda name, _exc: log.exception("oversight job %s failed; retrying", name),
+        )
+
+    while True:
+        try:
+            await run_in_threadpool(tick)
+        except Exception:
+            log.exception("oversight jobs failed; retrying")
+        await asyncio.sleep(runtime.settings.oversight.job_interval_s)
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
+    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router,
+            oversight_api.router, oversight_pages.router]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -60,12 +84,14 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
         watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
+        oversee = asyncio.create_task(_run_oversight(runtime), name="yanyun-oversight-jobs")
         try:
             yield
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            for task in (watch, oversee):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.event_hub.stop()
 
     app = FastAPI(
