@@ -237,7 +237,10 @@ def list_risk_points(
 
 def _point(p: RiskPoint, now: datetime) -> RiskPointRead:
     return RiskPointRead(
-        id=p.id, name=p.name, kind=p.kind, category=p.category, level=p.level,
+        id=p.id, name=p.name, kind=p.kind, category=p.category,
+        category_label_zh=risks.CATEGORIES.get(p.category, (p.category,))[0],
+        category_label_en=risks.CATEGORIES.get(p.category, (p.category, p.category))[1],
+        level=p.level,
         owner_name=p.owner_name, owner_user_id=p.owner_user_id, org_code=p.org_code,
         org_path=p.org_path, cadence_days=p.cadence_days, lng=p.lng, lat=p.lat,
         last_checked_at=as_utc(p.last_checked_at) if p.last_checked_at else None,

@@ -209,6 +209,8 @@ class RiskPointRead(BaseModel):
     name: str
     kind: str
     category: str
+    category_label_zh: str
+    category_label_en: str
     level: int
     owner_name: str
     owner_user_id: str | None

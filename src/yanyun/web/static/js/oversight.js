@@ -230,7 +230,7 @@ async function initRisks() {
       el("td", { class: `rate-col ${rateClass(c.coverage_rate)}` }, fmtRate(c.coverage_rate)))));
     $("risk-rows").replaceChildren(...points.items.map((p) => el("tr",
       { class: p.overdue ? "is-overdue" : "" },
-      el("td", {}, p.name), el("td", {}, p.category), el("td", { class: "num" }, String(p.level)),
+      el("td", {}, p.name), el("td", {}, en() ? p.category_label_en : p.category_label_zh), el("td", { class: "num" }, String(p.level)),
       el("td", {}, p.owner_name),
       el("td", {}, fmtTime(p.next_due_at), p.overdue
         ? el("span", { class: "tag bad" }, ot("overdue_tag")) : null),
