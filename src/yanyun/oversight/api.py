@@ -308,7 +308,7 @@ def search_audit(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     personal_only: bool = False,
-    after_id: int = Query(0, ge=0),
+    after_id: int = Query(0, ge=0, le=2**62),
     limit: int = Query(100, ge=1, le=500),
 ) -> AuditEntryPage:
     """Search the audit log; reads of personal data are flagged `personal`."""

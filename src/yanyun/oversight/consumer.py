@@ -121,7 +121,7 @@ def task_from_event(
             return None
         owner_code = top.code
     due: datetime | None = request.due_at
-    if due is not None and as_utc(due) <= clock.now():
+    if due is not None and not clock.now() < as_utc(due) <= clock.now() + service.MAX_DUE_AHEAD:
         due = None
     try:
         _, created = service.create_task(

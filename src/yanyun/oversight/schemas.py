@@ -283,11 +283,13 @@ class AuditSampleCreate(InputModel):
     since: AwareDatetime
     until: AwareDatetime
     size: int = Field(10, ge=1, le=200)
-    seed: int | None = Field(None, ge=0, description="Replays a sample; defaults from the clock.")
+    seed: int | None = Field(
+        None, ge=0, le=2**62, description="Replays a sample; defaults from the clock."
+    )
 
 
 class AuditReviewCreate(InputModel):
-    entry_id: int = Field(ge=1)
+    entry_id: int = Field(ge=1, le=2**62)
     outcome: Literal["justified", "questionable", "violation"]
     note: str | None = Field(None, max_length=1000)
 

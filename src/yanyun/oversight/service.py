@@ -27,6 +27,7 @@ from yanyun.oversight import notify, workday
 from yanyun.oversight.models import ClearingEntry, ConsumerCursor, SupervisedTask, TaskStep
 from yanyun.oversight.schemas import SOURCE_LABELS, STATUS_LABELS, TaskCreate
 
+MAX_DUE_AHEAD = timedelta(days=366)
 DONE = ("done", "verified")
 OPEN = ("open", "in_progress")
 # Which step may follow which; "reject" sends a done task back to open.
@@ -252,6 +253,8 @@ def create_manual_task(
         )
     if task_in.due_at is not None and task_in.due_at <= clock.now():
         raise Invalid("due_at", "截止时间须晚于当前时间", "the due time must be in the future")
+    if task_in.due_at is not None and task_in.due_at > clock.now() + MAX_DUE_AHEAD:
+        raise Invalid("due_at", "截止时间不得超过一年", "the due time must be within a year")
     task, _ = create_task(
         session=session,
         clock=clock,
