@@ -7,10 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
-from sqlalchemy import select
 
 from yanyun.auth.deps import require
-from yanyun.auth.models import OrgUnit
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.audit import AuditEntry
@@ -374,13 +372,3 @@ def list_notifications(
     """The delivery log's head: each notification, its channel, attempts and last error."""
     return [NotificationRead.model_validate(n)
             for n in notify.list_notifications(session=session, status=status, scope=actor.scope)]
-
-
-@router.get("/org-units", response_model=list[dict])
-def org_units_for_board(session: SessionDep, actor: Reader) -> list[dict[str, Any]]:
-    """Stations and bureaus in scope, for the pages' unit pickers."""
-    stmt = actor.scope(
-        select(OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en, OrgUnit.kind)
-        .where(OrgUnit.kind != "grid"), OrgUnit.path
-    ).order_by(OrgUnit.path)
-    return [dict(r._mapping) for r in session.execute(stmt)]

@@ -49,7 +49,7 @@ def _breach_title(event: OutboxEvent) -> str:
     )
 
 
-# kind -> (task source, default title, whose event it is: one task per resource or per event)
+# Event kind -> (task source, the default title when the payload gives none).
 KINDS: dict[str, tuple[str, Callable[[OutboxEvent], str]]] = {
     "incident.breach": ("incident_breach", _breach_title),
     "hazard.overdue": (

@@ -7,6 +7,8 @@ into a task like any other context's event.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -125,7 +127,7 @@ def fill_checklist(
 
 
 def list_inspections(
-    *, session: Session, actor: Actor, day: object | None = None, limit: int = 200
+    *, session: Session, actor: Actor, day: date | None = None, limit: int = 200
 ) -> list[Inspection]:
     stmt = actor.scope(select(Inspection), Inspection.org_path)
     if day is not None:

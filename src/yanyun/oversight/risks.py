@@ -60,9 +60,15 @@ def get_risk_point(*, session: Session, actor: Actor, point_id: str) -> RiskPoin
 
 
 def list_risk_points(
-    *, session: Session, actor: Actor, org_code: str | None = None, overdue_at: datetime | None
-    = None, limit: int = 200, offset: int = 0,
+    *,
+    session: Session,
+    actor: Actor,
+    org_code: str | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> tuple[list[RiskPoint], int]:
+    """Active risk points in scope, soonest due first; `overdue_at` keeps those due before it."""
     stmt = actor.scope(select(RiskPoint).where(RiskPoint.active.is_(True)), RiskPoint.org_path)
     if org_code is not None:
         stmt = stmt.where(RiskPoint.org_code == org_code)
