@@ -101,6 +101,17 @@ def task_from_event(
     spec = KINDS.get(event.kind)
     if spec is None:
         return None
+    with session.no_autoflush:
+        return _task_from_event(session, clock, settings, event, spec)
+
+
+def _task_from_event(
+    session: Session,
+    clock: Clock,
+    settings: OversightSettings,
+    event: OutboxEvent,
+    spec: tuple[str, Callable[[OutboxEvent], str]],
+) -> bool | None:
     source, title_of = spec
     try:
         request = TaskRequest.model_validate(

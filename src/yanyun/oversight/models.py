@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yanyun.core.db import Base
 
@@ -67,6 +67,9 @@ class TaskStep(Base):
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
     from_org_code: Mapped[str | None] = mapped_column(String(48))
     to_org_code: Mapped[str | None] = mapped_column(String(48))
+    # Declared so one flush inserts the task before its steps (the unit of
+    # work orders inserts by relationships), without a flush per task.
+    task: Mapped[SupervisedTask] = relationship(lazy="raise")
 
 
 class ClearingEntry(Base):
@@ -87,6 +90,7 @@ class ClearingEntry(Base):
     deadline_at: Mapped[datetime] = mapped_column(index=True)
     outcome: Mapped[str] = mapped_column(String(12), index=True)
     settled_at: Mapped[datetime | None]
+    task: Mapped[SupervisedTask] = relationship(lazy="raise")
 
 
 class ConsumerCursor(Base):

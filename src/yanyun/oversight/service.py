@@ -121,8 +121,10 @@ def _ledger_line(
     task: SupervisedTask,
     unit: OrgUnit,
     day: date,
+    *,
+    fresh: bool = False,
 ) -> ClearingEntry:
-    existing = session.scalars(
+    existing = None if fresh else session.scalars(
         select(ClearingEntry).where(
             ClearingEntry.task_id == task.id,
             ClearingEntry.org_code == unit.code,
@@ -167,28 +169,38 @@ def create_task(
     A task already created for the same source and reference is returned
     unchanged, so a replayed event or a rerun schedule creates nothing twice.
     """
-    if source_ref is not None:
-        existing = session.scalars(
-            select(SupervisedTask).where(
-                SupervisedTask.source == source, SupervisedTask.source_ref == source_ref
-            )
-        ).first()
-        if existing is not None:
-            return existing, False
-    if owner_user_id is not None:
-        user = session.get(User, owner_user_id)
-        if user is None:
-            raise Invalid(
-                "owner_user_id", f"未知用户：{owner_user_id}", f"unknown user: {owner_user_id}"
-            )
-        owner_org_code = owner_org_code or user.org_code
-    if owner_org_code is None:
-        raise Invalid(
-            "owner_org_code",
-            "任务须指定责任人或责任单位",
-            "a task needs an owner: a user or an org unit",
+    # Lookups only: flushing the previous task's rows before each would
+    # multiply round trips when a job creates hundreds of tasks at once.
+    with session.no_autoflush:
+        # Tasks added in this session but not flushed yet are invisible to the
+        # query below: remember them, so a batch cannot create one twice.
+        pending: dict[tuple[str, str], SupervisedTask] = session.info.setdefault(
+            "oversight_new_tasks", {}
         )
-    unit = _org(session, owner_org_code)
+        if source_ref is not None and (source, source_ref) in pending:
+            return pending[(source, source_ref)], False
+        if source_ref is not None:
+            existing = session.scalars(
+                select(SupervisedTask).where(
+                    SupervisedTask.source == source, SupervisedTask.source_ref == source_ref
+                )
+            ).first()
+            if existing is not None:
+                return existing, False
+        if owner_user_id is not None:
+            user = session.get(User, owner_user_id)
+            if user is None:
+                raise Invalid(
+                    "owner_user_id", f"未知用户：{owner_user_id}", f"unknown user: {owner_user_id}"
+                )
+            owner_org_code = owner_org_code or user.org_code
+        if owner_org_code is None:
+            raise Invalid(
+                "owner_org_code",
+                "任务须指定责任人或责任单位",
+                "a task needs an owner: a user or an org unit",
+            )
+        unit = _org(session, owner_org_code)
     now = clock.now()
     due = as_utc(due_at) if due_at is not None else workday.end_of_working_day(
         settings, unit.path, now
@@ -212,9 +224,10 @@ def create_task(
         created_by=actor.user_id if actor else None,
     )
     session.add(task)
-    session.flush()
+    pending[(source, task.source_ref)] = task
     _ledger_line(
-        session, clock, settings, task, unit, workday.clearing_day(settings, unit.path, due)
+        session, clock, settings, task, unit, workday.clearing_day(settings, unit.path, due),
+        fresh=True,
     )
     _step(session, clock, task, "created", actor, note=SOURCE_LABELS.get(source, (source,))[0])
     if emit_event:
