@@ -109,8 +109,11 @@ def run_day(settings: Any, city: Path, path: Path, *, seed: int, calls_per_hour:
                          oversight)
             with session_scope(runtime, actor_username="sim-officer") as session:
                 now = clock.now()
+                # A fixed order, so the seeded work times replay exactly (ids are ULIDs).
                 for task in session.scalars(select(SupervisedTask).where(
-                        SupervisedTask.status.in_(("open", "in_progress")))):
+                        SupervisedTask.status.in_(("open", "in_progress"))).order_by(
+                        SupervisedTask.created_at, SupervisedTask.source,
+                        SupervisedTask.source_ref)):
                     due = finish_at.setdefault(task.id, now + timedelta(
                         hours=work.expovariate(1 / work_mean_h)))
                     if due <= now:
