@@ -13,6 +13,10 @@ PUBLIC_PATHS = {
     "/map",
     "/console",
     "/wall",
+    "/oversight/worklist",
+    "/oversight/board",
+    "/oversight/risks",
+    "/oversight/audit",
 }
 
 

@@ -32,6 +32,7 @@ DEMO_USERS = (
     DemoUser("opinion", "yanyun-opinion-2026", "舆情员 陈", Role.opinion_officer, "city"),
     DemoUser("supervisor", "yanyun-supervisor-2026", "督察员 刘", Role.supervisor, "city"),
     DemoUser("officer", "yanyun-officer-2026", "社区民警 周", Role.station_officer, "station"),
+    DemoUser("chief", "yanyun-chief-2026", "派出所所长 孙", Role.station_chief, "station"),
 )
 
 

@@ -17,6 +17,7 @@ class Role(StrEnum):
     opinion_officer = "opinion_officer"
     supervisor = "supervisor"
     station_officer = "station_officer"
+    station_chief = "station_chief"
     admin = "admin"
 
 
@@ -27,6 +28,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.opinion_officer: ("舆情处置", "Opinion officer"),
     Role.supervisor: ("督察", "Supervisor"),
     Role.station_officer: ("社区民警", "Station officer"),
+    Role.station_chief: ("派出所所长", "Station chief"),
     Role.admin: ("系统管理员", "Administrator"),
 }
 
@@ -45,20 +47,40 @@ class Perm(StrEnum):
     incidents_write = "incidents:write"
     units_read = "units:read"
     units_write = "units:write"
+    tasks_read = "tasks:read"
+    tasks_scope = "tasks:scope"
+    tasks_write = "tasks:write"
+    tasks_verify = "tasks:verify"
+    inspections_write = "inspections:write"
+    risks_read = "risks:read"
+    risks_write = "risks:write"
+    audit_review = "audit:review"
+    notifications_read = "notifications:read"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
-             Perm.incidents_read, Perm.units_read}
+             Perm.incidents_read, Perm.units_read, Perm.tasks_read, Perm.risks_read,
+             Perm.inspections_write}
+# Who sees and steers every task in their org scope, not only their own.
+_SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
     ),
     Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
-    Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read, Perm.units_write}),
+    Role.duty_manager: frozenset(
+        _EVERYONE | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write}
+    ),
     Role.opinion_officer: frozenset(_EVERYONE),
-    Role.supervisor: frozenset(_EVERYONE | {Perm.audit_read, Perm.users_read}),
-    Role.station_officer: frozenset(_EVERYONE | {Perm.units_write}),
+    Role.supervisor: frozenset(
+        _EVERYONE | _SUPERVISING | {Perm.audit_read, Perm.audit_review, Perm.users_read,
+                                    Perm.risks_write, Perm.notifications_read}
+    ),
+    Role.station_officer: frozenset(_EVERYONE | {Perm.units_write, Perm.risks_write}),
+    Role.station_chief: frozenset(
+        _EVERYONE | _SUPERVISING | {Perm.units_write, Perm.risks_write, Perm.users_read}
+    ),
     Role.admin: frozenset(set(Perm)),
 }
 

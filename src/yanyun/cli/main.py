@@ -153,6 +153,11 @@ def demo(
     runtime, report, seconds = _build(settings)
     with session_scope(runtime, actor_username="system") as session:
         users = ensure_demo_users(session=session, clock=runtime.clock)
+    with session_scope(runtime, actor_username="system") as session:
+        from yanyun.oversight.demo import build_demo as build_oversight_demo
+
+        build_oversight_demo(session=session, clock=runtime.clock,
+                             settings=settings.oversight, seed=settings.city.seed)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "

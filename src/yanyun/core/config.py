@@ -89,6 +89,60 @@ class CommandSettings(BaseModel):
     )
 
 
+class OversightSettings(BaseModel):
+    """Supervised tasks, the daily clearing (日清零), risk inspections, notifications."""
+
+    day_end: str = Field(
+        "18:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="End of the working day (Asia/Shanghai, HH:MM): undone tasks escalate then.",
+    )
+    day_end_by_org: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-org end of day, org code -> HH:MM; the nearest listed ancestor applies.",
+    )
+    working_days: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        description="Weekdays (0 = Monday) on which the clearing runs and daily duties are due.",
+    )
+    job_interval_s: float = Field(
+        10.0, gt=0, description="How often the web process runs the supervision jobs (s)."
+    )
+    recurring_unit_kind: str = Field(
+        "station", description="Org unit kind that receives the recurring duties."
+    )
+    enterprise_service_day: int = Field(
+        20, ge=1, le=28, description="Day of the month of the enterprise service day (企业服务日)."
+    )
+    weekly_inspection_weekday: int = Field(
+        0, ge=0, le=6, description="Weekday (0 = Monday) of the weekly risk inspection duty."
+    )
+    notify_channels: list[str] = Field(
+        default_factory=lambda: ["live"],
+        description="Notification channels: any of live, email, webhook.",
+    )
+    notify_max_attempts: int = Field(
+        5, ge=1, description="Delivery attempts per notification before it is marked failed."
+    )
+    notify_retry_s: float = Field(
+        30.0, gt=0, description="First retry delay (s); doubles after each failed attempt."
+    )
+    smtp_host: str = Field("127.0.0.1", description="SMTP server of the email channel.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port of the email channel.")
+    smtp_from: str = Field("yanyun@localhost", description="Sender address of notifications.")
+    smtp_to: list[str] = Field(
+        default_factory=list, description="Recipients of email notifications (duty inboxes)."
+    )
+    webhook_url: str | None = Field(
+        None, description="URL the webhook channel POSTs JSON to (a WeCom/DingTalk/SMS gateway)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Signs webhook bodies (HMAC-SHA256 in X-Yanyun-Signature) when set."
+    )
+    send_timeout_s: float = Field(
+        5.0, gt=0, description="Timeout of one email or webhook delivery attempt (s)."
+    )
+
+
 class WebSettings(BaseModel):
     """The HTTP server and the map."""
 
@@ -129,6 +183,9 @@ class Settings(BaseSettings):
         default_factory=CommandSettings, description="Command and dispatch."
     )
     web: WebSettings = Field(default_factory=WebSettings, description="HTTP server and map.")
+    oversight: OversightSettings = Field(
+        default_factory=OversightSettings, description="Supervision: tasks, clearing, notices."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -21,7 +21,8 @@ from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
-from yanyun.web import live, pages
+from yanyun.oversight import api as oversight_api
+from yanyun.web import live, oversight_pages, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -60,7 +61,30 @@ def background_jobs(runtime: Runtime) -> list[tuple[str, Coroutine[Any, Any, Non
     return [
         ("yanyun-breach-watch", _watch_breaches(runtime)),
         ("yanyun-warm-up", _warm_up(runtime)),
+        ("yanyun-oversight-jobs", _run_oversight(runtime)),
     ]
+
+
+async def _run_oversight(runtime: Runtime) -> None:
+    """Supervision's periodic jobs: recurring duties, risk scan, events to tasks, 日清零."""
+    from yanyun.oversight import jobs
+
+    log = logging.getLogger("yanyun.oversight")
+
+    def tick() -> None:
+        jobs.run_all(
+            lambda: session_scope(runtime, actor_username="system"),
+            runtime.clock,
+            runtime.settings.oversight,
+            on_error=lambda name, _exc: log.exception("oversight job %s failed; retrying", name),
+        )
+
+    while True:
+        try:
+            await run_in_threadpool(tick)
+        except Exception:
+            log.exception("oversight jobs failed; retrying")
+        await asyncio.sleep(runtime.settings.oversight.job_interval_s)
 
 
 def routers() -> list[APIRouter]:
@@ -71,6 +95,8 @@ def routers() -> list[APIRouter]:
         geo_api.router,
         command_api.router,
         live.router,
+        oversight_api.router,
+        oversight_pages.router,
     ]
 
 

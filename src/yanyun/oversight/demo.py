@@ -1,0 +1,118 @@
+"""Demo supervision data: a week of cleared and escalated work, and a risk register.
+
+A newcomer opening the clearing board of the demo city should see a board
+with history, not an empty table. The history is drawn from a seeded
+`random.Random` and written in bulk (Core inserts), once, on an empty
+database; today's work then comes from the real recurring duties and events.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from yanyun.auth.models import OrgUnit
+from yanyun.core.clock import Clock, as_utc, local_date
+from yanyun.core.config import OversightSettings
+from yanyun.core.ids import new_id
+from yanyun.oversight import risks, workday
+from yanyun.oversight.models import ClearingEntry, SupervisedTask
+
+TITLES = (
+    ("manual", "走访辖区重点人员并登记"),
+    ("hazard", "督促沿街商铺整改消防通道堵塞"),
+    ("incident_breach", "说明警情到场超时原因并整改"),
+    ("opinion_event", "核查网传信息并回应"),
+    ("risk_check_due", "完成风险点周期检查"),
+    ("inspection_finding", "整改每日巡察发现问题"),
+)
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    tasks: int
+    lines: int
+    risk_points: int
+
+
+def build_demo(
+    *, session: Session, clock: Clock, settings: OversightSettings, seed: int, days: int = 5
+) -> DemoReport:
+    """Seed the past `days` working days of tasks and their clearing; skip if already there."""
+    seeded = session.scalar(
+        select(func.count()).select_from(SupervisedTask)
+        .where(SupervisedTask.source_ref.like("demo:%"))
+    )
+    if seeded:
+        return DemoReport(0, 0, 0)
+    rng = random.Random(seed)
+    units = {u.code: u for u in session.scalars(
+        select(OrgUnit).where(OrgUnit.kind.in_(("station", "branch", "bureau"))))}
+    stations = sorted(c for c, u in units.items() if u.kind == "station")
+    now = clock.now()
+    today = local_date(now)
+    past: list = []
+    day = today - timedelta(days=1)
+    while len(past) < days:
+        if workday.is_working_day(settings, day):
+            past.append(day)
+        day -= timedelta(days=1)
+    tasks, lines = [], []
+    # Each station keeps its own habit: some clear nearly everything, some lag.
+    habit = {code: rng.uniform(0.7, 1.0) for code in stations}
+    for day in sorted(past):
+        for code in stations:
+            for n in range(rng.randint(1, 4)):
+                source, title = rng.choice(TITLES)
+                task_id = new_id(clock)
+                unit = units[code]
+                line_day, level, done_at = day, 0, None
+                chain = []
+                while True:
+                    deadline = workday.deadline(settings, unit.path, line_day)
+                    if as_utc(deadline) > now:
+                        chain.append((unit, line_day, deadline, "pending"))
+                        break
+                    odds = habit[code] if level == 0 else 0.75
+                    if rng.random() < odds:
+                        done_at = deadline - timedelta(minutes=rng.randint(10, 480))
+                        chain.append((unit, line_day, deadline, "cleared"))
+                        break
+                    chain.append((unit, line_day, deadline, "escalated"))
+                    level += 1
+                    unit = units.get(unit.parent_code or "", unit)
+                    line_day = workday.next_working_day(settings, line_day + timedelta(days=1))
+                last_unit, _, last_deadline, _ = chain[-1]
+                tasks.append({
+                    "id": task_id, "title": title, "detail": None, "source": source,
+                    "source_ref": f"demo:{day.isoformat()}:{code}:{n}",
+                    "owner_user_id": None, "owner_org_code": last_unit.code,
+                    "org_path": units[code].path, "origin_org_code": code,
+                    "due_at": last_deadline,
+                    "status": "verified" if done_at is not None else "open",
+                    "escalation_level": level, "evidence": [],
+                    "created_at": workday.deadline(settings, units[code].path, day)
+                    - timedelta(hours=9),
+                    "created_by": None, "done_at": done_at, "done_by": None,
+                    "verified_at": done_at, "verified_by": None,
+                })
+                for unit_, line_day_, deadline_, outcome in chain:
+                    lines.append({
+                        "id": new_id(clock), "task_id": task_id, "org_code": unit_.code,
+                        "org_path": unit_.path, "day": line_day_, "deadline_at": deadline_,
+                        "outcome": outcome,
+                        "settled_at": None if outcome == "pending" else deadline_,
+                    })
+    # Demo rows are history, not anyone's edits: one build, no audit row per line.
+    session.info["audit_writes"] = False
+    try:
+        session.execute(insert(SupervisedTask), tasks)
+        session.execute(insert(ClearingEntry), lines)
+        points = risks.build_demo_risks(session=session, clock=clock, seed=seed)
+    finally:
+        session.info.pop("audit_writes", None)
+    return DemoReport(len(tasks), len(lines), points)
