@@ -45,6 +45,9 @@ class Perm(StrEnum):
     incidents_write = "incidents:write"
     units_read = "units:read"
     units_write = "units:write"
+    opinion_read = "opinion:read"
+    opinion_write = "opinion:write"
+    opinion_ingest = "opinion:ingest"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -54,10 +57,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
     ),
-    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
+    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read, Perm.units_write}),
-    Role.opinion_officer: frozenset(_EVERYONE),
-    Role.supervisor: frozenset(_EVERYONE | {Perm.audit_read, Perm.users_read}),
+    Role.opinion_officer: frozenset(
+        _EVERYONE | {Perm.opinion_read, Perm.opinion_write, Perm.opinion_ingest}
+    ),
+    Role.supervisor: frozenset(
+        _EVERYONE | {Perm.audit_read, Perm.users_read, Perm.opinion_read}
+    ),
     Role.station_officer: frozenset(_EVERYONE | {Perm.units_write}),
     Role.admin: frozenset(set(Perm)),
 }

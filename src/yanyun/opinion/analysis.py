@@ -8,6 +8,7 @@ post is read in one pass without reloading dictionaries.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import logging
@@ -103,6 +104,12 @@ def _quiet_jionlp() -> Any:
 def _shipped_json(*parts: str) -> Any:
     node = resources.files("yanyun").joinpath("data", *parts)
     return json.loads(node.read_text(encoding="utf-8")) if node.is_file() else None
+
+
+@lru_cache(maxsize=2)
+def shared_analyzer(city: str = "hengyang") -> Analyzer:
+    """The process's analyzer of a city, without a locator (see `Analyzer.with_locator`)."""
+    return Analyzer.for_city(city)
 
 
 @lru_cache(maxsize=4)
@@ -225,6 +232,12 @@ class Analyzer:
     def for_city(cls, city: str = "hengyang", *, locator: Locator | None = None) -> Analyzer:
         """The analyzer of a shipped city with the shipped incident catalogue."""
         return cls(places=city_places(city), subcategories=catalogue_words(), locator=locator)
+
+    def with_locator(self, locator: Locator | None) -> Analyzer:
+        """A copy sharing the loaded dictionaries but placing points with `locator`."""
+        twin = copy.copy(self)
+        twin.locator = locator
+        return twin
 
     def segment(self, text: str) -> list[str]:
         """Words of the text (jieba, precise mode, with the domain dictionary)."""
