@@ -146,12 +146,16 @@ def test_files_in_gbk_jsonl_and_csv_are_read_and_bad_rows_counted(client) -> Non
         ]
     ).encode()
     r = client.post(
-        "/api/v1/opinion/files?filename=posts.jsonl&source=weibo", headers=login.headers, content=lines
+        "/api/v1/opinion/files?filename=posts.jsonl&source=weibo",
+        headers=login.headers,
+        content=lines,
     ).json()
     assert (r["accepted"], r["rejected"]) == (2, {"malformed": 1})
     csv_body = "id,text,likes\nc1,珠晖区发生交通事故 有人受伤,5\nc2,,1\n".encode("gbk")
     r = client.post(
-        "/api/v1/opinion/files?filename=posts.csv&source=forum", headers=login.headers, content=csv_body
+        "/api/v1/opinion/files?filename=posts.csv&source=forum",
+        headers=login.headers,
+        content=csv_body,
     ).json()
     assert r["accepted"] == 1 and r["rejected"] == {"malformed": 1}
     binary = client.post(
@@ -167,9 +171,7 @@ def test_event_is_handled_to_the_end_with_outbox_events(client, session) -> None
     early = client.post(url + "/close", headers=login.headers, json={"note": "结束"})
     assert early.status_code == 409
     officers = client.get("/api/v1/opinion/officers", headers=login.headers).json()
-    r = client.post(
-        url + "/assign", headers=login.headers, json={"officer_id": officers[0]["id"]}
-    )
+    r = client.post(url + "/assign", headers=login.headers, json={"officer_id": officers[0]["id"]})
     assert r.status_code == 200 and r.json()["status"] == "assigned"
     r = client.post(
         url + "/actions",
