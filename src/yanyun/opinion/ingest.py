@@ -146,6 +146,11 @@ def fetch_feed(
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise rejected("feed_timeout", url) from exc
         raise rejected("feed_error", f"{url}: {_short(exc)}") from exc
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # a bad URL or server can fail in many ways; all are one feed's
         raise rejected("feed_error", f"{url}: {_short(exc)}") from exc
-    return parse_feed(raw, source=source)
+    try:
+        return parse_feed(raw, source=source)
+    except Rejected:
+        raise
+    except Exception as exc:  # feedparser is lenient, but a feed must never stop the poll
+        raise rejected("feed_garbage", f"{url}: {_short(exc)}") from exc

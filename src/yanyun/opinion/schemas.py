@@ -9,6 +9,9 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from yanyun.core.schemas import InputModel
 
+#: Counts are stored as 32-bit integers; no real post has more reposts than this.
+MAX_COUNT = 2_000_000_000
+
 
 class EventStatus(StrEnum):
     open = "open"
@@ -50,9 +53,9 @@ class PostCreate(InputModel):
     author: str | None = Field(
         None, max_length=200, description="Author handle; stored only as a salted hash."
     )
-    reposts: int | None = Field(None, ge=0)
-    comments: int | None = Field(None, ge=0)
-    likes: int | None = Field(None, ge=0)
+    reposts: int | None = Field(None, ge=0, le=MAX_COUNT)
+    comments: int | None = Field(None, ge=0, le=MAX_COUNT)
+    likes: int | None = Field(None, ge=0, le=MAX_COUNT)
 
 
 class PostBatch(InputModel):
