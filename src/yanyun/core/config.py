@@ -101,7 +101,7 @@ class OpinionSettings(BaseModel):
         0.5, gt=0, le=1, description="Stories this similar (3-gram Jaccard) are one story."
     )
     containment: float = Field(
-        0.8, gt=0, le=1, description="A story this much contained in another is an excerpt of it."
+        0.6, gt=0, le=1, description="A story this much contained in another is an excerpt of it."
     )
     min_relevance: float = Field(
         0.3, ge=0, le=1, description="Stories below this public-safety relevance open no event."

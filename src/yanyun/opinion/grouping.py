@@ -15,7 +15,6 @@ MinHash minimum is a `np.minimum.reduceat` over story offsets.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 from collections.abc import Sequence
@@ -30,13 +29,8 @@ ROWS = PERMUTATIONS // BANDS
 #: Below this many shingles a story is too short to call a near-duplicate by itself.
 MIN_SHINGLES = 12
 
-_MASK61 = np.uint64((1 << 61) - 1)
-_rng = np.random.default_rng(20261123)
-# Multiply-shift hashing (Dietzfelbinger): odd multipliers, wraps mod 2**64.
-_A = (_rng.integers(1, 2**63 - 1, size=PERMUTATIONS, dtype=np.uint64) << np.uint64(1)) | np.uint64(
-    1
-)
-_B = _rng.integers(0, 2**63 - 1, size=PERMUTATIONS, dtype=np.uint64)
+_BIN_BITS = 6  # 2**6 == PERMUTATIONS bins
+_LOW_BITS = np.uint64((1 << (64 - _BIN_BITS)) - 1)
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 _SENTENCE_END = re.compile(r"(?<=[。!?！？;；\n])")
@@ -44,7 +38,7 @@ _HEADING = re.compile(r"^(#{1,2})\s+(.*)$")
 _BYLINE = re.compile(
     r"^(?:(?:见习|本报|特约)?记者|通讯员|本报讯|文/|文 /|作者[:：]|来源[:：]|编辑[:：])"
 )
-_CLOSING = "。!?！？…”\"」)"
+_CLOSING = '。!?！？…”"」)'
 
 
 @dataclass(frozen=True)
@@ -141,19 +135,6 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-def shingle_array(text: str) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the character 3-grams of `text`'s letters."""
-    return np.unique(_shingles_of_codes(_codepoints(letters(text)).astype(np.uint64)))
-
-
-def _shingles_of_codes(codes: np.ndarray) -> np.ndarray:
-    if len(codes) < SHINGLE:
-        return np.zeros(0, dtype=np.uint64)
-    # Three code points (< 2**21 each) pack exactly into 63 bits, then one mix.
-    packed = (codes[:-2] << np.uint64(42)) | (codes[1:-1] << np.uint64(21)) | codes[2:]
-    return _mix(packed)
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     # splitmix64's finaliser: spreads packed code points over all 64 bits.
     x = x ^ (x >> np.uint64(30))
@@ -163,83 +144,138 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def batch_shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of many texts at once and the offset where each text's run starts.
+# Lookup tables over the Basic Multilingual Plane: is a code point a sentence
+# end, is it a letter kept for shingles (CJK ideograph, ASCII letter or digit).
+_END_LUT = np.zeros(0x10000, dtype=bool)
+_END_LUT[[ord(c) for c in "。!?！？;；\n"]] = True
+_KEEP_LUT = np.zeros(0x10000, dtype=bool)
+_KEEP_LUT[0x4E00:0xA000] = True
+_KEEP_LUT[48:58] = True
+_KEEP_LUT[65:91] = True
+_KEEP_LUT[97:123] = True
+#: A sentence needs this many 3-grams to index a story (shorter ones are stock phrases).
+MIN_SENTENCE_SHINGLES = 8
+_FULL = np.iinfo(np.uint64).max
 
-    Runs are not deduplicated (MinHash does not need it); a text with fewer
-    than three letters has an empty run.
+
+@dataclass(frozen=True)
+class Sketches:
+    """Everything near-duplicate search needs of a batch of texts, computed at once.
+
+    ``run(i)`` is text i's 3-gram hashes (with repeats); ``sentence_keys``
+    (with ``sentence_owner``) index each long enough sentence by the sum of
+    its 3-gram hashes, so an excerpt meets its source on a shared sentence.
     """
-    cleaned = [letters(t) for t in texts]
-    lengths = np.fromiter((len(c) for c in cleaned), dtype=np.int64, count=len(cleaned))
-    codes = _codepoints("".join(cleaned)).astype(np.uint64)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
+
+    shingles: np.ndarray
+    offsets: np.ndarray
+    signatures: np.ndarray
+    sentence_keys: np.ndarray
+    sentence_owner: np.ndarray
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(np.append(self.offsets, len(self.shingles)))
+
+    def run(self, i: int) -> np.ndarray:
+        end = self.offsets[i + 1] if i + 1 < len(self.offsets) else len(self.shingles)
+        return self.shingles[self.offsets[i] : end]
+
+    def keys_of(self, i: int) -> list[int]:
+        """Band and sentence keys of text i, as stored for incremental search."""
+        bands = [int(k) for k in band_keys(self.signatures[i : i + 1])[0] if k >= 0]
+        sentences = self.sentence_keys[self.sentence_owner == i].tolist()
+        return list(dict.fromkeys(bands + sentences))
+
+
+def sketch(texts: Sequence[str]) -> Sketches:
+    """Shingles, signatures and sentence keys of many texts in a few numpy passes."""
+    n = len(texts)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
+    cps = _codepoints("\n".join(texts) + "\n") if n else np.zeros(0, dtype=np.uint32)
+    text_id = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    bmp = np.minimum(cps, 0xFFFF)
+    sentence_id = np.cumsum(_END_LUT[bmp])
+    keep = _KEEP_LUT[bmp] & (cps < 0x10000)
+    codes = cps[keep].astype(np.uint64)
+    tid, sid = text_id[keep], sentence_id[keep]
+    none = np.zeros(0, dtype=np.int64)
     if len(codes) < SHINGLE:
-        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64)
-    all_sh = _mix(
-        (codes[:-2] << np.uint64(42)) | (codes[1:-1] << np.uint64(21)) | codes[2:]
-    )
-    # Keep only the 3-grams that lie inside one text.
-    valid = np.zeros(len(all_sh), dtype=bool)
-    counts = np.maximum(lengths - (SHINGLE - 1), 0)
-    idx = np.repeat(starts, counts) + _ragged_arange(counts)
-    valid[idx] = True
-    offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    return all_sh[valid], offsets
+        empty = np.zeros(0, dtype=np.uint64)
+        offsets = np.zeros(n, dtype=np.int64)
+        return Sketches(empty, offsets, minhash_batch(empty, offsets), none, none)
+    packed = (codes[:-2] << np.uint64(42)) | (codes[1:-1] << np.uint64(21)) | codes[2:]
+    hashed = _mix(packed)
+    same_text = tid[:-2] == tid[2:]
+    shingles = hashed[same_text]
+    owner = tid[:-2][same_text]
+    offsets = np.searchsorted(owner, np.arange(n, dtype=np.int64)).astype(np.int64)
+    in_sentence = same_text & (sid[:-2] == sid[2:])
+    s_hash, s_id, s_owner = hashed[in_sentence], sid[:-2][in_sentence], tid[:-2][in_sentence]
+    s_keys = s_own = none
+    if len(s_hash):
+        starts = np.flatnonzero(np.r_[True, s_id[1:] != s_id[:-1]])
+        sums = np.add.reduceat(s_hash, starts)
+        counts = np.diff(np.append(starts, len(s_hash)))
+        ok = counts >= MIN_SENTENCE_SHINGLES
+        mixed = _mix(sums[ok] ^ counts[ok].astype(np.uint64))
+        s_keys = (mixed >> np.uint64(1)).astype(np.int64)
+        s_own = s_owner[starts][ok]
+    return Sketches(shingles, offsets, minhash_batch(shingles, offsets), s_keys, s_own)
 
 
-def _ragged_arange(counts: np.ndarray) -> np.ndarray:
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    return np.arange(total, dtype=np.int64) - np.repeat(firsts, counts)
+def shingle_array(text: str) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the character 3-grams of `text`'s letters."""
+    return np.unique(sketch([text]).shingles)
 
 
-def minhash_batch(shingles: np.ndarray, offsets: np.ndarray, *, chunk: int = 1 << 16) -> np.ndarray:
-    """MinHash signatures (n_texts x PERMUTATIONS, uint64) of shingle runs.
+def batch_shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of many texts and the offset where each text's run starts."""
+    sk = sketch(texts)
+    return sk.shingles, sk.offsets
 
-    A text with no shingles gets the all-ones signature, which matches nothing.
+
+def minhash_batch(shingles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """One-permutation MinHash signatures (n_texts x PERMUTATIONS, uint64) of shingle runs.
+
+    Each (already mixed) shingle hash falls into one of PERMUTATIONS bins by
+    its top bits and the minimum of the rest is kept per bin: one pass over
+    the shingles instead of one per permutation (Li, Owen and Zhang 2012).
+    An empty bin keeps the all-ones value; a text with no shingles matches nothing.
     """
     n = len(offsets)
-    sig = np.full((n, PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
+    sig = np.full(n * PERMUTATIONS, _FULL, dtype=np.uint64)
     if len(shingles) == 0:
-        return sig
+        return sig.reshape(n, PERMUTATIONS)
     lengths = np.diff(np.append(offsets, len(shingles)))
-    nonempty = np.flatnonzero(lengths > 0)
-    owner = np.repeat(np.arange(n), lengths)
-    for lo in range(0, len(shingles), chunk):
-        hi = min(lo + chunk, len(shingles))
-        hashed = shingles[lo:hi, None] * _A[None, :] + _B[None, :]
-        own = owner[lo:hi]
-        cut = np.flatnonzero(np.diff(own)) + 1
-        seg_starts = np.concatenate(([0], cut))
-        mins = np.minimum.reduceat(hashed, seg_starts, axis=0)
-        who = own[seg_starts]
-        sig[who] = np.minimum(sig[who], mins)
-    del nonempty
-    return sig
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    bins = (shingles >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
+    np.minimum.at(sig, owner * PERMUTATIONS + bins, shingles & _LOW_BITS)
+    return sig.reshape(n, PERMUTATIONS)
 
 
 def band_keys(signatures: np.ndarray) -> np.ndarray:
-    """One 63-bit key per band per text (n_texts x BANDS), for LSH buckets."""
+    """One 63-bit key per band per text (n_texts x BANDS); blank bands get unique negatives."""
     bands = signatures.reshape(len(signatures), BANDS, ROWS)
     key = np.zeros(bands.shape[:2], dtype=np.uint64)
     for r in range(ROWS):
         key = _mix(key ^ bands[:, :, r])
     key = key + (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    return (_mix(key) >> np.uint64(1)).astype(np.int64)
+    keys = (_mix(key) >> np.uint64(1)).astype(np.int64)
+    # A band with no shingle in any of its bins says nothing: never let it collide.
+    blank = (bands == _FULL).all(axis=2)
+    keys[blank] = -1 - np.flatnonzero(blank.ravel())
+    return keys
 
 
-def sentence_keys(text: str, *, min_letters: int = 10) -> list[int]:
-    """Stable 63-bit keys of the text's sentences long enough to be telling."""
-    keys = []
-    for sentence in _SENTENCE_END.split(text):
-        core = letters(sentence)
-        if len(core) >= min_letters:
-            digest = hashlib.blake2b(core.encode("utf-8"), digest_size=8).digest()
-            keys.append(int.from_bytes(digest, "big") >> 1)
-    return list(dict.fromkeys(keys))
+def sentence_keys(text: str) -> list[int]:
+    """Keys of the text's sentences long enough to be telling (see `sketch`)."""
+    return list(dict.fromkeys(sketch([text]).sentence_keys.tolist()))
+
+
+def story_keys(text: str) -> list[int]:
+    """LSH band keys and sentence keys of one story, as stored for incremental search."""
+    return sketch([text]).keys_of(0)
 
 
 @dataclass(frozen=True)
@@ -261,10 +297,11 @@ class Thresholds:
     """When two stories are one: rewrites by Jaccard, excerpts by containment."""
 
     jaccard: float = 0.5
-    containment: float = 0.8
+    containment: float = 0.6
     min_shingles: int = MIN_SHINGLES
 
     def same(self, a: np.ndarray, b: np.ndarray) -> bool:
+        """Decide on exact sets; very short texts only when identical."""
         if min(len(a), len(b)) < self.min_shingles:
             return len(a) == len(b) and bool(np.array_equal(a, b)) and len(a) > 0
         s = similarity(a, b)
@@ -287,59 +324,89 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def candidate_pairs(texts: Sequence[str], signatures: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs sharing an LSH band or a whole sentence (i < j)."""
-    pairs: set[tuple[int, int]] = set()
-    keys = band_keys(signatures)
-    flat = keys.ravel()
-    owner = np.repeat(np.arange(len(texts)), BANDS)
-    empty = (signatures == np.iinfo(np.uint64).max).all(axis=1)
-    keep = ~empty[owner]
-    _pairs_from_buckets(flat[keep], owner[keep], pairs)
-    s_keys: list[int] = []
-    s_owner: list[int] = []
-    for i, t in enumerate(texts):
-        ks = sentence_keys(t)
-        s_keys.extend(ks)
-        s_owner.extend([i] * len(ks))
-    if s_keys:
-        _pairs_from_buckets(
-            np.array(s_keys, dtype=np.int64), np.array(s_owner, dtype=np.int64), pairs
-        )
-    return pairs
-
-
-def _pairs_from_buckets(keys: np.ndarray, owner: np.ndarray, pairs: set[tuple[int, int]]) -> None:
-    order = np.argsort(keys, kind="stable")
+def _pairs_from_buckets(keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    # Members of a bucket are linked to its first member (a star, not every
+    # pair): a bucket of thousands of reposts costs thousands of checks, not
+    # millions. A near-duplicate of a member that is not one of the head is
+    # still found when the two share another band or sentence.
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((owner, keys))
     k, o = keys[order], owner[order]
-    cut = np.flatnonzero(np.diff(k)) + 1
-    for members in np.split(o, cut):
-        if len(members) < 2:
-            continue
-        uniq = np.unique(members)
-        # A bucket of hundreds is boilerplate ("转发微博"); verifying every pair
-        # would be quadratic, so it only links each member to the first.
-        if len(uniq) > 64:
-            pairs.update((int(uniq[0]), int(m)) for m in uniq[1:])
-            continue
-        for x in range(len(uniq)):
-            for y in range(x + 1, len(uniq)):
-                pairs.add((int(uniq[x]), int(uniq[y])))
+    first = np.ones(len(k), dtype=bool)
+    first[1:] = k[1:] != k[:-1]
+    head = o[np.maximum.accumulate(np.where(first, np.arange(len(k)), 0))]
+    link = (~first) & (head != o)
+    return np.stack([head[link], o[link]], axis=1)
+
+
+def candidate_pairs(sk: Sketches) -> np.ndarray:
+    """Pairs (m x 2, smaller index first) sharing an LSH band or a whole sentence."""
+    n = len(sk.offsets)
+    keys = band_keys(sk.signatures).ravel()
+    owner = np.repeat(np.arange(n, dtype=np.int64), BANDS)
+    pairs = np.concatenate(
+        [
+            _pairs_from_buckets(keys, owner),
+            _pairs_from_buckets(sk.sentence_keys, sk.sentence_owner),
+        ]
+    )
+    if len(pairs) == 0:
+        return pairs
+    return np.unique(np.sort(pairs, axis=1), axis=0)
+
+
+def estimated_similarity(sk: Sketches, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and containment of many pairs estimated from their signatures."""
+    a, b = sk.signatures[pairs[:, 0]], sk.signatures[pairs[:, 1]]
+    filled = (a != _FULL) | (b != _FULL)
+    equal = (a == b) & (a != _FULL)
+    jaccard = equal.sum(axis=1) / np.maximum(filled.sum(axis=1), 1)
+    sizes = sk.sizes
+    sa, sb = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    common = jaccard / (1 + jaccard) * (sa + sb)
+    containment = np.minimum(common / np.maximum(np.minimum(sa, sb), 1), 1.0)
+    return jaccard, containment
 
 
 def group_texts(texts: Sequence[str], *, thresholds: Thresholds | None = None) -> list[int]:
     """Group label of each text: near-duplicates share one (the index of the first member).
+
+    Pairs whose signatures put them clearly above or clearly below the
+    thresholds are decided on the estimate; only the uncertain band between
+    is checked on the exact shingle sets.
 
     >>> a = "衡阳市公安局今天通报,蒸湘区解放路一商场发生火灾,消防和民警及时赶到,无人员伤亡。"
     >>> group_texts([a, "转发://" + a, "长沙市雨花区一小区今晨有人持刀伤人,嫌疑人已被警方控制。"])
     [0, 0, 2]
     """
     thresholds = thresholds or Thresholds()
-    shingles, offsets = batch_shingles(texts)
-    signatures = minhash_batch(shingles, offsets)
-    sets = [shingle_array(t) for t in texts]
+    sk = sketch(texts)
+    pairs = candidate_pairs(sk)
     uf = _UnionFind(len(texts))
-    for i, j in sorted(candidate_pairs(texts, signatures)):
-        if uf.find(i) != uf.find(j) and thresholds.same(sets[i], sets[j]):
+    if len(pairs) == 0:
+        return list(range(len(texts)))
+    jaccard, containment = estimated_similarity(sk, pairs)
+    sizes = sk.sizes
+    small = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) < 4 * thresholds.min_shingles
+    sure = ~small & (
+        (jaccard >= thresholds.jaccard + 0.2)
+        | (containment >= min(thresholds.containment + 0.15, 0.97))
+    )
+    hopeless = (
+        ~small & (jaccard < thresholds.jaccard - 0.3) & (containment < thresholds.containment - 0.4)
+    )
+    for i, j in pairs[sure].tolist():
+        uf.union(i, j)
+    sets: dict[int, np.ndarray] = {}
+
+    def shingle_set(i: int) -> np.ndarray:
+        found = sets.get(i)
+        if found is None:
+            found = sets[i] = np.unique(sk.run(i))
+        return found
+
+    for i, j in pairs[~sure & ~hopeless].tolist():
+        if uf.find(i) != uf.find(j) and thresholds.same(shingle_set(i), shingle_set(j)):
             uf.union(i, j)
     return [uf.find(i) for i in range(len(texts))]

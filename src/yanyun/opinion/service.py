@@ -196,11 +196,9 @@ def _add_story(
     reach: int,
     published: datetime,
 ) -> Story:
-    shingles = grouping.shingle_array(part.text)
-    sig = grouping.minhash_batch(*grouping.batch_shingles([part.text]))
-    keys = [int(k) for k in grouping.band_keys(sig)[0]] if len(shingles) else []
-    keys += grouping.sentence_keys(part.text)
-    keys = list(dict.fromkeys(keys))
+    sk = grouping.sketch([part.text])
+    shingles = np.unique(sk.run(0))
+    keys = sk.keys_of(0)
     group_id = None
     if keys:
         candidates = list(

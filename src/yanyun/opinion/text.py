@@ -96,7 +96,9 @@ def _plausible(text: str) -> bool:
     common = sum(
         1
         for ch in sample
-        if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or "\u3000" <= ch <= "\u303f"
+        if ch.isascii()
+        or "\u4e00" <= ch <= "\u9fa5"
+        or "\u3000" <= ch <= "\u303f"
         or "\uff00" <= ch <= "\uffef"
     )
     return common >= 0.85 * len(sample)
