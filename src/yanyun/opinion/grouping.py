@@ -193,9 +193,9 @@ def sketch(texts: Sequence[str]) -> Sketches:
     n = len(texts)
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
     cps = _codepoints("\n".join(texts) + "\n") if n else np.zeros(0, dtype=np.uint32)
-    text_id = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    text_id = np.repeat(np.arange(n, dtype=np.int32), lengths)
     bmp = np.minimum(cps, 0xFFFF)
-    sentence_id = np.cumsum(_END_LUT[bmp])
+    sentence_id = np.cumsum(_END_LUT[bmp], dtype=np.int32)
     keep = _KEEP_LUT[bmp] & (cps < 0x10000)
     codes = cps[keep].astype(np.uint64)
     tid, sid = text_id[keep], sentence_id[keep]
@@ -209,7 +209,7 @@ def sketch(texts: Sequence[str]) -> Sketches:
     same_text = tid[:-2] == tid[2:]
     shingles = hashed[same_text]
     owner = tid[:-2][same_text]
-    offsets = np.searchsorted(owner, np.arange(n, dtype=np.int64)).astype(np.int64)
+    offsets = np.searchsorted(owner, np.arange(n, dtype=np.int32)).astype(np.int64)
     in_sentence = same_text & (sid[:-2] == sid[2:])
     s_hash, s_id, s_owner = hashed[in_sentence], sid[:-2][in_sentence], tid[:-2][in_sentence]
     s_keys = s_own = none
@@ -220,7 +220,7 @@ def sketch(texts: Sequence[str]) -> Sketches:
         ok = counts >= MIN_SENTENCE_SHINGLES
         mixed = _mix(sums[ok] ^ counts[ok].astype(np.uint64))
         s_keys = (mixed >> np.uint64(1)).astype(np.int64)
-        s_own = s_owner[starts][ok]
+        s_own = s_owner[starts][ok].astype(np.int64)
     return Sketches(shingles, offsets, minhash_batch(shingles, offsets), s_keys, s_own)
 
 
@@ -309,8 +309,8 @@ class Thresholds:
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    def __init__(self, parent: list[int]) -> None:
+        self.parent = parent
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -353,7 +353,9 @@ def candidate_pairs(sk: Sketches) -> np.ndarray:
     )
     if len(pairs) == 0:
         return pairs
-    return np.unique(np.sort(pairs, axis=1), axis=0)
+    lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    code = np.unique(lo * n + hi)
+    return np.stack([code // n, code % n], axis=1)
 
 
 def estimated_similarity(sk: Sketches, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -367,6 +369,23 @@ def estimated_similarity(sk: Sketches, pairs: np.ndarray) -> tuple[np.ndarray, n
     common = jaccard / (1 + jaccard) * (sa + sb)
     containment = np.minimum(common / np.maximum(np.minimum(sa, sb), 1), 1.0)
     return jaccard, containment
+
+
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected components of a pair list: each node labelled by its smallest member."""
+    label = np.arange(n, dtype=np.int64)
+    if len(pairs) == 0:
+        return label
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
 
 
 def group_texts(texts: Sequence[str], *, thresholds: Thresholds | None = None) -> list[int]:
@@ -383,21 +402,24 @@ def group_texts(texts: Sequence[str], *, thresholds: Thresholds | None = None) -
     thresholds = thresholds or Thresholds()
     sk = sketch(texts)
     pairs = candidate_pairs(sk)
-    uf = _UnionFind(len(texts))
     if len(pairs) == 0:
         return list(range(len(texts)))
     jaccard, containment = estimated_similarity(sk, pairs)
     sizes = sk.sizes
-    small = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) < 4 * thresholds.min_shingles
-    sure = ~small & (
-        (jaccard >= thresholds.jaccard + 0.2)
-        | (containment >= min(thresholds.containment + 0.15, 0.97))
+    least = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]])
+    # Few shingles make a noisy estimate: those pairs need a wider margin.
+    margin = np.where(least < 4 * thresholds.min_shingles, 0.3, 0.15)
+    decidable = least >= thresholds.min_shingles
+    sure = decidable & (
+        (jaccard >= np.minimum(thresholds.jaccard + margin, 0.98))
+        | (containment >= np.minimum(thresholds.containment + margin, 0.98))
     )
     hopeless = (
-        ~small & (jaccard < thresholds.jaccard - 0.3) & (containment < thresholds.containment - 0.4)
+        decidable
+        & (jaccard < thresholds.jaccard - margin - 0.1)
+        & (containment < thresholds.containment - margin - 0.1)
     )
-    for i, j in pairs[sure].tolist():
-        uf.union(i, j)
+    uf = _UnionFind(_components(len(texts), pairs[sure]).tolist())
     sets: dict[int, np.ndarray] = {}
 
     def shingle_set(i: int) -> np.ndarray:
