@@ -56,12 +56,20 @@ def main() -> None:
         page.goto(f"{server.base_url}/console")
         page.wait_for_selector("body[data-console-ready='1']")
         page.wait_for_timeout(1000)
-        with httpx.Client(base_url=server.base_url,
-                          headers={"Authorization": f"Bearer {token}"}) as client:
+        with httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             for n in range(args.incidents):
-                resp = client.post("/api/v1/incidents", json={
-                    "narrative": f"测试警情{n}：报警人称电动车被盗", "category_code": "10",
-                    "sub_code": "1002", "lng": lng, "lat": lat})
+                resp = client.post(
+                    "/api/v1/incidents",
+                    json={
+                        "narrative": f"测试警情{n}：报警人称电动车被盗",
+                        "category_code": "10",
+                        "sub_code": "1002",
+                        "lng": lng,
+                        "lat": lat,
+                    },
+                )
                 committed = time.perf_counter()
                 resp.raise_for_status()
                 inc_id = resp.json()["id"]

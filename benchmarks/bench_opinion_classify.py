@@ -141,9 +141,13 @@ def bursts(shared) -> None:
     posts = {r["post_id"]: r for r in ced_posts(shared)}
     table = ced_reposts(shared, ["post_id", "date"])
     times: dict[str, list[datetime]] = {}
+    unparsed = 0
     for p, d in zip(table["post_id"], table["date"], strict=True):
         if p in posts and d:
-            times.setdefault(p, []).append(datetime.fromisoformat(d))
+            try:
+                times.setdefault(p, []).append(datetime.fromisoformat(d))
+            except ValueError:  # a few dates lack the year ("01月22日 17:09"): left out
+                unparsed += 1
     peak_v, level_hours, levels = [], {1: [], 2: [], 3: []}, {0: 0, 1: 0, 2: 0, 3: 0}
     by_label = {0: [], 1: []}
     for p, ts in times.items():
@@ -220,11 +224,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None)
     ap.add_argument("--pipeline-posts", type=int, default=5000)
+    ap.add_argument("--skip-classifiers", action="store_true")
     args = ap.parse_args()
     shared = shared_dir(args.shared)
     analyzer = shared_analyzer("hengyang")
-    relevance(shared, analyzer)
-    rumour(shared, analyzer)
+    if not args.skip_classifiers:
+        relevance(shared, analyzer)
+        rumour(shared, analyzer)
     bursts(shared)
     pipeline(shared, analyzer, args.pipeline_posts)
 

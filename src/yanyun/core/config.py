@@ -128,6 +128,9 @@ class OpinionSettings(BaseModel):
         5_000_000, gt=0, description="A feed answer larger than this is refused (bytes)."
     )
     feed_poll_s: int = Field(300, ge=10, description="How often enabled feeds are polled (s).")
+    rumor_model_path: Path | None = Field(
+        None, description="A rumour-score model trained on the bureau's own posts; none = no score."
+    )
 
     @model_validator(mode="after")
     def _thresholds_rise(self) -> OpinionSettings:

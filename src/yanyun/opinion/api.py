@@ -65,7 +65,12 @@ def push_posts(
 ) -> IngestResult:
     """Push posts; redeliveries are counted as duplicates, bad ones rejected with a reason."""
     return service.ingest_posts(
-        session=session, clock=clock, settings=settings, analyzer=analyzer, posts=body.posts
+        session=session,
+        clock=clock,
+        settings=settings,
+        analyzer=analyzer,
+        posts=body.posts,
+        rumor_model=service.load_rumor_model(settings.opinion.rumor_model_path),
     )
 
 
@@ -94,6 +99,7 @@ async def upload_file(
         raw=bytes(raw),
         filename=filename,
         source=source,
+        rumor_model=service.load_rumor_model(settings.opinion.rumor_model_path),
     )
 
 
@@ -187,4 +193,10 @@ def poll(
     actor: Ingester,
 ) -> list[FeedPollResult]:
     """Poll every enabled feed once now."""
-    return service.poll_feeds(session=session, clock=clock, settings=settings, analyzer=analyzer)
+    return service.poll_feeds(
+        session=session,
+        clock=clock,
+        settings=settings,
+        analyzer=analyzer,
+        rumor_model=service.load_rumor_model(settings.opinion.rumor_model_path),
+    )

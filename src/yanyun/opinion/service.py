@@ -7,6 +7,8 @@ import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ from yanyun.opinion.models import (
     Story,
     StoryKey,
 )
+from yanyun.opinion.rumor import RumorModel
 from yanyun.opinion.schemas import (
     STATUS_LABELS,
     ActionIn,
@@ -112,6 +115,7 @@ def ingest_posts(
     settings: Settings,
     analyzer: Analyzer,
     posts: Sequence[PostCreate],
+    rumor_model: RumorModel | None = None,
 ) -> IngestResult:
     """Take posts in: refuse bad ones with a reason, skip redeliveries, group, open events."""
     cfg = settings.opinion
@@ -158,6 +162,8 @@ def ingest_posts(
             comments=post.comments,
             likes=post.likes,
         )
+        if rumor_model is not None:
+            row.rumor_score = round(float(rumor_model.score_many([body], analyzer.segment)[0]), 3)
         session.add(row)
         result.accepted += 1
         reach = (post.reposts or 0) + (post.comments or 0) + (post.likes or 0)
@@ -381,6 +387,7 @@ def refresh_event(
             Story.lat,
             Story.grid_code,
             Post.author_hash,
+            Post.rumor_score,
         )
         .join(Post, Post.id == Story.post_id)
         .where(Story.event_id == event.id)
@@ -400,6 +407,8 @@ def refresh_event(
         if event.lng is None and r.lng is not None:
             event.lng, event.lat, event.grid_code = r.lng, r.lat, r.grid_code
     event.places = places[:10]
+    rumor = [r.rumor_score for r in rows if r.rumor_score is not None]
+    event.rumor_score = max(rumor) if rumor else None
     claim = any(r.claim for r in rows)
     linked = linking.matching_incidents(
         _known_incidents(session, as_utc(event.first_seen_at), cfg.link_window_s),
@@ -761,13 +770,19 @@ def ingest_file(
     raw: bytes,
     filename: str,
     source: str,
+    rumor_model: RumorModel | None = None,
 ) -> IngestResult:
     """Ingest a delivered file (txt, JSON lines, CSV); refused rows counted with reasons."""
     parsed = ingest.read_delivery(raw, filename=filename, source=source)
     result = IngestResult()
     for chunk in iter_chunks(parsed.posts, settings.opinion.max_batch):
         part = ingest_posts(
-            session=session, clock=clock, settings=settings, analyzer=analyzer, posts=chunk
+            session=session,
+            clock=clock,
+            settings=settings,
+            analyzer=analyzer,
+            posts=chunk,
+            rumor_model=rumor_model,
         )
         _merge(result, part)
     for index, exc in parsed.rejections:
@@ -803,6 +818,12 @@ def list_feeds(*, session: Session) -> list[Feed]:
     return list(session.scalars(select(Feed).order_by(Feed.name, Feed.id)))
 
 
+@lru_cache(maxsize=4)
+def load_rumor_model(path: Path | None) -> RumorModel | None:
+    """The configured rumour model, read once per process; none when not configured."""
+    return RumorModel.load(path) if path else None
+
+
 def poll_feeds(
     *,
     session: Session,
@@ -810,6 +831,7 @@ def poll_feeds(
     settings: Settings,
     analyzer: Analyzer,
     fetch: ingest.Fetcher = ingest.http_fetch,
+    rumor_model: RumorModel | None = None,
 ) -> list[FeedPollResult]:
     """Poll every enabled feed once; a failing feed is recorded and never stops the others."""
     cfg = settings.opinion
@@ -838,7 +860,12 @@ def poll_feeds(
             _merge(
                 outcome,
                 ingest_posts(
-                    session=session, clock=clock, settings=settings, analyzer=analyzer, posts=chunk
+                    session=session,
+                    clock=clock,
+                    settings=settings,
+                    analyzer=analyzer,
+                    posts=chunk,
+                    rumor_model=rumor_model,
                 ),
             )
         feed.last_ok_at = clock.now()
