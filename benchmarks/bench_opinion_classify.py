@@ -172,7 +172,8 @@ def bursts(shared) -> None:
         by_label[int(posts[p]["label_rumor"])].append(best)
     n = len(peak_v)
     print(
-        f"\n## velocity and heat on {n:,} real repost curves (CED, {len(table['date']):,} reposts)"
+        f"\n## velocity and heat on {n:,} real repost curves (CED, {len(table['date']):,} "
+        f"reposts; {unparsed:,} with a yearless date left out)"
     )
     q = np.percentile(peak_v, [50, 90, 99])
     print(
