@@ -186,10 +186,23 @@ class Analysis:
     claim: bool = False
 
 
+class _DropJionlpTracebacks(logging.Filter):
+    """jionlp logs a traceback on the root logger for every phrase it cannot parse as a time."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "jionlp" not in record.pathname
+
+
+_JIONLP_FILTER = _DropJionlpTracebacks()
+
+
 def _quiet_jionlp() -> Any:
     with contextlib.redirect_stdout(io.StringIO()):
         import jionlp
 
+    root = logging.getLogger()
+    if _JIONLP_FILTER not in root.filters:
+        root.addFilter(_JIONLP_FILTER)
     return jionlp
 
 
@@ -412,16 +425,20 @@ class Analyzer:
             claim_word
             and (category_code in CLAIM_CATEGORIES or sub_code in CLAIM_SUBCODES or weight == 0)
         )
+        relevance = self.relevance(head, weight)
+        # Keywords and times cost a millisecond each; only stories that may
+        # open or join an event need them (others are grouped and kept).
+        telling = relevance > 0 or category_code is not None
         return Analysis(
-            keywords=self.keywords(head),
+            keywords=self.keywords(head) if telling else [],
             places=list(dict.fromkeys(h.place.name for h in hits))[:10],
             district_code=district,
             grid_code=grid,
             lng=lng,
             lat=lat,
-            times=self.times(head, published_at),
+            times=self.times(head, published_at) if telling else [],
             category_code=category_code,
             sub_code=sub_code,
-            relevance=self.relevance(head, weight),
+            relevance=relevance,
             claim=claim,
         )

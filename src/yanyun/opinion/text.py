@@ -120,6 +120,34 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Every character a t2s rule changes: text without one converts to itself."""
+    converter = _t2s()
+    converter.convert("測")  # loads the dictionaries
+    changed: set[str] = set()
+    for chain in converter._dict_chain_data:
+        for _, _, table in chain:
+            for key, value in table.items():
+                first = value.split(" ")[0]
+                if len(key) != len(first):
+                    changed.update(key)
+                else:
+                    changed.update(k for k, v in zip(key, first, strict=True) if k != v)
+    return frozenset(changed)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified with OpenCC's t2s rules, skipping text that has none to apply.
+
+    >>> to_simplified("網傳命案"), to_simplified("网传命案")
+    ('网传命案', '网传命案')
+    """
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _t2s().convert(text)
+
+
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space to their ASCII twins.
 _HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]{0,2000}>", re.S | re.I)
@@ -156,7 +184,7 @@ def normalise(text: str) -> str:
     '衡阳警方:网传「蒸湘区」发生命案不实 12日'
     """
     text = strip_html(text)
-    text = to_halfwidth(_t2s().convert(text))
+    text = to_halfwidth(to_simplified(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
