@@ -145,7 +145,8 @@ def bursts(shared) -> None:
     for p, d in zip(table["post_id"], table["date"], strict=True):
         if p in posts and d:
             try:
-                times.setdefault(p, []).append(datetime.fromisoformat(d))
+                # Repost dates are Beijing time; the posts' own times are UTC.
+                times.setdefault(p, []).append(datetime.fromisoformat(d) - timedelta(hours=8))
             except ValueError:  # a few dates lack the year ("01月22日 17:09"): left out
                 unparsed += 1
     peak_v, level_hours, levels = [], {1: [], 2: [], 3: []}, {0: 0, 1: 0, 2: 0, 3: 0}
@@ -185,7 +186,7 @@ def bursts(shared) -> None:
             f"  {name}: median peak {statistics.median(by_label[lab]):.0f}/h over "
             f"{len(by_label[lab]):,} posts"
         )
-    print("| highest heat level reached | posts | share | median hours from post to crossing |")
+    print("| highest heat level reached | posts | share | median hours from post to crossing it |")
     print("|---|---|---|---|")
     for lvl in (0, 1, 2, 3):
         hours = level_hours.get(lvl) or []
