@@ -149,7 +149,7 @@ async function select(id) {
   renderDetail();
   drawMarkers();
   const d = state.detail;
-  if (d.lat != null) state.map.setView([d.lat, d.lng], 12);
+  if (d.lat != null) state.map.setView([d.lat, d.lng], 12, { animate: false });
 }
 
 function renderTimeline(d) {
@@ -157,8 +157,11 @@ function renderTimeline(d) {
   box.replaceChildren();
   const max = Math.max(1, ...d.timeline.map((b) => b.posts));
   for (const b of d.timeline) {
+    const hour = new Date(b.hour).toLocaleTimeString(getLang() === "en" ? "en-GB" : "zh-CN", {
+      timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit",
+    });
     box.append(el("div", { class: "bar", title: `${fmtTime(b.hour)}: ${b.posts}`, style: `height:${(100 * b.posts) / max}%` },
-      el("span", {}, b.posts)));
+      el("span", {}, b.posts), el("em", {}, hour)));
   }
 }
 
