@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "yanyun.geo.models",
     "yanyun.command.models",
     "yanyun.oversight.models",
+    "yanyun.opinion.models",
 )
 
 

@@ -17,6 +17,7 @@ PUBLIC_PATHS = {
     "/oversight/board",
     "/oversight/risks",
     "/oversight/audit",
+    "/opinion",
 }
 
 

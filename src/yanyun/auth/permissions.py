@@ -56,6 +56,9 @@ class Perm(StrEnum):
     risks_write = "risks:write"
     audit_review = "audit:review"
     notifications_read = "notifications:read"
+    opinion_read = "opinion:read"
+    opinion_write = "opinion:write"
+    opinion_ingest = "opinion:ingest"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -68,14 +71,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
     ),
-    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
+    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(
         _EVERYONE | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write}
     ),
-    Role.opinion_officer: frozenset(_EVERYONE),
+    Role.opinion_officer: frozenset(
+        _EVERYONE | {Perm.opinion_read, Perm.opinion_write, Perm.opinion_ingest}
+    ),
     Role.supervisor: frozenset(
         _EVERYONE | _SUPERVISING | {Perm.audit_read, Perm.audit_review, Perm.users_read,
-                                    Perm.risks_write, Perm.notifications_read}
+                                    Perm.risks_write, Perm.notifications_read,
+                                    Perm.opinion_read}
     ),
     Role.station_officer: frozenset(_EVERYONE | {Perm.units_write, Perm.risks_write}),
     Role.station_chief: frozenset(

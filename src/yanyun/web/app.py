@@ -21,8 +21,9 @@ from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
+from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
-from yanyun.web import live, oversight_pages, pages
+from yanyun.web import live, opinion_pages, oversight_pages, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -97,6 +98,8 @@ def routers() -> list[APIRouter]:
         live.router,
         oversight_api.router,
         oversight_pages.router,
+        opinion_api.router,
+        opinion_pages.router,
     ]
 
 
