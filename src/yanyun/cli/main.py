@@ -52,6 +52,7 @@ def _build(settings: Settings) -> tuple:
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
     from yanyun.sim.fleet import build_fleet
+    from yanyun.sim.staffing import staff_city
 
     upgrade(settings.database_url)
     runtime = build_runtime(settings)
@@ -60,6 +61,8 @@ def _build(settings: Settings) -> tuple:
         report = geo_service.build_city(session=session, clock=runtime.clock, city=settings.city)
     with session_scope(runtime, actor_username="system") as session:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
+    with session_scope(runtime, actor_username="system") as session:
+        staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
     return runtime, report, time.perf_counter() - started
 
 

@@ -19,8 +19,9 @@ from yanyun.command import api as command_api
 from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
+from yanyun.duty import api as duty_api
 from yanyun.geo import api as geo_api
-from yanyun.web import live, pages
+from yanyun.web import duty_pages, live, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -46,9 +47,36 @@ async def _watch_breaches(runtime: Runtime) -> None:
             logging.getLogger("yanyun.command").exception("breach scan failed; retrying")
 
 
+async def _watch_shifts(runtime: Runtime) -> None:
+    """Turn shift starts and ends into unit crews, then let command apply them."""
+    from yanyun.command.crewing import apply_crewing
+    from yanyun.duty import service as duty_service
+
+    def tick() -> None:
+        with session_scope(runtime, actor_username="system") as session:
+            duty_service.apply_shift_changes(session, runtime.clock)
+        with session_scope(runtime, actor_username="system") as session:
+            apply_crewing(session, clock=runtime.clock)
+
+    while True:
+        await asyncio.sleep(runtime.settings.duty.shift_check_s)
+        try:
+            await run_in_threadpool(tick)
+        except Exception:
+            logging.getLogger("yanyun.duty").exception("shift change failed; retrying")
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
+    return [
+        pages.router,
+        auth_api.router,
+        geo_api.router,
+        command_api.router,
+        duty_api.router,
+        duty_pages.router,
+        live.router,
+    ]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -59,13 +87,17 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
-        watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
+        watches = [
+            asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch"),
+            asyncio.create_task(_watch_shifts(runtime), name="yanyun-shift-watch"),
+        ]
         try:
             yield
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            for watch in watches:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
             await app.state.event_hub.stop()
 
     app = FastAPI(
