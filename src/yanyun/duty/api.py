@@ -15,6 +15,7 @@ from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.duty import posts, service
 from yanyun.duty.models import Officer, RosterEntry, Swap
 from yanyun.duty.schemas import (
+    AreaRead,
     ClockInCreate,
     ClockInRead,
     ComplianceReport,
@@ -27,6 +28,8 @@ from yanyun.duty.schemas import (
     OfficerRead,
     PostKind,
     PostPage,
+    PostRead,
+    PostUpdate,
     RosterEntryCreate,
     RosterEntryRead,
     RosterEntryUpdate,
@@ -111,6 +114,12 @@ def officer_contact(
         purpose=purpose,
         case_number=case_number,
     )
+
+
+@router.get("/areas", response_model=list[AreaRead])
+def areas(session: SessionDep, actor: Reader) -> list[AreaRead]:
+    """Districts and stations a duty level can be raised over."""
+    return service.areas(session=session, actor=actor)
 
 
 @router.get("/stations", response_model=list[StationStrength])
@@ -246,6 +255,14 @@ def list_posts(
         offset=offset,
     )
     return PostPage(total=total, items=[posts.post_read(p) for p in rows])
+
+
+@router.patch("/posts/{post_id}", response_model=PostRead)
+def update_post(post_id: str, body: PostUpdate, session: SessionDep, actor: Writer) -> PostRead:
+    """Change a post's settings: a school's peak windows, school days, radius, officers."""
+    return posts.post_read(
+        posts.update_post(session=session, actor=actor, post_id=post_id, post_in=body)
+    )
 
 
 @router.post("/posts/{post_id}/clock-ins", response_model=ClockInRead, status_code=201)

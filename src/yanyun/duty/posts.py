@@ -29,6 +29,7 @@ from yanyun.duty.schemas import (
     ComplianceReport,
     ComplianceRow,
     PostRead,
+    PostUpdate,
     StationCompliance,
 )
 from yanyun.geo.coords import to_metric
@@ -74,6 +75,44 @@ def get_post(*, session: Session, actor: Actor, post_id: str) -> Post:
     post = session.get(Post, post_id)
     if post is None or not actor.sees(post.org_path):
         raise NotFound("post", post_id)
+    return post
+
+
+def _check_windows(windows: list[list[str]]) -> None:
+    for i, window in enumerate(windows):
+        ok = len(window) == 2 and all(
+            len(w) == 5
+            and w[2] == ":"
+            and w[:2].isdigit()
+            and w[3:].isdigit()
+            and int(w[:2]) <= 24
+            and int(w[3:]) < 60
+            for w in window
+        )
+        if not ok or _minutes(window[0]) >= _minutes(window[1]) or _minutes(window[1]) > 24 * 60:
+            raise Invalid(
+                f"windows.{i}",
+                '时段格式应为 ["07:20", "08:00"]，且开始早于结束',
+                'a window is ["07:20", "08:00"], its start before its end',
+            )
+
+
+def update_post(*, session: Session, actor: Actor, post_id: str, post_in: PostUpdate) -> Post:
+    """Change a post's settings (a school's own peak windows and days)."""
+    post = get_post(session=session, actor=actor, post_id=post_id)
+    if post_in.windows is not None:
+        _check_windows(post_in.windows)
+        post.windows = [list(w) for w in post_in.windows]
+    if post_in.weekdays is not None:
+        if any(d < 1 or d > 7 for d in post_in.weekdays):
+            raise Invalid(
+                "weekdays", "星期取值为1（周一）至7（周日）", "weekdays run 1 (Monday) to 7"
+            )
+        post.weekdays = sorted(set(post_in.weekdays))
+    if post_in.radius_m is not None:
+        post.radius_m = post_in.radius_m
+    if post_in.required_officers is not None:
+        post.required_officers = post_in.required_officers
     return post
 
 
@@ -253,7 +292,8 @@ def compliance(
     }
     per_station: dict[str, list[ComplianceRow]] = defaultdict(list)
     for r in rows:
-        per_station[r.station_code].append(r)
+        if r.due:
+            per_station[r.station_code].append(r)
     stations = [
         StationCompliance(
             station_code=code,

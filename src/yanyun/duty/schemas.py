@@ -222,6 +222,22 @@ class PostPage(BaseModel):
     items: list[PostRead]
 
 
+class PostUpdate(InputModel):
+    """A school's own settings: its peak windows, school days, gate radius and officers."""
+
+    windows: list[list[str]] | None = Field(None, min_length=1, max_length=6)
+    weekdays: list[int] | None = Field(None, min_length=1, max_length=7)
+    radius_m: float | None = Field(None, ge=20, le=2000)
+    required_officers: int | None = Field(None, ge=1, le=20)
+
+
+class AreaRead(BaseModel):
+    kind: str
+    code: str
+    name_zh: str
+    name_en: str
+
+
 class ClockInCreate(InputModel):
     """Proof of presence: the position and time as the device measured them."""
 
@@ -250,6 +266,8 @@ class ComplianceRow(BaseModel):
     required: int
     present: int
     met: bool
+    # False for a window of today that has not started yet: not counted in the rates.
+    due: bool = True
 
 
 class StationCompliance(BaseModel):

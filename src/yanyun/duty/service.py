@@ -27,6 +27,7 @@ from yanyun.duty.models import DutyLevel, Leave, Officer, RosterEntry, Shift, Sw
 from yanyun.duty.schemas import (
     LEVEL_LABELS,
     LEVEL_ORDER,
+    AreaRead,
     DutyLevelCreate,
     DutyLevelRead,
     LeaveCreate,
@@ -60,9 +61,16 @@ def _local(day: date, at: time) -> datetime:
 
 
 def team_on(day: date, name: str) -> str:
-    """The team working a shift: day and night shifts rotate through A, B, C."""
+    """The team working a shift: each team works a day, then the next night, then rests.
+
+    A team never works two shifts in a row: 24 hours off between its day and
+    its night, and after the night a full day off.
+
+    >>> [team_on(date(2026, 1, d), n) for d in (1, 2, 3) for n in ("day", "night")]
+    ['A', 'C', 'B', 'A', 'C', 'B']
+    """
     n = (day - ROTATION_EPOCH).days
-    return TEAMS[n % 3] if name == "day" else TEAMS[(n + 1) % 3]
+    return TEAMS[n % 3] if name == "day" else TEAMS[(n + 2) % 3]
 
 
 def station_paths(session: Session) -> dict[str, str]:
@@ -139,6 +147,22 @@ def read_contact(
         detail={"field": "phone"},
     )
     return OfficerContact(id=officer.id, name_zh=officer.name_zh, phone=officer.phone)
+
+
+def areas(*, session: Session, actor: Actor) -> list[AreaRead]:
+    """Districts and stations in scope, for choosing where a duty level applies."""
+    paths = station_paths(session)
+    out = [
+        AreaRead(kind="district", code=d.code, name_zh=d.name_zh, name_en=d.name_en)
+        for d in session.scalars(select(District).order_by(District.code))
+        if not actor.org_path or actor.org_path.split("/")[1:2] in ([], [d.code])
+    ]
+    out += [
+        AreaRead(kind="station", code=s.code, name_zh=s.name_zh, name_en=s.name_en)
+        for s in session.scalars(select(Station).order_by(Station.code))
+        if actor.sees(paths.get(s.code, ""))
+    ]
+    return out
 
 
 def station_strengths(*, session: Session, actor: Actor) -> list[StationStrength]:
