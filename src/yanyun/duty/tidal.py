@@ -73,8 +73,8 @@ def reach_matrix(
     return out
 
 
-def greedy_max_coverage(reach: np.ndarray, k: int) -> np.ndarray:
-    """Indices of up to k rows that together cover the most columns, greedily.
+def greedy_max_coverage(reach: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Indices of up to k rows that together cover the most (weighted) columns, greedily.
 
     >>> r = np.array([[1, 1, 0, 0], [0, 0, 1, 0], [0, 1, 1, 1]], dtype=bool)
     >>> greedy_max_coverage(r, 2).tolist()
@@ -84,8 +84,9 @@ def greedy_max_coverage(reach: np.ndarray, k: int) -> np.ndarray:
     """
     chosen: list[int] = []
     covered = np.zeros(reach.shape[1], dtype=bool)
+    w = np.ones(reach.shape[1]) if weights is None else np.asarray(weights, dtype=float)
     for _ in range(min(k, reach.shape[0])):
-        gains = reach[:, ~covered].sum(axis=1)
+        gains = reach[:, ~covered].astype(float) @ w[~covered]
         if chosen:
             gains[chosen] = -1
         best = int(np.argmax(gains))
@@ -109,20 +110,47 @@ def plan_hours(
     current_lat: np.ndarray,
     units: int,
     estimator: TravelTimeEstimator,
+    weight: np.ndarray | None = None,
 ) -> list[HourPlan]:
-    """For each hour 0-23, the best `units` stand points and the coverage vs the current one."""
+    """For each hour 0-23, the best `units` stand points and the coverage vs the current one.
+
+    The demand may be incidents (weight 1 each) or incidents counted by grid
+    and hour at the grid's centre (``weight`` = count): counting by grid
+    keeps the plan from chasing last week's individual addresses, which a
+    day it has not seen will not repeat.
+    """
+    weight = np.ones(len(inc_lng)) if weight is None else np.asarray(weight, dtype=float)
     plans = []
     for hour in range(24):
         m = inc_hour == hour
-        n = int(m.sum())
+        n = round(float(weight[m].sum()))
         if n == 0:
             plans.append(HourPlan(hour, 0, np.array([], dtype=np.int64), 0, 0))
             continue
         args = (inc_lng[m], inc_lat[m], target_s[m], urban[m])
         reach = reach_matrix(cand_lng, cand_lat, *args, estimator=estimator)
-        stands = greedy_max_coverage(reach, units)
-        rec = int(reach[stands].any(axis=0).sum()) if len(stands) else 0
+        stands = greedy_max_coverage(reach, units, weight[m])
+        rec = float(weight[m][reach[stands].any(axis=0)].sum()) if len(stands) else 0.0
         cur_reach = reach_matrix(current_lng, current_lat, *args, estimator=estimator)
-        cur = int(cur_reach.any(axis=0).sum())
-        plans.append(HourPlan(hour, n, stands, rec, cur))
+        cur = float(weight[m][cur_reach.any(axis=0)].sum())
+        plans.append(HourPlan(hour, n, stands, round(rec), round(cur)))
     return plans
+
+
+def covered(
+    stand_lng: np.ndarray,
+    stand_lat: np.ndarray,
+    inc_lng: np.ndarray,
+    inc_lat: np.ndarray,
+    target_s: np.ndarray,
+    urban: np.ndarray,
+    *,
+    estimator: TravelTimeEstimator,
+) -> int:
+    """How many incidents a unit standing at one of the points reaches within target."""
+    if len(inc_lng) == 0 or len(stand_lng) == 0:
+        return 0
+    reach = reach_matrix(
+        stand_lng, stand_lat, inc_lng, inc_lat, target_s, urban, estimator=estimator
+    )
+    return int(reach.any(axis=0).sum())
