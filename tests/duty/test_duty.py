@@ -279,3 +279,24 @@ def test_greedy_tidal_plan_covers_at_least_the_current_placement():
         assert plan.incidents > 0 and len(plan.stands) <= 2
         assert plan.share_recommended > plan.share_current
     assert plans[3].incidents == 0 and greedy_max_coverage(np.zeros((0, 5), bool), 3).size == 0
+
+
+def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(session, clock):
+    codes = staff(session, clock)
+    unit = session.scalars(
+        select(Unit)
+        .where(Unit.station_code == codes[0], Unit.kind == "patrol_car")
+        .order_by(Unit.id)
+    ).first()
+    unit.status = "on_scene"
+    for entry in _current_entries(session, unit.id, clock.now()):
+        entry.attendance = "absent"
+    session.flush()
+    _, uncrewed = service.apply_shift_changes(session, clock)
+    assert uncrewed == 1
+    assert apply_crewing(session, clock=clock) == 1
+    session.refresh(unit)
+    assert unit.status == "on_scene" and unit.crew == []
+    # Nothing changed since: nothing more is announced or applied.
+    assert service.apply_shift_changes(session, clock) == (0, 0)
+    assert apply_crewing(session, clock=clock) == 0
