@@ -8,6 +8,7 @@ on an incident keeps its status: its crew finishes the job.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.command.models import Unit
@@ -52,6 +53,15 @@ def _apply(session: Session, event: OutboxEvent, clock: Clock) -> None:
 def apply_crewing(session: Session, *, clock: Clock, max_batches: int = 50) -> int:
     """Apply every crew change duty has announced since last time; returns how many."""
     total = 0
+    # One query for every unit the pending events name, not one per event: a
+    # shift change in a city re-crews about a thousand units at once. Held in a
+    # list so the identity map keeps them while the events are applied.
+    cursor = session.get(EventCursor, CONSUMER)
+    named = select(OutboxEvent.resource_id).where(
+        OutboxEvent.id > (cursor.last_id if cursor is not None else 0),
+        OutboxEvent.kind.in_(KINDS),
+    )
+    loaded = list(session.scalars(select(Unit).where(Unit.id.in_(named))))
     for _ in range(max_batches):
         before = session.get(EventCursor, CONSUMER)
         start = before.last_id if before is not None else 0
@@ -64,4 +74,5 @@ def apply_crewing(session: Session, *, clock: Clock, max_batches: int = 50) -> i
         )
         if session.get(EventCursor, CONSUMER).last_id == start:
             break
+    del loaded
     return total
