@@ -43,6 +43,7 @@ def open_duty(
 
 def test_roster_unit_crewed_only_while_someone_on_duty(browser: Any, server: DemoServer) -> None:
     console = ConsoleWatch()
+    console.allow_status(422)
     context, page, login = open_duty(browser, server, "roster", console)
     try:
         expect(page.locator(".brand-title")).to_have_text("勤务管理")
@@ -64,6 +65,17 @@ def test_roster_unit_crewed_only_while_someone_on_duty(browser: Any, server: Dem
         expect(target.locator(".person")).to_have_count(1)
         expect(target.locator("td").nth(2)).to_have_text("可用")
         page.screenshot(path=str(RESULTS_DIR / "duty-roster.png"))
+        # Contacts are masked; the full number needs a case and a purpose.
+        first = page.locator("#officers-table tbody tr").first
+        officer_id = first.get_attribute("data-officer")
+        phone = first.locator(f"[data-phone='{officer_id}']")
+        expect(phone).to_contain_text("****")
+        first.locator("button[data-reveal]").click()
+        expect(page.locator("#contact-error")).to_contain_text("案件编号")
+        page.fill("#case-number", "A4304-2026-118")
+        page.fill("#purpose", "联系当班民警核实警情")
+        first.locator("button[data-reveal]").click()
+        expect(phone).not_to_contain_text("*")
         page.click("#lang-toggle button[data-lang='en']")
         expect(target.locator("td").nth(2)).to_have_text("Available")
         page.click("#lang-toggle button[data-lang='zh']")

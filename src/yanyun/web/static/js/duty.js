@@ -91,6 +91,27 @@ const TEXT = {
   not_due: ["未开始", "Not yet"],
   not_school_day: ["非上学日", "Not a school day"],
   load_error: ["加载失败：{msg}", "Failed to load: {msg}"],
+  officers_title: ["本所民警、辅警", "Officers of the station"],
+  case_number: ["案件编号", "Case number"],
+  purpose: ["查询用途（查看完整号码须填写，留痕审计）", "Purpose (needed to see a full number; audited)"],
+  badge: ["警号", "Badge"],
+  name: ["姓名", "Name"],
+  rank: ["警衔/等级", "Rank"],
+  skills: ["技能", "Skills"],
+  certs: ["资质", "Certifications"],
+  team_col: ["班组", "Team"],
+  phone: ["联系电话", "Phone"],
+  reveal: ["查看", "Show"],
+  skill_driving: ["驾驶", "driving"],
+  skill_first_aid: ["急救", "first aid"],
+  skill_mediation: ["调解", "mediation"],
+  skill_firearms: ["枪械", "firearms"],
+  skill_traffic: ["交通管理", "traffic"],
+  skill_interview: ["询问", "interviewing"],
+  skill_anti_fraud: ["反诈", "anti-fraud"],
+  skill_english: ["英语", "English"],
+  skill_drone: ["无人机", "drone"],
+  skill_patrol: ["巡逻", "patrol"],
 };
 const dt = makeTranslator(TEXT);
 const $ = (id) => document.getElementById(id);
@@ -227,13 +248,47 @@ function renderRoster() {
 
 async function loadRoster() {
   const code = state.station;
-  const [roster, units] = await Promise.all([
+  const [roster, units, officers] = await Promise.all([
     call(`/api/v1/duty/stations/${encodeURIComponent(code)}/roster`),
     call("/api/v1/units?limit=5000"),
+    call(`/api/v1/duty/officers?station_code=${encodeURIComponent(code)}&limit=200`),
   ]);
   state.roster = roster;
   state.units = new Map(units.map((u) => [u.id, u]));
+  state.officerList = officers.items;
   renderRoster();
+  renderOfficers();
+}
+
+function renderOfficers() {
+  const rows = state.officerList || [];
+  $("officers-table").querySelector("tbody").replaceChildren(...rows.map((o) => {
+    const phone = el("span", { class: "mono", "data-phone": o.id, text: state.revealed?.[o.id] || o.phone_masked || "" });
+    return el("tr", { "data-officer": o.id }, [
+      el("td", { class: "mono", text: o.badge_no }),
+      el("td", { text: o.name_zh }),
+      el("td", { text: dt(o.kind) }),
+      el("td", { text: o.rank }),
+      el("td", { text: o.skills.map((k) => dt(`skill_${k}`)).join("、") }),
+      el("td", { text: o.certifications.join("、") }),
+      el("td", { text: dt("team", { t: o.team }) }),
+      el("td", {}, el("div", { class: "act" }, [phone,
+        el("button", { type: "button", class: "btn btn-small", "data-reveal": o.id, text: dt("reveal"),
+          onclick: () => reveal(o.id) })])),
+    ]);
+  }));
+}
+
+async function reveal(id) {
+  $("contact-error").textContent = "";
+  const params = new URLSearchParams({ case_number: $("case-number").value.trim(), purpose: $("purpose").value.trim() });
+  try {
+    const c = await call(`/api/v1/duty/officers/${id}/contact?${params}`);
+    state.revealed = { ...(state.revealed || {}), [id]: c.phone };
+    renderOfficers();
+  } catch (err) {
+    $("contact-error").textContent = errText(err);
+  }
 }
 
 function scheduleRosterReload() {
@@ -557,6 +612,7 @@ async function main() {
     renderText();
     renderAreas();
     renderRoster();
+    renderOfficers();
     renderLevels();
     renderReport();
   });
