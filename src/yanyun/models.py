@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "yanyun.command.models",
     "yanyun.oversight.models",
     "yanyun.opinion.models",
+    "yanyun.duty.models",
 )
 
 

@@ -18,6 +18,7 @@ PUBLIC_PATHS = {
     "/oversight/risks",
     "/oversight/audit",
     "/opinion",
+    "/duty",
 }
 
 

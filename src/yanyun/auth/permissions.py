@@ -59,11 +59,14 @@ class Perm(StrEnum):
     opinion_read = "opinion:read"
     opinion_write = "opinion:write"
     opinion_ingest = "opinion:ingest"
+    duty_read = "duty:read"
+    duty_write = "duty:write"
+    duty_self = "duty:self"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
              Perm.incidents_read, Perm.units_read, Perm.tasks_read, Perm.risks_read,
-             Perm.inspections_write}
+             Perm.inspections_write, Perm.duty_read}
 # Who sees and steers every task in their org scope, not only their own.
 _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 
@@ -73,7 +76,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.analyst: frozenset(_EVERYONE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(
-        _EVERYONE | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write}
+        _EVERYONE
+        | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,
+           Perm.personal_read, Perm.duty_write, Perm.duty_self}
     ),
     Role.opinion_officer: frozenset(
         _EVERYONE | {Perm.opinion_read, Perm.opinion_write, Perm.opinion_ingest}
@@ -83,9 +88,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                     Perm.risks_write, Perm.notifications_read,
                                     Perm.opinion_read}
     ),
-    Role.station_officer: frozenset(_EVERYONE | {Perm.units_write, Perm.risks_write}),
+    Role.station_officer: frozenset(
+        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self}
+    ),
     Role.station_chief: frozenset(
-        _EVERYONE | _SUPERVISING | {Perm.units_write, Perm.risks_write, Perm.users_read}
+        _EVERYONE | _SUPERVISING
+        | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self}
     ),
     Role.admin: frozenset(set(Perm)),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -54,6 +55,7 @@ def _build(settings: Settings) -> tuple:
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
     from yanyun.sim.fleet import build_fleet
+    from yanyun.sim.staffing import staff_city
 
     upgrade(settings.database_url)
     runtime = build_runtime(settings)
@@ -62,6 +64,8 @@ def _build(settings: Settings) -> tuple:
         report = geo_service.build_city(session=session, clock=runtime.clock, city=settings.city)
     with session_scope(runtime, actor_username="system") as session:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
+    with session_scope(runtime, actor_username="system") as session:
+        staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
     return runtime, report, time.perf_counter() - started
 
 
@@ -108,6 +112,49 @@ def city_export(
         path = out / f"{name}.geojson"
         path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
         typer.echo(f"{path}: {len(collection['features'])} features")
+
+
+@app.command("tidal")
+def tidal(
+    days: Annotated[int, typer.Option(min=1, help="Days of synthetic incident history")] = 14,
+    calls_per_hour: Annotated[float, typer.Option(min=0.1, help="Mean calls per hour")] = 40.0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the call stream: the history days, then one held out")
+    ] = 1,
+    from_db: Annotated[
+        bool, typer.Option("--from-db", help="Plan on the incidents of the configured database")
+    ] = False,
+) -> None:
+    """潮汐警力: hourly stand points for quick-response units, checked in the simulator."""
+    import tempfile
+
+    from yanyun.core.clock import SHANGHAI, SystemClock
+    from yanyun.core.db import session_scope
+    from yanyun.sim import tidal as sim_tidal
+
+    settings = _settings()
+    day = (
+        SystemClock().now().astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    with tempfile.TemporaryDirectory(prefix="yanyun-tidal-") as folder:
+        if not from_db:
+            settings = settings.model_copy(update={"database_url": f"sqlite:///{folder}/city.db"})
+        runtime, _, _ = _build(settings)
+        started = time.perf_counter()
+        with session_scope(runtime) as session:
+            history, held_out = sim_tidal.history_from_calls(
+                session,
+                seed=seed,
+                start=day - timedelta(days=days),
+                days=days,
+                per_hour=calls_per_hour,
+            )
+            if from_db:
+                history = sim_tidal.history_from_incidents(session)
+            result = sim_tidal.compare(session, history=history, held_out=held_out, day_start=day)
+        runtime.engine.dispose()
+    typer.echo(sim_tidal.format_comparison(result))
+    typer.echo(f"({time.perf_counter() - started:.1f} s)")
 
 
 @app.command("serve")

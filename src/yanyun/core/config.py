@@ -192,6 +192,34 @@ class OpinionSettings(BaseModel):
             raise ValueError("opinion.heat_thresholds must be three rising positive numbers")
         return self
 
+class DutySettings(BaseModel):
+    """Shifts, duty levels and post clock-in."""
+
+    shift_check_s: float = Field(
+        5.0, gt=0, description="How often shift starts and ends are applied to units' crews (s)."
+    )
+    normal_share: float = Field(
+        0.3, gt=0, le=1, description="Share of an area's officers on duty per shift, normal duty."
+    )
+    level3_share: float = Field(
+        0.4, gt=0, le=1, description="Share of an area's officers on duty per shift at level 3."
+    )
+    level2_share: float = Field(
+        0.6, gt=0, le=1, description="Share of an area's officers on duty per shift at level 2."
+    )
+    level1_share: float = Field(
+        0.9, gt=0, le=1, description="Share of an area's officers on duty per shift at level 1."
+    )
+    clock_in_max_skew_s: int = Field(
+        120, ge=0, description="A device time further than this from the server's is refused (s)."
+    )
+    clock_in_max_accuracy_m: float = Field(
+        60.0, gt=0, description="A position fix less precise than this is refused (m)."
+    )
+    clock_in_early_min: int = Field(
+        10, ge=0, description="Minutes before a post's window opens when clock-in already counts."
+    )
+
 
 class WebSettings(BaseModel):
     """The HTTP server and the map."""
@@ -234,6 +262,9 @@ class Settings(BaseSettings):
     )
     opinion: OpinionSettings = Field(
         default_factory=OpinionSettings, description="Public opinion (舆情)."
+    )
+    duty: DutySettings = Field(
+        default_factory=DutySettings, description="Shifts, duty levels, posts."
     )
     web: WebSettings = Field(default_factory=WebSettings, description="HTTP server and map.")
     oversight: OversightSettings = Field(

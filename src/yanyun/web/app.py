@@ -20,10 +20,11 @@ from yanyun.command import api as command_api
 from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
+from yanyun.duty import api as duty_api
 from yanyun.geo import api as geo_api
 from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
-from yanyun.web import live, opinion_pages, oversight_pages, pages
+from yanyun.web import duty_pages, live, opinion_pages, oversight_pages, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -63,6 +64,7 @@ def background_jobs(runtime: Runtime) -> list[tuple[str, Coroutine[Any, Any, Non
         ("yanyun-breach-watch", _watch_breaches(runtime)),
         ("yanyun-warm-up", _warm_up(runtime)),
         ("yanyun-oversight-jobs", _run_oversight(runtime)),
+        ("yanyun-shift-watch", _watch_shifts(runtime)),
     ]
 
 
@@ -88,6 +90,25 @@ async def _run_oversight(runtime: Runtime) -> None:
         await asyncio.sleep(runtime.settings.oversight.job_interval_s)
 
 
+async def _watch_shifts(runtime: Runtime) -> None:
+    """Turn shift starts and ends into unit crews, then let command apply them."""
+    from yanyun.command.crewing import apply_crewing
+    from yanyun.duty import service as duty_service
+
+    def tick() -> None:
+        with session_scope(runtime, actor_username="system") as session:
+            duty_service.apply_shift_changes(session, runtime.clock)
+        with session_scope(runtime, actor_username="system") as session:
+            apply_crewing(session, clock=runtime.clock)
+
+    while True:
+        await asyncio.sleep(runtime.settings.duty.shift_check_s)
+        try:
+            await run_in_threadpool(tick)
+        except Exception:
+            logging.getLogger("yanyun.duty").exception("shift change failed; retrying")
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
     return [
@@ -100,6 +121,8 @@ def routers() -> list[APIRouter]:
         oversight_pages.router,
         opinion_api.router,
         opinion_pages.router,
+        duty_api.router,
+        duty_pages.router,
     ]
 
 

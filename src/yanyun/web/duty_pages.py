@@ -1,0 +1,19 @@
+"""Pages of duty: roster, duty levels, school-gate posts; each reads /api/v1/duty/..."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from yanyun.auth.deps import public
+from yanyun.web.pages import _template
+
+router = APIRouter()
+
+
+@router.get(
+    "/duty", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
+)
+def duty_page() -> HTMLResponse:
+    """Roster, duty levels and school-gate posts; the JSON twins live under /api/v1/duty."""
+    return HTMLResponse(_template("duty.html"))

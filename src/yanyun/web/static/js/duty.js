@@ -1,0 +1,634 @@
+// Duty (勤务): the station roster with the crew of each unit, duty levels with their
+// shortfall, and school-gate posts with clock-in and the compliance report. Every
+// panel reads /api/v1/duty/... (its JSON twin); unit status comes from command's
+// /api/v1/units, and live events keep both current: a unit becomes available in
+// command only when duty's roster puts someone on duty in it.
+
+import { api, ApiError, goToLogin, loadSession } from "./api.js";
+import { applyI18n, fmtNumber, getLang, makeTranslator, mountLangToggle, onLangChange, t } from "./i18n.js";
+import { logout, renderConnBanner, startPageLive } from "./page.js";
+
+const TEXT = {
+  duty_title: ["勤务管理", "Duty"],
+  tab_roster: ["排班与警力", "Roster and units"],
+  tab_levels: ["勤务等级", "Duty levels"],
+  tab_school: ["护学岗", "School-gate posts"],
+  station: ["派出所", "Station"],
+  police: ["民警", "Police"],
+  auxiliary: ["辅警", "Auxiliary"],
+  units_crewed: ["在岗单元", "Units crewed"],
+  units_uncrewed: ["无人单元", "Units uncrewed"],
+  units_now: ["警力单元与当班人员", "Units and who crews them now"],
+  shifts_today: ["今日班次", "Today's shifts"],
+  col_unit: ["单元", "Unit"],
+  col_kind: ["类型", "Kind"],
+  col_status: ["状态", "Status"],
+  col_crew: ["当班人员", "Crew on duty"],
+  col_action: ["调整", "Change"],
+  no_crew: ["无人值守", "Nobody on duty"],
+  assign: ["派员", "Crew"],
+  stand_down: ["撤下", "Stand down"],
+  pick_reserve: ["选择备勤人员", "Pick a reserve"],
+  no_reserve: ["无备勤人员", "No reserve"],
+  shift_day: ["白班", "Day shift"],
+  shift_night: ["夜班", "Night shift"],
+  team: ["{t}组", "Team {t}"],
+  on_now: ["当前班次", "On now"],
+  reserve: ["备勤", "Reserve"],
+  on_leave: ["休假", "On leave"],
+  absent: ["缺勤", "Absent"],
+  shift_now: ["当前：{name} {from}–{to}", "Now: {name} {from}–{to}"],
+  kind_patrol_car: ["巡逻车", "Patrol car"],
+  kind_quick_response: ["快警平台", "Quick-response"],
+  kind_motorcycle: ["铁骑", "Motorcycle"],
+  kind_fixed_post: ["固定执勤点", "Fixed post"],
+  kind_foot: ["步巡", "Foot patrol"],
+  unit_available: ["可用", "Available"],
+  unit_dispatched: ["已派警", "Dispatched"],
+  unit_en_route: ["途中", "En route"],
+  unit_on_scene: ["到场", "On scene"],
+  unit_out_of_service: ["停用", "Out of service"],
+  raise_title: ["启动勤务等级", "Raise a duty level"],
+  area: ["区域", "Area"],
+  level: ["等级", "Level"],
+  starts: ["开始", "Starts"],
+  ends: ["结束", "Ends"],
+  reason: ["事由", "Reason"],
+  raise: ["启动", "Raise"],
+  raised: ["已启动{label}：{area}", "{label} raised over {area}"],
+  districts: ["区县", "Districts"],
+  stations: ["派出所", "Stations"],
+  strength: ["辖区警力", "Strength"],
+  required: ["每班应在岗", "Required per shift"],
+  shortfall: ["缺口", "Shortfall"],
+  rostered: ["已排班", "Rostered"],
+  col_shift: ["班次", "Shift"],
+  leave_title: ["应取消的休假（{n}）", "Leave to cancel ({n})"],
+  leave_none: ["无在休人员", "Nobody on leave"],
+  leave_not_needed: ["三级及以下勤务不取消休假", "Leave stands below level 2"],
+  cancel_leave: ["取消休假", "Cancel leave"],
+  cancelled: ["已取消 {n} 人休假", "Leave cancelled for {n}"],
+  no_levels: ["当前无勤务等级", "No duty level in force"],
+  clockin_title: ["护学岗打卡", "School-gate clock-in"],
+  school_post: ["护学岗", "School post"],
+  officer: ["打卡人员", "Officer"],
+  clockin: ["定位打卡", "Clock in here"],
+  locating: ["正在定位…", "Locating…"],
+  geo_denied: ["无法获取定位：{msg}", "No position: {msg}"],
+  clock_ok: ["打卡成功：距岗位 {d} 米，时段 {w}", "Clocked in: {d} m from the post, window {w}"],
+  post_info: ["时段 {w} · {days} · 范围 {r} 米 · 每时段 {n} 人", "Windows {w} · {days} · radius {r} m · {n} per window"],
+  school_days: ["上学日", "school days"],
+  every_day: ["每天", "every day"],
+  compliance_title: ["护学岗到岗情况", "School-post compliance"],
+  day: ["日期", "Day"],
+  windows: ["应到岗时段", "Windows"],
+  met: ["已到岗", "Met"],
+  rate: ["到岗率", "Rate"],
+  window: ["时段", "Window"],
+  present: ["到岗/应到", "Present / required"],
+  met_yes: ["到岗", "Met"],
+  met_no: ["未到岗", "Missed"],
+  not_due: ["未开始", "Not yet"],
+  not_school_day: ["非上学日", "Not a school day"],
+  load_error: ["加载失败：{msg}", "Failed to load: {msg}"],
+  officers_title: ["本所民警、辅警", "Officers of the station"],
+  case_number: ["案件编号", "Case number"],
+  purpose: ["查询用途（查看完整号码须填写，留痕审计）", "Purpose (needed to see a full number; audited)"],
+  badge: ["警号", "Badge"],
+  name: ["姓名", "Name"],
+  rank: ["警衔/等级", "Rank"],
+  skills: ["技能", "Skills"],
+  certs: ["资质", "Certifications"],
+  team_col: ["班组", "Team"],
+  phone: ["联系电话", "Phone"],
+  reveal: ["查看", "Show"],
+  skill_driving: ["驾驶", "driving"],
+  skill_first_aid: ["急救", "first aid"],
+  skill_mediation: ["调解", "mediation"],
+  skill_firearms: ["枪械", "firearms"],
+  skill_traffic: ["交通管理", "traffic"],
+  skill_interview: ["询问", "interviewing"],
+  skill_anti_fraud: ["反诈", "anti-fraud"],
+  skill_english: ["英语", "English"],
+  skill_drone: ["无人机", "drone"],
+  skill_patrol: ["巡逻", "patrol"],
+};
+const dt = makeTranslator(TEXT);
+const $ = (id) => document.getElementById(id);
+const en = () => getLang() === "en";
+
+const state = {
+  session: null, live: null, liveState: { state: "connecting" }, lastEvent: null,
+  tab: "roster", strengths: [], station: null, roster: null, units: new Map(),
+  officers: new Map(), areas: [], levels: [], posts: [], report: null, reloadTimer: null,
+};
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of [].concat(children)) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function fmtClock(iso) {
+  return new Date(iso).toLocaleTimeString(en() ? "en-GB" : "zh-CN", {
+    timeZone: "Asia/Shanghai", hour12: false, hour: "2-digit", minute: "2-digit",
+  });
+}
+
+function fmtDateTime(iso) {
+  return new Date(iso).toLocaleString(en() ? "en-GB" : "zh-CN", {
+    timeZone: "Asia/Shanghai", hour12: false, month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit",
+  });
+}
+
+function shanghaiDay(date = new Date()) {
+  return date.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+}
+
+function toast(text) {
+  const node = $("toast");
+  node.textContent = text;
+  node.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { node.hidden = true; }, 4000);
+}
+
+function call(path, opts = {}) {
+  return api(path, { token: state.session.token, ...opts });
+}
+
+function errText(err) {
+  return err instanceof ApiError ? err.text() : String(err);
+}
+
+// ---- roster ------------------------------------------------------------------
+
+function currentShift() {
+  return state.roster?.shifts.find((s) => s.current) || null;
+}
+
+function crewOf(unitId) {
+  const shift = currentShift();
+  if (!shift) return [];
+  return shift.entries.filter((e) => e.unit_id === unitId && e.attendance !== "absent" && !e.on_leave);
+}
+
+function person(entry) {
+  const cls = `person ${entry.officer_kind}${entry.on_leave ? " leave" : ""}`;
+  const tip = `${entry.rank}${entry.on_leave ? ` · ${dt("on_leave")}` : ""}`;
+  return el("span", { class: cls, title: tip, "data-officer": entry.officer_id, text: entry.officer_name_zh });
+}
+
+function statusBadge(status) {
+  const cls = status === "available" ? "ok" : status === "out_of_service" ? "bad" : "warn";
+  return el("span", { class: `badge ${cls}`, text: dt(`unit_${status}`) });
+}
+
+function renderRoster() {
+  const r = state.roster;
+  if (!r) return;
+  const strength = state.strengths.find((s) => s.station_code === r.station_code);
+  $("n-police").textContent = strength ? fmtNumber(strength.police) : "–";
+  $("n-aux").textContent = strength ? fmtNumber(strength.auxiliary) : "–";
+  const units = [...state.units.values()].filter((u) => u.station_code === r.station_code)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const shift = currentShift();
+  $("shift-now").textContent = shift
+    ? dt("shift_now", { name: dt(`shift_${shift.name}`), from: fmtClock(shift.starts_at), to: fmtClock(shift.ends_at) })
+    : "";
+  const reserve = shift ? shift.entries.filter((e) => !e.unit_id && !e.on_leave && e.attendance !== "absent") : [];
+  let crewed = 0;
+  const body = $("units-table").querySelector("tbody");
+  body.replaceChildren(...units.map((u) => {
+    const crew = crewOf(u.id);
+    if (crew.length) crewed += 1;
+    const select = el("select", { "aria-label": dt("pick_reserve"), "data-reserve-for": u.id },
+      reserve.length
+        ? reserve.map((e) => el("option", { value: e.id, text: `${e.officer_name_zh}（${dt(e.officer_kind)}）` }))
+        : [el("option", { value: "", text: dt("no_reserve") })]);
+    return el("tr", { "data-unit": u.id, "data-status": u.status, "data-crew": String(crew.length) }, [
+      el("td", { class: "mono", text: u.call_sign }),
+      el("td", { text: dt(`kind_${u.kind}`) }),
+      el("td", {}, statusBadge(u.status)),
+      el("td", {}, crew.length ? el("div", { class: "crew" }, crew.map(person))
+        : el("span", { class: "badge muted", text: dt("no_crew") })),
+      el("td", {}, el("div", { class: "act" }, [
+        select,
+        el("button", { type: "button", class: "btn btn-small", "data-assign": u.id, text: dt("assign"),
+          disabled: !reserve.length, onclick: () => assign(u.id, select.value) }),
+        el("button", { type: "button", class: "btn btn-small", "data-stand-down": u.id, text: dt("stand_down"),
+          disabled: !crew.length, onclick: () => standDown(u.id) }),
+      ])),
+    ]);
+  }));
+  $("n-crewed").textContent = fmtNumber(crewed);
+  $("n-uncrewed").textContent = fmtNumber(units.length - crewed);
+  $("shifts").replaceChildren(...r.shifts.map((s) => el("div", { class: "shift", "data-shift": s.id }, [
+    el("h3", {}, [
+      el("span", { text: `${dt(`shift_${s.name}`)} · ${dt("team", { t: s.team })}` }),
+      el("span", { class: "muted", text: `${fmtDateTime(s.starts_at)}–${fmtClock(s.ends_at)}` }),
+      s.current ? el("span", { class: "badge ok", text: dt("on_now") }) : null,
+    ]),
+    el("div", { class: "crew" }, s.entries.map((e) => {
+      const node = person(e);
+      const unit = e.unit_id ? state.units.get(e.unit_id)?.call_sign || e.unit_id : dt("reserve");
+      node.textContent = `${e.officer_name_zh} · ${unit}`;
+      return node;
+    })),
+  ])));
+}
+
+async function loadRoster() {
+  const code = state.station;
+  const [roster, units, officers] = await Promise.all([
+    call(`/api/v1/duty/stations/${encodeURIComponent(code)}/roster`),
+    call("/api/v1/units?limit=5000"),
+    call(`/api/v1/duty/officers?station_code=${encodeURIComponent(code)}&limit=200`),
+  ]);
+  state.roster = roster;
+  state.units = new Map(units.map((u) => [u.id, u]));
+  state.officerList = officers.items;
+  renderRoster();
+  renderOfficers();
+}
+
+function renderOfficers() {
+  const rows = state.officerList || [];
+  $("officers-table").querySelector("tbody").replaceChildren(...rows.map((o) => {
+    const phone = el("span", { class: "mono", "data-phone": o.id, text: state.revealed?.[o.id] || o.phone_masked || "" });
+    return el("tr", { "data-officer": o.id }, [
+      el("td", { class: "mono", text: o.badge_no }),
+      el("td", { text: o.name_zh }),
+      el("td", { text: dt(o.kind) }),
+      el("td", { text: o.rank }),
+      el("td", { text: o.skills.map((k) => dt(`skill_${k}`)).join("、") }),
+      el("td", { text: o.certifications.join("、") }),
+      el("td", { text: dt("team", { t: o.team }) }),
+      el("td", {}, el("div", { class: "act" }, [phone,
+        el("button", { type: "button", class: "btn btn-small", "data-reveal": o.id, text: dt("reveal"),
+          onclick: () => reveal(o.id) })])),
+    ]);
+  }));
+}
+
+async function reveal(id) {
+  $("contact-error").textContent = "";
+  const params = new URLSearchParams({ case_number: $("case-number").value.trim(), purpose: $("purpose").value.trim() });
+  try {
+    const c = await call(`/api/v1/duty/officers/${id}/contact?${params}`);
+    state.revealed = { ...(state.revealed || {}), [id]: c.phone };
+    renderOfficers();
+  } catch (err) {
+    $("contact-error").textContent = errText(err);
+  }
+}
+
+function scheduleRosterReload() {
+  if (state.reloadTimer) return;
+  state.reloadTimer = setTimeout(() => {
+    state.reloadTimer = null;
+    if (state.tab === "roster") loadRoster().catch(() => {});
+  }, 400);
+}
+
+async function assign(unitId, entryId) {
+  if (!entryId) return;
+  try {
+    await call(`/api/v1/duty/entries/${entryId}`, { method: "PATCH", body: { unit_id: unitId } });
+    await loadRoster();
+  } catch (err) {
+    toast(errText(err));
+  }
+}
+
+async function standDown(unitId) {
+  try {
+    for (const e of crewOf(unitId)) {
+      await call(`/api/v1/duty/entries/${e.id}`, { method: "PATCH", body: { unit_id: null } });
+    }
+    await loadRoster();
+  } catch (err) {
+    toast(errText(err));
+  }
+}
+
+// ---- duty levels ----------------------------------------------------------------
+
+function localInput(date) {
+  const s = date.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai" });
+  return s.slice(0, 16).replace(" ", "T");
+}
+
+function fromLocalInput(value) {
+  return new Date(`${value}:00+08:00`).toISOString();
+}
+
+function renderAreas() {
+  const groups = [["district", dt("districts")], ["station", dt("stations")]];
+  $("level-area").replaceChildren(...groups.map(([kind, label]) => el("optgroup", { label },
+    state.areas.filter((a) => a.kind === kind).map((a) => el("option", {
+      value: `${a.kind}:${a.code}`, text: en() ? a.name_en : a.name_zh,
+    })))));
+}
+
+function levelCard(lv) {
+  const leaveList = lv.cancel_leave
+    ? (lv.leave_to_cancel.length
+      ? el("ul", { class: "leave-list" }, lv.leave_to_cancel.map((l) => el("li", {},
+        `${l.officer_name_zh} · ${fmtDateTime(l.starts_at)}–${fmtDateTime(l.ends_at)}`)))
+      : el("p", { class: "muted", text: dt("leave_none") }))
+    : el("p", { class: "muted", text: dt("leave_not_needed") });
+  return el("section", { class: "panel level-card", "data-level-id": lv.id, "data-level": lv.level }, [
+    el("div", { class: "level-head" }, [
+      el("div", { class: "level-name", text: lv.area_name_zh }),
+      el("div", { class: "level-tag", text: en() ? lv.label_en : lv.label_zh }),
+      el("div", { class: "muted", text: `${fmtDateTime(lv.starts_at)} – ${fmtDateTime(lv.ends_at)}` }),
+      el("p", { text: lv.reason }),
+      el("dl", { class: "chips" }, [
+        el("div", { class: "chip" }, [el("dt", { text: dt("strength") }), el("dd", { text: fmtNumber(lv.strength) })]),
+        el("div", { class: "chip" }, [el("dt", { text: dt("required") }), el("dd", { text: fmtNumber(lv.required_per_shift) })]),
+      ]),
+      el("div", { class: "muted", text: dt("shortfall") }),
+      el("div", { class: `shortfall${lv.shortfall ? "" : " zero"}`, "data-shortfall": String(lv.shortfall),
+        text: fmtNumber(lv.shortfall) }),
+    ]),
+    el("table", { class: "grid-table" }, [
+      el("thead", {}, el("tr", {}, [dt("col_shift"), dt("rostered"), dt("on_leave"), dt("required"), dt("shortfall")]
+        .map((h) => el("th", { text: h })))),
+      el("tbody", {}, lv.shifts.map((s) => el("tr", {}, [
+        el("td", { text: `${dt(`shift_${s.name}`)} ${fmtDateTime(s.starts_at)}` }),
+        el("td", { text: fmtNumber(s.rostered) }),
+        el("td", { text: fmtNumber(s.on_leave) }),
+        el("td", { text: fmtNumber(s.required) }),
+        el("td", {}, el("span", { class: `badge ${s.shortfall ? "bad" : "ok"}`, text: fmtNumber(s.shortfall) })),
+      ]))),
+    ]),
+    el("div", {}, [
+      el("h2", { text: dt("leave_title", { n: lv.leave_to_cancel.length }) }),
+      leaveList,
+      lv.cancel_leave && lv.leave_to_cancel.length
+        ? el("button", { type: "button", class: "btn btn-primary", "data-cancel-leave": lv.id,
+          text: dt("cancel_leave"), onclick: () => cancelLeave(lv.id) })
+        : null,
+    ]),
+  ]);
+}
+
+function renderLevels() {
+  $("levels").replaceChildren(...(state.levels.length
+    ? state.levels.map(levelCard)
+    : [el("p", { class: "muted", text: dt("no_levels") })]));
+}
+
+async function loadLevels() {
+  state.levels = await call("/api/v1/duty/levels");
+  renderLevels();
+}
+
+async function raiseLevel(event) {
+  event.preventDefault();
+  $("level-form-error").textContent = "";
+  const [kind, code] = $("level-area").value.split(":");
+  const body = {
+    area_kind: kind, area_code: code, level: $("level-level").value,
+    starts_at: fromLocalInput($("level-start").value), ends_at: fromLocalInput($("level-end").value),
+    reason: $("level-reason").value.trim(),
+  };
+  try {
+    const lv = await call("/api/v1/duty/levels", { method: "POST", body });
+    toast(dt("raised", { label: en() ? lv.label_en : lv.label_zh, area: lv.area_name_zh }));
+    await loadLevels();
+  } catch (err) {
+    $("level-form-error").textContent = errText(err);
+  }
+}
+
+async function cancelLeave(id) {
+  try {
+    const r = await call(`/api/v1/duty/levels/${id}/cancel-leave`, { method: "POST" });
+    toast(dt("cancelled", { n: r.cancelled }));
+    await loadLevels();
+  } catch (err) {
+    toast(errText(err));
+  }
+}
+
+// ---- school-gate posts ---------------------------------------------------------------
+
+function selectedPost() {
+  return state.posts.find((p) => p.id === $("post-select").value) || null;
+}
+
+async function onPostChange() {
+  const post = selectedPost();
+  if (!post) return;
+  const days = post.weekdays.length === 7 ? dt("every_day") : dt("school_days");
+  $("post-info").textContent = dt("post_info", {
+    w: post.windows.map((w) => w.join("–")).join("、"), days, r: post.radius_m, n: post.required_officers,
+  });
+  const page = await call(`/api/v1/duty/officers?station_code=${encodeURIComponent(post.station_code)}&limit=100`);
+  $("officer-select").replaceChildren(...page.items.map((o) => el("option", {
+    value: o.id, text: `${o.name_zh}（${dt(o.kind)} ${o.badge_no}）`,
+  })));
+}
+
+function position() {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) reject(new Error("geolocation unavailable"));
+    else navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 10000 });
+  });
+}
+
+async function clockIn() {
+  const post = selectedPost();
+  const box = $("clockin-result");
+  box.className = "result";
+  box.removeAttribute("data-state");
+  box.textContent = dt("locating");
+  let pos;
+  try {
+    pos = await position();
+  } catch (err) {
+    box.className = "result bad";
+    box.dataset.state = "bad";
+    box.textContent = dt("geo_denied", { msg: err.message || String(err) });
+    return;
+  }
+  const body = {
+    officer_id: $("officer-select").value, lng: pos.coords.longitude, lat: pos.coords.latitude,
+    accuracy_m: Math.round(pos.coords.accuracy || 0), at: new Date(pos.timestamp || Date.now()).toISOString(),
+  };
+  try {
+    const r = await call(`/api/v1/duty/posts/${post.id}/clock-ins`, { method: "POST", body });
+    box.className = "result ok";
+    box.dataset.state = "ok";
+    box.textContent = dt("clock_ok", { d: Math.round(r.distance_m), w: r.window });
+    await loadReport();
+  } catch (err) {
+    box.className = "result bad";
+    box.dataset.state = "bad";
+    box.dataset.field = err.field || "";
+    box.textContent = errText(err);
+  }
+}
+
+function renderReport() {
+  const r = state.report;
+  if (!r) return;
+  $("r-windows").textContent = fmtNumber(r.windows);
+  $("r-met").textContent = fmtNumber(r.met);
+  $("r-rate").textContent = r.windows ? `${fmtNumber(r.rate * 100, 1)}%` : dt("not_school_day");
+  const stations = [...r.stations].sort((a, b) => a.rate - b.rate || a.station_code.localeCompare(b.station_code));
+  $("station-report").querySelector("tbody").replaceChildren(...stations.map((s) => el("tr", { "data-station": s.station_code }, [
+    el("td", { text: s.station_name_zh }),
+    el("td", { text: fmtNumber(s.windows) }),
+    el("td", { text: fmtNumber(s.met) }),
+    el("td", {}, el("span", { class: `badge ${s.rate >= 0.9 ? "ok" : s.rate >= 0.6 ? "warn" : "bad"}`,
+      text: `${fmtNumber(s.rate * 100, 0)}%` })),
+  ])));
+  const order = (row) => (row.due ? (row.met ? 1 : 0) : 2);
+  const rows = [...r.rows].sort((a, b) => order(a) - order(b) || a.post_id.localeCompare(b.post_id));
+  $("post-report").querySelector("tbody").replaceChildren(...rows.map((p) => el("tr", {
+    "data-post": p.post_id, "data-window": p.window, "data-met": String(p.met),
+    "data-present": String(p.present),
+  }, [
+    el("td", { text: p.name_zh }),
+    el("td", { class: "mono", text: p.window }),
+    el("td", { text: `${p.present}/${p.required}` }),
+    el("td", {}, p.due
+      ? el("span", { class: `badge ${p.met ? "ok" : "bad"}`, text: dt(p.met ? "met_yes" : "met_no") })
+      : el("span", { class: "badge pending", text: dt("not_due") })),
+  ])));
+}
+
+async function loadReport() {
+  state.report = await call(`/api/v1/duty/compliance?day=${$("report-day").value}`);
+  renderReport();
+}
+
+async function loadSchool() {
+  if (!state.posts.length) {
+    const page = await call("/api/v1/duty/posts?kind=school_post&limit=5000");
+    state.posts = page.items;
+    $("post-select").replaceChildren(...state.posts.map((p) => el("option", { value: p.id, text: p.name_zh })));
+    await onPostChange();
+  }
+  await loadReport();
+}
+
+// ---- frame ----------------------------------------------------------------------------
+
+function renderText() {
+  applyI18n();
+  for (const node of document.querySelectorAll("[data-d]")) node.textContent = dt(node.dataset.d);
+  document.title = `${t("app_name")} · ${dt("duty_title")}`;
+  renderConnBanner(state.liveState, state.lastEvent);
+}
+
+async function showTab(tab) {
+  state.tab = ["roster", "levels", "school"].includes(tab) ? tab : "roster";
+  for (const b of document.querySelectorAll(".tab")) b.setAttribute("aria-selected", String(b.dataset.tab === state.tab));
+  for (const v of document.querySelectorAll(".view")) v.hidden = v.dataset.view !== state.tab;
+  try {
+    if (state.tab === "roster") await loadRoster();
+    else if (state.tab === "levels") await loadLevels();
+    else await loadSchool();
+    $("duty-error").hidden = true;
+  } catch (err) {
+    if (err.status === 401) return;
+    $("duty-error").hidden = false;
+    $("duty-error").textContent = dt("load_error", { msg: errText(err) });
+  }
+  document.body.dataset.dutyTab = state.tab;
+}
+
+function onEvent(event) {
+  state.lastEvent = event;
+  renderConnBanner(state.liveState, state.lastEvent);
+  const p = event.payload || {};
+  if (event.kind.startsWith("unit.") && state.units.has(event.resource_id) && p.status) {
+    state.units.get(event.resource_id).status = p.status;
+    if (state.tab === "roster") renderRoster();
+  } else if (event.kind.startsWith("duty.unit_")) {
+    scheduleRosterReload();
+  }
+}
+
+async function main() {
+  state.session = loadSession();
+  if (!state.session) {
+    goToLogin();
+    return;
+  }
+  $("user-name").textContent = state.session.user?.display_name || "";
+  mountLangToggle($("lang-toggle"));
+  renderText();
+  try {
+    [state.strengths, state.areas] = await Promise.all([
+      call("/api/v1/duty/stations"), call("/api/v1/duty/areas"),
+    ]);
+  } catch (err) {
+    document.body.classList.remove("is-pending");
+    if (err.status === 401) return;
+    $("duty-error").hidden = false;
+    $("duty-error").textContent = dt("load_error", { msg: errText(err) });
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  state.station = params.get("station") || state.strengths[0]?.station_code || null;
+  $("station-select").replaceChildren(...state.strengths.map((s) => el("option", {
+    value: s.station_code, text: `${s.station_name_zh}（${s.grade}级）`,
+  })));
+  $("station-select").value = state.station;
+  $("station-select").addEventListener("change", () => {
+    state.station = $("station-select").value;
+    loadRoster().catch((err) => toast(errText(err)));
+  });
+  renderAreas();
+  const now = new Date();
+  $("level-start").value = localInput(now);
+  $("level-end").value = localInput(new Date(now.getTime() + 12 * 3600 * 1000));
+  $("level-form").addEventListener("submit", raiseLevel);
+  $("report-day").value = shanghaiDay();
+  $("report-day").addEventListener("change", () => loadReport().catch((err) => toast(errText(err))));
+  $("post-select").addEventListener("change", () => onPostChange().catch((err) => toast(errText(err))));
+  $("clockin-btn").addEventListener("click", clockIn);
+  for (const b of document.querySelectorAll(".tab")) {
+    b.addEventListener("click", () => {
+      history.replaceState(null, "", `#${b.dataset.tab}`);
+      showTab(b.dataset.tab);
+    });
+  }
+  $("logout").addEventListener("click", () => logout(state.session, state.live));
+  onLangChange(() => {
+    renderText();
+    renderAreas();
+    renderRoster();
+    renderOfficers();
+    renderLevels();
+    renderReport();
+  });
+  await showTab(location.hash.slice(1) || "roster");
+  document.body.classList.remove("is-pending");
+  document.body.dataset.dutyReady = "1";
+  state.live = startPageLive({
+    token: state.session.token,
+    onState: (s) => {
+      state.liveState = s;
+      renderConnBanner(state.liveState, state.lastEvent);
+    },
+    onEvent,
+    retryButton: $("conn-retry"),
+  });
+  window.yanyunDuty = { state };
+}
+
+main();
