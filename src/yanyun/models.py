@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "yanyun.auth.models",
     "yanyun.geo.models",
     "yanyun.command.models",
+    "yanyun.intel.models",
 )
 
 

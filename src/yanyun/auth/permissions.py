@@ -45,16 +45,22 @@ class Perm(StrEnum):
     incidents_write = "incidents:write"
     units_read = "units:read"
     units_write = "units:write"
+    cameras_read = "cameras:read"
+    sightings_search = "sightings:search"
+    sightings_ingest = "sightings:ingest"
+    registrations_read = "registrations:read"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
-             Perm.incidents_read, Perm.units_read}
+             Perm.incidents_read, Perm.units_read, Perm.cameras_read}
+# Plate searches and owners reach personal data: the roles that investigate.
+_INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
-        _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
+        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
     ),
-    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
+    Role.analyst: frozenset(_EVERYONE | _INVESTIGATE | {Perm.personal_read}),
     Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read, Perm.units_write}),
     Role.opinion_officer: frozenset(_EVERYONE),
     Role.supervisor: frozenset(_EVERYONE | {Perm.audit_read, Perm.users_read}),

@@ -63,6 +63,28 @@ def _build(settings: Settings) -> tuple:
     return runtime, report, time.perf_counter() - started
 
 
+def _build_intel(runtime: object, settings: Settings) -> str:
+    """Cameras, registrations and a modest pool of sightings for the demo (once)."""
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+    from yanyun.intel import service as intel_service
+
+    started = time.perf_counter()
+    pool = intel_service.open_pool(settings.lake_path, settings.intel)
+    with session_scope(runtime, actor_username="system") as session:  # type: ignore[arg-type]
+        index = geo_service.load_index(session=session)
+        report = intel_service.build_demo(
+            session=session, clock=runtime.clock, index=index, settings=settings, pool=pool  # type: ignore[attr-defined]
+        )
+    seconds = time.perf_counter() - started
+    if not report.cameras:
+        return f"data pool reused: {pool.sightings.row_count()} sightings ({seconds:.1f} s)"
+    return (
+        f"data pool 数据池: {report.cameras} cameras, {report.registrations} registrations, "
+        f"{report.sightings} sightings (try plate {report.sample_plate}) ({seconds:.1f} s)"
+    )
+
+
 @city_app.command("build")
 def city_build() -> None:
     """Generate the demo city (districts, stations, grids, org tree) if absent."""
@@ -153,12 +175,14 @@ def demo(
     runtime, report, seconds = _build(settings)
     with session_scope(runtime, actor_username="system") as session:
         users = ensure_demo_users(session=session, clock=runtime.clock)
+    intel_line = _build_intel(runtime, settings)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "
         f"stations, {report.grids} grids ({'built' if report.built else 'reused'} "
         f"in {seconds:.1f} s)"
     )
+    typer.echo(intel_line)
     typer.echo("demo logins 示范账号 (user / password / role):")
     for u in users:
         typer.echo(f"  {u.username:<11} {u.password:<24} {u.role.value}")
