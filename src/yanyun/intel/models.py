@@ -60,7 +60,7 @@ class PoolDataset(Base):
     description_en: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(200))
     personal: Mapped[bool] = mapped_column(Boolean)
-    partitioning: Mapped[str] = mapped_column(String(32))
+    partitioning: Mapped[str] = mapped_column(String(64))
     sort_key: Mapped[str] = mapped_column(String(128))
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     registered_at: Mapped[datetime]

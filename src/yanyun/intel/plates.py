@@ -26,8 +26,9 @@ EBIKE_PATTERN = f"^[\u4e00-\u9fff]{{2}}[{ALNUM}]{{6}}$"
 PLATE_PATTERN = f"({VEHICLE_PATTERN})|({EBIKE_PATTERN})"
 _PLATE_RE = re.compile(PLATE_PATTERN)
 
-# The confusion table: each class is written with its representative first.
-CONFUSION_CLASSES: tuple[str, ...] = ("0DQ", "8B", "1I", "5S", "2Z")
+# The confusion table: each class is written with its representative first. O is
+# not on Chinese plates, but a reader that outputs it means 0.
+CONFUSION_CLASSES: tuple[str, ...] = ("0DQO", "8B", "1I", "5S", "2Z")
 CANON_FROM = "".join(c[1:] for c in CONFUSION_CLASSES)
 CANON_TO = "".join(c[0] * (len(c) - 1) for c in CONFUSION_CLASSES)
 _CANON = str.maketrans(CANON_FROM, CANON_TO)

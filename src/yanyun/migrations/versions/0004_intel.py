@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("description_en", sa.String(length=200), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("personal", sa.Boolean(), nullable=False),
-        sa.Column("partitioning", sa.String(length=32), nullable=False),
+        sa.Column("partitioning", sa.String(length=64), nullable=False),
         sa.Column("sort_key", sa.String(length=128), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("registered_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
