@@ -155,9 +155,9 @@ def check(
     max_speed_kmh: float,
 ) -> Checked:
     n = table.num_rows
-    plate = pc.utf8_upper(
-        pc.replace_substring_regex(_column(table, "plate").cast(pa.string()), r"[\s·•\-.]", "")
-    )
+    plate = _column(table, "plate").cast(pa.string())
+    if pc.any(pc.match_substring_regex(plate, r"[\s·•\-.a-z]")).as_py():
+        plate = pc.ascii_upper(pc.replace_substring_regex(plate, r"[\s·•\-.]", ""))
     camera = pc.utf8_trim_whitespace(_column(table, "camera").cast(pa.string()))
     kind = _column(table, "kind").cast(pa.string())
     seen_ms, bad_time = _times_ms(_column(table, "seen_at"))
@@ -193,37 +193,40 @@ def check(
         reason[(reason == "") & mask] = code
 
     ok = reason == ""
-    # Duplicates among the rows still standing: the first occurrence stays.
+    # One sort by the pool's order (plate, time, camera) serves three ends: duplicates
+    # are neighbours, speeds are between neighbours, and the pool needs no re-sort.
     cleaned = pa.table(
         {
             "plate": plate,
             "kind": kind,
             "camera": camera,
             "seen_ms": pa.array(seen_ms),
+            "cam": pa.array(cam_np),
             "row": pa.array(np.arange(n, dtype=np.int64)),
         }
     )
     good = cleaned.filter(pa.array(ok))
-    if good.num_rows:
-        order = pc.sort_indices(
+    good = good.take(
+        pc.sort_indices(
             good,
             sort_keys=[
                 ("plate", "ascending"),
-                ("camera", "ascending"),
                 ("seen_ms", "ascending"),
+                ("camera", "ascending"),
                 ("row", "ascending"),
             ],
         )
-        g = good.take(order)
-        p = g.column("plate").to_numpy(zero_copy_only=False)
-        c = g.column("camera").to_numpy(zero_copy_only=False)
-        s = g.column("seen_ms").to_numpy()
-        dup = np.zeros(g.num_rows, bool)
-        dup[1:] = (p[1:] == p[:-1]) & (c[1:] == c[:-1]) & (s[1:] == s[:-1])
-        reason[g.column("row").to_numpy()[dup]] = "duplicate"
+    )
+    m = good.num_rows
+    dup = np.zeros(m, bool)
+    if m > 1:
+        same_plate = _same_as_previous(good.column("plate"))
+        s = good.column("seen_ms").to_numpy()
+        c = good.column("cam").to_numpy()
+        dup[1:] = same_plate & (s[1:] == s[:-1]) & (c[1:] == c[:-1])
+        reason[good.column("row").to_numpy()[dup]] = "duplicate"
         ok = reason == ""
-
-    accepted = cleaned.filter(pa.array(ok))
+    accepted = good.filter(pa.array(~dup))
     flags = _speed_flags(accepted, cameras, max_speed_kmh)
     flagged = int((flags != 0).sum())
     accepted_table = pa.table(
@@ -236,37 +239,41 @@ def check(
         }
     )
     bad = ~ok
-    raw_seen = _column(table, "seen_at").cast(pa.string())
+    raw_seen = _column(table, "seen_at").filter(pa.array(bad)).cast(pa.string())
     rejects = pa.table(
         {
             "row": pa.array(np.flatnonzero(bad).astype(np.int32)),
             "reason": pa.array(reason[bad].tolist(), pa.string()),
             "plate": _column(table, "plate").cast(pa.string()).filter(pa.array(bad)),
             "camera": _column(table, "camera").cast(pa.string()).filter(pa.array(bad)),
-            "seen_at": raw_seen.filter(pa.array(bad)),
+            "seen_at": raw_seen,
             "kind": _column(table, "kind").cast(pa.string()).filter(pa.array(bad)),
         }
     )
     return Checked(accepted=accepted_table, rejects=rejects, flagged=flagged, rows=n)
 
 
+def _same_as_previous(column: pa.ChunkedArray) -> np.ndarray:
+    """For rows 1..n-1: is the value equal to the row before (vectorised in Arrow)?"""
+    values = column.combine_chunks()
+    n = len(values)
+    return pc.equal(values.slice(1, n - 1), values.slice(0, n - 1)).to_numpy(
+        zero_copy_only=False
+    )
+
+
 def _speed_flags(accepted: pa.Table, cameras: CameraBook, max_speed_kmh: float) -> np.ndarray:
-    """Flag a sighting reached from the plate's previous one faster than `max_speed_kmh`."""
+    """Flag a sighting reached from the plate's previous one faster than `max_speed_kmh`.
+
+    `accepted` is sorted by plate then time.
+    """
     n = accepted.num_rows
     flags = np.zeros(n, np.int8)
     if n < 2:
         return flags
-    order = pc.sort_indices(
-        accepted, sort_keys=[("plate", "ascending"), ("seen_ms", "ascending")]
-    ).to_numpy()
-    plate = accepted.column("plate").to_numpy(zero_copy_only=False)[order]
-    ms = accepted.column("seen_ms").to_numpy()[order]
-    cam = (
-        pc.index_in(accepted.column("camera"), value_set=cameras.codes)
-        .to_numpy(zero_copy_only=False)[order]
-        .astype(np.int64)
-    )
-    same = plate[1:] == plate[:-1]
+    same = _same_as_previous(accepted.column("plate"))
+    ms = accepted.column("seen_ms").to_numpy()
+    cam = accepted.column("cam").to_numpy()
     km = _haversine_km(
         cameras.lng[cam[:-1]], cameras.lat[cam[:-1]], cameras.lng[cam[1:]], cameras.lat[cam[1:]]
     )
@@ -275,8 +282,7 @@ def _speed_flags(accepted: pa.Table, cameras: CameraBook, max_speed_kmh: float) 
         speed = np.where(
             hours > 0, km / np.where(hours > 0, hours, 1), np.where(km > 0.1, math.inf, 0)
         )
-    absurd = same & (speed > max_speed_kmh)
-    flags[order[1:][absurd]] = FLAG_ABSURD_SPEED
+    flags[1:][same & (speed > max_speed_kmh)] = FLAG_ABSURD_SPEED
     return flags
 
 

@@ -275,7 +275,9 @@ class Dataset:
         manifest.version += 1
         _write_json_atomic(self.root / MANIFEST, manifest.to_json())
 
-    def _write_file(self, table: pa.Table, folder: str, prefix: str) -> str:
+    def _write_file(
+        self, table: pa.Table, folder: str, prefix: str, compression: str = "zstd"
+    ) -> str:
         """Write a table as a new immutable file: temp name, fsync, rename, fsync folder."""
         directory = self.root / folder
         directory.mkdir(parents=True, exist_ok=True)
@@ -286,8 +288,8 @@ class Dataset:
                 table,
                 fh,
                 row_group_size=self.row_group_rows,
-                compression="zstd",
-                write_statistics=True,
+                compression=compression,
+                write_statistics=[c for c in (self.spec.key, self.spec.time_column) if c],
                 use_dictionary=["kind", "camera", "batch_id", "reason"],
                 sorting_columns=self._sorting_columns(table),
             )
@@ -319,11 +321,18 @@ class Dataset:
         )
 
     def append(
-        self, table: pa.Table, *, batch_id: str, record: dict[str, Any] | None = None
+        self,
+        table: pa.Table,
+        *,
+        batch_id: str,
+        record: dict[str, Any] | None = None,
+        presorted: bool = False,
     ) -> AppendResult:
         """Make a batch's rows durable and visible at once, or recognise it as already sent.
 
         Returns only after the files, the manifest and their folders are fsynced.
+        Batch files are written with a fast codec; compaction recompresses.
+        `presorted` says the table is already in the dataset's sort order.
         """
         table = table.select(self.spec.schema.names).cast(self.spec.schema)
         with self.writer() as manifest:
@@ -332,11 +341,13 @@ class Dataset:
                 return AppendResult(batch_id, known["rows"], tuple(known["files"]), True, known)
             new_entries: list[FileEntry] = []
             if table.num_rows:
+                if not presorted:
+                    table = self._sorted(table)
                 ms = table.column(self.spec.time_column).cast(pa.int64()).to_numpy()
                 days = day_of_ms(ms)
                 for day in np.unique(days):
-                    part = self._sorted(table.filter(pa.array(days == day)))
-                    rel = self._write_file(part, f"day={day_label(int(day))}", "part")
+                    part = table.filter(pa.array(days == day))  # keeps the sort order
+                    rel = self._write_file(part, f"day={day_label(int(day))}", "part", "snappy")
                     new_entries.append(self._entry(rel, "part", part))
             self._failpoint("append:files_written")
             recorded = {
@@ -438,6 +449,7 @@ class _FileIndex:
     rg_max: list[str]
     rg_min_ms: list[int]
     rg_max_ms: list[int]
+    reader: pq.ParquetFile | None = None
 
 
 class KeyIndex:
@@ -498,7 +510,9 @@ class KeyIndex:
                 tmaxs += fi.rg_max_ms
             live = {e.path for e in entries}
             for stale in [p for p in self._files if p not in live]:
-                del self._files[stale]
+                gone = self._files.pop(stale)
+                if gone.reader is not None:
+                    gone.reader.close()
             self._entries = entries
             self._arrays = (
                 np.array(file_no, dtype=np.int32),
@@ -532,11 +546,13 @@ class KeyIndex:
                 plan.setdefault(entry.path, (entry, set()))[1].update(groups)
         tables = []
         groups_read = 0
-        for rel, (_entry, groups) in plan.items():
-            fi = self._files[rel]
-            pf = pq.ParquetFile(self.dataset.root / rel, metadata=fi.metadata)
-            tables.append(pf.read_row_groups(sorted(groups), columns=columns))
-            groups_read += len(groups)
+        with self._lock:  # open readers are reused, one reader at a time
+            for rel, (_entry, groups) in plan.items():
+                fi = self._files[rel]
+                if fi.reader is None:
+                    fi.reader = pq.ParquetFile(self.dataset.root / rel, metadata=fi.metadata)
+                tables.append(fi.reader.read_row_groups(sorted(groups), columns=columns))
+                groups_read += len(groups)
         schema = (
             spec.schema if columns is None else pa.schema([spec.schema.field(c) for c in columns])
         )

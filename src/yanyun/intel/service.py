@@ -406,7 +406,7 @@ def ingest(
         "source": source,
         "at": now.isoformat(),
     }
-    result = pool.sightings.append(accepted, batch_id=batch_id, record=record)
+    result = pool.sightings.append(accepted, batch_id=batch_id, record=record, presorted=True)
     _ledger(session, clock, actor, batch_id, source, result.recorded)
     rejects = [
         {
