@@ -59,6 +59,7 @@ HOURLY_RHYTHM = np.array(
     ]
 )
 HOURLY_RHYTHM = HOURLY_RHYTHM / HOURLY_RHYTHM.sum()
+ROAM_SPREAD_DEG = 0.025  # about 2.5 km around home
 
 
 @dataclass
@@ -194,11 +195,16 @@ class SightingGenerator:
         rng = np.random.default_rng(seed + 1)
         n_cam = len(self.camera_codes)
         self.commuters = np.flatnonzero(rng.random(plates) < commuter_share)
-        # Activity of roaming plates is skewed: a few taxis and vans, many rarely seen.
+        # Activity of roaming is skewed (a few taxis and vans, many cars rarely seen);
+        # commuters roam little besides their commute.
         activity = rng.pareto(1.5, size=plates) + 0.05
+        activity[self.commuters] *= 0.2
         self.activity = activity / activity.sum()
         self._build_cells(cells)
-        home = rng.integers(0, n_cam, size=len(self.commuters))
+        # Everyone lives somewhere: home is a camera drawn with the city's density,
+        # and roaming happens around it.
+        self.home = rng.integers(0, n_cam, size=plates)
+        home = self.home[self.commuters]
         work = rng.integers(0, n_cam, size=len(self.commuters))
         t = np.linspace(0, 1, route_cameras)[None, :]
         jitter = 0.004
@@ -271,7 +277,12 @@ class SightingGenerator:
         commute_s = np.concatenate([out_t, back_t], axis=1).ravel()
         n_roam = max(0, rows - len(commute_plate))
         roam_plate = rng.choice(len(self.plates), size=n_roam, p=self.activity)
-        roam_cam = rng.integers(0, len(self.camera_codes), size=n_roam)
+        around = self.home[roam_plate]
+        roam_cam = self._snap(
+            self.lng[around] + rng.normal(0, ROAM_SPREAD_DEG, n_roam),
+            self.lat[around] + rng.normal(0, ROAM_SPREAD_DEG, n_roam),
+            rng,
+        )
         hours = rng.choice(24, size=n_roam, p=HOURLY_RHYTHM)
         roam_s = hours * 3600 + rng.uniform(0, 3600, size=n_roam)
         plate_idx = np.concatenate([commute_plate, roam_plate])
@@ -293,8 +304,9 @@ class SightingGenerator:
         )
 
     def commuter_plate(self, n: int = 0) -> str:
-        """A plate that commutes (a good one to search in a demo)."""
-        return str(self.plates[self.commuters[n]])
+        """A plate that commutes and roams little (a good one to search in a demo)."""
+        quiet = self.commuters[np.argsort(self.activity[self.commuters], kind="stable")]
+        return str(self.plates[quiet[n % len(quiet)]])
 
 
 def days_back(until: datetime, days: int) -> list[date]:
