@@ -9,7 +9,13 @@ import pyarrow as pa
 import pytest
 
 from tests.intel.helpers import DAY0_MS, sightings
-from yanyun.intel.engines import DuckDBEngine, PlateQuery, SparkEngine, render_sql
+from yanyun.intel.engines import (
+    DuckDBEngine,
+    PlateQuery,
+    SparkEngine,
+    finish_in_arrow,
+    render_sql,
+)
 from yanyun.intel.plates import fuzzy_candidates
 from yanyun.intel.pool import SIGHTINGS, Dataset
 
@@ -75,3 +81,17 @@ def test_duckdb_exact_search_matches_a_full_scan(pool: Dataset) -> None:
     )
     assert [(r["camera"]) for r in got.to_pylist()] == [c for _, c in want]
     assert engine.last_row_groups < sum(1 for _ in Path(pool.root).rglob("*.parquet")) * 3
+
+
+def test_the_arrow_finish_equals_the_sql_over_the_same_rows(pool: Dataset) -> None:
+    """The exact path skips DuckDB's planning for small results; the answer is the SQL's."""
+    import duckdb
+
+    engine = DuckDBEngine(pool)
+    con = duckdb.connect()
+    for query in QUERIES[:3]:
+        rows, _ = engine.index.lookup(list(query.plates), query.start_ms, query.end_ms)
+        con.register("sightings", rows)
+        want = con.sql(render_sql(query, "duckdb")).to_arrow_table()
+        assert _rows(finish_in_arrow(rows, query)) == _rows(want)
+        assert _rows(engine.search(query)) == _rows(want)

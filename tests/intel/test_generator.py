@@ -1,4 +1,4 @@
-"""The synthetic city: commuters repeat their route, the day has a rhythm, cameras follow density."""
+"""The synthetic city: commuters repeat their route and the day has a rhythm."""
 
 from __future__ import annotations
 
