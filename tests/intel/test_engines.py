@@ -95,3 +95,14 @@ def test_the_arrow_finish_equals_the_sql_over_the_same_rows(pool: Dataset) -> No
         want = con.sql(render_sql(query, "duckdb")).to_arrow_table()
         assert _rows(finish_in_arrow(rows, query)) == _rows(want)
         assert _rows(engine.search(query)) == _rows(want)
+
+
+def test_fuzzy_through_the_vocabulary_equals_the_scan(pool: Dataset) -> None:
+    engine = DuckDBEngine(pool)
+    for reading in ("湘DQ0I2", "湘D0O0S5", "湘D1234"):
+        query = PlateQuery(
+            start_ms=DAY0_MS, end_ms=DAY0_MS + 3 * 86_400_000,
+            canonical=tuple(fuzzy_candidates(reading)),
+        )
+        assert _rows(engine.search(query)) == _rows(engine.scan_fuzzy(query))
+    assert len(engine.vocabulary) == 150

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yanyun.intel.plates import CANON_FROM, CANON_TO
-from yanyun.intel.pool import Dataset, KeyIndex
+from yanyun.intel.pool import Dataset, KeyIndex, KeyVocabulary
 
 RESULT_COLUMNS = ("plate", "kind", "camera", "seen_ms", "flags")
 SOURCE_COLUMNS = ("plate", "kind", "camera", "seen_at", "flags")
@@ -87,23 +87,38 @@ class DuckDBEngine:
 
         self.dataset = dataset
         self.index = index or KeyIndex(dataset)
+        self.vocabulary = KeyVocabulary(self.index, canonical_forms)
         self._connection = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self.last_row_groups = 0
 
     def search(self, query: PlateQuery) -> pa.Table:
         if query.fuzzy:
-            paths = self.dataset.paths(
-                self.dataset.files(start_ms=query.start_ms, end_ms=query.end_ms)
-            )
-            if not paths:
+            # The plates that can match, from the in-memory vocabulary; then exact lookups.
+            plates = self.vocabulary.keys_for(list(query.canonical))
+            if not plates:
                 return _empty()
-            cursor = self._connection.cursor()
-            try:
-                cursor.read_parquet(paths).create_view("sightings")
-                return cursor.sql(render_sql(query, self.name)).to_arrow_table()
-            finally:
-                cursor.close()
+            query = PlateQuery(
+                start_ms=query.start_ms,
+                end_ms=query.end_ms,
+                plates=tuple(plates),
+                limit=query.limit,
+            )
+        return self._exact(query)
+
+    def scan_fuzzy(self, query: PlateQuery) -> pa.Table:
+        """The fuzzy search as SQL over every file of the window (what Spark runs)."""
+        paths = self.dataset.paths(self.dataset.files(start_ms=query.start_ms, end_ms=query.end_ms))
+        if not paths:
+            return _empty()
+        cursor = self._connection.cursor()
+        try:
+            cursor.read_parquet(paths).create_view("sightings")
+            return cursor.sql(render_sql(query, self.name)).to_arrow_table()
+        finally:
+            cursor.close()
+
+    def _exact(self, query: PlateQuery) -> pa.Table:
         rows, groups = self.index.lookup(
             list(query.plates), query.start_ms, query.end_ms, columns=list(SOURCE_COLUMNS)
         )
@@ -116,6 +131,14 @@ class DuckDBEngine:
                 return self._connection.sql(render_sql(query, self.name)).to_arrow_table()
             finally:
                 self._connection.unregister("sightings")
+
+
+def canonical_forms(plates: pa.Array) -> pa.Array:
+    """The confusion table's normal form of each plate, vectorised (as SQL's translate)."""
+    out = plates
+    for src, dst in zip(CANON_FROM, CANON_TO, strict=True):
+        out = pc.replace_substring(out, src, dst)
+    return out
 
 
 def finish_in_arrow(rows: pa.Table, query: PlateQuery) -> pa.Table:
@@ -134,8 +157,9 @@ def finish_in_arrow(rows: pa.Table, query: PlateQuery) -> pa.Table:
             "flags": rows.column("flags"),
         }
     )
-    table = table.sort_by([("seen_ms", "ascending"), ("camera", "ascending"),
-                           ("plate", "ascending")])
+    table = table.sort_by(
+        [("seen_ms", "ascending"), ("camera", "ascending"), ("plate", "ascending")]
+    )
     return table.slice(0, query.limit)
 
 

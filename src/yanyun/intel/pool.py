@@ -450,6 +450,7 @@ class _FileIndex:
     rg_min_ms: list[int]
     rg_max_ms: list[int]
     reader: pq.ParquetFile | None = None
+    keys: pa.Array | None = None  # distinct keys of the file, read when first asked for
 
 
 class KeyIndex:
@@ -565,6 +566,64 @@ class KeyIndex:
             pc.and_(pc.greater_equal(ms, start_ms), pc.less(ms, end_ms)),
         )
         return table.filter(mask), groups_read
+
+
+class KeyVocabulary:
+    """Every distinct key of the pool, grouped by a normal form (for fuzzy plate search).
+
+    A fuzzy search cannot use the sorted layout: the plate it is looking for is
+    not known. Scanning a year for it costs seconds; the distinct plates of the
+    pool are a few hundred thousand strings, so they are kept in memory, grouped
+    by their canonical form, and a fuzzy search becomes a few dictionary
+    lookups followed by exact lookups. Each immutable file's keys are read once
+    (its key column only); new files add their keys as they appear.
+    """
+
+    def __init__(self, index: KeyIndex, normal_form: Callable[[pa.Array], pa.Array]) -> None:
+        self.index = index
+        self.normal_form = normal_form
+        self._version = -1
+        self._groups: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def _file_keys(self, rel: str) -> pa.Array:
+        fi = self.index._file_index(rel)
+        if fi.keys is None:
+            column = pq.read_table(
+                self.index.dataset.root / rel, columns=[self.index.dataset.spec.key]
+            ).column(0)
+            fi.keys = pc.unique(column.combine_chunks())
+        return fi.keys
+
+    def refresh(self) -> None:
+        self.index.refresh()
+        with self._lock:
+            if self._version == self.index._version:
+                return
+            keys = [self._file_keys(e.path) for e in self.index._entries]
+            distinct = (
+                pc.unique(pa.chunked_array(keys, pa.string()).combine_chunks())
+                if keys
+                else (pa.array([], pa.string()))
+            )
+            forms = self.normal_form(distinct)
+            groups: dict[str, list[str]] = {}
+            for form, key in zip(forms.to_pylist(), distinct.to_pylist(), strict=True):
+                groups.setdefault(form, []).append(key)
+            self._groups = groups
+            self._version = self.index._version
+
+    def keys_for(self, forms: list[str]) -> list[str]:
+        """The keys whose normal form is one of `forms`."""
+        self.refresh()
+        found: list[str] = []
+        for form in forms:
+            found += self._groups.get(form, [])
+        return sorted(set(found))
+
+    def __len__(self) -> int:
+        self.refresh()
+        return sum(len(v) for v in self._groups.values())
 
 
 def _as_ms(value: Any) -> int:
