@@ -183,18 +183,29 @@ function drawTrajectory(rows) {
   if (latlngs.length > 1) {
     L.polyline(latlngs, { color: "#4ea1f3", weight: 3, opacity: 0.9 }).addTo(layer);
   }
+  // One stop per camera: a commute passes the same cameras out and back, so the
+  // numbers and times of every passage are listed on one marker.
+  const stops = new Map();
   points.forEach((s, i) => {
-    const cls = i === 0 ? "first" : i === points.length - 1 ? "last" : "";
-    const marker = L.marker(latlngs[i], {
-      icon: L.divIcon({ className: `yy-stop ${cls}`, html: String(i + 1), iconSize: null }),
-      title: `${s.seen_at_local} ${s.camera_name ?? s.camera}`,
+    const key = `${s.lng},${s.lat}`;
+    if (!stops.has(key)) stops.set(key, { latlng: latlngs[i], passes: [] });
+    stops.get(key).passes.push({ n: i + 1, s });
+  });
+  const last = points.length;
+  for (const { latlng, passes } of stops.values()) {
+    const numbers = passes.map((p) => p.n);
+    const cls = numbers.includes(1) ? "first" : numbers.includes(last) ? "last" : "";
+    const marker = L.marker(latlng, {
+      icon: L.divIcon({ className: `yy-stop ${cls}`, html: String(numbers[0]), iconSize: null }),
+      title: passes.map((p) => `${p.n} ${p.s.seen_at_local}`).join("\n"),
     }).addTo(layer);
-    marker.bindTooltip(`${i + 1} · ${s.seen_at_local.slice(5, 16)}`, {
-      permanent: points.length <= PERMANENT_TIMES_UP_TO || i === 0 || i === points.length - 1,
+    const label = passes.map((p) => `${p.n} · ${p.s.seen_at_local.slice(5, 16)}`).join("<br>");
+    marker.bindTooltip(label, {
+      permanent: stops.size <= PERMANENT_TIMES_UP_TO || numbers.includes(1) || numbers.includes(last),
       direction: "right", offset: [10, 0], className: "yy-time",
     });
-    markers.push(marker);
-  });
+    for (const p of passes) markers[p.n - 1] = marker;
+  }
   layer.addTo(state.map);
   state.layer = layer;
   if (latlngs.length) state.map.fitBounds(L.latLngBounds(latlngs).pad(0.25), { maxZoom: 15 });
