@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "yanyun.oversight.models",
     "yanyun.opinion.models",
     "yanyun.duty.models",
+    "yanyun.intel.models",
 )
 
 

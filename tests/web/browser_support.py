@@ -72,7 +72,7 @@ class DemoServer:
             return ""
 
 
-def _server_env(database_url: str) -> dict[str, str]:
+def _server_env(database_url: str, lake: Path | None = None) -> dict[str, str]:
     # Settings from the developer's shell (a tile URL, say) must not leak into the test.
     env = {k: v for k, v in os.environ.items() if not k.startswith("YANYUN_")}
     env.update({
@@ -80,6 +80,8 @@ def _server_env(database_url: str) -> dict[str, str]:
         "YANYUN_DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
     })
+    if lake is not None:  # the data pool beside the test's database, not in the checkout
+        env["YANYUN_LAKE_PATH"] = str(lake)
     return env
 
 
@@ -92,7 +94,8 @@ def run_demo_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
              "--port", str(port), "--no-live"],
-            cwd=REPO_ROOT, env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}"),
+            cwd=REPO_ROOT,
+            env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake"),
             stdout=log, stderr=subprocess.STDOUT,
         )
     server = DemoServer(f"http://127.0.0.1:{port}", process, log_path)

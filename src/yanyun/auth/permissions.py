@@ -62,19 +62,25 @@ class Perm(StrEnum):
     duty_read = "duty:read"
     duty_write = "duty:write"
     duty_self = "duty:self"
+    cameras_read = "cameras:read"
+    sightings_search = "sightings:search"
+    sightings_ingest = "sightings:ingest"
+    registrations_read = "registrations:read"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
              Perm.incidents_read, Perm.units_read, Perm.tasks_read, Perm.risks_read,
-             Perm.inspections_write, Perm.duty_read}
+             Perm.inspections_write, Perm.duty_read, Perm.cameras_read}
+# Plate searches and owners reach personal data: the roles that investigate.
+_INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.
 _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
-        _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
+        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
     ),
-    Role.analyst: frozenset(_EVERYONE | {Perm.personal_read, Perm.opinion_read}),
+    Role.analyst: frozenset(_EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(
         _EVERYONE
         | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,

@@ -7,13 +7,16 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from yanyun.cli.opinion import register as register_opinion
 from yanyun.cli.sim import register as register_sim
 from yanyun.core.config import Settings, load_settings, masked
+
+if TYPE_CHECKING:
+    from yanyun.core.db import Runtime
 
 app = typer.Typer(help="yanyun 雁云: integrated policing operations platform", no_args_is_help=True)
 config_app = typer.Typer(help="Settings 配置", no_args_is_help=True)
@@ -22,6 +25,8 @@ city_app = typer.Typer(help="The city's geography 城市地理", no_args_is_help
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(city_app, name="city")
+intel_app = typer.Typer(help="The data pool 数据池 (sightings)", no_args_is_help=True)
+app.add_typer(intel_app, name="intel")
 register_sim(app)
 register_opinion(app)
 
@@ -67,6 +72,97 @@ def _build(settings: Settings) -> tuple:
     with session_scope(runtime, actor_username="system") as session:
         staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
     return runtime, report, time.perf_counter() - started
+
+
+def _build_intel(runtime: Runtime, settings: Settings) -> str:
+    """Cameras, registrations and a modest pool of sightings for the demo (once)."""
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+    from yanyun.intel import service as intel_service
+
+    started = time.perf_counter()
+    pool = intel_service.open_pool(settings.lake_path, settings.intel)
+    with session_scope(runtime, actor_username="system") as session:
+        index = geo_service.load_index(session=session)
+        report = intel_service.build_demo(
+            session=session,
+            clock=runtime.clock,
+            index=index,
+            settings=settings,
+            pool=pool,
+        )
+    seconds = time.perf_counter() - started
+    if not report.cameras:
+        return f"data pool reused: {pool.sightings.row_count()} sightings ({seconds:.1f} s)"
+    return (
+        f"data pool 数据池: {report.cameras} cameras, {report.registrations} registrations, "
+        f"{report.sightings} sightings (try plate {report.sample_plate}) ({seconds:.1f} s)"
+    )
+
+
+@intel_app.command("compact")
+def intel_compact(
+    seal: Annotated[
+        bool, typer.Option(help="Also seal every month into plate-sorted files")
+    ] = True,
+) -> None:
+    """Rewrite each day's small files into its sorted layout; seal months (nightly job)."""
+    from yanyun.intel import service as intel_service
+
+    settings = _settings()
+    pool = intel_service.open_pool(settings.lake_path, settings.intel)
+    started = time.perf_counter()
+    days = pool.sightings.compact_all()
+    months = sorted({f.first_day[:7] for f in pool.sightings.files()})
+    if seal:
+        for month in months:
+            pool.sightings.seal_month(int(month[:4]), int(month[5:7]))
+    typer.echo(
+        f"compacted {days} days, sealed {len(months) if seal else 0} months: "
+        f"{len(pool.sightings.files())} files, {pool.sightings.row_count()} rows "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+
+
+@intel_app.command("generate")
+def intel_generate(
+    days: Annotated[int, typer.Option(help="Days back from yesterday")] = 7,
+    rows_per_day: Annotated[int, typer.Option(help="Sightings per day")] = 100_000,
+    plates: Annotated[int, typer.Option(help="Plates in the population")] = 50_000,
+) -> None:
+    """Write synthetic sightings for the registry's cameras into the pool, a day at a time."""
+    import numpy as np
+    from sqlalchemy import select
+
+    from yanyun.core.db import session_scope
+    from yanyun.intel import service as intel_service
+    from yanyun.intel.generator import SightingGenerator, days_back
+    from yanyun.intel.models import Camera
+
+    settings = _settings()
+    runtime, _, _ = _build(settings)
+    _build_intel(runtime, settings)
+    with session_scope(runtime) as session:
+        cams = session.execute(
+            select(Camera.code, Camera.lng, Camera.lat).order_by(Camera.code)
+        ).all()
+    pool = intel_service.open_pool(settings.lake_path, settings.intel)
+    gen = SightingGenerator(
+        camera_codes=np.array([c.code for c in cams]),
+        lng=np.array([c.lng for c in cams]),
+        lat=np.array([c.lat for c in cams]),
+        plates=plates,
+        seed=settings.city.seed + 1,
+    )
+    started = time.perf_counter()
+    total = 0
+    for day in days_back(runtime.clock.now(), days):
+        table = gen.day(day, rows=rows_per_day)
+        total += pool.sightings.append(table, batch_id=f"gen-{gen.seed}-{day}").rows
+    typer.echo(
+        f"{total} sightings over {days} days ({time.perf_counter() - started:.1f} s); "
+        f"try plate {gen.commuter_plate()}"
+    )
 
 
 @city_app.command("build")
@@ -207,12 +303,14 @@ def demo(
 
         build_oversight_demo(session=session, clock=runtime.clock,
                              settings=settings.oversight, seed=settings.city.seed)
+    intel_line = _build_intel(runtime, settings)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "
         f"stations, {report.grids} grids ({'built' if report.built else 'reused'} "
         f"in {seconds:.1f} s)"
     )
+    typer.echo(intel_line)
     typer.echo("demo logins 示范账号 (user / password / role):")
     for u in users:
         typer.echo(f"  {u.username:<11} {u.password:<24} {u.role.value}")

@@ -221,6 +221,38 @@ class DutySettings(BaseModel):
     )
 
 
+class IntelSettings(BaseModel):
+    """The data pool (数据池), cameras and plate search."""
+
+    engine: Literal["duckdb", "spark"] = Field(
+        "duckdb", description="Query engine of the pool: DuckDB in-process or Apache Spark."
+    )
+    spark_master: str = Field(
+        "local[1]", description="Spark master URL when engine is spark (local[n] or a cluster)."
+    )
+    row_group_rows: int = Field(
+        4096, ge=64, description="Rows per Parquet row group (a plate lookup reads one or few)."
+    )
+    max_speed_kmh: float = Field(
+        250.0, gt=0, description="Speed between two sightings of a plate above which it is flagged."
+    )
+    future_tolerance_s: int = Field(
+        300, ge=0, description="Sightings stamped further in the future than this are refused (s)."
+    )
+    max_batch_rows: int = Field(
+        2_000_000, ge=1, description="Largest ingest batch accepted in one request (rows)."
+    )
+    max_window_days: int = Field(
+        400, ge=1, description="Longest time window of one plate search (days)."
+    )
+    cameras: int = Field(20_000, ge=1, description="Cameras in the demo city's registry.")
+    demo_plates: int = Field(8_000, ge=10, description="Plates in the demo pool.")
+    demo_days: int = Field(14, ge=0, description="Days of sightings in the demo pool.")
+    demo_rows_per_day: int = Field(
+        40_000, ge=0, description="Sightings per day in the demo pool."
+    )
+
+
 class WebSettings(BaseModel):
     """The HTTP server and the map."""
 
@@ -269,6 +301,9 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings, description="HTTP server and map.")
     oversight: OversightSettings = Field(
         default_factory=OversightSettings, description="Supervision: tasks, clearing, notices."
+    )
+    intel: IntelSettings = Field(
+        default_factory=IntelSettings, description="Data pool, cameras and plate search."
     )
 
     @model_validator(mode="after")

@@ -22,9 +22,10 @@ from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.duty import api as duty_api
 from yanyun.geo import api as geo_api
+from yanyun.intel import api as intel_api
 from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
-from yanyun.web import duty_pages, live, opinion_pages, oversight_pages, pages
+from yanyun.web import duty_pages, intel_pages, live, opinion_pages, oversight_pages, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -123,6 +124,8 @@ def routers() -> list[APIRouter]:
         opinion_pages.router,
         duty_api.router,
         duty_pages.router,
+        intel_api.router,
+        intel_pages.router,
     ]
 
 

@@ -1,0 +1,220 @@
+"""Routes of intelligence (情): the pool's catalog and ingest, cameras, plate search."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.core.config import Settings
+from yanyun.core.errors import Invalid
+from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.intel import ingest as checks
+from yanyun.intel import service
+from yanyun.intel.schemas import (
+    CameraPage,
+    CameraRead,
+    CompactRead,
+    DatasetRead,
+    IngestRead,
+    PlateSearchIn,
+    PlateSearchRead,
+    RegistrationQuery,
+    RegistrationRead,
+    SightingBatchIn,
+)
+
+router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
+_lock = threading.Lock()
+
+CameraReader = Annotated[Actor, Depends(require(Perm.cameras_read))]
+Searcher = Annotated[Actor, Depends(require(Perm.sightings_search))]
+Ingester = Annotated[Actor, Depends(require(Perm.sightings_ingest))]
+OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
+
+
+def get_pool(request: Request) -> service.Pool:
+    state = request.app.state.runtime.state
+    pool = state.get("intel_pool")
+    if pool is None:
+        with _lock:
+            pool = state.get("intel_pool")
+            if pool is None:
+                settings: Settings = request.app.state.runtime.settings
+                pool = service.open_pool(settings.lake_path, settings.intel)
+                state["intel_pool"] = pool
+    return pool
+
+
+PoolDep = Annotated[service.Pool, Depends(get_pool)]
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+BodyDep = Annotated[bytes, Depends(raw_body)]
+
+
+def _ingest(
+    session: Any,
+    actor: Actor,
+    clock: Any,
+    pool: service.Pool,
+    settings: Settings,
+    table: Any,
+    batch_id: str | None,
+    source: str,
+) -> IngestRead:
+    result = service.ingest(
+        session=session,
+        actor=actor,
+        clock=clock,
+        pool=pool,
+        settings=settings.intel,
+        table=table,
+        batch_id=batch_id,
+        source=source,
+    )
+    return IngestRead(**vars(result))
+
+
+@router.get("/datasets", response_model=list[DatasetRead])
+def list_datasets(session: SessionDep, actor: CameraReader, pool: PoolDep) -> list[dict]:
+    """The pool's catalog: each dataset, its schema, source and whether it is personal."""
+    return service.catalog(session=session, pool=pool)
+
+
+@router.post("/sightings/batches", response_model=IngestRead)
+def ingest_json(
+    body: SightingBatchIn,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Ingester,
+    pool: PoolDep,
+) -> IngestRead:
+    """A batch of sightings as JSON; durable when answered, and re-sending it adds nothing."""
+    table = checks.rows_to_table([r.model_dump() for r in body.rows])
+    return _ingest(session, actor, clock, pool, settings, table, body.batch_id, "json")
+
+
+@router.post("/sightings/arrow", response_model=IngestRead)
+def ingest_arrow(
+    body: BodyDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Ingester,
+    pool: PoolDep,
+    batch_id: Annotated[str, Header(alias="X-Batch-Id", max_length=64)],
+) -> IngestRead:
+    """A batch as an Arrow IPC stream (columns plate, camera, seen_at, kind)."""
+    table = _read(checks.read_arrow_ipc, body)
+    return _ingest(session, actor, clock, pool, settings, table, batch_id, "arrow")
+
+
+@router.post("/sightings/files", response_model=IngestRead)
+def ingest_file(
+    body: BodyDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Ingester,
+    pool: PoolDep,
+    batch_id: Annotated[str, Query(max_length=64)],
+    format: Annotated[Literal["csv", "parquet"], Query()] = "csv",
+) -> IngestRead:
+    """A CSV or Parquet file sent as the request body."""
+    reader = checks.read_csv if format == "csv" else checks.read_parquet
+    table = _read(reader, body)
+    return _ingest(session, actor, clock, pool, settings, table, batch_id, format)
+
+
+def _read(reader: Any, body: bytes) -> Any:
+    if not body:
+        raise Invalid("body", "请求体为空", "the request body is empty")
+    try:
+        return reader(body)
+    except checks.UnreadableBatch as exc:
+        raise Invalid("body", "无法读取批次数据", f"the batch cannot be read: {exc}") from exc
+
+
+@router.get("/quarantine/{batch_id}")
+def quarantine(batch_id: str, actor: Ingester, pool: PoolDep) -> list[dict[str, Any]]:
+    """Rows of a batch that validation refused, with the reason."""
+    return service.quarantined(pool=pool, batch_id=batch_id)
+
+
+@router.post("/pool/compact", response_model=CompactRead)
+def compact(actor: Ingester, pool: PoolDep) -> CompactRead:
+    """Rewrite each day's small files into its plate-sorted layout."""
+    days = pool.sightings.compact_all()
+    manifest = pool.sightings.manifest()
+    return CompactRead(
+        days_compacted=days, files=len(manifest.files), rows=sum(f.rows for f in manifest.files)
+    )
+
+
+@router.post("/plate-search", response_model=PlateSearchRead)
+def plate_search(
+    body: PlateSearchIn,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Searcher,
+    pool: PoolDep,
+) -> dict[str, Any]:
+    """Sightings and trajectory of a plate (exact or fuzzy); needs a case number and a purpose."""
+    return service.search_plate(
+        session=session,
+        actor=actor,
+        clock=clock,
+        pool=pool,
+        settings=settings.intel,
+        plate=body.plate,
+        fuzzy=body.fuzzy,
+        start=body.start,
+        end=body.end,
+        area=body.area,
+        purpose=body.purpose,
+        case_number=body.case_number,
+        limit=body.limit,
+    )
+
+
+@router.post("/registrations/lookup", response_model=RegistrationRead)
+def registration(
+    body: RegistrationQuery, session: SessionDep, clock: ClockDep, actor: OwnerReader
+) -> dict[str, Any]:
+    """The registered owner of a plate (masked); needs a case number and a purpose."""
+    return service.lookup_registration(
+        session=session,
+        actor=actor,
+        clock=clock,
+        plate=body.plate,
+        purpose=body.purpose,
+        case_number=body.case_number,
+    )
+
+
+@router.get("/cameras", response_model=CameraPage)
+def cameras(
+    session: SessionDep,
+    actor: CameraReader,
+    kind: Annotated[Literal["hd_video", "checkpoint", "ebike"] | None, Query()] = None,
+    area: Annotated[str | None, Query(max_length=32)] = None,
+    after: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> CameraPage:
+    """The camera registry, paged by code."""
+    items = service.list_cameras(session=session, kind=kind, area=area, after=after, limit=limit)
+    return CameraPage(
+        items=[CameraRead.model_validate(c) for c in items],
+        next_after=items[-1].code if len(items) == limit else None,
+        counts=service.camera_counts(session=session),
+    )

@@ -1,0 +1,156 @@
+"""API shapes of the pool, cameras, registrations, ingest and plate search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from yanyun.core.schemas import InputModel
+
+
+class SightingIn(InputModel):
+    """One sighting as a camera reports it; every field is checked row by row, not here."""
+
+    plate: str | None = Field(None, max_length=32)
+    camera: str | None = Field(None, max_length=32)
+    seen_at: str | None = Field(
+        None, max_length=40, description="ISO 8601 with a zone, e.g. 2026-11-23T08:15:00+08:00"
+    )
+    kind: str | None = Field(None, max_length=16, description="car, ebike, truck, bus, motorcycle")
+
+
+class SightingBatchIn(InputModel):
+    batch_id: str = Field(
+        min_length=1, max_length=64, description="Chosen by the sender; re-sending is harmless."
+    )
+    rows: list[SightingIn] = Field(min_length=1, max_length=100_000)
+
+
+class RejectRead(BaseModel):
+    row: int
+    reason: str
+    message: dict[str, str]
+    plate: str | None
+    camera: str | None
+    seen_at: str | None
+
+
+class IngestRead(BaseModel):
+    batch_id: str
+    rows: int
+    accepted: int
+    rejected: int
+    flagged: int
+    duplicate_batch: bool = Field(description="The batch was already accepted; nothing added.")
+    durable: bool = True
+    rejects: list[RejectRead]
+    rejects_truncated: bool
+
+
+class CameraRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    kind: str
+    name_zh: str
+    lng: float
+    lat: float
+    grid_code: str
+    station_code: str
+    district_code: str
+    installed_at: datetime
+    active: bool
+
+
+class CameraPage(BaseModel):
+    items: list[CameraRead]
+    next_after: str | None
+    counts: dict[str, int]
+
+
+class PlateSearchIn(InputModel):
+    plate: str = Field(min_length=2, max_length=16)
+    fuzzy: bool = False
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    area: str | None = Field(None, max_length=32, description="A district, station or grid code.")
+    case_number: str | None = Field(None, max_length=64)
+    purpose: str | None = Field(None, max_length=500)
+    limit: int = Field(5000, ge=1, le=20_000)
+
+
+class SightingRead(BaseModel):
+    plate: str
+    kind: str
+    seen_at: datetime
+    seen_at_local: str
+    camera: str
+    camera_kind: str | None
+    camera_name: str | None
+    lng: float | None
+    lat: float | None
+    grid_code: str | None
+    grid_name: str | None
+    station_code: str | None
+    district_code: str | None
+    flags: list[str]
+
+
+class PlateMatch(BaseModel):
+    plate: str
+    match: Literal["exact", "confusion", "edit"]
+    sightings: int
+
+
+class PlateSearchRead(BaseModel):
+    query: str
+    mode: Literal["exact", "fuzzy"]
+    engine: str
+    start: datetime
+    end: datetime
+    area: str | None
+    plates: list[PlateMatch]
+    sightings: list[SightingRead]
+    truncated: bool
+    trajectory: dict[str, Any]
+    engine_ms: float
+    row_groups_read: int | None
+
+
+class RegistrationQuery(InputModel):
+    plate: str = Field(min_length=2, max_length=16)
+    case_number: str | None = Field(None, max_length=64)
+    purpose: str | None = Field(None, max_length=500)
+
+
+class RegistrationRead(BaseModel):
+    plate: str
+    vehicle_kind: str
+    owner_name: str
+    owner_id_number: str
+    owner_phone: str
+    address: str
+    brand: str
+    colour: str
+    registered_at: datetime
+
+
+class DatasetRead(BaseModel):
+    name: str
+    description: dict[str, str]
+    source: str
+    personal: bool
+    partitioning: str
+    sort_key: str
+    fields: list[dict[str, Any]]
+    files: int | None = None
+    rows: int | None = None
+    batches: int | None = None
+
+
+class CompactRead(BaseModel):
+    days_compacted: int
+    files: int
+    rows: int
