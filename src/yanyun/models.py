@@ -11,6 +11,7 @@ MODEL_MODULES = (
     "yanyun.auth.models",
     "yanyun.geo.models",
     "yanyun.command.models",
+    "yanyun.community.models",
 )
 
 

@@ -45,20 +45,31 @@ class Perm(StrEnum):
     incidents_write = "incidents:write"
     units_read = "units:read"
     units_write = "units:write"
+    community_read = "community:read"
+    community_write = "community:write"
+    volunteers_mobilise = "volunteers:mobilise"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
-             Perm.incidents_read, Perm.units_read}
+             Perm.incidents_read, Perm.units_read, Perm.community_read}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
-        _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
+        _EVERYONE | {Perm.personal_read, Perm.incidents_write, Perm.units_write,
+                     Perm.volunteers_mobilise}
     ),
     Role.analyst: frozenset(_EVERYONE | {Perm.personal_read}),
-    Role.duty_manager: frozenset(_EVERYONE | {Perm.users_read, Perm.units_write}),
+    Role.duty_manager: frozenset(
+        _EVERYONE | {Perm.users_read, Perm.units_write, Perm.community_write,
+                     Perm.volunteers_mobilise}
+    ),
     Role.opinion_officer: frozenset(_EVERYONE),
-    Role.supervisor: frozenset(_EVERYONE | {Perm.audit_read, Perm.users_read}),
-    Role.station_officer: frozenset(_EVERYONE | {Perm.units_write}),
+    Role.supervisor: frozenset(
+        _EVERYONE | {Perm.audit_read, Perm.users_read, Perm.community_write}
+    ),
+    Role.station_officer: frozenset(
+        _EVERYONE | {Perm.units_write, Perm.community_write, Perm.volunteers_mobilise}
+    ),
     Role.admin: frozenset(set(Perm)),
 }
 
