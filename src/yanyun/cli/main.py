@@ -51,6 +51,7 @@ def _build(settings: Settings) -> tuple:
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
+    from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.sim.fleet import build_fleet
 
     upgrade(settings.database_url)
@@ -60,6 +61,13 @@ def _build(settings: Settings) -> tuple:
         report = geo_service.build_city(session=session, clock=runtime.clock, city=settings.city)
     with session_scope(runtime, actor_username="system") as session:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
+    with session_scope(runtime, actor_username="system") as session:
+        build_community(
+            session=session,
+            clock=runtime.clock,
+            seed=settings.city.seed,
+            spec=CommunitySpec(volunteers=settings.community.volunteers),
+        )
     return runtime, report, time.perf_counter() - started
 
 

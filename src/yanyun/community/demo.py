@@ -186,6 +186,7 @@ def build_community(
     disputes = _disputes(rng, nrng, now, grids, grid_path, spec)
     enterprises, cases, days = _enterprises(rng, now, grids, grid_path, station_path, spec)
 
+    connection = session.connection()
     session.info["audit_writes"] = False
     try:
         for model, rows in (
@@ -201,8 +202,9 @@ def build_community(
             (EnterpriseCase, cases),
             (ServiceDay, days),
         ):
-            for start in range(0, len(rows), 20_000):
-                session.execute(insert(model), rows[start : start + 20_000])
+            # Core executemany on the table: the ORM's bulk path costs ~3x more here.
+            if rows:
+                connection.execute(insert(model.__table__), rows)
     finally:
         session.info.pop("audit_writes", None)
     detail = {
@@ -312,6 +314,8 @@ def _volunteers(nrng, now, grids, grid_path, squads, spec):
     # Urban grids are small and crowded: weight them up so people live where people live.
     weights = np.array([4.0 if g.is_urban else 1.0 for g in grids])
     pick = nrng.choice(len(grids), size=n, p=weights / weights.sum())
+    # Rows in grid order keep the index inserts sequential (several times faster).
+    pick.sort()
     min_lng = np.array([g.min_lng for g in grids])[pick]
     max_lng = np.array([g.max_lng for g in grids])[pick]
     min_lat = np.array([g.min_lat for g in grids])[pick]
@@ -581,16 +585,18 @@ def _enterprises(rng, now, grids, grid_path, station_path, spec):
         by_station.setdefault(e["station_code"], []).append(e["id"])
     for code, ids in sorted(by_station.items()):
         for day in past:
+            # The latest 20th waits for its report; the one before is reported.
+            latest = day == past[0]
             days.append(
                 {
                     "id": f"SD{len(days) + 1:06d}",
                     "station_code": code,
                     "org_path": station_path[code],
                     "day": day,
-                    "status": "reported",
+                    "status": "planned" if latest else "reported",
                     "planned_enterprises": ids,
-                    "report": f"走访企业{len(ids)}家，收集问题并现场答复",
-                    "reported_at": datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
+                    "report": None if latest else f"走访企业{len(ids)}家，收集问题并现场答复",
+                    "reported_at": None if latest else datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
                     + timedelta(hours=10),
                 }
             )

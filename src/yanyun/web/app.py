@@ -16,11 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from yanyun import __version__
 from yanyun.auth import api as auth_api
 from yanyun.command import api as command_api
+from yanyun.community import api as community_api
 from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
-from yanyun.web import live, pages
+from yanyun.web import community_pages, live, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -46,9 +47,39 @@ async def _watch_breaches(runtime: Runtime) -> None:
             logging.getLogger("yanyun.command").exception("breach scan failed; retrying")
 
 
+async def _watch_community(runtime: Runtime) -> None:
+    """Announce overdue hazards and follow incidents (stand-downs) in the background."""
+    from yanyun.community import grid, volunteers
+
+    def scan() -> None:
+        with session_scope(runtime, actor_username="system") as session:
+            grid.scan_overdue(session=session, clock=runtime.clock)
+        with session_scope(runtime, actor_username="system") as session:
+            volunteers.sync_incidents(
+                session=session,
+                clock=runtime.clock,
+                notifier=runtime.state.get("volunteer_notifier") or volunteers.OutboxNotifier(),
+            )
+
+    while True:
+        await asyncio.sleep(runtime.settings.community.overdue_scan_s)
+        try:
+            await run_in_threadpool(scan)
+        except Exception:
+            logging.getLogger("yanyun.community").exception("community scan failed; retrying")
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
+    return [
+        pages.router,
+        auth_api.router,
+        geo_api.router,
+        command_api.router,
+        community_api.router,
+        community_pages.router,
+        live.router,
+    ]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -59,13 +90,17 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.event_hub.start()
-        watch = asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch")
+        watches = [
+            asyncio.create_task(_watch_breaches(runtime), name="yanyun-breach-watch"),
+            asyncio.create_task(_watch_community(runtime), name="yanyun-community-watch"),
+        ]
         try:
             yield
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            for watch in watches:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
             await app.state.event_hub.stop()
 
     app = FastAPI(

@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0002
-Create Date: 2026-11-23 22:42:24.660722
+Create Date: 2026-11-23 22:45:58.961790
 """
 
 from __future__ import annotations
@@ -352,15 +352,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_volunteer")),
     )
     with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_volunteer_available"), ["available"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_volunteer_home_grid_code"), ["home_grid_code"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_volunteer_org_path"), ["org_path"], unique=False)
         batch_op.create_index(batch_op.f("ix_volunteer_squad_id"), ["squad_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_volunteer_station_code"), ["station_code"], unique=False
-        )
 
     op.create_table(
         "volunteer_rally_point",
@@ -470,11 +466,9 @@ def downgrade() -> None:
 
     op.drop_table("volunteer_rally_point")
     with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_volunteer_station_code"))
         batch_op.drop_index(batch_op.f("ix_volunteer_squad_id"))
         batch_op.drop_index(batch_op.f("ix_volunteer_org_path"))
         batch_op.drop_index(batch_op.f("ix_volunteer_home_grid_code"))
-        batch_op.drop_index(batch_op.f("ix_volunteer_available"))
 
     op.drop_table("volunteer")
     with op.batch_alter_table("mediation_session", schema=None) as batch_op:
