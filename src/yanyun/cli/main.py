@@ -48,10 +48,10 @@ def db_upgrade(revision: str = "heads") -> None:
 
 
 def _build(settings: Settings) -> tuple:
+    from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
-    from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.sim.fleet import build_fleet
 
     upgrade(settings.database_url)

@@ -41,6 +41,7 @@ from yanyun.community.schemas import (
     StandDownIn,
     UnitRead,
     VillageRead,
+    VisitCreate,
     VolunteerCreate,
     VolunteerPage,
     VolunteerRead,
@@ -56,7 +57,7 @@ Reader = Annotated[Actor, Depends(require(Perm.community_read))]
 Writer = Annotated[Actor, Depends(require(Perm.community_write))]
 Caller = Annotated[Actor, Depends(require(Perm.volunteers_mobilise))]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def get_index_cache(request: Request) -> volunteers.IndexCache:
@@ -95,9 +96,7 @@ def summary(session: SessionDep, actor: Reader) -> dict[str, Any]:
     return {
         **grid.city_totals(session=session, actor=actor),
         "volunteers": count(Volunteer, Volunteer.org_path),
-        "volunteers_available": count(
-            Volunteer, Volunteer.org_path, Volunteer.available.is_(True)
-        ),
+        "volunteers_available": count(Volunteer, Volunteer.org_path, Volunteer.available.is_(True)),
         "villages": count(Village, Village.org_path),
         "disputes": count(Dispute, Dispute.org_path),
         "disputes_resolved": count(Dispute, Dispute.org_path, Dispute.status == "resolved"),
@@ -120,15 +119,24 @@ def list_volunteers(
 ) -> dict[str, Any]:
     """Registered volunteers in the actor's area."""
     total, rows = volunteers.list_volunteers(
-        session=session, actor=actor, grid_code=grid_code, station_code=station_code,
-        squad_id=squad_id, limit=limit, offset=offset,
+        session=session,
+        actor=actor,
+        grid_code=grid_code,
+        station_code=station_code,
+        squad_id=squad_id,
+        limit=limit,
+        offset=offset,
     )
     return {"total": total, "items": [volunteers.volunteer_read(v) for v in rows]}
 
 
 @router.post("/volunteers", response_model=VolunteerRead, status_code=201)
 def register_volunteer(
-    body: VolunteerCreate, session: SessionDep, clock: ClockDep, actor: Writer, city: IndexDep,
+    body: VolunteerCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Writer,
+    city: IndexDep,
     cache: CacheDep,
 ) -> dict[str, Any]:
     """Register a volunteer; home grid and station follow from where they live."""
@@ -139,7 +147,10 @@ def register_volunteer(
 
 @router.patch("/volunteers/{volunteer_id}", response_model=VolunteerRead)
 def update_volunteer(
-    volunteer_id: str, body: VolunteerUpdate, session: SessionDep, actor: Writer,
+    volunteer_id: str,
+    body: VolunteerUpdate,
+    session: SessionDep,
+    actor: Writer,
     cache: CacheDep,
 ) -> dict[str, Any]:
     """Change availability, skills or grid patrol duty."""
@@ -149,8 +160,7 @@ def update_volunteer(
     return volunteers.volunteer_read(v)
 
 
-@router.post("/volunteers/{volunteer_id}/activities", response_model=ActivityRead,
-             status_code=201)
+@router.post("/volunteers/{volunteer_id}/activities", response_model=ActivityRead, status_code=201)
 def record_activity(
     volunteer_id: str, body: ActivityCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
@@ -173,8 +183,12 @@ def organisation(
 
 @router.get("/incidents", response_model=list[IncidentRefRead])
 def open_incidents(
-    session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Reader,
-    notifier: NotifierDep, limit: Limit = 30,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Reader,
+    notifier: NotifierDep,
+    limit: Limit = 30,
 ) -> list[dict[str, Any]]:
     """Open incidents heard from command's events, each saying whether volunteers may go."""
     volunteers.sync_incidents(session=session, clock=clock, notifier=notifier)
@@ -185,33 +199,63 @@ def open_incidents(
 
 @router.post("/mobilisations", response_model=MobilisationRead, status_code=201)
 def mobilise(
-    body: MobilisationCreate, session: SessionDep, clock: ClockDep, settings: SettingsDep,
-    actor: Caller, city: IndexDep, cache: CacheDep, notifier: NotifierDep,
+    body: MobilisationCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Caller,
+    city: IndexDep,
+    cache: CacheDep,
+    notifier: NotifierDep,
 ) -> dict[str, Any]:
     """Call the nearest available volunteers with the skills needed (一呼百应)."""
     call, ms = volunteers.mobilise(
-        session=session, clock=clock, actor=actor, city=city, volunteers=cache.get(session),
-        settings=settings.community, notifier=notifier, call_in=body,
+        session=session,
+        clock=clock,
+        actor=actor,
+        city=city,
+        volunteers=cache.get(session),
+        settings=settings.community,
+        notifier=notifier,
+        call_in=body,
     )
     return volunteers.call_read(session, call, selection_ms=round(ms, 2))
 
 
-@router.post("/incidents/{incident_id}/mobilisations", response_model=MobilisationRead,
-             status_code=201)
+@router.post(
+    "/incidents/{incident_id}/mobilisations", response_model=MobilisationRead, status_code=201
+)
 def mobilise_for_incident(
-    incident_id: str, body: FromIncidentIn, session: SessionDep, clock: ClockDep,
-    settings: SettingsDep, actor: Caller, city: IndexDep, cache: CacheDep,
+    incident_id: str,
+    body: FromIncidentIn,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Caller,
+    city: IndexDep,
+    cache: CacheDep,
     notifier: NotifierDep,
 ) -> dict[str, Any]:
     """Call volunteers to an incident; refused for categories unsafe for volunteers."""
     volunteers.sync_incidents(session=session, clock=clock, notifier=notifier)
     call_in = volunteers.call_from_incident(
-        session=session, actor=actor, incident_id=incident_id, title=None, skills=body.skills,
-        headcount=body.headcount, radius_m=body.radius_m,
+        session=session,
+        actor=actor,
+        incident_id=incident_id,
+        title=None,
+        skills=body.skills,
+        headcount=body.headcount,
+        radius_m=body.radius_m,
     )
     call, ms = volunteers.mobilise(
-        session=session, clock=clock, actor=actor, city=city, volunteers=cache.get(session),
-        settings=settings.community, notifier=notifier, call_in=call_in,
+        session=session,
+        clock=clock,
+        actor=actor,
+        city=city,
+        volunteers=cache.get(session),
+        settings=settings.community,
+        notifier=notifier,
+        call_in=call_in,
     )
     return volunteers.call_read(session, call, selection_ms=round(ms, 2))
 
@@ -237,12 +281,20 @@ def get_call(call_id: str, session: SessionDep, actor: Reader) -> dict[str, Any]
 
 @router.post("/mobilisations/{call_id}/responses/{response_id}", response_model=MobilisationRead)
 def respond(
-    call_id: str, response_id: str, body: ResponseAction, session: SessionDep, clock: ClockDep,
+    call_id: str,
+    response_id: str,
+    body: ResponseAction,
+    session: SessionDep,
+    clock: ClockDep,
     actor: Caller,
 ) -> dict[str, Any]:
     """Record a volunteer's accept, decline or arrival."""
     volunteers.respond(
-        session=session, clock=clock, actor=actor, call_id=call_id, response_id=response_id,
+        session=session,
+        clock=clock,
+        actor=actor,
+        call_id=call_id,
+        response_id=response_id,
         action=body.action,
     )
     return volunteers.call_read(
@@ -252,12 +304,20 @@ def respond(
 
 @router.post("/mobilisations/{call_id}/stand-down", response_model=MobilisationRead)
 def stand_down(
-    call_id: str, body: StandDownIn, session: SessionDep, clock: ClockDep, actor: Caller,
+    call_id: str,
+    body: StandDownIn,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Caller,
     notifier: NotifierDep,
 ) -> dict[str, Any]:
     """End a call: everyone still on it is stood down and told."""
     call = volunteers.stand_down(
-        session=session, clock=clock, actor=actor, call_id=call_id, reason=body.reason,
+        session=session,
+        clock=clock,
+        actor=actor,
+        call_id=call_id,
+        reason=body.reason,
         notifier=notifier,
     )
     return volunteers.call_read(session, call)
@@ -268,12 +328,20 @@ def stand_down(
 
 @router.get("/grid-teams")
 def grid_teams(
-    session: SessionDep, actor: Reader, city: IndexDep, station_code: str | None = None,
-    limit: Limit = 50, offset: Offset = 0,
+    session: SessionDep,
+    actor: Reader,
+    city: IndexDep,
+    station_code: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Each grid's 1 + 1 + N with its reports and hazards."""
     total, rows = grid.grid_teams(
-        session=session, actor=actor, city=city, station_code=station_code, limit=limit,
+        session=session,
+        actor=actor,
+        city=city,
+        station_code=station_code,
+        limit=limit,
         offset=offset,
     )
     return {"total": total, "items": [GridTeamRead(**r) for r in rows]}
@@ -281,26 +349,47 @@ def grid_teams(
 
 @router.get("/grid-reports", response_model=GridReportPage)
 def list_reports(
-    session: SessionDep, actor: Reader, kind: str | None = None, status: str | None = None,
-    grid_code: str | None = None, station_code: str | None = None, overdue: bool = False,
-    limit: Limit = 50, offset: Offset = 0,
+    session: SessionDep,
+    actor: Reader,
+    kind: str | None = None,
+    status: str | None = None,
+    grid_code: str | None = None,
+    station_code: str | None = None,
+    overdue: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Grid reports and hazards, newest first."""
     total, rows = grid.list_reports(
-        session=session, actor=actor, kind=kind, status=status, grid_code=grid_code,
-        station_code=station_code, overdue=overdue, limit=limit, offset=offset,
+        session=session,
+        actor=actor,
+        kind=kind,
+        status=status,
+        grid_code=grid_code,
+        station_code=station_code,
+        overdue=overdue,
+        limit=limit,
+        offset=offset,
     )
     return {"total": total, "items": rows}
 
 
 @router.post("/grid-reports", response_model=GridReportRead, status_code=201)
 def file_report(
-    body: GridReportCreate, session: SessionDep, clock: ClockDep, settings: SettingsDep,
-    actor: Writer, city: IndexDep,
+    body: GridReportCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Writer,
+    city: IndexDep,
 ) -> Any:
     """File a social-dynamics report or a hazard (fire, public order) with photo references."""
     return grid.file_report(
-        session=session, clock=clock, actor=actor, city=city, settings=settings.community,
+        session=session,
+        clock=clock,
+        actor=actor,
+        city=city,
+        settings=settings.community,
         report_in=body,
     )
 
@@ -317,14 +406,16 @@ def advance_hazard(
 
 @router.get("/grid-counts", response_model=list[CountRow])
 def grid_counts(
-    session: SessionDep, actor: Reader, city: IndexDep,
-    by: Annotated[str, Query(pattern="^(grid|station)$")] = "station", limit: Limit = 50,
+    session: SessionDep,
+    actor: Reader,
+    city: IndexDep,
+    by: Annotated[str, Query(pattern="^(grid|station)$")] = "station",
+    limit: Limit = 50,
 ) -> list[dict[str, Any]]:
     """Reports collected and hazards removed per grid or per station."""
     rows = grid.report_counts(session=session, actor=actor, by=by, limit=limit)
     names = city.grids if by == "grid" else city.stations
-    return [r | {"name_zh": names[r["code"]].name_zh if r["code"] in names else None}
-            for r in rows]
+    return [r | {"name_zh": names[r["code"]].name_zh if r["code"] in names else None} for r in rows]
 
 
 # ---- disputes ---------------------------------------------------------------------
@@ -332,12 +423,20 @@ def grid_counts(
 
 @router.get("/disputes")
 def list_disputes(
-    session: SessionDep, actor: Reader, status: str | None = None,
-    station_code: str | None = None, limit: Limit = 50, offset: Offset = 0,
+    session: SessionDep,
+    actor: Reader,
+    status: str | None = None,
+    station_code: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Disputes registered for mediation, newest first."""
     total, rows = service.list_disputes(
-        session=session, actor=actor, status=status, station_code=station_code, limit=limit,
+        session=session,
+        actor=actor,
+        status=status,
+        station_code=station_code,
+        limit=limit,
         offset=offset,
     )
     return {"total": total, "items": [DisputeRead(**r) for r in rows]}
@@ -348,8 +447,9 @@ def register_dispute(
     body: DisputeCreate, session: SessionDep, clock: ClockDep, actor: Writer, city: IndexDep
 ) -> Any:
     """Register a dispute (矛盾纠纷) where it arose."""
-    d = service.register_dispute(session=session, clock=clock, actor=actor, city=city,
-                                 dispute_in=body)
+    d = service.register_dispute(
+        session=session, clock=clock, actor=actor, city=city, dispute_in=body
+    )
     return service.dispute_read(d)
 
 
@@ -358,8 +458,9 @@ def assign_dispute(
     dispute_id: str, body: DisputeAssign, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Give a dispute its mediator or a station's mediation room."""
-    d = service.assign_dispute(session=session, clock=clock, actor=actor, dispute_id=dispute_id,
-                               assign_in=body)
+    d = service.assign_dispute(
+        session=session, clock=clock, actor=actor, dispute_id=dispute_id, assign_in=body
+    )
     return service.dispute_read(d)
 
 
@@ -368,8 +469,9 @@ def add_session(
     dispute_id: str, body: SessionCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record one mediation session."""
-    row = service.add_session(session=session, clock=clock, actor=actor, dispute_id=dispute_id,
-                              session_in=body)
+    row = service.add_session(
+        session=session, clock=clock, actor=actor, dispute_id=dispute_id, session_in=body
+    )
     return {"id": row.id, "dispute_id": row.dispute_id, "held_at": row.held_at, "note": row.note}
 
 
@@ -378,8 +480,9 @@ def close_dispute(
     dispute_id: str, body: DisputeClose, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Record the outcome of a mediation."""
-    d = service.close_dispute(session=session, clock=clock, actor=actor, dispute_id=dispute_id,
-                              close_in=body)
+    d = service.close_dispute(
+        session=session, clock=clock, actor=actor, dispute_id=dispute_id, close_in=body
+    )
     return service.dispute_read(d)
 
 
@@ -389,8 +492,10 @@ def dispute_counts(
 ) -> list[dict[str, Any]]:
     """Disputes registered, resolved and open per station."""
     rows = service.dispute_counts(session=session, actor=actor, limit=limit)
-    return [r | {"name_zh": city.stations[r["code"]].name_zh if r["code"] in city.stations
-                 else None} for r in rows]
+    return [
+        r | {"name_zh": city.stations[r["code"]].name_zh if r["code"] in city.stations else None}
+        for r in rows
+    ]
 
 
 # ---- villages ---------------------------------------------------------------------
@@ -398,12 +503,16 @@ def dispute_counts(
 
 @router.get("/villages")
 def list_villages(
-    session: SessionDep, actor: Reader, station_code: str | None = None, limit: Limit = 50,
+    session: SessionDep,
+    actor: Reader,
+    station_code: str | None = None,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Villages with their auxiliary officer, patrol team and mediators (湾村明白人)."""
-    total, rows = service.list_villages(session=session, actor=actor, station_code=station_code,
-                                        limit=limit, offset=offset)
+    total, rows = service.list_villages(
+        session=session, actor=actor, station_code=station_code, limit=limit, offset=offset
+    )
     return {"total": total, "items": [VillageRead(**r) for r in rows]}
 
 
@@ -418,8 +527,9 @@ def hold_meeting(
     village_code: str, body: MeetingCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Record a courtyard meeting (屋场警务恳谈会) with attendance and issues raised."""
-    return service.hold_meeting(session=session, clock=clock, actor=actor,
-                                village_code=village_code, meeting_in=body)
+    return service.hold_meeting(
+        session=session, clock=clock, actor=actor, village_code=village_code, meeting_in=body
+    )
 
 
 # ---- enterprises --------------------------------------------------------------------
@@ -427,13 +537,22 @@ def hold_meeting(
 
 @router.get("/enterprises")
 def list_enterprises(
-    session: SessionDep, actor: Reader, station_code: str | None = None,
-    officer: str | None = None, limit: Limit = 50, offset: Offset = 0,
+    session: SessionDep,
+    actor: Reader,
+    station_code: str | None = None,
+    officer: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Enterprises and projects with their project officer, plan, visits and cases."""
-    total, rows = service.list_enterprises(session=session, actor=actor,
-                                           station_code=station_code, officer=officer,
-                                           limit=limit, offset=offset)
+    total, rows = service.list_enterprises(
+        session=session,
+        actor=actor,
+        station_code=station_code,
+        officer=officer,
+        limit=limit,
+        offset=offset,
+    )
     return {"total": total, "items": [EnterpriseRead(**r) for r in rows]}
 
 
@@ -442,8 +561,7 @@ def update_plan(
     enterprise_id: str, body: PlanUpdate, session: SessionDep, actor: Writer
 ) -> dict[str, Any]:
     """Replace the enterprise's plan (一企一策)."""
-    e = service.update_plan(session=session, actor=actor, enterprise_id=enterprise_id,
-                            plan_in=body)
+    e = service.update_plan(session=session, actor=actor, enterprise_id=enterprise_id, plan_in=body)
     return service.enterprise_read(e)
 
 
@@ -452,10 +570,16 @@ def record_visit(
     enterprise_id: str, body: VisitCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record a visit and the issues raised with their handling."""
-    v = service.record_visit(session=session, clock=clock, actor=actor,
-                             enterprise_id=enterprise_id, visit_in=body)
-    return {"id": v.id, "enterprise_id": v.enterprise_id, "service_day_id": v.service_day_id,
-            "visited_at": v.visited_at, "issues": v.issues}
+    v = service.record_visit(
+        session=session, clock=clock, actor=actor, enterprise_id=enterprise_id, visit_in=body
+    )
+    return {
+        "id": v.id,
+        "enterprise_id": v.enterprise_id,
+        "service_day_id": v.service_day_id,
+        "visited_at": v.visited_at,
+        "issues": v.issues,
+    }
 
 
 @router.post("/enterprises/{enterprise_id}/cases", status_code=201)
@@ -463,10 +587,16 @@ def add_case(
     enterprise_id: str, body: CaseCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record an enterprise-related case and the amount recovered."""
-    c = service.add_case(session=session, clock=clock, actor=actor, enterprise_id=enterprise_id,
-                         case_in=body)
-    return {"id": c.id, "enterprise_id": c.enterprise_id, "title": c.title, "status": c.status,
-            "amount_recovered_yuan": c.amount_recovered_yuan}
+    c = service.add_case(
+        session=session, clock=clock, actor=actor, enterprise_id=enterprise_id, case_in=body
+    )
+    return {
+        "id": c.id,
+        "enterprise_id": c.enterprise_id,
+        "title": c.title,
+        "status": c.status,
+        "amount_recovered_yuan": c.amount_recovered_yuan,
+    }
 
 
 @router.get("/service-days", response_model=list[ServiceDayRead])
@@ -474,8 +604,9 @@ def list_service_days(
     session: SessionDep, actor: Reader, station_code: str | None = None, limit: Limit = 50
 ) -> list[dict[str, Any]]:
     """Enterprise service days (the 20th), planned and reported."""
-    return service.list_service_days(session=session, actor=actor, station_code=station_code,
-                                     limit=limit)
+    return service.list_service_days(
+        session=session, actor=actor, station_code=station_code, limit=limit
+    )
 
 
 @router.post("/service-days", response_model=ServiceDayRead, status_code=201)
@@ -492,6 +623,7 @@ def report_service_day(
     day_id: str, body: ServiceDayReport, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Report a service day once it has come."""
-    row = service.report_service_day(session=session, clock=clock, actor=actor, day_id=day_id,
-                                     report=body.report)
+    row = service.report_service_day(
+        session=session, clock=clock, actor=actor, day_id=day_id, report=body.report
+    )
     return service.service_day_read(session, row)

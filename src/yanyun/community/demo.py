@@ -596,7 +596,9 @@ def _enterprises(rng, now, grids, grid_path, station_path, spec):
                     "status": "planned" if latest else "reported",
                     "planned_enterprises": ids,
                     "report": None if latest else f"走访企业{len(ids)}家，收集问题并现场答复",
-                    "reported_at": None if latest else datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
+                    "reported_at": None
+                    if latest
+                    else datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
                     + timedelta(hours=10),
                 }
             )

@@ -17,7 +17,9 @@ def _template(name: str) -> str:
 
 
 @router.get(
-    "/community", response_class=HTMLResponse, include_in_schema=False,
+    "/community",
+    response_class=HTMLResponse,
+    include_in_schema=False,
     dependencies=[Depends(public)],
 )
 def community_page() -> HTMLResponse:
@@ -26,7 +28,9 @@ def community_page() -> HTMLResponse:
 
 
 @router.get(
-    "/volunteers", response_class=HTMLResponse, include_in_schema=False,
+    "/volunteers",
+    response_class=HTMLResponse,
+    include_in_schema=False,
     dependencies=[Depends(public)],
 )
 def volunteers_page() -> HTMLResponse:
