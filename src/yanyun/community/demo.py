@@ -517,7 +517,12 @@ def _disputes(rng, nrng, now, grids, grid_path, spec):
 def _enterprises(rng, now, grids, grid_path, station_path, spec):
     urban = [g for g in grids if g.is_urban] or list(grids)
     enterprises, cases, days = [], [], []
-    officers = [_name(rng) + "（项目警官）" for _ in range(spec.project_officers)]
+    officers: list[str] = []
+    while len(officers) < spec.project_officers:
+        # Officers are told apart by name on the page: draw until each is unique.
+        name = _name(rng)
+        if name not in officers:
+            officers.append(name)
     for i, officer in enumerate(officers):
         home = rng.choice(urban)
         for k in range(spec.enterprises_per_officer):
