@@ -171,3 +171,19 @@ def test_hazard_over_http_from_found_to_verified(client, session) -> None:
         json={"kind": "hazard", "title": "x", "lng": grid.lng, "lat": grid.lat},
     )
     assert bad.status_code == 422
+
+
+def test_station_officer_sees_only_their_station(client, session, clock) -> None:
+    from tests.community.helpers import SMALL, build_small
+
+    build_small(session, clock)
+    session.commit()
+    admin = login_as(client, "admin").headers
+    officer = login_as(client, "officer").headers
+    everyone = client.get("/api/v1/community/volunteers?limit=500", headers=admin).json()
+    mine = client.get("/api/v1/community/volunteers?limit=500", headers=officer).json()
+    assert everyone["total"] == SMALL.volunteers
+    assert 0 < mine["total"] < everyone["total"]
+    assert len({v["station_code"] for v in mine["items"]}) == 1
+    summary = client.get("/api/v1/community/summary", headers=officer).json()
+    assert summary["volunteers"] == mine["total"]

@@ -193,3 +193,20 @@ def test_index_select_matches_a_plain_scan(session, clock) -> None:
     plain = sorted(rows, key=lambda r: distance_m((r.lng, r.lat), (grid.lng, grid.lat)))
     plain = [r.id for r in plain if distance_m((r.lng, r.lat), (grid.lng, grid.lat)) <= 20_000]
     assert [c.volunteer_id for c in picked] == plain[:10]
+
+
+def test_organisation_counts_add_up_level_by_level(session, clock) -> None:
+    build_small(session, clock)
+    corps = volunteers.organisation(session=session, actor=CITY, parent_id=None)
+    assert [u["level"] for u in corps] == ["corps"]
+    assert corps[0]["volunteers"] == SMALL.volunteers
+    detachments = volunteers.organisation(session=session, actor=CITY, parent_id=corps[0]["id"])
+    assert sum(d["volunteers"] for d in detachments) == SMALL.volunteers
+    with_brigades = next(d for d in detachments if d["children"])
+    brigades = volunteers.organisation(session=session, actor=CITY,
+                                       parent_id=with_brigades["id"])
+    assert sum(b["volunteers"] for b in brigades) == with_brigades["volunteers"]
+    squads = volunteers.organisation(session=session, actor=CITY, parent_id=brigades[0]["id"])
+    assert len(squads) == SMALL.squads_per_brigade
+    assert sum(s["volunteers"] for s in squads) == brigades[0]["volunteers"]
+    assert brigades[0]["rally_points"] > 0

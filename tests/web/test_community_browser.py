@@ -41,9 +41,18 @@ def test_volunteer_call_from_an_incident_accepted_and_stood_down(
     headers = {"Authorization": f"Bearer {login['access_token']}"}
     stations = api_get(server.base_url, login["access_token"], "/api/v1/geo/stations")
     lng, lat = stations["features"][0]["geometry"]["coordinates"]
-    resp = httpx.post(f"{server.base_url}/api/v1/incidents", headers=headers, timeout=20,
-                      json={"narrative": "老人走失，家属求助", "category_code": "70",
-                            "sub_code": "7001", "lng": lng, "lat": lat})
+    resp = httpx.post(
+        f"{server.base_url}/api/v1/incidents",
+        headers=headers,
+        timeout=20,
+        json={
+            "narrative": "老人走失，家属求助",
+            "category_code": "70",
+            "sub_code": "7001",
+            "lng": lng,
+            "lat": lat,
+        },
+    )
     assert resp.status_code == 201, resp.text
     incident = resp.json()
     context, page, console = _page(browser, server, "dispatcher")
@@ -62,10 +71,12 @@ def test_volunteer_call_from_an_incident_accepted_and_stood_down(
         expect(first).to_have_attribute("data-status", "called")
         first.get_by_role("button", name="响应").click()
         expect(page.locator("#responses tbody tr").first).to_have_attribute(
-            "data-status", "accepted")
+            "data-status", "accepted"
+        )
         page.locator("#responses tbody tr").first.get_by_role("button", name="到场").click()
         expect(page.locator("#responses tbody tr").first).to_have_attribute(
-            "data-status", "arrived")
+            "data-status", "arrived"
+        )
         page.locator("#org button").first.click()
         expect(page.locator("#org ul li").first).to_contain_text("支队")
         RESULTS_DIR.mkdir(exist_ok=True)
@@ -73,7 +84,8 @@ def test_volunteer_call_from_an_incident_accepted_and_stood_down(
         page.locator("#stand-down").click()
         expect(page.locator("#call-detail")).to_have_attribute("data-status", "stood_down")
         statuses = page.locator("#responses tbody tr").evaluate_all(
-            "rows => rows.map(r => r.dataset.status)")
+            "rows => rows.map(r => r.dataset.status)"
+        )
         assert set(statuses) == {"stood_down"}
         page.locator("#lang-toggle button[data-lang='en']").click()
         expect(page.locator("#stand-down")).to_be_hidden()
@@ -106,20 +118,28 @@ def test_hazard_found_to_verified_and_service_day_planned_and_reported(
         page.select_option("#report-filter", "open")
         page.screenshot(path=str(RESULTS_DIR / "community-grid.png"), full_page=True)
 
+        page.get_by_role("tab", name="矛盾纠纷").click()
+        page.wait_for_selector("body[data-tab-ready='disputes']")
+        expect(page.locator("#disputes tbody tr")).to_have_count(20)
+        page.get_by_role("tab", name="一村一辅警").click()
+        page.wait_for_selector("body[data-tab-ready='villages']")
+        expect(page.locator("#villages-total")).to_have_text("共 2,372 条")
         page.get_by_role("tab", name="项目警官").click()
         page.wait_for_selector("body[data-tab-ready='enterprises']")
         page.locator("#day-form").get_by_role("button", name="安排服务日").click()
         expect(page.locator("#day-msg")).to_contain_text("已安排服务日")
         planned_future = page.locator("#days tbody tr").first
         expect(planned_future).to_have_attribute("data-status", "planned")
-        due = page.locator("#days tbody tr[data-status='planned']", has=page.get_by_role(
-            "button", name="上报总结")).first
+        due = page.locator(
+            "#days tbody tr[data-status='planned']", has=page.get_by_role("button", name="上报总结")
+        ).first
         page.once("dialog", lambda d: d.accept("走访企业3家，现场解决问题2个"))
         due_id = due.get_attribute("data-id")
         due.get_by_role("button", name="上报总结").click()
         expect(page.locator("#day-msg")).to_have_text("服务日已上报")
         expect(page.locator(f"#days tbody tr[data-id='{due_id}']")).to_have_attribute(
-            "data-status", "reported")
+            "data-status", "reported"
+        )
         page.screenshot(path=str(RESULTS_DIR / "community-enterprises.png"), full_page=True)
         assert not console.unexpected(), console.unexpected()
     finally:

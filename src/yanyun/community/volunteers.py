@@ -246,59 +246,72 @@ def record_activity(
 
 def organisation(*, session: Session, actor: Actor, parent_id: str | None) -> list[dict[str, Any]]:
     """One level of the volunteer organisation with head counts, under `parent_id`."""
+    from yanyun.community.models import RallyPoint
+
     stmt = select(VolunteerUnit).order_by(VolunteerUnit.id)
     stmt = stmt.where(
         VolunteerUnit.parent_id == parent_id if parent_id else VolunteerUnit.parent_id.is_(None)
     )
     units = [u for u in session.scalars(stmt) if _unit_visible(actor, u)]
-    out = []
-    for u in units:
-        children = (
-            session.scalar(
-                select(func.count())
-                .select_from(VolunteerUnit)
-                .where(VolunteerUnit.parent_id == u.id)
-            )
-            or 0
+    if not units:
+        return []
+    ids = [u.id for u in units]
+    children = dict(
+        session.execute(
+            select(VolunteerUnit.parent_id, func.count())
+            .where(VolunteerUnit.parent_id.in_(ids))
+            .group_by(VolunteerUnit.parent_id)
+        ).all()
+    )
+    points = dict(
+        session.execute(
+            select(RallyPoint.unit_id, func.count())
+            .where(RallyPoint.unit_id.in_(ids))
+            .group_by(RallyPoint.unit_id)
+        ).all()
+    )
+    # One grouped scan per level instead of a prefix count per unit.
+    level = units[0].level
+    if level == "squad":
+        counts = dict(
+            session.execute(
+                select(Volunteer.squad_id, func.count())
+                .where(Volunteer.squad_id.in_(ids))
+                .group_by(Volunteer.squad_id)
+            ).all()
         )
-        if u.level == "squad":
-            count = (
-                session.scalar(
-                    select(func.count()).select_from(Volunteer).where(Volunteer.squad_id == u.id)
+    elif level == "corps":
+        total = session.scalar(select(func.count()).select_from(Volunteer)) or 0
+        counts = {u.id: total for u in units}
+    else:
+        by_station = dict(
+            session.execute(
+                select(Volunteer.station_code, func.count()).group_by(Volunteer.station_code)
+            ).all()
+        )
+        counts = {}
+        for u in units:
+            if level == "brigade":
+                counts[u.id] = by_station.get(u.station_code, 0)
+            else:
+                stations = session.scalars(
+                    select(VolunteerUnit.station_code).where(VolunteerUnit.parent_id == u.id)
                 )
-                or 0
-            )
-        else:
-            count = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Volunteer)
-                    .where(Volunteer.org_path.startswith(u.org_path))
-                )
-                or 0
-            )
-        from yanyun.community.models import RallyPoint
-
-        points = (
-            session.scalar(
-                select(func.count()).select_from(RallyPoint).where(RallyPoint.unit_id == u.id)
-            )
-            or 0
-        )
-        out.append(
-            {
-                "id": u.id,
-                "level": u.level,
-                "parent_id": u.parent_id,
-                "name_zh": u.name_zh,
-                "name_en": u.name_en,
-                "station_code": u.station_code,
-                "volunteers": count,
-                "children": children,
-                "rally_points": points,
-            }
-        )
-    return out
+                counts[u.id] = sum(by_station.get(code, 0) for code in stations)
+    return [
+        {
+            "id": u.id,
+            "level": u.level,
+            "parent_id": u.parent_id,
+            "name_zh": u.name_zh,
+            "name_en": u.name_en,
+            "station_code": u.station_code,
+            "volunteers": int(counts.get(u.id, 0)),
+            "children": int(children.get(u.id, 0)),
+            "rally_points": int(points.get(u.id, 0)),
+        }
+        for u in units
+    ]
 
 
 def _unit_visible(actor: Actor, unit: VolunteerUnit) -> bool:
