@@ -188,13 +188,20 @@ def open_incidents(
     settings: SettingsDep,
     actor: Reader,
     notifier: NotifierDep,
+    city: IndexDep,
     limit: Limit = 30,
 ) -> list[dict[str, Any]]:
     """Open incidents heard from command's events, each saying whether volunteers may go."""
     volunteers.sync_incidents(session=session, clock=clock, notifier=notifier)
-    return volunteers.open_incidents(
+    rows = volunteers.open_incidents(
         session=session, actor=actor, settings=settings.community, limit=limit
     )
+    return [r | {"station_name_zh": _station_name(city, r["station_code"])} for r in rows]
+
+
+def _station_name(city: Any, code: str) -> str | None:
+    station = city.stations.get(code)
+    return station.name_zh if station else None
 
 
 @router.post("/mobilisations", response_model=MobilisationRead, status_code=201)
@@ -601,12 +608,17 @@ def add_case(
 
 @router.get("/service-days", response_model=list[ServiceDayRead])
 def list_service_days(
-    session: SessionDep, actor: Reader, station_code: str | None = None, limit: Limit = 50
+    session: SessionDep,
+    actor: Reader,
+    city: IndexDep,
+    station_code: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[dict[str, Any]]:
     """Enterprise service days (the 20th), planned and reported."""
-    return service.list_service_days(
+    rows = service.list_service_days(
         session=session, actor=actor, station_code=station_code, limit=limit
     )
+    return [r | {"station_name_zh": _station_name(city, r["station_code"])} for r in rows]
 
 
 @router.post("/service-days", response_model=ServiceDayRead, status_code=201)

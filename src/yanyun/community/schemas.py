@@ -219,6 +219,7 @@ class IncidentRefRead(ReadModel):
     lng: float
     lat: float
     station_code: str
+    station_name_zh: str | None = None
     received_at: datetime
     volunteer_safe: bool = True
 
@@ -413,6 +414,7 @@ class ServiceDayReport(InputModel):
 class ServiceDayRead(ReadModel):
     id: str
     station_code: str
+    station_name_zh: str | None = None
     day: date
     status: str
     planned_enterprises: list[str]

@@ -61,12 +61,13 @@ async def _watch_community(runtime: Runtime) -> None:
                 notifier=runtime.state.get("volunteer_notifier") or volunteers.OutboxNotifier(),
             )
 
+    # Scan at start too: hazards that fell due while the server was down show at once.
     while True:
-        await asyncio.sleep(runtime.settings.community.overdue_scan_s)
         try:
             await run_in_threadpool(scan)
         except Exception:
             logging.getLogger("yanyun.community").exception("community scan failed; retrying")
+        await asyncio.sleep(runtime.settings.community.overdue_scan_s)
 
 
 def routers() -> list[APIRouter]:

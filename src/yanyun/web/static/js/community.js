@@ -76,13 +76,13 @@ async function load(what) {
   if (what === "summary") state.summary = await c("/api/v1/community/summary");
   if (what === "reports") {
     const f = $("report-filter").value;
-    const q = f === "open" ? "kind=hazard&status=found&limit=15" : f === "overdue"
+    const q = f === "open" ? "kind=hazard&status=found&limit=8" : f === "overdue"
       ? "kind=hazard&overdue=true&limit=15" : `kind=${f}&limit=15`;
-    const q2 = f === "open" ? "kind=hazard&status=assigned&limit=15" : null;
+    const q2 = f === "open" ? "kind=hazard&status=assigned&limit=8" : null;
     state.reports = await c(`/api/v1/community/grid-reports?${q}`);
     if (q2) {
       const more = await c(`/api/v1/community/grid-reports?${q2}`);
-      const removed = await c("/api/v1/community/grid-reports?kind=hazard&status=removed&limit=15");
+      const removed = await c("/api/v1/community/grid-reports?kind=hazard&status=removed&limit=8");
       state.reports = { total: state.reports.total + more.total + removed.total,
         items: [...state.reports.items, ...more.items, ...removed.items]
           .sort((a, b) => b.found_at.localeCompare(a.found_at)) };
@@ -101,6 +101,7 @@ async function load(what) {
     if (!select.options.length) {
       const stations = [...new Set(state.enterprises.items.map((e) => e.station_code))];
       select.replaceChildren(...stations.map((s) => new Option(s, s)));
+      select.value = stations[0];
     }
     state.days = await c(`/api/v1/community/service-days?limit=20&station_code=${encodeURIComponent(select.value)}`);
   }
@@ -234,7 +235,7 @@ function renderEnterprises() {
     const actions = cell("");
     const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
     if (d.status === "planned" && d.day <= today) actions.append(button(ct("act_report"), () => reportDay(d), { primary: true }));
-    tr.append(cell(d.day), cell(d.station_code), cell(num(d.planned_enterprises.length), { numeric: true }), status, actions);
+    tr.append(cell(d.day), cell(d.station_name_zh || d.station_code), cell(num(d.planned_enterprises.length), { numeric: true }), status, actions);
     return tr;
   }));
   $("enterprises").tBodies[0].replaceChildren(...state.enterprises.items.map((e) => {

@@ -102,7 +102,7 @@ function renderIncidents() {
     const actions = cell("");
     if (i.volunteer_safe) actions.append(button(ct("call"), () => callFor(i), { primary: true }));
     else actions.append(badge("unsafe", ct("unsafe")));
-    tr.append(cell(i.number), cell(i.sub_code || i.category_code), cell(i.station_code), cell(fmtWhen(i.received_at)), actions);
+    tr.append(cell(i.number), cell(i.sub_code || i.category_code), cell(i.station_name_zh || i.station_code), cell(fmtWhen(i.received_at)), actions);
     return tr;
   });
   if (!rows.length) {
