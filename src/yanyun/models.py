@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "yanyun.opinion.models",
     "yanyun.duty.models",
     "yanyun.intel.models",
+    "yanyun.community.models",
 )
 
 

@@ -20,6 +20,8 @@ PUBLIC_PATHS = {
     "/opinion",
     "/duty",
     "/intel/plates",
+    "/community",
+    "/volunteers",
 }
 
 

@@ -66,11 +66,15 @@ class Perm(StrEnum):
     sightings_search = "sightings:search"
     sightings_ingest = "sightings:ingest"
     registrations_read = "registrations:read"
+    community_read = "community:read"
+    community_write = "community:write"
+    volunteers_mobilise = "volunteers:mobilise"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
              Perm.incidents_read, Perm.units_read, Perm.tasks_read, Perm.risks_read,
-             Perm.inspections_write, Perm.duty_read, Perm.cameras_read}
+             Perm.inspections_write, Perm.duty_read, Perm.cameras_read,
+             Perm.community_read}
 # Plate searches and owners reach personal data: the roles that investigate.
 _INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.
@@ -78,13 +82,15 @@ _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
-        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write}
+        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write,
+                                    Perm.volunteers_mobilise}
     ),
     Role.analyst: frozenset(_EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(
         _EVERYONE
         | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,
-           Perm.personal_read, Perm.duty_write, Perm.duty_self}
+           Perm.personal_read, Perm.duty_write, Perm.duty_self,
+           Perm.community_write, Perm.volunteers_mobilise}
     ),
     Role.opinion_officer: frozenset(
         _EVERYONE | {Perm.opinion_read, Perm.opinion_write, Perm.opinion_ingest}
@@ -92,14 +98,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.supervisor: frozenset(
         _EVERYONE | _SUPERVISING | {Perm.audit_read, Perm.audit_review, Perm.users_read,
                                     Perm.risks_write, Perm.notifications_read,
-                                    Perm.opinion_read}
+                                    Perm.opinion_read, Perm.community_write}
     ),
     Role.station_officer: frozenset(
-        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self}
+        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self,
+                     Perm.community_write, Perm.volunteers_mobilise}
     ),
     Role.station_chief: frozenset(
         _EVERYONE | _SUPERVISING
-        | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self}
+        | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self,
+           Perm.community_write, Perm.volunteers_mobilise}
     ),
     Role.admin: frozenset(set(Perm)),
 }

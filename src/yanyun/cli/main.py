@@ -56,6 +56,7 @@ def db_upgrade(revision: str = "heads") -> None:
 
 
 def _build(settings: Settings) -> tuple:
+    from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
@@ -71,6 +72,13 @@ def _build(settings: Settings) -> tuple:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
     with session_scope(runtime, actor_username="system") as session:
         staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
+    with session_scope(runtime, actor_username="system") as session:
+        build_community(
+            session=session,
+            clock=runtime.clock,
+            seed=settings.city.seed,
+            spec=CommunitySpec(volunteers=settings.community.volunteers),
+        )
     return runtime, report, time.perf_counter() - started
 
 

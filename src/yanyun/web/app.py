@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from yanyun import __version__
 from yanyun.auth import api as auth_api
 from yanyun.command import api as command_api
+from yanyun.community import api as community_api
 from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
@@ -25,7 +26,15 @@ from yanyun.geo import api as geo_api
 from yanyun.intel import api as intel_api
 from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
-from yanyun.web import duty_pages, intel_pages, live, opinion_pages, oversight_pages, pages
+from yanyun.web import (
+    community_pages,
+    duty_pages,
+    intel_pages,
+    live,
+    opinion_pages,
+    oversight_pages,
+    pages,
+)
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -66,6 +75,7 @@ def background_jobs(runtime: Runtime) -> list[tuple[str, Coroutine[Any, Any, Non
         ("yanyun-warm-up", _warm_up(runtime)),
         ("yanyun-oversight-jobs", _run_oversight(runtime)),
         ("yanyun-shift-watch", _watch_shifts(runtime)),
+        ("yanyun-community-watch", _watch_community(runtime)),
     ]
 
 
@@ -110,6 +120,29 @@ async def _watch_shifts(runtime: Runtime) -> None:
             logging.getLogger("yanyun.duty").exception("shift change failed; retrying")
 
 
+async def _watch_community(runtime: Runtime) -> None:
+    """Announce overdue hazards and follow incidents (stand-downs) in the background."""
+    from yanyun.community import grid, volunteers
+
+    def scan() -> None:
+        with session_scope(runtime, actor_username="system") as session:
+            grid.scan_overdue(session=session, clock=runtime.clock)
+        with session_scope(runtime, actor_username="system") as session:
+            volunteers.sync_incidents(
+                session=session,
+                clock=runtime.clock,
+                notifier=runtime.state.get("volunteer_notifier") or volunteers.OutboxNotifier(),
+            )
+
+    # Scan at start too: hazards that fell due while the server was down show at once.
+    while True:
+        try:
+            await run_in_threadpool(scan)
+        except Exception:
+            logging.getLogger("yanyun.community").exception("community scan failed; retrying")
+        await asyncio.sleep(runtime.settings.community.overdue_scan_s)
+
+
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
     return [
@@ -126,6 +159,8 @@ def routers() -> list[APIRouter]:
         duty_pages.router,
         intel_api.router,
         intel_pages.router,
+        community_api.router,
+        community_pages.router,
     ]
 
 

@@ -1,0 +1,431 @@
+"""API shapes of community policing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from yanyun.community.selection import SKILLS
+from yanyun.core.schemas import InputModel
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ActivityKind(StrEnum):
+    patrol = "patrol"
+    mediation = "mediation"
+    civility = "civility"
+    school_gate = "school_gate"
+    publicity = "publicity"
+
+
+ACTIVITY_LABELS = {
+    "patrol": ("巡逻防控", "patrol"),
+    "mediation": ("矛盾调解", "mediation"),
+    "civility": ("文明劝导", "civility guidance"),
+    "school_gate": ("护学岗", "school-gate guarding"),
+    "publicity": ("法治宣传", "publicity"),
+}
+LEVEL_LABELS = {
+    "corps": ("总队", "city corps"),
+    "detachment": ("支队", "county detachment"),
+    "brigade": ("大队", "township brigade"),
+    "squad": ("中队", "squad"),
+}
+RESPONSE_LABELS = {
+    "called": ("已呼叫", "called"),
+    "accepted": ("已响应", "accepted"),
+    "declined": ("已婉拒", "declined"),
+    "arrived": ("已到场", "arrived"),
+    "stood_down": ("已解散", "stood down"),
+}
+HAZARD_LABELS = {
+    "found": ("已发现", "found"),
+    "assigned": ("已交办", "assigned"),
+    "removed": ("已整改", "removed"),
+    "verified": ("已核验", "verified"),
+    "recorded": ("已记录", "recorded"),
+}
+
+
+def _check_skills(value: list[str]) -> list[str]:
+    unknown = [s for s in value if s not in SKILLS]
+    if unknown:
+        raise ValueError(f"unknown skill(s) 未知技能: {', '.join(unknown)}")
+    return sorted(set(value), key=SKILLS.index)
+
+
+class VolunteerCreate(InputModel):
+    name_zh: str = Field(min_length=1, max_length=32)
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    skills: list[str] = Field(default_factory=list, max_length=len(SKILLS))
+    squad_id: str | None = Field(None, max_length=40)
+    available: bool = True
+    grid_patroller: bool = False
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_known(cls, value: list[str]) -> list[str]:
+        return _check_skills(value)
+
+
+class VolunteerUpdate(InputModel):
+    available: bool | None = None
+    skills: list[str] | None = Field(None, max_length=len(SKILLS))
+    grid_patroller: bool | None = None
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_known(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_skills(value)
+
+
+class VolunteerRead(ReadModel):
+    id: str
+    name_zh: str
+    squad_id: str | None
+    home_grid_code: str
+    station_code: str
+    skills: list[str]
+    available: bool
+    grid_patroller: bool
+    lng: float
+    lat: float
+    hours_total: float
+
+
+class VolunteerPage(BaseModel):
+    total: int
+    items: list[VolunteerRead]
+
+
+class ActivityCreate(InputModel):
+    kind: ActivityKind
+    started_at: AwareDatetime
+    hours: float = Field(gt=0, le=24)
+
+
+class ActivityRead(ReadModel):
+    id: str
+    volunteer_id: str
+    kind: str
+    started_at: datetime
+    hours: float
+
+
+class UnitRead(ReadModel):
+    id: str
+    level: str
+    parent_id: str | None
+    name_zh: str
+    name_en: str
+    station_code: str | None
+    volunteers: int = 0
+    children: int = 0
+    rally_points: int = 0
+
+
+class MobilisationCreate(InputModel):
+    """A call for volunteers: at a place, for a purpose, with the skills and numbers needed."""
+
+    source_type: str = Field("event", pattern=r"^(incident|event)$")
+    source_id: str | None = Field(None, max_length=26)
+    title: str = Field(min_length=2, max_length=200)
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    category_code: str | None = Field(None, max_length=8)
+    sub_code: str | None = Field(None, max_length=8)
+    volunteer_safe: bool | None = Field(
+        None, description="The catalogue's flag when the caller knows it; false always refuses."
+    )
+    skills: list[str] = Field(default_factory=list, max_length=len(SKILLS))
+    headcount: int = Field(ge=1, le=1000)
+    radius_m: float | None = Field(None, gt=0, le=50_000)
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_known(cls, value: list[str]) -> list[str]:
+        return _check_skills(value)
+
+
+class FromIncidentIn(InputModel):
+    skills: list[str] = Field(default_factory=list, max_length=len(SKILLS))
+    headcount: int = Field(5, ge=1, le=1000)
+    radius_m: float | None = Field(None, gt=0, le=50_000)
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_known(cls, value: list[str]) -> list[str]:
+        return _check_skills(value)
+
+
+class ResponseAction(InputModel):
+    action: str = Field(pattern=r"^(accept|decline|arrive)$")
+
+
+class StandDownIn(InputModel):
+    reason: str = Field("任务完成", min_length=1, max_length=200)
+
+
+class ResponseRead(BaseModel):
+    id: str
+    volunteer_id: str
+    volunteer_name: str
+    distance_m: float
+    eta_s: float
+    status: str
+    status_label_zh: str
+    status_label_en: str
+    called_at: datetime
+    responded_at: datetime | None
+    arrived_at: datetime | None
+    stood_down_at: datetime | None
+
+
+class MobilisationRead(BaseModel):
+    id: str
+    source_type: str
+    source_id: str | None
+    title: str
+    category_code: str | None
+    sub_code: str | None
+    lng: float
+    lat: float
+    grid_code: str
+    station_code: str
+    skills: list[str]
+    headcount: int
+    radius_m: float
+    status: str
+    created_at: datetime
+    stood_down_at: datetime | None
+    stand_down_reason: str | None
+    counts: dict[str, int]
+    responses: list[ResponseRead] = []
+    selection_ms: float | None = None
+
+
+class IncidentRefRead(ReadModel):
+    id: str
+    number: str
+    category_code: str
+    sub_code: str | None
+    status: str
+    lng: float
+    lat: float
+    station_code: str
+    station_name_zh: str | None = None
+    received_at: datetime
+    volunteer_safe: bool = True
+
+
+class GridTeamRead(BaseModel):
+    grid_code: str
+    grid_name_zh: str | None
+    station_code: str
+    officer_name: str
+    auxiliary_name: str
+    patrollers: int
+    reports: int
+    hazards: int
+    hazards_removed: int
+
+
+class HazardType(StrEnum):
+    fire = "fire"
+    public_order = "public_order"
+    other = "other"
+
+
+class GridReportCreate(InputModel):
+    kind: str = Field(pattern=r"^(dynamics|hazard)$")
+    hazard_type: HazardType | None = None
+    title: str = Field(min_length=2, max_length=200)
+    detail: str | None = Field(None, max_length=2000)
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    photos: list[str] = Field(default_factory=list, max_length=20)
+    deadline: AwareDatetime | None = None
+
+    @field_validator("photos")
+    @classmethod
+    def _photo_refs(cls, value: list[str]) -> list[str]:
+        for ref in value:
+            if not ref or len(ref) > 300 or any(c.isspace() for c in ref):
+                raise ValueError("photo references are non-blank ids or URLs 照片引用格式错误")
+        return value
+
+
+class HazardAction(InputModel):
+    action: str = Field(pattern=r"^(assign|remove|verify)$")
+    assignee: str | None = Field(None, min_length=1, max_length=64)
+    note: str | None = Field(None, max_length=500)
+    photos: list[str] = Field(default_factory=list, max_length=20)
+
+
+class GridReportRead(ReadModel):
+    id: str
+    kind: str
+    hazard_type: str | None
+    title: str
+    detail: str | None
+    grid_code: str
+    station_code: str
+    lng: float
+    lat: float
+    status: str
+    photos: list[str]
+    reported_by: str | None
+    found_at: datetime
+    deadline: datetime | None
+    assignee: str | None
+    assigned_at: datetime | None
+    removed_at: datetime | None
+    verified_at: datetime | None
+    overdue_at: datetime | None
+    note: str | None
+
+
+class GridReportPage(BaseModel):
+    total: int
+    items: list[GridReportRead]
+
+
+class CountRow(BaseModel):
+    code: str
+    name_zh: str | None = None
+    counts: dict[str, float]
+
+
+class DisputeCreate(InputModel):
+    kind: str = Field(pattern=r"^(family|neighbour|labour|debt|consumer|land|other)$")
+    summary: str = Field(min_length=2, max_length=500)
+    parties: int = Field(2, ge=2, le=500)
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+
+class DisputeAssign(InputModel):
+    mediator_name: str | None = Field(None, min_length=1, max_length=32)
+    room_station_code: str | None = Field(None, min_length=1, max_length=24)
+
+
+class SessionCreate(InputModel):
+    held_at: AwareDatetime
+    note: str = Field(min_length=1, max_length=500)
+
+
+class DisputeClose(InputModel):
+    outcome: str = Field(pattern=r"^(agreement|no_agreement|referred)$")
+    note: str | None = Field(None, max_length=500)
+
+
+class DisputeRead(ReadModel):
+    id: str
+    kind: str
+    summary: str
+    parties: int
+    grid_code: str
+    station_code: str
+    status: str
+    registered_at: datetime
+    mediator_name: str | None
+    room_station_code: str | None
+    outcome: str | None
+    outcome_note: str | None
+    closed_at: datetime | None
+    sessions: int = 0
+
+
+class VillageRead(ReadModel):
+    code: str
+    name_zh: str
+    grid_code: str
+    station_code: str
+    auxiliary_name: str
+    patrol_team_size: int
+    mediators: list[str]
+    meetings: int = 0
+
+
+class MeetingCreate(InputModel):
+    held_at: AwareDatetime
+    attendance: int = Field(ge=1, le=5000)
+    issues: list[str] = Field(default_factory=list, max_length=50)
+
+
+class MeetingRead(ReadModel):
+    id: str
+    village_code: str
+    held_at: datetime
+    attendance: int
+    issues: list[str]
+
+
+class PlanItem(InputModel):
+    text: str = Field(min_length=1, max_length=200)
+    done: bool = False
+
+
+class EnterpriseRead(ReadModel):
+    id: str
+    name_zh: str
+    kind: str
+    park: str | None
+    station_code: str
+    officer_name: str
+    plan_items: list[dict]
+    visits: int = 0
+    cases: int = 0
+    recovered_yuan: float = 0.0
+
+
+class PlanUpdate(InputModel):
+    items: list[PlanItem] = Field(max_length=50)
+
+
+class VisitIssue(InputModel):
+    text: str = Field(min_length=1, max_length=200)
+    handling: str | None = Field(None, max_length=200)
+    resolved: bool = False
+
+
+class VisitCreate(InputModel):
+    visited_at: AwareDatetime
+    issues: list[VisitIssue] = Field(default_factory=list, max_length=50)
+    service_day_id: str | None = Field(None, max_length=26)
+
+
+class ServiceDayCreate(InputModel):
+    station_code: str = Field(min_length=1, max_length=24)
+    day: date | None = Field(None, description="A 20th; defaults to the next 20th.")
+    enterprise_ids: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ServiceDayReport(InputModel):
+    report: str = Field(min_length=2, max_length=4000)
+
+
+class ServiceDayRead(ReadModel):
+    id: str
+    station_code: str
+    station_name_zh: str | None = None
+    day: date
+    status: str
+    planned_enterprises: list[str]
+    report: str | None
+    reported_at: datetime | None
+    visits: int = 0
+    issues: int = 0
+    issues_resolved: int = 0
+
+
+class CaseCreate(InputModel):
+    title: str = Field(min_length=2, max_length=200)
+    status: str = Field(pattern=r"^(solved|prosecution|open)$")
+    amount_recovered_yuan: float = Field(0.0, ge=0, le=1e12)

@@ -1,0 +1,189 @@
+"""Community over HTTP: an incident's call from command's events to the stand-down."""
+
+from __future__ import annotations
+
+from tests.community.helpers import place_volunteer, urban_grid
+from tests.conftest import login_as
+
+
+def _incident(client, headers, grid, clock=None, **overrides):
+    body = {
+        "narrative": "老人走失，家属求助",
+        "lng": grid.lng,
+        "lat": grid.lat,
+        "category_code": "70",
+        "sub_code": "7001",
+    }
+    body.update(overrides)
+    resp = client.post("/api/v1/incidents", headers=headers, json=body)
+    assert resp.status_code == 201, resp.text
+    if clock is not None:
+        # Rolled-back tests leave holes in PostgreSQL's event ids; a reader waits
+        # GAP_GRACE before passing a hole, on the frozen clock too.
+        clock.advance(6)
+    return resp.json()
+
+
+def _volunteers_near(session, grid, n=4):
+    for i in range(n):
+        place_volunteer(session, grid, f"VA-{i}", metres_east=60 * (i + 1))
+    session.commit()
+
+
+def test_volunteer_call_from_an_incident_is_accepted_and_stood_down(client, session, clock) -> None:
+    grid = urban_grid(session)
+    _volunteers_near(session, grid)
+    dispatcher = login_as(client, "dispatcher").headers
+    incident = _incident(client, dispatcher, grid, clock)
+    listed = client.get("/api/v1/community/incidents", headers=dispatcher).json()
+    assert any(i["id"] == incident["id"] and i["volunteer_safe"] for i in listed)
+    resp = client.post(
+        f"/api/v1/community/incidents/{incident['id']}/mobilisations",
+        headers=dispatcher,
+        json={"headcount": 3, "skills": ["patrol"]},
+    )
+    assert resp.status_code == 201, resp.text
+    call = resp.json()
+    assert call["counts"]["called"] == 3 and call["source_id"] == incident["id"]
+    first = call["responses"][0]
+    resp = client.post(
+        f"/api/v1/community/mobilisations/{call['id']}/responses/{first['id']}",
+        headers=dispatcher,
+        json={"action": "accept"},
+    )
+    assert resp.json()["counts"]["accepted"] == 1
+    resp = client.post(
+        f"/api/v1/community/mobilisations/{call['id']}/stand-down",
+        headers=dispatcher,
+        json={"reason": "已找到老人"},
+    )
+    assert resp.status_code == 200
+    assert resp.json()["status"] == "stood_down"
+    assert resp.json()["counts"]["stood_down"] == 3
+    again = client.post(
+        f"/api/v1/community/mobilisations/{call['id']}/stand-down", headers=dispatcher, json={}
+    )
+    assert again.status_code == 409
+
+
+def test_cancelling_the_incident_stands_its_call_down(client, session, clock) -> None:
+    grid = urban_grid(session)
+    _volunteers_near(session, grid)
+    dispatcher = login_as(client, "dispatcher").headers
+    incident = _incident(client, dispatcher, grid, clock)
+    call = client.post(
+        f"/api/v1/community/incidents/{incident['id']}/mobilisations",
+        headers=dispatcher,
+        json={"headcount": 2},
+    ).json()
+    resp = client.post(
+        f"/api/v1/incidents/{incident['id']}/transitions",
+        headers=dispatcher,
+        json={"to": "cancelled", "note": "重复报警"},
+    )
+    assert resp.status_code == 200, resp.text
+    clock.advance(6)
+    client.get("/api/v1/community/incidents", headers=dispatcher)  # reads the events
+    after = client.get(f"/api/v1/community/mobilisations/{call['id']}", headers=dispatcher).json()
+    assert after["status"] == "stood_down"
+    assert after["stand_down_reason"].startswith("警情已处置")
+
+
+def test_unsafe_incident_is_refused_and_bad_input_is_a_422(client, session, clock) -> None:
+    grid = urban_grid(session)
+    _volunteers_near(session, grid)
+    dispatcher = login_as(client, "dispatcher").headers
+    fire = _incident(
+        client,
+        dispatcher,
+        grid,
+        clock,
+        category_code="40",
+        sub_code="4001",
+        narrative="居民楼起火冒烟",
+    )
+    listed = client.get("/api/v1/community/incidents", headers=dispatcher).json()
+    assert not next(i for i in listed if i["id"] == fire["id"])["volunteer_safe"]
+    resp = client.post(
+        f"/api/v1/community/incidents/{fire['id']}/mobilisations",
+        headers=dispatcher,
+        json={"headcount": 2},
+    )
+    assert resp.status_code == 422
+    assert resp.json()["error"]["field"] == "category_code"
+    resp = client.post(
+        "/api/v1/community/mobilisations",
+        headers=dispatcher,
+        json={
+            "title": "活动安保",
+            "lng": grid.lng,
+            "lat": grid.lat,
+            "headcount": 2,
+            "skills": ["flying"],
+        },
+    )
+    assert resp.status_code == 422
+
+
+def test_analyst_reads_but_may_not_call_volunteers(client, session) -> None:
+    grid = urban_grid(session)
+    analyst = login_as(client, "analyst").headers
+    assert client.get("/api/v1/community/summary", headers=analyst).status_code == 200
+    resp = client.post(
+        "/api/v1/community/mobilisations",
+        headers=analyst,
+        json={"title": "活动安保", "lng": grid.lng, "lat": grid.lat, "headcount": 2},
+    )
+    assert resp.status_code == 403
+
+
+def test_hazard_over_http_from_found_to_verified(client, session) -> None:
+    grid = urban_grid(session)
+    officer = login_as(client, "admin").headers
+    resp = client.post(
+        "/api/v1/community/grid-reports",
+        headers=officer,
+        json={
+            "kind": "hazard",
+            "hazard_type": "public_order",
+            "title": "路灯损坏",
+            "lng": grid.lng,
+            "lat": grid.lat,
+            "photos": ["photo://x/1.jpg"],
+        },
+    )
+    assert resp.status_code == 201, resp.text
+    rid = resp.json()["id"]
+    for action in ("assign", "remove", "verify"):
+        body = (
+            {"action": action, "assignee": "辅警 王"} if action == "assign" else {"action": action}
+        )
+        resp = client.post(
+            f"/api/v1/community/grid-reports/{rid}/actions", headers=officer, json=body
+        )
+        assert resp.status_code == 200, resp.text
+    assert resp.json()["status"] == "verified"
+    counts = client.get("/api/v1/community/grid-counts?by=grid", headers=officer).json()
+    assert any(r["code"] == grid.code and r["counts"]["hazards_removed"] == 1 for r in counts)
+    bad = client.post(
+        "/api/v1/community/grid-reports",
+        headers=officer,
+        json={"kind": "hazard", "title": "x", "lng": grid.lng, "lat": grid.lat},
+    )
+    assert bad.status_code == 422
+
+
+def test_station_officer_sees_only_their_station(client, session, clock) -> None:
+    from tests.community.helpers import SMALL, build_small
+
+    build_small(session, clock)
+    session.commit()
+    admin = login_as(client, "admin").headers
+    officer = login_as(client, "officer").headers
+    everyone = client.get("/api/v1/community/volunteers?limit=500", headers=admin).json()
+    mine = client.get("/api/v1/community/volunteers?limit=500", headers=officer).json()
+    assert everyone["total"] == SMALL.volunteers
+    assert 0 < mine["total"] < everyone["total"]
+    assert len({v["station_code"] for v in mine["items"]}) == 1
+    summary = client.get("/api/v1/community/summary", headers=officer).json()
+    assert summary["volunteers"] == mine["total"]
