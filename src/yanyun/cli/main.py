@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from yanyun.cli.forecast import register as register_forecast
 from yanyun.cli.sim import register as register_sim
 from yanyun.core.config import Settings, load_settings, masked
 
@@ -21,6 +22,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(city_app, name="city")
 register_sim(app)
+register_forecast(app)
 
 
 def _settings() -> Settings:

@@ -101,7 +101,7 @@ class Backtest:
         spent = 0.0
         for i, day in enumerate(days):
             n_before = ev.before(day)
-            history = ev.head(n_before)  # nothing on or after `day` is visible
+            history = ev.until(day)  # nothing on or after `day` is visible
             started = _time.perf_counter()
             scores = method.forecast(history, int(day))
             spent += _time.perf_counter() - started

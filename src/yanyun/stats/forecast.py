@@ -86,7 +86,7 @@ class Prospective:
         s = _window(history, day - self.window_days, day)
         weeks = np.floor((day - history.t[s]) / 7.0)
         c = counts_per_cell(history.cell[s], g.n_cells, 1.0 / (1.0 + weeks))
-        return smooth(c, g, inverse_distance_kernel(int(round(self.bandwidth_m / g.cell_m))))
+        return smooth(c, g, inverse_distance_kernel(round(self.bandwidth_m / g.cell_m)))
 
 
 @dataclass
@@ -156,7 +156,8 @@ class Etas:
         # edge correction: an event near the end of the window has had less time for offspring
         remaining = np.minimum(day - t, self.cutoff_days)
         iterations = 0
-        for iterations in range(1, self.em_iterations + 1):
+        for _ in range(self.em_iterations):
+            iterations += 1
             trig = (
                 theta * omega * np.exp(-omega * dt)
                 * np.exp(-d2 / (2 * sigma**2)) / (2 * np.pi * sigma**2)
@@ -199,9 +200,12 @@ class Etas:
 class Boosted:
     """Gradient-boosted Poisson regression of tomorrow's count per cell.
 
-    Features: the cell's counts over the past 1, 7, 28, 91 and 365 days, the
-    same summed over the 3x3 and 7x7 neighbourhoods (28 and 365 days), days
-    since the cell's last incident, and the target day's weekday and month.
+    Features: the cell's counts over the past 1, 7, 28, 91, 365 and 730
+    days, the same summed over the 3x3 and 7x7 neighbourhoods (28, 365, 730
+    days), days since the cell's last incident, the target day's weekday
+    and month, and, when the history carries a context (every category),
+    all incidents at the cell and in its 7x7 neighbourhood over 7, 28 and
+    365 days.
     This learns what the baselines fix by hand: how much a recent incident
     adds to the long-run level and how far it spreads (near repeats), per
     city and category. scikit-learn's HistGradientBoostingRegressor with a
@@ -225,7 +229,9 @@ class Boosted:
     fitted_on_: int | None = field(default=None, repr=False)
     fit_seconds: list[float] = field(default_factory=list, repr=False)
 
-    windows: ClassVar[tuple[int, ...]] = (1, 7, 28, 91, 365)
+    windows: ClassVar[tuple[int, ...]] = (1, 7, 28, 91, 365, 730)
+    YEAR: ClassVar[int] = 4  # column of the 365-day count
+    NEAR_YEAR_7: ClassVar[int] = 9  # column of the 7x7 365-day count
 
     def features(self, history: EventSet, day: int) -> np.ndarray:
         """Feature matrix (n_cells, k) for the forecast of `day`."""
@@ -238,7 +244,7 @@ class Boosted:
             per_window[w] = counts_per_cell(history.cell[s], n)
             cols.append(per_window[w])
         box3, box7 = np.ones((3, 3)), np.ones((7, 7))
-        for w in (28, 365):
+        for w in (28, 365, 730):
             cols.append(smooth(per_window[w], g, box3))
             cols.append(smooth(per_window[w], g, box7))
         s = _window(history, day - 365, day)
@@ -247,6 +253,13 @@ class Boosted:
         inside = cells >= 0
         last[cells[inside]] = history.t[s][inside]  # sorted by time: the latest write wins
         cols.append(np.minimum(day - last, 400.0))
+        ctx = history.context
+        if ctx is not None:
+            # every category: where people and property are, and recent disorder
+            for w in (7, 28, 365):
+                c = counts_per_cell(ctx.cell[_window(ctx, day - w, day)], n)
+                cols.append(c)
+                cols.append(smooth(c, g, box7))
         date = history.date_of(day)
         dow = (date.astype("datetime64[D]").astype(np.int64) + 3) % 7
         month = date.astype("datetime64[M]").astype(np.int64) % 12
@@ -256,6 +269,7 @@ class Boosted:
 
     def fit(self, history: EventSet, day: int) -> None:
         from sklearn.ensemble import HistGradientBoostingRegressor
+        from threadpoolctl import threadpool_limits
 
         started = _time.perf_counter()
         rng = np.random.default_rng(self.seed)
@@ -266,7 +280,7 @@ class Boosted:
             feats = self.features(history, d)
             s = _window(history, d, d + 1)
             target = counts_per_cell(history.cell[s], history.grid.n_cells)
-            active = feats[:, 4] > 0  # any incident in the prior year
+            active = feats[:, self.YEAR] > 0  # any incident in the prior year
             sample = active | (rng.random(active.size) < 0.02)
             weight_rows = np.flatnonzero(sample)
             xs.append(feats[weight_rows])
@@ -279,7 +293,10 @@ class Boosted:
             random_state=self.seed,
         )
         if xs:
-            model.fit(np.concatenate(xs), np.concatenate(ys))
+            # one thread: OpenMP workers spinning on a shared, busy machine cost
+            # far more than they give (a 20,000-row fit went from 10 s to 0.3 s)
+            with threadpool_limits(limits=1, user_api="openmp"):
+                model.fit(np.concatenate(xs), np.concatenate(ys))
             self.model_ = model
         self.fitted_on_ = day
         self.fit_seconds.append(_time.perf_counter() - started)
@@ -289,12 +306,16 @@ class Boosted:
             self.fit(history, day)
         feats = self.features(history, day)
         if self.model_ is None:
-            return feats[:, 4]
+            return feats[:, self.YEAR]
         out = np.zeros(feats.shape[0])
-        active = feats[:, 4] > 0
-        out[active] = self.model_.predict(feats[active])
+        active = feats[:, self.YEAR] > 0
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="openmp"):
+            out[active] = self.model_.predict(feats[active])
         # cells with nothing in a year rank below every active cell, by neighbourhood
-        out[~active] = 1e-6 * feats[~active, 8] / (1.0 + feats[~active, 8])
+        near = feats[~active, self.NEAR_YEAR_7]
+        out[~active] = 1e-6 * near / (1.0 + near)
         return out
 
 

@@ -76,7 +76,8 @@ class CellGrid:
         if cell_m <= 0:
             raise ValueError("cell size must be positive")
         if x.size > 1000 and trim > 0:
-            (xlo, xhi), (ylo, yhi) = np.quantile(x, [trim, 1 - trim]), np.quantile(y, [trim, 1 - trim])
+            xlo, xhi = np.quantile(x, [trim, 1 - trim])
+            ylo, yhi = np.quantile(y, [trim, 1 - trim])
             mx, my = 0.05 * (xhi - xlo), 0.05 * (yhi - ylo)
             xlo, xhi = max(xlo - mx, x.min()), min(xhi + mx, x.max())
             ylo, yhi = max(ylo - my, y.min()), min(yhi + my, y.max())
@@ -137,6 +138,9 @@ class EventSet:
     grid: CellGrid
     epoch_day: np.datetime64
     dropped: dict[str, int] = field(default_factory=dict)
+    # incidents of every category up to the same moment, when `self` is one category:
+    # a method may read the wider picture (all crime near a cell) as context
+    context: EventSet | None = None
 
     @property
     def size(self) -> int:
@@ -156,9 +160,18 @@ class EventSet:
         """Number of events strictly before `day`: the slice a forecast may see."""
         return int(np.searchsorted(self.t, day, side="left"))
 
-    def head(self, n: int) -> EventSet:
-        """The first n events (views, no copy): what a forecast made at that point may see."""
-        return self.subset(slice(0, n))
+    def until(self, day: float) -> EventSet:
+        """Events strictly before `day` (views, no copy), context cut at the same moment:
+        all that a forecast made at `day` may see."""
+        out = self.subset(slice(0, self.before(day)))
+        if self.context is not None:
+            out.context = self.context.until(day)
+        return out
+
+    def with_context(self, context: EventSet) -> EventSet:
+        out = self.subset(slice(None))
+        out.context = context
+        return out
 
     def subset(self, mask: np.ndarray | slice) -> EventSet:
         return EventSet(

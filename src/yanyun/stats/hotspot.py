@@ -22,7 +22,9 @@ from scipy import signal, stats
 from yanyun.stats.grid import CellGrid
 
 
-def counts_per_cell(cells: np.ndarray, n_cells: int, weights: np.ndarray | None = None) -> np.ndarray:
+def counts_per_cell(
+    cells: np.ndarray, n_cells: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Events (or weights) per cell; cell -1 (outside the raster) is ignored."""
     inside = cells >= 0
     w = None if weights is None else weights[inside]

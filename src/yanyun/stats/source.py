@@ -24,7 +24,7 @@ class Columns:
     category: str | None = "primary_type"
 
 
-def read_table(path: Path, columns: Columns) -> pa.Table:
+def read_table(path: Path, columns: Columns, since: str | None = None) -> pa.Table:
     wanted = [c for c in (columns.time, columns.lng, columns.lat, columns.category) if c]
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
@@ -32,16 +32,27 @@ def read_table(path: Path, columns: Columns) -> pa.Table:
 
         names = pq.ParquetFile(path).schema_arrow.names
         _check(wanted, names, path)
-        return pq.read_table(path, columns=wanted)
+        table = pq.read_table(path, columns=wanted)
+        return _since(table, columns, since)
     if suffix in (".csv", ".txt", ".gz"):
         from pyarrow import csv
 
-        table = csv.read_csv(
-            path, convert_options=csv.ConvertOptions(include_columns=wanted, strings_can_be_null=True)
-        )
-        _check(wanted, table.column_names, path)
-        return table
+        with csv.open_csv(path) as reader:
+            _check(wanted, reader.schema.names, path)
+        options = csv.ConvertOptions(include_columns=wanted, strings_can_be_null=True)
+        table = csv.read_csv(path, convert_options=options)
+        return _since(table, columns, since)
     raise ValueError(f"unsupported file type {suffix!r}: use .csv or .parquet")
+
+
+def _since(table: pa.Table, columns: Columns, since: str | None) -> pa.Table:
+    col = table.column(columns.time)
+    if since is None or not pa.types.is_timestamp(col.type):
+        return table
+    bound = pa.scalar(np.datetime64(since, "s"), type=pa.timestamp("s")).cast(col.type)
+    # keep rows without a time: they are counted as dropped, not filtered away
+    keep = pc.or_kleene(pc.greater_equal(col, bound), pc.is_null(col))
+    return table.filter(keep)
 
 
 def _check(wanted: list[str], names: list[str], path: Path) -> None:
@@ -78,8 +89,10 @@ def _safe_strings(col: pa.ChunkedArray) -> list[str | None]:
     return out
 
 
-def load_events(path: Path, columns: Columns = Columns(), *, cell_m: float = 150.0) -> EventSet:
-    table = read_table(Path(path), columns)
+def load_events(
+    path: Path, columns: Columns = Columns(), *, cell_m: float = 150.0, since: str | None = None
+) -> EventSet:
+    table = read_table(Path(path), columns, since)
     times = _times(table.column(columns.time))
     lng = pc.cast(table.column(columns.lng), pa.float64()).to_numpy(zero_copy_only=False)
     lat = pc.cast(table.column(columns.lat), pa.float64()).to_numpy(zero_copy_only=False)
@@ -88,5 +101,4 @@ def load_events(path: Path, columns: Columns = Columns(), *, cell_m: float = 150
         cats = pc.cast(table.column(columns.category), pa.string()).fill_null("").to_numpy(
             zero_copy_only=False
         )
-    lng = np.where(np.isnan(lng), np.nan, lng)
     return build_events(times, lng, lat, cats, cell_m=cell_m)
