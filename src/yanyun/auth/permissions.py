@@ -45,10 +45,11 @@ class Perm(StrEnum):
     incidents_write = "incidents:write"
     units_read = "units:read"
     units_write = "units:write"
+    forecast_read = "forecast:read"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
-             Perm.incidents_read, Perm.units_read}
+             Perm.incidents_read, Perm.units_read, Perm.forecast_read}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(

@@ -155,6 +155,12 @@ def demo(
     runtime, report, seconds = _build(settings)
     with session_scope(runtime, actor_username="system") as session:
         users = ensure_demo_users(session=session, clock=runtime.clock)
+    from yanyun.sim.history import ensure_history
+
+    with session_scope(runtime, actor_username="system") as session:
+        past = ensure_history(session=session, clock=runtime.clock, seed=settings.city.seed)
+    if past:
+        typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "

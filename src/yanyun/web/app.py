@@ -20,7 +20,8 @@ from yanyun.core.audit import install_write_audit
 from yanyun.core.config import Settings
 from yanyun.core.db import Runtime, build_runtime, session_scope
 from yanyun.geo import api as geo_api
-from yanyun.web import live, pages
+from yanyun.stats import api as stats_api
+from yanyun.web import forecast_pages, live, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
 
 OPENAPI_DESCRIPTION = """雁云 yanyun: 情指勤舆督 integrated policing operations platform.
@@ -48,7 +49,15 @@ async def _watch_breaches(runtime: Runtime) -> None:
 
 def routers() -> list[APIRouter]:
     """Every router the app serves; tests walk these to check each route's permission."""
-    return [pages.router, auth_api.router, geo_api.router, command_api.router, live.router]
+    return [
+        pages.router,
+        auth_api.router,
+        geo_api.router,
+        command_api.router,
+        live.router,
+        stats_api.router,
+        forecast_pages.router,
+    ]
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
