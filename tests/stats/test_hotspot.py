@@ -105,3 +105,18 @@ def test_knox_finds_planted_near_repeats_and_not_where_there_are_none():
     res0 = knox_test(none.x, none.y, none.t, distance_bands_m=[100, 400],
                      time_bands_d=[3, 14], permutations=49, seed=1)
     assert res0.p[0, 0] > 0.02
+
+
+def test_sparse_smoothing_equals_the_fft_convolution():
+    from yanyun.stats.hotspot import _scatter, quartic_kernel, smooth
+
+    g = CellGrid(Projection(32649), 0.0, 0.0, 150.0, 60, 40)
+    rng = np.random.default_rng(0)
+    values = np.zeros(g.n_cells)
+    values[rng.integers(0, g.n_cells, 30)] = rng.integers(1, 5, 30)
+    values[0] = 2.0  # a corner: the kernel runs off the raster
+    k = quartic_kernel(3.0)
+    sparse = _scatter(values, np.flatnonzero(values), g, k)
+    values_dense = values + 1e-9  # every cell nonzero: forces the FFT path
+    dense = smooth(values_dense, g, k) - smooth(np.full(g.n_cells, 1e-9), g, k)
+    np.testing.assert_allclose(sparse, dense, atol=1e-6)

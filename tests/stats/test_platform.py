@@ -11,9 +11,9 @@ from yanyun.sim.history import ensure_history
 
 @pytest.fixture
 def history(session, clock):
-    added = ensure_history(session=session, clock=clock, seed=5, days=45, calls_per_day=50)
+    added = ensure_history(session=session, clock=clock, seed=5, days=35, calls_per_day=40)
     session.commit()
-    assert added > 1500
+    assert added > 900
     assert ensure_history(session=session, clock=clock, seed=5) == 0  # only once
     return added
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 from fastapi import APIRouter, Depends, Query
@@ -12,7 +12,8 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
-from yanyun.geo import service as geo_service
+from yanyun.geo.api import IndexDep
+from yanyun.geo.service import CityIndex
 from yanyun.stats import service
 from yanyun.stats.schemas import ForecastRead
 
@@ -23,9 +24,7 @@ CategoryQ = Annotated[
 ]
 
 
-def _grid_lookup(session: Any):
-    index = geo_service.load_index(session=session)
-
+def _grid_lookup(index: CityIndex):
     def codes(lng: np.ndarray, lat: np.ndarray) -> list[str | None]:
         found = index.resolver.resolve_many(lng, lat)
         return [index.grid_codes[i] if i >= 0 else None for i in found]
@@ -33,10 +32,10 @@ def _grid_lookup(session: Any):
     return codes
 
 
-def _forecast(session, actor, clock, settings, category) -> service.PlatformForecast:
+def _forecast(session, actor, clock, settings, index, category) -> service.PlatformForecast:
     return service.next_day_forecast(
         session=session, actor=actor, clock=clock, stats=settings.stats, category=category,
-        grid_codes_of=_grid_lookup(session),
+        grid_codes_of=_grid_lookup(index),
     )
 
 
@@ -45,12 +44,13 @@ def next_day(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    index: IndexDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> ForecastRead:
     """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
     (yesterday's hit rate and the last days' pooled hit rate)."""
-    return _forecast(session, actor, clock, settings, category).read
+    return _forecast(session, actor, clock, settings, index, category).read
 
 
 @router.get("/hotspots.geojson")
@@ -58,11 +58,12 @@ def hotspots(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    index: IndexDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> JSONResponse:
     """Tomorrow's hotspot cells as a GeoJSON file (WGS-84) for QGIS or ArcGIS."""
-    fc = _forecast(session, actor, clock, settings, category).read
+    fc = _forecast(session, actor, clock, settings, index, category).read
     return JSONResponse(
         fc.hotspots,
         media_type="application/geo+json",
@@ -75,9 +76,10 @@ def report(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    index: IndexDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> HTMLResponse:
     """A one-page printable report of tomorrow's forecast and its score."""
-    fc = _forecast(session, actor, clock, settings, category).read
+    fc = _forecast(session, actor, clock, settings, index, category).read
     return HTMLResponse(service.report_html(fc, city=settings.city.name, generated_at=clock.now()))

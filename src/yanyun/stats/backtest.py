@@ -38,13 +38,21 @@ def default_area(footprint: EventSet, before_day: int) -> np.ndarray:
     return np.unique(cells[cells >= 0])
 
 
-def rank_cells(scores: np.ndarray, area: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Rank (0 = riskiest) of every raster cell; cells outside the area rank last."""
+def rank_area(scores: np.ndarray, area: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Rank (0 = riskiest) of each area cell, in the order of `area`; ties broken by a
+    fixed seeded order, never by the outcome."""
     s = np.asarray(scores)[area]
     tiebreak = np.random.default_rng(seed).permutation(area.size)
     order = np.lexsort((tiebreak, -s))
+    rank = np.empty(area.size, dtype=np.int64)
+    rank[order] = np.arange(area.size)
+    return rank
+
+
+def rank_cells(scores: np.ndarray, area: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Rank (0 = riskiest) of every raster cell; cells outside the area rank last."""
     rank = np.full(scores.size, np.iinfo(np.int64).max, dtype=np.int64)
-    rank[area[order]] = np.arange(area.size)
+    rank[area] = rank_area(scores, area, seed)
     return rank
 
 
@@ -85,9 +93,12 @@ class MethodResult:
 @dataclass
 class Backtest:
     events: EventSet  # the incidents forecast and scored
-    area: np.ndarray
+    area: np.ndarray  # sorted, unique cell ids
     coverages: tuple[float, ...] = COVERAGES
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.area = np.unique(np.asarray(self.area, dtype=np.int64))
 
     def ks(self) -> np.ndarray:
         return np.array([max(1, math.ceil(c * self.area.size)) for c in self.coverages])
@@ -105,10 +116,13 @@ class Backtest:
             started = _time.perf_counter()
             scores = method.forecast(history, int(day))
             spent += _time.perf_counter() - started
-            rank = rank_cells(scores, self.area, self.seed)
+            rank = rank_area(scores, self.area, self.seed)
             today = ev.cell[n_before : ev.before(day + 1)]
             counts[i] = today.size
-            r = np.where(today >= 0, rank[np.maximum(today, 0)], np.iinfo(np.int64).max)
+            # the area is sorted (np.unique): find each incident's cell in it, or miss
+            pos = np.minimum(np.searchsorted(self.area, today), self.area.size - 1)
+            inside = self.area[pos] == today
+            r = np.where(inside, rank[pos], np.iinfo(np.int64).max)
             hits[i] = (r[:, None] < ks[None, :]).sum(axis=0)
         fit_s = list(getattr(method, "fit_seconds", []))
         params = {p: getattr(method, p) for p in getattr(method, "params", ())}

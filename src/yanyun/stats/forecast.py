@@ -42,6 +42,10 @@ def _window(history: EventSet, start: float, end: float) -> slice:
     return slice(int(np.searchsorted(history.t, start)), int(np.searchsorted(history.t, end)))
 
 
+def _support(cells: np.ndarray) -> np.ndarray:
+    return np.unique(cells[cells >= 0])
+
+
 @dataclass
 class Counts:
     """Incidents per cell over the past `window_days` (the analyst's default)."""
@@ -67,8 +71,9 @@ class Retrospective:
     def forecast(self, history: EventSet, day: int) -> np.ndarray:
         g = history.grid
         s = _window(history, day - self.window_days, day)
-        c = counts_per_cell(history.cell[s], g.n_cells)
-        return smooth(c, g, quartic_kernel(self.bandwidth_m / g.cell_m))
+        cells = history.cell[s]
+        c = counts_per_cell(cells, g.n_cells)
+        return smooth(c, g, quartic_kernel(self.bandwidth_m / g.cell_m), _support(cells))
 
 
 @dataclass
@@ -85,8 +90,10 @@ class Prospective:
         g = history.grid
         s = _window(history, day - self.window_days, day)
         weeks = np.floor((day - history.t[s]) / 7.0)
-        c = counts_per_cell(history.cell[s], g.n_cells, 1.0 / (1.0 + weeks))
-        return smooth(c, g, inverse_distance_kernel(round(self.bandwidth_m / g.cell_m)))
+        cells = history.cell[s]
+        c = counts_per_cell(cells, g.n_cells, 1.0 / (1.0 + weeks))
+        kernel = inverse_distance_kernel(round(self.bandwidth_m / g.cell_m))
+        return smooth(c, g, kernel, _support(cells))
 
 
 @dataclass
@@ -211,14 +218,16 @@ class Boosted:
     city and category. scikit-learn's HistGradientBoostingRegressor with a
     Poisson loss is fast on millions of rows and needs no new native
     dependency. Trained on cell-days of the `train_days` before the fit
-    (every `day_stride`-th day, rows restricted to cells with at least one
+    (every `day_stride`-th day; two years every 8th day beat one year every
+    4th on the 2016 tuning period, 20.8 % against 19.8 % at 5 % coverage on
+    Chicago burglary, rows restricted to cells with at least one
     incident in the prior year, plus a sample of the rest), refitted every
     `refit_days`.
     """
 
-    train_days: int = 365
+    train_days: int = 730
     refit_days: int = 28
-    day_stride: int = 4
+    day_stride: int = 8
     max_iter: int = 200
     learning_rate: float = 0.05
     max_leaf_nodes: int = 31

@@ -27,7 +27,7 @@ class ScoreRead(BaseModel):
 
 class GridRisk(BaseModel):
     grid_code: str
-    risk: float  # expected incidents tomorrow, summed over the grid's cells
+    risk_share: float  # the grid's share of the city's forecast risk (0-1)
     rank: int
 
 

@@ -181,7 +181,8 @@ def _score(
 def _grid_risk(
     events: EventSet, area: np.ndarray, risk: np.ndarray, grid_codes_of: Any
 ) -> list[GridRisk]:
-    """Sum of cell risks per platform grid (by cell centre), riskiest first."""
+    """Each platform grid's share of the forecast risk (cells by their centre), riskiest
+    first; the 200 riskiest."""
     if grid_codes_of is None or area.size == 0:
         return []
     cx, cy = events.grid.centres_xy(area)
@@ -192,9 +193,11 @@ def _grid_risk(
         return []
     names, inverse = np.unique(codes[known].astype(str), return_inverse=True)
     sums = np.bincount(inverse, weights=risk[area][known], minlength=names.size)
+    # methods differ in scale (counts, densities, expected events): shares compare
+    sums = sums / max(float(risk[area].sum()), 1e-12)
     order = np.argsort(-sums, kind="stable")
     return [
-        GridRisk(grid_code=str(names[i]), risk=round(float(sums[i]), 6), rank=r + 1)
+        GridRisk(grid_code=str(names[i]), risk_share=round(float(sums[i]), 6), rank=r + 1)
         for r, i in enumerate(order)
         if sums[i] > 0
     ][:200]
@@ -207,9 +210,9 @@ def hotspots_geojson(
     """The flagged cells as WGS-84 polygons, riskiest first (QGIS / ArcGIS read it as is)."""
     g = events.grid
     feats = []
-    for cell in top:
-        cx, cy = g.centres_xy(np.array([cell]))
-        lng, lat = g.projection.inverse(cx, cy)
+    cx, cy = g.centres_xy(top)
+    lngs, lats = g.projection.inverse(cx, cy)
+    for cell, lng, lat in zip(top, lngs, lats, strict=True):
         feats.append(
             {
                 "type": "Feature",
@@ -218,8 +221,8 @@ def hotspots_geojson(
                     "cell": int(cell),
                     "rank": int(rank[cell]) + 1,
                     "risk": round(float(risk[cell]), 6),
-                    "centre_lng": round(float(lng[0]), 6),
-                    "centre_lat": round(float(lat[0]), 6),
+                    "centre_lng": round(float(lng), 6),
+                    "centre_lat": round(float(lat), 6),
                     "day": day.isoformat(),
                     "method": method,
                     "cell_m": g.cell_m,
@@ -238,7 +241,7 @@ def report_html(fc: ForecastRead, *, city: str, generated_at: datetime) -> str:
 
     esc = html.escape
     grid_rows = "".join(
-        f"<tr><td>{g.rank}</td><td>{esc(g.grid_code)}</td><td>{g.risk:.3f}</td></tr>"
+        f"<tr><td>{g.rank}</td><td>{esc(g.grid_code)}</td><td>{g.risk_share:.1%}</td></tr>"
         for g in fc.grids[:15]
     )
     cell_rows = "".join(
@@ -278,7 +281,7 @@ td,th{{border-bottom:1px solid #e3e8ef;padding:4px 8px;text-align:left;font-size
  Hit rate = share of the next day's incidents inside the top {fc.coverage:.0%} of
  {fc.area_cells} cells, hits pooled over days; incidents outside the area count as misses.</p>
 <div class="cols"><div><h2>风险最高网格 Riskiest grids</h2><table>
-<tr><th>#</th><th>网格 grid</th><th>预期警情 expected</th></tr>{grid_rows}</table></div>
+<tr><th>#</th><th>网格 grid</th><th>风险占比 share of risk</th></tr>{grid_rows}</table></div>
 <div><h2>热点单元 Hotspot cells</h2><table>
 <tr><th>#</th><th>中心 centre (lng, lat)</th><th>风险 risk</th></tr>{cell_rows}</table></div></div>
 </body></html>"""

@@ -29,7 +29,7 @@ const TEXT = {
   hits: ["{h}/{n} 起", "{h} of {n}"],
   ci: ["95% 区间 {lo}–{hi}", "95% CI {lo}–{hi}"],
   coverage: ["覆盖 {cov} 面积", "{cov} of the area"],
-  expected: ["预期 {v} 起", "expected {v}"],
+  share: ["风险占比 {v}", "{v} of the risk"],
   none: ["暂无警情数据，无法预测", "No incidents yet: nothing to forecast"],
   rank: ["第 {r} 位", "rank {r}"],
 };
@@ -78,7 +78,7 @@ function render() {
     const li = document.createElement("li");
     const risk = document.createElement("span");
     risk.className = "risk";
-    risk.textContent = tx("expected", { v: g.risk.toFixed(2) });
+    risk.textContent = tx("share", { v: pct(g.risk_share) });
     li.append(g.grid_code, risk);
     list.append(li);
   }
@@ -101,7 +101,7 @@ function drawHotspots() {
     style: (f) => ({
       className: "fc-cell",
       color: colour(f.properties.rank, total),
-      weight: 1,
+      weight: 2,
       fillColor: colour(f.properties.rank, total),
       fillOpacity: 0.75,
     }),
