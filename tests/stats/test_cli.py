@@ -94,3 +94,17 @@ def test_chicago_burglary_counts_over_a_year_catch_roughly_the_published_share()
         Counts(window_days=365), np.arange(start, start + 21)
     )
     assert 0.12 < res.pooled()[1] < 0.25
+
+
+def test_analyse_reports_hotspots_time_profile_and_near_repeats(tmp_path):
+    data = tmp_path / "incidents.csv"
+    _write_csv(data)
+    result = CliRunner().invoke(app, [
+        "forecast", "analyse", "--data", str(data), "--from", "2026-01-01", "--to", "2026-04-30",
+        "--col-time", "when", "--col-lng", "x_lng", "--col-lat", "y_lat", "--col-category",
+        "kind", "--permutations", "19", "--top", "3",
+    ])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Gi* hot cells" in out and "| 1 |" in out and "by weekday" in out
+    assert "Knox near-repeat test" in out and "≤100 m" in out

@@ -161,3 +161,87 @@ def backtest(
     out.write(table + "\n")
     if markdown:
         markdown.write_text(table + "\n", encoding="utf-8")
+
+
+@forecast_app.command("analyse")
+def analyse(
+    data: Annotated[Path, typer.Option(help="Incident file, .csv or .parquet", exists=True)],
+    from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")],
+    to: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (inclusive)")],
+    category: Annotated[
+        list[str] | None, typer.Option(help="Only these categories (repeatable); default all")
+    ] = None,
+    cell_m: Annotated[float, typer.Option(min=10, help="Cell size, metres")] = 150.0,
+    bandwidth_m: Annotated[float, typer.Option(help="Kernel density bandwidth, metres")] = 300.0,
+    col_time: Annotated[str, typer.Option(help="Time column")] = "occurred_at",
+    col_lng: Annotated[str, typer.Option(help="Longitude column (WGS-84)")] = "lon",
+    col_lat: Annotated[str, typer.Option(help="Latitude column (WGS-84)")] = "lat",
+    col_category: Annotated[str, typer.Option(help="Category column")] = "primary_type",
+    permutations: Annotated[int, typer.Option(min=9, help="Knox Monte Carlo runs")] = 99,
+    top: Annotated[int, typer.Option(min=1, help="Hotspot cells to list")] = 10,
+) -> None:
+    """Hotspots of a period: counts, kernel density, Getis-Ord Gi*, hour x weekday, Knox."""
+    from yanyun.stats.hotspot import (
+        counts_per_cell,
+        getis_ord_gi_star,
+        kernel_density,
+        time_profile,
+    )
+    from yanyun.stats.nearrepeat import knox_test
+    from yanyun.stats.source import Columns, load_events
+
+    try:
+        events = load_events(
+            data, Columns(col_time, col_lng, col_lat, col_category or None), cell_m=cell_m,
+            since=from_,
+        )
+        # the study area of Gi*: every cell with any incident in the file since --from
+        study = np.zeros(events.grid.n_cells, bool)
+        study[events.cell[events.cell >= 0]] = True
+        events = events.of_categories(category)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    first, last = events.day_index(from_), events.day_index(to) + 1
+    ev = events.subset((events.t >= first) & (events.t < last))
+    g = ev.grid
+    out = sys.stdout
+    out.write(f"{ev.size} incidents {from_}..{to}; dropped: {events.dropped}\n")
+    if ev.size < 3:
+        return
+    counts = counts_per_cell(ev.cell, g.n_cells)
+    area = counts > 0
+    gi = getis_ord_gi_star(counts, g, study=study)
+    dens = kernel_density(ev.cell, g, bandwidth_m)
+    occupied = int(area.sum())
+    order = np.argsort(-counts)
+    share_top = counts[order[: max(1, occupied // 20)]].sum() / counts.sum()
+    out.write(
+        f"cells with incidents: {occupied}; the top 5 % of them hold {share_top:.0%}; "
+        f"Gi* hot cells (p < 0.05): {int(gi.hot.sum())}, cold: {int(gi.cold.sum())}\n"
+        "| rank | cell | lng | lat | incidents | density /km² | Gi* z |\n"
+        "|---|---|---|---|---|---|---|\n"
+    )
+    cx, cy = g.centres_xy(order[:top])
+    lng, lat = g.projection.inverse(cx, cy)
+    for i, cell in enumerate(order[:top]):
+        out.write(
+            f"| {i + 1} | {cell} | {lng[i]:.5f} | {lat[i]:.5f} | {int(counts[cell])} | "
+            f"{dens[cell]:.0f} | {gi.z[cell]:.1f} |\n"
+        )
+    times = ev.epoch_day.astype("datetime64[s]") + (ev.t * 86400).astype("timedelta64[s]")
+    prof = time_profile(times)
+    by_hour, by_day = prof.sum(axis=0), prof.sum(axis=1)
+    out.write(
+        "by hour: " + " ".join(f"{h}:{n}" for h, n in enumerate(by_hour)) + "\n"
+        "by weekday (Mon..Sun): " + " ".join(str(n) for n in by_day) + "\n"
+    )
+    knox = knox_test(ev.x, ev.y, ev.t, permutations=permutations)
+    out.write("Knox near-repeat test: observed / expected pairs (p)\n| distance \\ days |")
+    out.write("".join(f" ≤{t:g} |" for t in knox.time_bands_d) + "\n|---|")
+    out.write("---|" * len(knox.time_bands_d) + "\n")
+    for i, d in enumerate(knox.distance_bands_m):
+        cells = " ".join(
+            f"{knox.ratio[i, j]:.2f} ({knox.p[i, j]:.2f}) |"
+            for j in range(len(knox.time_bands_d))
+        )
+        out.write(f"| ≤{d:g} m | {cells}\n")
