@@ -5,7 +5,9 @@ from fastapi.routing import APIRoute, APIWebSocketRoute
 from yanyun.auth.deps import PERMISSION_ATTR, PUBLIC_ATTR
 from yanyun.web.app import routers
 
-PUBLIC_PATHS = {"/api/v1/health", "/api/v1/auth/login", "/", "/login", "/map", "/console"}
+PUBLIC_PATHS = {
+    "/api/v1/health", "/api/v1/auth/login", "/", "/login", "/map", "/console", "/forecast"
+}
 
 
 def _declared(dependant) -> set[str]:
