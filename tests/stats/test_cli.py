@@ -107,4 +107,4 @@ def test_analyse_reports_hotspots_time_profile_and_near_repeats(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Gi* hot cells" in out and "| 1 |" in out and "by weekday" in out
-    assert "Knox near-repeat test" in out and "≤100 m" in out
+    assert "Knox near-repeat test" in out and "0-100 m" in out

@@ -237,11 +237,14 @@ def analyse(
     )
     knox = knox_test(ev.x, ev.y, ev.t, permutations=permutations)
     out.write("Knox near-repeat test: observed / expected pairs (p)\n| distance \\ days |")
-    out.write("".join(f" ≤{t:g} |" for t in knox.time_bands_d) + "\n|---|")
+    t_lo = [0.0, *knox.time_bands_d[:-1]]
+    d_lo = [0.0, *knox.distance_bands_m[:-1]]
+    out.write("".join(f" {a:g}-{b:g} |" for a, b in zip(t_lo, knox.time_bands_d, strict=True)))
+    out.write("\n|---|")
     out.write("---|" * len(knox.time_bands_d) + "\n")
     for i, d in enumerate(knox.distance_bands_m):
         cells = " ".join(
             f"{knox.ratio[i, j]:.2f} ({knox.p[i, j]:.2f}) |"
             for j in range(len(knox.time_bands_d))
         )
-        out.write(f"| ≤{d:g} m | {cells}\n")
+        out.write(f"| {d_lo[i]:g}-{d:g} m | {cells}\n")
