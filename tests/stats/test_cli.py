@@ -32,6 +32,7 @@ def _write_csv(path: Path) -> int:
             w.writerow([str(times[i]).replace("T", " "), f"{lng[i]:.6f}", f"{lat[i]:.6f}", kind])
         w.writerow(["", f"{lng[0]:.6f}", f"{lat[0]:.6f}", "盗窃"])  # no time
         w.writerow(["2026-03-01 10:00:00", "", "", "盗窃"])  # no coordinates
+        w.writerow(["yesterday", f"{lng[0]:.6f}", f"{lat[0]:.6f}", "盗窃"])  # not a time
     return ev.size
 
 
@@ -48,8 +49,8 @@ def test_backtest_command_prints_the_table_and_reports_dropped_rows(tmp_path):
     ])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert f"{n + 2} rows, {n} usable" in out
-    assert "no_time 1" in out and "no_coordinates 1" in out
+    assert f"{n + 3} rows, {n} usable" in out
+    assert "no_time 2" in out and "no_coordinates 1" in out
     assert "tuned counts on 2026-03-01..2026-03-31" in out
     assert "| counts |" in out and "| prospective |" in out and "hit@5%" in out
     assert "| counts |" in out_md.read_text()

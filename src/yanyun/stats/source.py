@@ -69,6 +69,10 @@ def _times(col: pa.ChunkedArray) -> np.ndarray:
             col = pc.local_timestamp(col)
         return col.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
     text = pc.cast(col, pa.string())
+    try:  # ISO 8601 text: Arrow parses it in C
+        return pc.cast(text, pa.timestamp("s")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        pass  # some rows do not parse: find them one by one, and count them as dropped
     parsed = np.array(
         [np.datetime64(v.replace(" ", "T")[:19]) if v else np.datetime64("NaT") for v in
          _safe_strings(text)],
