@@ -142,8 +142,8 @@ def backtest(
     results = []
     for name in names:
         params = dict(fixed.get(name, {}))
-        if tune_days is not None and GRIDS.get(name):
-            grid = {k: v for k, v in GRIDS[name].items() if k not in params}
+        grid = {k: v for k, v in GRIDS.get(name, {}).items() if k not in params}
+        if tune_days is not None and grid:
             t_started = time.perf_counter()
             best, trials = tune(bt, name, grid, tune_days, fixed=params)
             out.write(
