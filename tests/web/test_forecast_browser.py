@@ -13,6 +13,8 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    require_chromium,
+    run_demo_server,
     store_session,
 )
 
@@ -20,6 +22,16 @@ pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo with 90 days of past incidents, so there is something to forecast and score."""
+    require_chromium()
+    with run_demo_server(
+        tmp_path_factory.mktemp("demo"), extra_args=("--history-days", "90")
+    ) as running:
+        yield running
 
 
 @pytest.fixture

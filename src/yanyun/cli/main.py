@@ -140,6 +140,10 @@ def demo(
         bool, typer.Option("--live/--no-live", help="Simulated 110 calls keep the city alive")
     ] = True,
     calls_per_hour: Annotated[float, typer.Option(help="Rate of simulated calls")] = 30.0,
+    history_days: Annotated[
+        int,
+        typer.Option(min=0, max=730, help="Days of past incidents to forecast from (empty DB)"),
+    ] = 0,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -155,10 +159,14 @@ def demo(
     runtime, report, seconds = _build(settings)
     with session_scope(runtime, actor_username="system") as session:
         users = ensure_demo_users(session=session, clock=runtime.clock)
-    from yanyun.sim.history import ensure_history
+    past = 0
+    if history_days:
+        from yanyun.sim.history import ensure_history
 
-    with session_scope(runtime, actor_username="system") as session:
-        past = ensure_history(session=session, clock=runtime.clock, seed=settings.city.seed)
+        with session_scope(runtime, actor_username="system") as session:
+            past = ensure_history(
+                session=session, clock=runtime.clock, seed=settings.city.seed, days=history_days
+            )
     if past:
         typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
