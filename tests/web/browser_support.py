@@ -86,14 +86,16 @@ def _server_env(database_url: str, lake: Path | None = None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def run_demo_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[DemoServer]:
+def run_demo_server(
+    tmp_dir: Path, database_url: str | None = None, extra_args: tuple[str, ...] = ()
+) -> Iterator[DemoServer]:
     """Build the demo city into a fresh database (SQLite file by default) and serve it."""
     port = free_port()
     log_path = tmp_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
-             "--port", str(port), "--no-live"],
+             "--port", str(port), "--no-live", *extra_args],
             cwd=REPO_ROOT,
             env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake"),
             stdout=log, stderr=subprocess.STDOUT,

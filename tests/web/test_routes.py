@@ -22,6 +22,7 @@ PUBLIC_PATHS = {
     "/intel/plates",
     "/community",
     "/volunteers",
+    "/forecast",
 }
 
 

@@ -69,12 +69,13 @@ class Perm(StrEnum):
     community_read = "community:read"
     community_write = "community:write"
     volunteers_mobilise = "volunteers:mobilise"
+    forecast_read = "forecast:read"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
              Perm.incidents_read, Perm.units_read, Perm.tasks_read, Perm.risks_read,
              Perm.inspections_write, Perm.duty_read, Perm.cameras_read,
-             Perm.community_read}
+             Perm.community_read, Perm.forecast_read}
 # Plate searches and owners reach personal data: the roles that investigate.
 _INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.

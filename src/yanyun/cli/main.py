@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from yanyun.cli.forecast import register as register_forecast
 from yanyun.cli.opinion import register as register_opinion
 from yanyun.cli.sim import register as register_sim
 from yanyun.core.config import Settings, load_settings, masked
@@ -29,6 +30,7 @@ intel_app = typer.Typer(help="The data pool 数据池 (sightings)", no_args_is_h
 app.add_typer(intel_app, name="intel")
 register_sim(app)
 register_opinion(app)
+register_forecast(app)
 
 
 def _settings() -> Settings:
@@ -291,6 +293,10 @@ def demo(
         bool, typer.Option("--live/--no-live", help="Simulated 110 calls keep the city alive")
     ] = True,
     calls_per_hour: Annotated[float, typer.Option(help="Rate of simulated calls")] = 30.0,
+    history_days: Annotated[
+        int,
+        typer.Option(min=0, max=730, help="Days of past incidents to forecast from (empty DB)"),
+    ] = 0,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -312,6 +318,16 @@ def demo(
         build_oversight_demo(session=session, clock=runtime.clock,
                              settings=settings.oversight, seed=settings.city.seed)
     intel_line = _build_intel(runtime, settings)
+    past = 0
+    if history_days:
+        from yanyun.sim.history import ensure_history
+
+        with session_scope(runtime, actor_username="system") as session:
+            past = ensure_history(
+                session=session, clock=runtime.clock, seed=settings.city.seed, days=history_days
+            )
+    if past:
+        typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "

@@ -305,6 +305,21 @@ class WebSettings(BaseModel):
     )
 
 
+class StatsSettings(BaseModel):
+    """Hotspots and forecasts (情报研判)."""
+
+    cell_m: float = Field(150.0, ge=10, description="Forecast cell size (m).")
+    forecast_method: Literal["counts", "retro", "prospective", "etas", "boosted"] = Field(
+        "retro", description="Method of the platform's next-day forecast."
+    )
+    window_days: int = Field(365, ge=1, description="Past window the forecast reads (days).")
+    bandwidth_m: float = Field(300.0, ge=0, description="Kernel bandwidth, retro/prospective (m).")
+    coverage: float = Field(
+        0.05, gt=0, le=1, description="Share of cells flagged as hotspots and scored."
+    )
+    score_days: int = Field(30, ge=1, le=120, description="Days of the live score.")
+
+
 class Settings(BaseSettings):
     """All of yanyun's settings; `yanyun config show` prints them, secrets masked."""
 
@@ -343,6 +358,9 @@ class Settings(BaseSettings):
     )
     community: CommunitySettings = Field(
         default_factory=CommunitySettings, description="Community policing."
+    )
+    stats: StatsSettings = Field(
+        default_factory=StatsSettings, description="Hotspots and forecasts."
     )
 
     @model_validator(mode="after")

@@ -26,9 +26,11 @@ from yanyun.geo import api as geo_api
 from yanyun.intel import api as intel_api
 from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
+from yanyun.stats import api as stats_api
 from yanyun.web import (
     community_pages,
     duty_pages,
+    forecast_pages,
     intel_pages,
     live,
     opinion_pages,
@@ -161,6 +163,8 @@ def routers() -> list[APIRouter]:
         intel_pages.router,
         community_api.router,
         community_pages.router,
+        stats_api.router,
+        forecast_pages.router,
     ]
 
 

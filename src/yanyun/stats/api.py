@@ -1,0 +1,85 @@
+"""Routes of the forecast: next-day risk with its live score, GeoJSON hotspots, a report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.geo.api import IndexDep
+from yanyun.geo.service import CityIndex
+from yanyun.stats import service
+from yanyun.stats.schemas import ForecastRead
+
+router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"])
+
+CategoryQ = Annotated[
+    str | None, Query(max_length=8, description="Incident category code; all when absent")
+]
+
+
+def _grid_lookup(index: CityIndex):
+    def codes(lng: np.ndarray, lat: np.ndarray) -> list[str | None]:
+        found = index.resolver.resolve_many(lng, lat)
+        return [index.grid_codes[i] if i >= 0 else None for i in found]
+
+    return codes
+
+
+def _forecast(session, actor, clock, settings, index, category) -> service.PlatformForecast:
+    return service.next_day_forecast(
+        session=session, actor=actor, clock=clock, stats=settings.stats, category=category,
+        grid_codes_of=_grid_lookup(index),
+    )
+
+
+@router.get("/next-day", response_model=ForecastRead)
+def next_day(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
+    category: CategoryQ = None,
+) -> ForecastRead:
+    """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
+    (yesterday's hit rate and the last days' pooled hit rate)."""
+    return _forecast(session, actor, clock, settings, index, category).read
+
+
+@router.get("/hotspots.geojson")
+def hotspots(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
+    category: CategoryQ = None,
+) -> JSONResponse:
+    """Tomorrow's hotspot cells as a GeoJSON file (WGS-84) for QGIS or ArcGIS."""
+    fc = _forecast(session, actor, clock, settings, index, category).read
+    return JSONResponse(
+        fc.hotspots,
+        media_type="application/geo+json",
+        headers={"Content-Disposition": f'attachment; filename="hotspots-{fc.day}.geojson"'},
+    )
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
+    category: CategoryQ = None,
+) -> HTMLResponse:
+    """A one-page printable report of tomorrow's forecast and its score."""
+    fc = _forecast(session, actor, clock, settings, index, category).read
+    return HTMLResponse(service.report_html(fc, city=settings.city.name, generated_at=clock.now()))

@@ -1,0 +1,347 @@
+"""Next-day risk per cell, from methods behind one interface.
+
+A `Forecaster` is handed only the incidents before the day it forecasts
+(`history`, sorted by time) and returns one risk value per raster cell; a
+higher value ranks a cell higher. The backtest slices the history itself,
+so a method cannot see the day it is scored on. Methods that fit a model
+(ETAS, boosting) keep it between calls and refit every `refit_days`: the
+background and the feature weights move over months, not days, and a
+weekly or monthly refit keeps a 90-day backtest of a city within a minute
+on a shared core. The part that does move daily (recent events feeding the
+triggering kernel, the lagged counts) is always recomputed from the
+history up to the forecast day.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from yanyun.stats.grid import EventSet
+from yanyun.stats.hotspot import (
+    counts_per_cell,
+    gaussian_kernel,
+    inverse_distance_kernel,
+    quartic_kernel,
+    smooth,
+)
+
+
+class Forecaster(Protocol):
+    name: str
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        """Risk per cell of the raster for [day, day + 1), from events before `day` only."""
+
+
+def _window(history: EventSet, start: float, end: float) -> slice:
+    return slice(int(np.searchsorted(history.t, start)), int(np.searchsorted(history.t, end)))
+
+
+def _support(cells: np.ndarray) -> np.ndarray:
+    return np.unique(cells[cells >= 0])
+
+
+@dataclass
+class Counts:
+    """Incidents per cell over the past `window_days` (the analyst's default)."""
+
+    window_days: int = 365
+    name: str = "counts"
+    params: ClassVar[tuple[str, ...]] = ("window_days",)
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        s = _window(history, day - self.window_days, day)
+        return counts_per_cell(history.cell[s], history.grid.n_cells)
+
+
+@dataclass
+class Retrospective:
+    """Quartic kernel density of the past `window_days` (retrospective hotspot)."""
+
+    window_days: int = 365
+    bandwidth_m: float = 300.0
+    name: str = "retro"
+    params: ClassVar[tuple[str, ...]] = ("window_days", "bandwidth_m")
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        g = history.grid
+        s = _window(history, day - self.window_days, day)
+        cells = history.cell[s]
+        c = counts_per_cell(cells, g.n_cells)
+        return smooth(c, g, quartic_kernel(self.bandwidth_m / g.cell_m), _support(cells))
+
+
+@dataclass
+class Prospective:
+    """Bowers, Johnson & Pease (2004): each past event adds 1/(1+d) x 1/(1+t), d in cells
+    (up to the bandwidth), t in whole weeks (up to the window)."""
+
+    window_days: int = 56
+    bandwidth_m: float = 400.0
+    name: str = "prospective"
+    params: ClassVar[tuple[str, ...]] = ("window_days", "bandwidth_m")
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        g = history.grid
+        s = _window(history, day - self.window_days, day)
+        weeks = np.floor((day - history.t[s]) / 7.0)
+        cells = history.cell[s]
+        c = counts_per_cell(cells, g.n_cells, 1.0 / (1.0 + weeks))
+        kernel = inverse_distance_kernel(round(self.bandwidth_m / g.cell_m))
+        return smooth(c, g, kernel, _support(cells))
+
+
+@dataclass
+class EtasFit:
+    mu: np.ndarray  # background, expected events per cell per day
+    theta: float  # expected offspring per event
+    omega: float  # triggering decay rate, per day
+    sigma_m: float  # triggering spatial scale
+    iterations: int
+    seconds: float
+    fitted_on: int  # day
+
+
+@dataclass
+class Etas:
+    """Self-exciting point process (Mohler et al. 2011, 2015), fitted by EM.
+
+    lambda(x, t) = mu(cell(x)) + sum_{t_j < t} theta * omega * exp(-omega (t - t_j))
+                   * N(x - x_j; 0, sigma^2 I)
+
+    The E-step assigns every event a probability of being background or
+    triggered by each earlier event within `cutoff_m` and `cutoff_days`;
+    those candidate pairs are found once per fit with a k-d tree in
+    (x, y, scaled t) under the max norm, and every EM iteration is a few
+    vector operations over them. The background per cell is the sum of the
+    events' background probabilities over the training window, optionally
+    smoothed by a Gaussian of `background_smooth_m` (0: none), since a
+    single 150 m cell holds only a handful of events a year.
+    """
+
+    train_days: int = 365
+    refit_days: int = 7
+    cutoff_m: float = 500.0
+    cutoff_days: float = 60.0
+    background_smooth_m: float = 150.0
+    em_iterations: int = 30
+    name: str = "etas"
+    params: ClassVar[tuple[str, ...]] = ("train_days", "background_smooth_m")
+    fit_: EtasFit | None = field(default=None, repr=False)
+    fit_seconds: list[float] = field(default_factory=list, repr=False)
+
+    def fit(self, history: EventSet, day: int) -> EtasFit:
+        started = _time.perf_counter()
+        g = history.grid
+        s = _window(history, day - self.train_days, day)
+        t, x, y, cell = history.t[s], history.x[s], history.y[s], history.cell[s]
+        n = t.size
+        span = float(self.train_days)
+        area_m2 = g.cell_m**2
+        counts = counts_per_cell(cell, g.n_cells)
+        mu = counts / span * 0.5
+        theta, omega, sigma = 0.3, 1.0 / 7.0, 100.0
+        if n >= 2:
+            scale = self.cutoff_m / self.cutoff_days
+            tree = cKDTree(np.column_stack([x, y, t * scale]))
+            pairs = tree.query_pairs(self.cutoff_m, p=np.inf, output_type="ndarray")
+        else:
+            pairs = np.empty((0, 2), dtype=np.int64)
+        # query_pairs gives i < j; events are sorted by time, so j is the later one
+        parent, child = pairs[:, 0], pairs[:, 1]
+        dt = t[child] - t[parent]
+        d2 = (x[child] - x[parent]) ** 2 + (y[child] - y[parent]) ** 2
+        ok = (dt > 0) & (d2 <= self.cutoff_m**2)
+        parent, child, dt, d2 = parent[ok], child[ok], dt[ok], d2[ok]
+        inside = cell >= 0
+        ev_cell = np.where(inside, cell, 0)
+        # edge correction: an event near the end of the window has had less time for offspring
+        remaining = np.minimum(day - t, self.cutoff_days)
+        iterations = 0
+        for _ in range(self.em_iterations):
+            iterations += 1
+            trig = (
+                theta * omega * np.exp(-omega * dt)
+                * np.exp(-d2 / (2 * sigma**2)) / (2 * np.pi * sigma**2)
+            )
+            bg = np.where(inside, mu[ev_cell] / area_m2, 1e-12)
+            lam = bg + np.bincount(child, weights=trig, minlength=n)
+            p_trig = trig / lam[child]
+            p_bg = bg / lam
+            total = p_trig.sum()
+            new_theta = total / max(float((1 - np.exp(-omega * remaining)).sum()), 1e-9)
+            new_omega = total / max(float((p_trig * dt).sum()), 1e-9)
+            new_sigma = np.sqrt((p_trig * d2).sum() / max(2 * total, 1e-9)) if total > 0 else sigma
+            theta = float(min(new_theta, 0.95))
+            omega = float(max(new_omega, 1.0 / self.cutoff_days))
+            sigma = float(np.clip(new_sigma, 10.0, self.cutoff_m / 2))
+            mu = counts_per_cell(cell, g.n_cells, p_bg) / span
+            if self.background_smooth_m > 0:
+                mu = smooth(mu, g, gaussian_kernel(self.background_smooth_m / g.cell_m))
+        self.fit_ = EtasFit(
+            mu, theta, omega, sigma, iterations, _time.perf_counter() - started, day
+        )
+        self.fit_seconds.append(self.fit_.seconds)
+        return self.fit_
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        if self.fit_ is None or not (0 <= day - self.fit_.fitted_on < self.refit_days):
+            self.fit(history, day)
+        f = self.fit_
+        g = history.grid
+        s = _window(history, day - self.cutoff_days, day)
+        age = day - history.t[s]
+        # expected offspring inside [day, day + 1)
+        w = f.theta * (np.exp(-f.omega * age) - np.exp(-f.omega * (age + 1.0)))
+        trig = counts_per_cell(history.cell[s], g.n_cells, w)
+        trig = smooth(trig, g, gaussian_kernel(f.sigma_m / g.cell_m))
+        return f.mu + trig
+
+
+@dataclass
+class Boosted:
+    """Gradient-boosted Poisson regression of tomorrow's count per cell.
+
+    Features: the cell's counts over the past 1, 7, 28, 91, 365 and 730
+    days, the same summed over the 3x3 and 7x7 neighbourhoods (28, 365, 730
+    days), days since the cell's last incident, the target day's weekday
+    and month, and, when the history carries a context (every category),
+    all incidents at the cell and in its 7x7 neighbourhood over 7, 28 and
+    365 days.
+    This learns what the baselines fix by hand: how much a recent incident
+    adds to the long-run level and how far it spreads (near repeats), per
+    city and category. scikit-learn's HistGradientBoostingRegressor with a
+    Poisson loss is fast on millions of rows and needs no new native
+    dependency. Trained on cell-days of the `train_days` before the fit
+    (every `day_stride`-th day; two years every 8th day beat one year every
+    4th on the 2016 tuning period, 20.8 % against 19.8 % at 5 % coverage on
+    Chicago burglary, rows restricted to cells with at least one
+    incident in the prior year, plus a sample of the rest), refitted every
+    `refit_days`.
+    """
+
+    train_days: int = 730
+    refit_days: int = 28
+    day_stride: int = 8
+    max_iter: int = 200
+    learning_rate: float = 0.05
+    max_leaf_nodes: int = 31
+    seed: int = 0
+    name: str = "boosted"
+    params: ClassVar[tuple[str, ...]] = ("train_days", "learning_rate")
+    model_: Any = field(default=None, repr=False)
+    fitted_on_: int | None = field(default=None, repr=False)
+    fit_seconds: list[float] = field(default_factory=list, repr=False)
+
+    windows: ClassVar[tuple[int, ...]] = (1, 7, 28, 91, 365, 730)
+    YEAR: ClassVar[int] = 4  # column of the 365-day count
+    NEAR_YEAR_7: ClassVar[int] = 9  # column of the 7x7 365-day count
+
+    def features(self, history: EventSet, day: int) -> np.ndarray:
+        """Feature matrix (n_cells, k) for the forecast of `day`."""
+        g = history.grid
+        n = g.n_cells
+        cols = []
+        per_window = {}
+        for w in self.windows:
+            s = _window(history, day - w, day)
+            per_window[w] = counts_per_cell(history.cell[s], n)
+            cols.append(per_window[w])
+        box3, box7 = np.ones((3, 3)), np.ones((7, 7))
+        for w in (28, 365, 730):
+            cols.append(smooth(per_window[w], g, box3))
+            cols.append(smooth(per_window[w], g, box7))
+        s = _window(history, day - 365, day)
+        last = np.full(n, -np.inf)
+        cells = history.cell[s]
+        inside = cells >= 0
+        last[cells[inside]] = history.t[s][inside]  # sorted by time: the latest write wins
+        cols.append(np.minimum(day - last, 400.0))
+        ctx = history.context
+        if ctx is not None:
+            # every category: where people and property are, and recent disorder
+            for w in (7, 28, 365):
+                c = counts_per_cell(ctx.cell[_window(ctx, day - w, day)], n)
+                cols.append(c)
+                cols.append(smooth(c, g, box7))
+        date = history.date_of(day)
+        dow = (date.astype("datetime64[D]").astype(np.int64) + 3) % 7
+        month = date.astype("datetime64[M]").astype(np.int64) % 12
+        cols.append(np.full(n, dow, float))
+        cols.append(np.full(n, month, float))
+        return np.column_stack(cols)
+
+    def fit(self, history: EventSet, day: int) -> None:
+        from sklearn.ensemble import HistGradientBoostingRegressor
+        from threadpoolctl import threadpool_limits
+
+        started = _time.perf_counter()
+        rng = np.random.default_rng(self.seed)
+        xs, ys = [], []
+        for d in range(day - self.train_days, day, self.day_stride):
+            if d <= 0:
+                continue
+            feats = self.features(history, d)
+            s = _window(history, d, d + 1)
+            target = counts_per_cell(history.cell[s], history.grid.n_cells)
+            active = feats[:, self.YEAR] > 0  # any incident in the prior year
+            sample = active | (rng.random(active.size) < 0.02)
+            weight_rows = np.flatnonzero(sample)
+            xs.append(feats[weight_rows])
+            ys.append(target[weight_rows])
+        model = HistGradientBoostingRegressor(
+            loss="poisson",
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            random_state=self.seed,
+        )
+        if xs:
+            # one thread: OpenMP workers spinning on a shared, busy machine cost
+            # far more than they give (a 20,000-row fit went from 10 s to 0.3 s)
+            with threadpool_limits(limits=1, user_api="openmp"):
+                model.fit(np.concatenate(xs), np.concatenate(ys))
+            self.model_ = model
+        self.fitted_on_ = day
+        self.fit_seconds.append(_time.perf_counter() - started)
+
+    def forecast(self, history: EventSet, day: int) -> np.ndarray:
+        if self.fitted_on_ is None or not (0 <= day - self.fitted_on_ < self.refit_days):
+            self.fit(history, day)
+        feats = self.features(history, day)
+        if self.model_ is None:
+            return feats[:, self.YEAR]
+        out = np.zeros(feats.shape[0])
+        active = feats[:, self.YEAR] > 0
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="openmp"):
+            out[active] = self.model_.predict(feats[active])
+        # cells with nothing in a year rank below every active cell, by neighbourhood
+        near = feats[~active, self.NEAR_YEAR_7]
+        out[~active] = 1e-6 * near / (1.0 + near)
+        return out
+
+
+METHODS: dict[str, type] = {
+    "counts": Counts,
+    "retro": Retrospective,
+    "prospective": Prospective,
+    "etas": Etas,
+    "boosted": Boosted,
+}
+
+BASELINES = ("counts", "retro", "prospective")
+
+
+def make(name: str, **params: Any) -> Forecaster:
+    try:
+        cls = METHODS[name]
+    except KeyError:
+        raise ValueError(f"unknown method {name!r}; known: {', '.join(METHODS)}") from None
+    return cls(**params)

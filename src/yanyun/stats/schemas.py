@@ -1,0 +1,47 @@
+"""What the forecast API answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ScoreRead(BaseModel):
+    """How the method's forecasts fared on the days before: the live score."""
+
+    coverage: float
+    yesterday: date | None
+    yesterday_incidents: int
+    yesterday_hits: int
+    yesterday_hit_rate: float | None
+    days: int
+    incidents: int
+    hits: int
+    hit_rate: float | None  # pooled over the days
+    hit_rate_low: float | None  # 95 % bootstrap interval over days
+    hit_rate_high: float | None
+    pai: float | None
+
+
+class GridRisk(BaseModel):
+    grid_code: str
+    risk_share: float  # the grid's share of the city's forecast risk (0-1)
+    rank: int
+
+
+class ForecastRead(BaseModel):
+    day: date  # the forecast day (local)
+    method: str
+    params: dict[str, Any]
+    category: str | None
+    cell_m: float
+    coverage: float
+    area_cells: int
+    hotspot_cells: int
+    incidents_used: int
+    dropped: dict[str, int]
+    score: ScoreRead
+    grids: list[GridRisk]
+    hotspots: dict[str, Any]  # GeoJSON FeatureCollection of the flagged cells

@@ -1,0 +1,287 @@
+"""The platform's own forecast: next-day risk from command's incidents, and its live score.
+
+stats sits above the contexts, so it may read command's Incident table (it
+never writes it). Day boundaries are Asia/Shanghai days. Nothing is stored:
+the forecast and its score are recomputed from the incidents on each
+request, which for a city's year of incidents and the default method takes
+well under a second, and can never disagree with the incidents.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yanyun.auth.service import Actor
+from yanyun.command.models import Incident
+from yanyun.core.clock import SHANGHAI, Clock, as_utc
+from yanyun.core.config import StatsSettings
+from yanyun.core.errors import Invalid
+from yanyun.stats.backtest import Backtest, default_area, rank_cells
+from yanyun.stats.forecast import make
+from yanyun.stats.grid import EventSet, build_events
+from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead
+
+UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
+
+
+@dataclass
+class PlatformForecast:
+    read: ForecastRead
+    events: EventSet | None
+    risk: np.ndarray
+    area: np.ndarray
+
+
+def _method(stats: StatsSettings):
+    params: dict[str, Any] = {}
+    if stats.forecast_method in ("counts", "retro", "prospective"):
+        params["window_days"] = stats.window_days
+    if stats.forecast_method in ("retro", "prospective"):
+        params["bandwidth_m"] = stats.bandwidth_m
+    return make(stats.forecast_method, **params)
+
+
+def load_incidents(
+    *, session: Session, actor: Actor, since: datetime, category: str | None = None
+) -> EventSet | None:
+    """The incidents the actor may see since `since`, as an EventSet in local days
+    (None when there is none with a time and a place)."""
+    stmt = select(
+        Incident.occurred_at, Incident.received_at, Incident.lng, Incident.lat,
+        Incident.category_code,
+    ).where(Incident.received_at >= since, Incident.merged_into_id.is_(None))
+    if category:
+        stmt = stmt.where(Incident.category_code == category)
+    rows = session.execute(actor.scope(stmt, Incident.org_path)).all()
+    times = np.array(
+        [
+            np.datetime64(as_utc(r.occurred_at or r.received_at).replace(tzinfo=None), "s")
+            for r in rows
+        ],
+        dtype="datetime64[s]",
+    ) + UTC_OFFSET
+    lng = np.array([r.lng for r in rows], dtype=float)
+    lat = np.array([r.lat for r in rows], dtype=float)
+    cats = np.array([r.category_code for r in rows], dtype=object)
+    usable = ~np.isnat(times) & np.isfinite(lng) & np.isfinite(lat)
+    if not usable.any():
+        return None
+    return build_events(times, lng, lat, cats)
+
+
+def next_day_forecast(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    stats: StatsSettings,
+    category: str | None = None,
+    grid_codes_of: Any = None,
+) -> PlatformForecast:
+    """Tomorrow's risk per cell and per grid, hotspots, and yesterday's and the last
+    `score_days` days' hit rate of the same method."""
+    if category is not None and not category.strip():
+        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    today = clock.now().astimezone(SHANGHAI).date()
+    history_days = stats.window_days + stats.score_days + 2
+    since = datetime.combine(today - timedelta(days=history_days), datetime.min.time(), SHANGHAI)
+    events = load_incidents(session=session, actor=actor, since=since, category=category)
+    tomorrow = today + timedelta(days=1)
+    if events is None:
+        empty = ScoreRead(
+            coverage=stats.coverage, yesterday=None, yesterday_incidents=0, yesterday_hits=0,
+            yesterday_hit_rate=None, days=0, incidents=0, hits=0, hit_rate=None,
+            hit_rate_low=None, hit_rate_high=None, pai=None,
+        )
+        read = ForecastRead(
+            day=tomorrow, method=stats.forecast_method, params={}, category=category,
+            cell_m=stats.cell_m, coverage=stats.coverage, area_cells=0, hotspot_cells=0,
+            incidents_used=0, dropped={}, score=empty, grids=[],
+            hotspots={"type": "FeatureCollection", "features": []},
+        )
+        return PlatformForecast(read, None, np.zeros(0), np.zeros(0, dtype=np.int64))
+    if stats.cell_m != events.grid.cell_m:
+        events = _regrid(events, stats.cell_m)
+    day_of = events.day_index
+    d_tomorrow = day_of(np.datetime64(tomorrow))
+    d_yesterday = d_tomorrow - 2
+    first_scored = d_tomorrow - 1 - stats.score_days
+    area = default_area(events, d_tomorrow)  # every cell that has had an incident
+    method = _method(stats)
+    score_days = np.arange(max(first_scored, 1), d_yesterday + 1)
+    score = _score(events, area, method, score_days, stats.coverage, d_yesterday, today)
+    risk = _method(stats).forecast(events.until(d_tomorrow), d_tomorrow)
+    rank = rank_cells(risk, area)
+    k = max(1, math.ceil(stats.coverage * area.size))
+    top = np.flatnonzero(rank < k)
+    top = top[np.argsort(rank[top])]
+    grids = _grid_risk(events, area, risk, grid_codes_of)
+    params = {p: getattr(method, p) for p in getattr(method, "params", ())}
+    read = ForecastRead(
+        day=tomorrow, method=method.name, params=params, category=category,
+        cell_m=events.grid.cell_m, coverage=stats.coverage, area_cells=int(area.size),
+        hotspot_cells=int(top.size), incidents_used=events.before(d_tomorrow),
+        dropped=events.dropped, score=score, grids=grids,
+        hotspots=hotspots_geojson(events, risk, rank, top, tomorrow, method.name),
+    )
+    return PlatformForecast(read, events, risk, area)
+
+
+def _regrid(events: EventSet, cell_m: float) -> EventSet:
+    lng, lat = events.grid.projection.inverse(events.x, events.y)
+    times = events.epoch_day.astype("datetime64[s]") + (events.t * 86400).astype(
+        "timedelta64[s]"
+    )
+    cats = np.array(events.categories, dtype=object)[events.category]
+    out = build_events(times, lng, lat, cats, cell_m=cell_m)
+    out.dropped = events.dropped
+    return out
+
+
+def _score(
+    events: EventSet, area: np.ndarray, method: Any, days: np.ndarray, coverage: float,
+    d_yesterday: int, today: date,
+) -> ScoreRead:
+    if days.size == 0:
+        return ScoreRead(
+            coverage=coverage, yesterday=None, yesterday_incidents=0, yesterday_hits=0,
+            yesterday_hit_rate=None, days=0, incidents=0, hits=0, hit_rate=None,
+            hit_rate_low=None, hit_rate_high=None, pai=None,
+        )
+    res = Backtest(events, area, coverages=(coverage,)).run(method, days)
+    n, hits = int(res.events.sum()), int(res.hits[:, 0].sum())
+    y_n, y_hits = int(res.events[-1]), int(res.hits[-1, 0])
+    rate = hits / n if n else None
+    low, high = (res.bootstrap()[:, 0] if n else (None, None))
+    area_share = max(1, math.ceil(coverage * area.size)) / area.size
+    return ScoreRead(
+        coverage=coverage,
+        yesterday=today - timedelta(days=1),
+        yesterday_incidents=y_n,
+        yesterday_hits=y_hits,
+        yesterday_hit_rate=(y_hits / y_n) if y_n else None,
+        days=int(days.size),
+        incidents=n,
+        hits=hits,
+        hit_rate=rate,
+        hit_rate_low=None if low is None else float(low),
+        hit_rate_high=None if high is None else float(high),
+        pai=None if rate is None else rate / area_share,
+    )
+
+
+def _grid_risk(
+    events: EventSet, area: np.ndarray, risk: np.ndarray, grid_codes_of: Any
+) -> list[GridRisk]:
+    """Each platform grid's share of the forecast risk (cells by their centre), riskiest
+    first; the 200 riskiest."""
+    if grid_codes_of is None or area.size == 0:
+        return []
+    cx, cy = events.grid.centres_xy(area)
+    lng, lat = events.grid.projection.inverse(cx, cy)
+    codes = np.asarray(grid_codes_of(lng, lat), dtype=object)
+    known = codes != None  # noqa: E711 - elementwise over an object array
+    if not known.any():
+        return []
+    names, inverse = np.unique(codes[known].astype(str), return_inverse=True)
+    sums = np.bincount(inverse, weights=risk[area][known], minlength=names.size)
+    # methods differ in scale (counts, densities, expected events): shares compare
+    sums = sums / max(float(risk[area].sum()), 1e-12)
+    order = np.argsort(-sums, kind="stable")
+    return [
+        GridRisk(grid_code=str(names[i]), risk_share=round(float(sums[i]), 6), rank=r + 1)
+        for r, i in enumerate(order)
+        if sums[i] > 0
+    ][:200]
+
+
+def hotspots_geojson(
+    events: EventSet, risk: np.ndarray, rank: np.ndarray, top: np.ndarray, day: date,
+    method: str,
+) -> dict[str, Any]:
+    """The flagged cells as WGS-84 polygons, riskiest first (QGIS / ArcGIS read it as is)."""
+    g = events.grid
+    feats = []
+    cx, cy = g.centres_xy(top)
+    lngs, lats = g.projection.inverse(cx, cy)
+    for cell, lng, lat in zip(top, lngs, lats, strict=True):
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [g.polygon_lnglat(int(cell))]},
+                "properties": {
+                    "cell": int(cell),
+                    "rank": int(rank[cell]) + 1,
+                    "risk": round(float(risk[cell]), 6),
+                    "centre_lng": round(float(lng), 6),
+                    "centre_lat": round(float(lat), 6),
+                    "day": day.isoformat(),
+                    "method": method,
+                    "cell_m": g.cell_m,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def report_html(fc: ForecastRead, *, city: str, generated_at: datetime) -> str:
+    """A one-page printable report: the score first, then the top grids and cells."""
+    s = fc.score
+
+    def pct(v: float | None) -> str:
+        return "–" if v is None else f"{v:.1%}"
+
+    esc = html.escape
+    grid_rows = "".join(
+        f"<tr><td>{g.rank}</td><td>{esc(g.grid_code)}</td><td>{g.risk_share:.1%}</td></tr>"
+        for g in fc.grids[:15]
+    )
+    cell_rows = "".join(
+        "<tr><td>{rank}</td><td>{lng:.5f}, {lat:.5f}</td><td>{risk:.3f}</td></tr>".format(
+            rank=f["properties"]["rank"], lng=f["properties"]["centre_lng"],
+            lat=f["properties"]["centre_lat"], risk=f["properties"]["risk"],
+        )
+        for f in fc.hotspots["features"][:15]
+    )
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>明日警情热点预测 Next-day hotspot forecast {fc.day}</title>
+<style>
+body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#1a2430;
+ max-width:900px}}
+h1{{font-size:20px;margin:0 0 4px}} .sub{{color:#5a6878;font-size:12px;margin-bottom:16px}}
+.score{{display:flex;gap:24px;border:1px solid #cfd8e3;padding:12px;
+ border-radius:6px}}
+.score b{{display:block;font-size:22px}} table{{border-collapse:collapse;width:100%;margin-top:8px}}
+td,th{{border-bottom:1px solid #e3e8ef;padding:4px 8px;text-align:left;font-size:13px}}
+.cols{{display:flex;gap:24px}} .cols>div{{flex:1}} .note{{font-size:11px;color:#5a6878}}
+</style></head><body>
+<h1>明日警情热点预测 · Next-day hotspot forecast</h1>
+<div class="sub">{esc(city)} · 预测日 forecast day {fc.day} · 方法 method {esc(fc.method)}
+ {esc(", ".join(f"{k}={v}" for k, v in fc.params.items()))} · 类别 category
+ {esc(fc.category or "全部 all")} · 网格单元 cells {fc.cell_m:g} m · 生成 generated
+ {generated_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}</div>
+<div class="score">
+ <div>昨日命中率 Yesterday's hit rate<b>{pct(s.yesterday_hit_rate)}</b>
+  {s.yesterday_hits}/{s.yesterday_incidents}</div>
+ <div>近{s.days}日命中率 Last {s.days} days<b>{pct(s.hit_rate)}</b>
+  95% CI {pct(s.hit_rate_low)}–{pct(s.hit_rate_high)}</div>
+ <div>预测效率指数 PAI<b>{"–" if s.pai is None else f"{s.pai:.1f}"}</b>
+  覆盖 coverage {fc.coverage:.0%}</div>
+</div>
+<p class="note">命中率 = 次日警情落在预测前{fc.coverage:.0%}单元内的比例（逐日汇总）。
+ Hit rate = share of the next day's incidents inside the top {fc.coverage:.0%} of
+ {fc.area_cells} cells, hits pooled over days; incidents outside the area count as misses.</p>
+<div class="cols"><div><h2>风险最高网格 Riskiest grids</h2><table>
+<tr><th>#</th><th>网格 grid</th><th>风险占比 share of risk</th></tr>{grid_rows}</table></div>
+<div><h2>热点单元 Hotspot cells</h2><table>
+<tr><th>#</th><th>中心 centre (lng, lat)</th><th>风险 risk</th></tr>{cell_rows}</table></div></div>
+</body></html>"""

@@ -1,0 +1,22 @@
+"""The forecast page: tomorrow's hotspots on the map, with the score beside them."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from yanyun.auth.deps import public
+
+router = APIRouter()
+
+
+@router.get(
+    "/forecast", response_class=HTMLResponse, include_in_schema=False,
+    dependencies=[Depends(public)],
+)
+def forecast_page() -> HTMLResponse:
+    return HTMLResponse(
+        (files("yanyun.web") / "templates" / "forecast.html").read_text(encoding="utf-8")
+    )

@@ -1,0 +1,64 @@
+"""The platform's forecast API: next-day hotspots from command's incidents, the live score,
+GeoJSON for QGIS and the printable report, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login_as
+from yanyun.sim.history import ensure_history
+
+
+@pytest.fixture
+def history(session, clock):
+    added = ensure_history(session=session, clock=clock, seed=5, days=35, calls_per_day=40)
+    session.commit()
+    assert added > 900
+    assert ensure_history(session=session, clock=clock, seed=5) == 0  # only once
+    return added
+
+
+def test_next_day_forecast_carries_hotspots_grids_and_its_live_score(client, history):
+    admin = login_as(client, "admin")
+    resp = client.get("/api/v1/forecast/next-day", headers=admin.headers)
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["day"] == "2026-11-24"  # the clock stands at 2026-11-23 09:00 Shanghai
+    assert body["method"] == "retro" and body["cell_m"] == 150
+    assert body["incidents_used"] >= history - 5
+    feats = body["hotspots"]["features"]
+    assert len(feats) == body["hotspot_cells"] > 0
+    assert [f["properties"]["rank"] for f in feats] == list(range(1, len(feats) + 1))
+    ring = feats[0]["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] and 112 < ring[0][0] < 114 and 26 < ring[0][1] < 28
+    score = body["score"]
+    assert score["yesterday"] == "2026-11-22" and score["days"] == 30
+    assert score["yesterday_incidents"] > 0
+    # the history has hotspot grids: flagging 5 % of the cells catches far more than 5 %
+    assert score["hit_rate"] > 0.15 and score["pai"] > 3
+    assert score["hit_rate_low"] <= score["hit_rate"] <= score["hit_rate_high"]
+    assert body["grids"] and body["grids"][0]["rank"] == 1
+
+
+def test_hotspots_export_as_geojson_and_a_report(client, history):
+    analyst = login_as(client, "analyst")
+    resp = client.get("/api/v1/forecast/hotspots.geojson", headers=analyst.headers)
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("application/geo+json")
+    assert "attachment" in resp.headers["content-disposition"]
+    assert resp.json()["type"] == "FeatureCollection" and resp.json()["features"]
+    report = client.get("/api/v1/forecast/report", headers=analyst.headers)
+    assert report.status_code == 200 and "昨日命中率" in report.text and "PAI" in report.text
+
+
+def test_forecast_of_a_category_without_incidents_is_empty_not_an_error(client, history):
+    admin = login_as(client, "admin")
+    resp = client.get("/api/v1/forecast/next-day?category=99", headers=admin.headers)
+    assert resp.status_code == 200
+    assert resp.json()["incidents_used"] == 0 and resp.json()["hotspots"]["features"] == []
+    bad = client.get("/api/v1/forecast/next-day?category=123456789", headers=admin.headers)
+    assert bad.status_code == 422
+
+
+def test_forecast_needs_a_login(client):
+    assert client.get("/api/v1/forecast/next-day").status_code == 401
