@@ -1,7 +1,7 @@
 """intel: cameras, registrations, the pool catalog and the ingest batch ledger
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23 22:12:47.939334
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import yanyun.core.db
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """opinion: posts, stories, story keys, events, handling log, feeds, rejections, incidents seen
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-23 22:13:49.045973
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import yanyun.core.db
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

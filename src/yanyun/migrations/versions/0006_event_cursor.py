@@ -1,7 +1,7 @@
 """core: durable outbox consumers' cursors
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 22:40:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import yanyun.core.db
 
-revision = "0007"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

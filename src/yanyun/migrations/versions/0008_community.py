@@ -1,7 +1,7 @@
 """community
 
-Revision ID: 0009
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 22:45:58.961790
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import yanyun.core.db
 
-revision = "0009"
-down_revision = "0002"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """duty: officers, leave, shifts and rosters, crews, duty levels, posts, clock-ins
 
-Revision ID: 0008
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-23 22:43:55.567466
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import yanyun.core.db
 
-revision = "0008"
-down_revision = "0002"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
