@@ -112,3 +112,25 @@ def test_the_context_of_every_category_is_cut_at_the_same_day(events):
     alone = cut.subset(np.arange(cut.size) % 3 == 0).with_context(cut)
     again = make("boosted", **FAST["boosted"]).forecast(alone, day)
     np.testing.assert_allclose(full, again)
+
+
+def test_shift_share_tells_a_night_place_from_a_day_place():
+    from tests.stats.synthetic import to_lnglat
+    from yanyun.stats.forecast import in_hours, shift_share
+    from yanyun.stats.grid import build_events
+
+    rng = np.random.default_rng(3)
+    days = rng.integers(0, 60, 120).astype("timedelta64[D]")
+    base = np.datetime64("2026-01-01T00:00:00")
+    # A bar street busy at 22:00-01:00, a market busy at 10:00-12:00.
+    night_t = base + days[:60] + (rng.uniform(22, 25, 60) * 3600).astype("timedelta64[s]")
+    day_t = base + days[60:] + (rng.uniform(10, 12, 60) * 3600).astype("timedelta64[s]")
+    lng, lat = to_lnglat(np.r_[np.full(60, 500.0), np.full(60, 3000.0)], np.full(120, 500.0))
+    ev = build_events(np.r_[night_t, day_t], lng, lat)
+    night = shift_share(ev, 20, 8)
+    day = shift_share(ev, 8, 20)
+    bar, market = ev.cell[ev.x < ev.x.mean()][0], ev.cell[ev.x > ev.x.mean()][0]
+    assert night[bar] > 0.8 and night[market] < 0.2
+    assert day[market] > 0.8 and day[bar] < 0.2
+    np.testing.assert_allclose(night[[bar, market]] + day[[bar, market]], 1.0)
+    assert in_hours(ev, 20, 8).sum() == 60

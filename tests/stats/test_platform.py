@@ -62,3 +62,16 @@ def test_forecast_of_a_category_without_incidents_is_empty_not_an_error(client, 
 
 def test_forecast_needs_a_login(client):
     assert client.get("/api/v1/forecast/next-day").status_code == 401
+
+
+def test_next_shift_is_tonight_weighted_by_each_place_hours(client, history):
+    analyst = login_as(client, "analyst")
+    body = client.get("/api/v1/forecast/next-day", headers=analyst.headers).json()
+    shift = body["next_shift"]
+    # At 09:00 the next shift to plan is tonight's, 20:00 to 08:00.
+    assert shift["name"] == "night"
+    assert shift["starts_at"].startswith("2026-11-23T20:00:00")
+    assert shift["ends_at"].startswith("2026-11-24T08:00:00")
+    assert 0 < shift["city_share"] < 1
+    shares = [g["risk_share"] for g in shift["grids"]]
+    assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1.0 + 1e-6

@@ -60,6 +60,10 @@ def test_forecast_layer_shows_hotspots_and_the_live_score(page: Any, server: Dem
     expect(page.locator("#score-heading")).to_have_text("预测准确度（实测）")
     expect(page.locator("#score-days-label")).to_have_text("近30日命中率")
     expect(page.locator("#fc-grids li").first).to_contain_text(data["grids"][0]["grid_code"])
+    shift = data["next_shift"]
+    shift_word = "白班" if shift["name"] == "day" else "夜班"
+    expect(page.locator("#fc-shift-meta")).to_contain_text(shift_word)
+    expect(page.locator("#fc-shift-grids li").first).to_contain_text(shift["grids"][0]["grid_code"])
     RESULTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS_DIR / "forecast-layer.png"))
     page.click("#lang-toggle button[data-lang='en']")

@@ -318,6 +318,12 @@ class StatsSettings(BaseModel):
         0.05, gt=0, le=1, description="Share of cells flagged as hotspots and scored."
     )
     score_days: int = Field(30, ge=1, le=120, description="Days of the live score.")
+    day_shift_start_h: int = Field(
+        8, ge=0, le=23, description="Local hour the day shift starts (the next-shift forecast)."
+    )
+    night_shift_start_h: int = Field(
+        20, ge=0, le=23, description="Local hour the night shift starts (the next-shift forecast)."
+    )
 
 
 class Settings(BaseSettings):

@@ -345,3 +345,43 @@ def make(name: str, **params: Any) -> Forecaster:
     except KeyError:
         raise ValueError(f"unknown method {name!r}; known: {', '.join(METHODS)}") from None
     return cls(**params)
+
+
+def in_hours(history: EventSet, start_h: int, end_h: int) -> np.ndarray:
+    """Which incidents happened in the local hours [start_h, end_h), over midnight
+    when `end_h` <= `start_h`."""
+    hours = np.floor(np.mod(history.t, 1.0) * 24.0).astype(np.int64)
+    if start_h < end_h:
+        return (hours >= start_h) & (hours < end_h)
+    return (hours >= start_h) | (hours < end_h)
+
+
+def shift_share(
+    history: EventSet, start_h: int, end_h: int, *, prior_weight: float = 10.0
+) -> np.ndarray:
+    """Each raster cell's share of its incidents that fall in the hours [start_h, end_h).
+
+    A day's forecast says where; the hour of day says when. A cell's own hours
+    are few, so its share is pulled towards the city's share with the weight of
+    `prior_weight` incidents. A shift over midnight has `end_h` < `start_h`
+    (night 20-08). Times are local; the result has one value per raster cell.
+
+    >>> from yanyun.stats.grid import build_events
+    >>> t = np.array(["2026-01-01T22:00", "2026-01-02T23:00", "2026-01-03T10:00"],
+    ...              dtype="datetime64[s]")
+    >>> ev = build_events(t, np.full(3, 112.57), np.full(3, 26.89))
+    >>> round(float(shift_share(ev, 20, 8, prior_weight=0)[ev.cell[0]]), 3)
+    0.667
+    """
+    in_shift = in_hours(history, start_h, end_h)
+    cells = history.cell
+    ok = cells >= 0
+    n_cells = history.grid.nx * history.grid.ny
+    total = np.bincount(cells[ok], minlength=n_cells).astype(float)
+    shift = np.bincount(cells[ok & in_shift], minlength=n_cells).astype(float)
+    city = float(shift.sum() / total.sum()) if total.sum() else 0.5
+    denominator = total + prior_weight
+    return np.divide(
+        shift + prior_weight * city, denominator,
+        out=np.full(n_cells, city), where=denominator > 0,
+    )

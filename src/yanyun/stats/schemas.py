@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -31,6 +31,14 @@ class GridRisk(BaseModel):
     rank: int
 
 
+class ShiftForecast(BaseModel):
+    name: Literal["day", "night"]
+    starts_at: datetime
+    ends_at: datetime
+    city_share: float  # the share of the city's incidents that fall in these hours (0-1)
+    grids: list[GridRisk]  # each grid's share of the shift's risk, riskiest first
+
+
 class ForecastRead(BaseModel):
     day: date  # the forecast day (local)
     method: str
@@ -45,3 +53,4 @@ class ForecastRead(BaseModel):
     score: ScoreRead
     grids: list[GridRisk]
     hotspots: dict[str, Any]  # GeoJSON FeatureCollection of the flagged cells
+    next_shift: ShiftForecast | None = None

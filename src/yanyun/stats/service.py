@@ -25,9 +25,9 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.config import StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
-from yanyun.stats.forecast import make
+from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
-from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead
+from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
 
@@ -125,14 +125,56 @@ def next_day_forecast(
     top = top[np.argsort(rank[top])]
     grids = _grid_risk(events, area, risk, grid_codes_of)
     params = {p: getattr(method, p) for p in getattr(method, "params", ())}
+    shift = _next_shift(
+        events, area, risk, stats, clock.now().astimezone(SHANGHAI), d_tomorrow, grid_codes_of
+    )
     read = ForecastRead(
         day=tomorrow, method=method.name, params=params, category=category,
         cell_m=events.grid.cell_m, coverage=stats.coverage, area_cells=int(area.size),
         hotspot_cells=int(top.size), incidents_used=events.before(d_tomorrow),
         dropped=events.dropped, score=score, grids=grids,
         hotspots=hotspots_geojson(events, risk, rank, top, tomorrow, method.name),
+        next_shift=shift,
     )
     return PlatformForecast(read, events, risk, area)
+
+
+def _next_shift(
+    events: EventSet,
+    area: np.ndarray,
+    tomorrow_risk: np.ndarray,
+    stats: StatsSettings,
+    now: datetime,
+    d_tomorrow: int,
+    grid_codes_of: Any,
+) -> ShiftForecast:
+    """The shift that starts next: the day's risk of its first day, weighted per cell by
+    the share of that cell's incidents that fell in the shift's hours."""
+    day_h, night_h = stats.day_shift_start_h, stats.night_shift_start_h
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if day_h <= now.hour < night_h:
+        name, start_h, end_h, first = "night", night_h, day_h, midnight
+    elif now.hour < day_h:
+        name, start_h, end_h, first = "day", day_h, night_h, midnight
+    else:
+        name, start_h, end_h, first = "day", day_h, night_h, midnight + timedelta(days=1)
+    starts_at = first + timedelta(hours=start_h)
+    ends_at = first + timedelta(hours=end_h) + timedelta(days=1 if end_h <= start_h else 0)
+    d_first = d_tomorrow - 1 if first == midnight else d_tomorrow
+    # A shift starting today reads only what happened before today, like tomorrow's forecast.
+    risk = tomorrow_risk if d_first == d_tomorrow else _method(stats).forecast(
+        events.until(d_first), d_first
+    )
+    past = events.until(d_first)
+    share = shift_share(past, start_h, end_h)
+    in_shift = in_hours(past, start_h, end_h)
+    return ShiftForecast(
+        name=name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        city_share=round(float(in_shift.mean()) if past.size else 0.0, 4),
+        grids=_grid_risk(events, area, risk * share, grid_codes_of)[:50],
+    )
 
 
 def _regrid(events: EventSet, cell_m: float) -> EventSet:

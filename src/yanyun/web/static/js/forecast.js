@@ -32,6 +32,10 @@ const TEXT = {
   share: ["风险占比 {v}", "{v} of the risk"],
   none: ["暂无警情数据，无法预测", "No incidents yet: nothing to forecast"],
   rank: ["第 {r} 位", "rank {r}"],
+  shift_title: ["下一班次", "Next shift"],
+  shift_meta: ["{name} {from}–{to} · 历史上 {share} 的警情发生在这些时段", "{name} {from}–{to} · {share} of past incidents fell in these hours"],
+  shift_day: ["白班", "Day shift"],
+  shift_night: ["夜班", "Night shift"],
 };
 
 function tx(key, vars = {}) {
@@ -72,21 +76,37 @@ function render() {
       hot: d.hotspot_cells, n: d.incidents_used,
     })
     : tx("none");
-  const list = $("fc-grids");
-  list.replaceChildren();
-  for (const g of d.grids.slice(0, 10)) {
-    const li = document.createElement("li");
-    const risk = document.createElement("span");
-    risk.className = "risk";
-    risk.textContent = tx("share", { v: pct(g.risk_share) });
-    li.append(g.grid_code, risk);
-    list.append(li);
+  fillGrids($("fc-grids"), d.grids.slice(0, 10));
+  const shift = d.next_shift;
+  $("fc-shift-card").hidden = !shift || !shift.grids.length;
+  if (shift) {
+    const at = (iso) => new Date(iso).toLocaleTimeString(getLang() === "en" ? "en-GB" : "zh-CN", {
+      timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false,
+    });
+    $("fc-shift-meta").textContent = tx("shift_meta", {
+      name: tx(`shift_${shift.name}`), from: at(shift.starts_at), to: at(shift.ends_at),
+      share: pct(shift.city_share),
+    });
+    fillGrids($("fc-shift-grids"), shift.grids.slice(0, 5));
   }
   if (state.layer) {
     state.layer.eachLayer((layer) => {
       const p = layer.feature.properties;
       layer.setTooltipContent(`${tx("rank", { r: p.rank })} · ${p.risk.toFixed(3)}`);
     });
+  }
+}
+
+/** Grids with their share of the risk, riskiest first. */
+function fillGrids(list, grids) {
+  list.replaceChildren();
+  for (const g of grids) {
+    const li = document.createElement("li");
+    const risk = document.createElement("span");
+    risk.className = "risk";
+    risk.textContent = tx("share", { v: pct(g.risk_share) });
+    li.append(g.grid_code, risk);
+    list.append(li);
   }
 }
 
