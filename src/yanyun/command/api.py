@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from datetime import date
 from typing import Annotated, Any
 
@@ -45,7 +44,6 @@ from yanyun.geo.api import IndexDep
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
 
 router = APIRouter(prefix="/api/v1", tags=["command"])
-_lock = threading.RLock()
 
 Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
 Writer = Annotated[Actor, Depends(require(Perm.incidents_write))]
@@ -53,21 +51,9 @@ UnitReader = Annotated[Actor, Depends(require(Perm.units_read))]
 UnitWriter = Annotated[Actor, Depends(require(Perm.units_write))]
 
 
-def _cached(runtime: Any, key: str, build: Any) -> Any:
-    state = runtime.state
-    value = state.get(key)
-    if value is None:
-        with _lock:
-            value = state.get(key)
-            if value is None:
-                value = build()
-                state[key] = value
-    return value
-
-
 def catalogue_of(runtime: Any) -> Catalogue:
-    return _cached(
-        runtime, "catalogue", lambda: load_catalogue(runtime.settings.command.catalogue_path)
+    return runtime.cached(
+        "catalogue", lambda: load_catalogue(runtime.settings.command.catalogue_path)
     )
 
 
@@ -82,7 +68,7 @@ def parser_of(runtime: Any) -> LexiconParser:
         )
         return LexiconParser(gazetteer, catalogue_of(runtime))
 
-    return _cached(runtime, "intake_parser", build)
+    return runtime.cached("intake_parser", build)
 
 
 def warm_up(runtime: Any) -> None:
@@ -96,7 +82,7 @@ def get_catalogue(request: Request) -> Catalogue:
 
 
 def get_estimator(request: Request) -> TravelTimeEstimator:
-    return _cached(request.app.state.runtime, "estimator", GreatCircleEstimator)
+    return request.app.state.runtime.cached("estimator", GreatCircleEstimator)
 
 
 def get_parser(request: Request) -> LexiconParser:

@@ -6,7 +6,8 @@ request-scoped session; services only flush.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,6 +110,25 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     state: dict[str, Any] = field(default_factory=dict)
+    _state_lock: threading.RLock = field(
+        default_factory=threading.RLock, repr=False, compare=False
+    )
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """The process-wide object under `key`, built once on first use.
+
+        For what is slow to build and safe to share between requests (a
+        parser's dictionaries, the data pool's writer). Re-entrant, so one
+        build may use another.
+        """
+        value = self.state.get(key)
+        if value is None:
+            with self._state_lock:
+                value = self.state.get(key)
+                if value is None:
+                    value = build()
+                    self.state[key] = value
+        return value
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -29,7 +28,6 @@ from yanyun.intel.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
-_lock = threading.Lock()
 
 CameraReader = Annotated[Actor, Depends(require(Perm.cameras_read))]
 Searcher = Annotated[Actor, Depends(require(Perm.sightings_search))]
@@ -38,16 +36,10 @@ OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
 
 
 def get_pool(request: Request) -> service.Pool:
-    state = request.app.state.runtime.state
-    pool = state.get("intel_pool")
-    if pool is None:
-        with _lock:
-            pool = state.get("intel_pool")
-            if pool is None:
-                settings: Settings = request.app.state.runtime.settings
-                pool = service.open_pool(settings.lake_path, settings.intel)
-                state["intel_pool"] = pool
-    return pool
+    runtime = request.app.state.runtime
+    return runtime.cached(
+        "intel_pool", lambda: service.open_pool(runtime.settings.lake_path, runtime.settings.intel)
+    )
 
 
 PoolDep = Annotated[service.Pool, Depends(get_pool)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -30,7 +29,6 @@ from yanyun.opinion.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/opinion", tags=["opinion"])
-_lock = threading.Lock()
 
 Reader = Annotated[Actor, Depends(require(Perm.opinion_read))]
 Handler = Annotated[Actor, Depends(require(Perm.opinion_write))]
@@ -39,14 +37,11 @@ Ingester = Annotated[Actor, Depends(require(Perm.opinion_ingest))]
 
 def get_analyzer(request: Request, index: IndexDep) -> Analyzer:
     """One analyzer per process: its dictionaries take a second or two to load."""
-    state = request.app.state.runtime.state
-    with _lock:
-        analyzer = state.get("opinion_analyzer")
-        if analyzer is None:
-            city = request.app.state.runtime.settings.opinion.city
-            analyzer = shared_analyzer(city).with_locator(index)
-            state["opinion_analyzer"] = analyzer
-    return analyzer
+    runtime = request.app.state.runtime
+    return runtime.cached(
+        "opinion_analyzer",
+        lambda: shared_analyzer(runtime.settings.opinion.city).with_locator(index),
+    )
 
 
 AnalyzerDep = Annotated[Analyzer, Depends(get_analyzer)]
