@@ -12,6 +12,7 @@ import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from 
 import { fmtTime, logout, renderConnBanner, startPageLive } from "./page.js";
 import { circleLayer, GridLoader, nameOf, stationLayer } from "./layers.js";
 import { clockOf as responseClock, fmtDuration } from "./response-clock.js";
+import { el } from "./dom.js";
 
 const L = window.L;
 const PARSE_DEBOUNCE_MS = 300;
@@ -29,20 +30,6 @@ const GRID_STYLE_TILES = { ...GRID_STYLE, color: "#3b7fb8", opacity: 0.7 };
 const $ = (id) => document.getElementById(id);
 const en = () => getLang() === "en";
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 const state = {
   session: null,

@@ -5,6 +5,7 @@
 
 import { api, ApiError } from "./api.js";
 import { getLang, t } from "./i18n.js";
+import { el } from "./dom.js";
 
 const L = window.L;
 const STATION_RADIUS = { 1: 7, 2: 5.5, 3: 4 };
@@ -13,18 +14,6 @@ const GRID_DEBOUNCE_MS = 250;
 
 export const nameOf = (place) => (place ? (getLang() === "en" ? place.name_en : place.name_zh) : "");
 
-/** Build a DOM element; children are nodes or strings (never parsed as HTML). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
 
 export function gradeLabel(grade) {
   if (getLang() === "en") return String(grade);

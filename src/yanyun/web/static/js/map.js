@@ -13,6 +13,7 @@ import {
 import { logout, renderConnBanner, startPageLive } from "./page.js";
 import { labelPoint } from "./geometry.js";
 import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "./layers.js";
+import { el } from "./dom.js";
 
 const L = window.L;
 const GRID_MIN_ZOOM = 12;
@@ -21,19 +22,6 @@ const GRID_CAP = 2000;
 
 const $ = (id) => document.getElementById(id);
 
-/** Build a DOM element; children are nodes or strings (never parsed as HTML). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
 
 
 const state = {

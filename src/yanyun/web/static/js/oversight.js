@@ -6,25 +6,12 @@ import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "./i18n.js";
 import { applyOversightText, ot } from "./oversight-text.js";
 import { logout, startPageLive } from "./page.js";
+import { el } from "./dom.js";
 
 const API = "/api/v1/oversight";
 const $ = (id) => document.getElementById(id);
 const state = { session: null, me: null, live: null, redraw: () => {} };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 const en = () => getLang() === "en";
 

@@ -6,6 +6,7 @@
 import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
 import { logout } from "./page.js";
+import { el } from "./dom.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -60,16 +61,6 @@ function tr(key, vars = {}) {
   return text;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
 
 const state = { session: null, map: null, layer: null, result: null, plate: null };
 
