@@ -260,6 +260,27 @@ class SightingGenerator:
 
     def day(self, day: date, *, rows: int) -> pa.Table:
         """About `rows` sightings of one day (Asia/Shanghai), unsorted, as a pool table."""
+        plate_idx, cam_idx, ms = self.day_indices(day, rows=rows)
+        n = len(plate_idx)
+        return pa.table(
+            {
+                "plate": pa.array(self.plates[plate_idx], pa.string()),
+                "kind": pa.array(self.kinds[plate_idx], pa.string()),
+                "camera": pa.array(self.camera_codes[cam_idx], pa.string()),
+                "seen_at": pa.array(ms, pa.timestamp("ms", tz="UTC")),
+                "flags": pa.array(np.zeros(n, dtype=np.int8)),
+                "batch_id": pa.array(
+                    np.full(n, f"gen-{self.seed}-{day.isoformat()}", dtype=object), pa.string()
+                ),
+            }
+        )
+
+    def day_indices(self, day: date, *, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One day's sightings as (plate index, camera index, epoch ms), no strings built.
+
+        Bulk loads (a billion rows) sort and encode these integers themselves;
+        building a string per row first would cost more than the rest.
+        """
         rng = np.random.default_rng([self.seed, day.toordinal()])
         weekday = day.weekday() < 5
         m = self.routes.shape[1]
@@ -289,19 +310,7 @@ class SightingGenerator:
         cam_idx = np.concatenate([commute_cam, roam_cam])
         seconds = np.clip(np.concatenate([commute_s, roam_s]), 0, 86_399.999)
         ms = day_start_ms(day) + (seconds * 1000).astype(np.int64)
-        n = len(plate_idx)
-        return pa.table(
-            {
-                "plate": pa.array(self.plates[plate_idx], pa.string()),
-                "kind": pa.array(self.kinds[plate_idx], pa.string()),
-                "camera": pa.array(self.camera_codes[cam_idx], pa.string()),
-                "seen_at": pa.array(ms, pa.timestamp("ms", tz="UTC")),
-                "flags": pa.array(np.zeros(n, dtype=np.int8)),
-                "batch_id": pa.array(
-                    np.full(n, f"gen-{self.seed}-{day.isoformat()}", dtype=object), pa.string()
-                ),
-            }
-        )
+        return plate_idx, cam_idx, ms
 
     def commuter_plate(self, n: int = 0) -> str:
         """A plate that commutes and roams little (a good one to search in a demo)."""

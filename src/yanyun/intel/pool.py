@@ -28,7 +28,7 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -288,10 +288,7 @@ class Dataset:
                 table,
                 fh,
                 row_group_size=self.row_group_rows,
-                compression=compression,
-                write_statistics=[c for c in (self.spec.key, self.spec.time_column) if c],
-                use_dictionary=["kind", "camera", "batch_id", "reason"],
-                sorting_columns=self._sorting_columns(table),
+                **self._file_options(table, compression),
             )
             fh.flush()
             os.fsync(fh.fileno())
@@ -299,6 +296,14 @@ class Dataset:
         _fsync_dir(directory)
         _fsync_dir(self.root)
         return f"{folder}/{name}"
+
+    def _file_options(self, table: pa.Table, compression: str = "zstd") -> dict[str, Any]:
+        return {
+            "compression": compression,
+            "write_statistics": [c for c in (self.spec.key, self.spec.time_column) if c],
+            "use_dictionary": ["kind", "camera", "batch_id", "reason"],
+            "sorting_columns": self._sorting_columns(table),
+        }
 
     def _sorting_columns(self, table: pa.Table) -> list[pq.SortingColumn]:
         names = table.schema.names
@@ -361,6 +366,88 @@ class Dataset:
             return AppendResult(
                 batch_id, table.num_rows, tuple(e.path for e in new_entries), False, recorded
             )
+
+    def load_month(
+        self,
+        year: int,
+        month: int,
+        chunks: Iterable[pa.Table],
+        *,
+        batch_id: str,
+        record: dict[str, Any] | None = None,
+    ) -> AppendResult:
+        """Bulk-load a month of history straight into its sealed, key-sorted file.
+
+        For imports of history too large to pass through day files and a
+        reseal (a year of a city is a billion rows): `chunks` arrive already in
+        the dataset's sort order and are streamed into one file, so memory
+        holds one chunk. The month must not hold rows yet. Same crash order as
+        every write: file, fsync, rename, then the manifest names it.
+        """
+        prefix = f"{year:04d}-{month:02d}"
+        with self.writer() as manifest:
+            if batch_id in manifest.batches:
+                known = manifest.batches[batch_id]
+                return AppendResult(batch_id, known["rows"], tuple(known["files"]), True, known)
+            if any(
+                f.first_day.startswith(prefix) or f.last_day.startswith(prefix)
+                for f in manifest.files
+            ):
+                raise ValueError(f"month {prefix} already holds rows; load into an empty month")
+            rel, entry = self._write_stream(chunks, f"month={prefix}", "month")
+            self._failpoint("append:files_written")
+            recorded = {"rows": entry.rows if entry else 0, "files": [rel] if entry else []}
+            recorded.update(record or {})
+            if entry is not None:
+                manifest.files.append(entry)
+            manifest.batches[batch_id] = recorded
+            self._swap_manifest(manifest)
+            return AppendResult(
+                batch_id, recorded["rows"], tuple(recorded["files"]), False, recorded
+            )
+
+    def _write_stream(
+        self, chunks: Iterable[pa.Table], folder: str, tier: str
+    ) -> tuple[str, FileEntry | None]:
+        directory = self.root / folder
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{tier}-{uuid.uuid4().hex}.parquet"
+        tmp = directory / f".{name}.tmp"
+        rows, lo, hi = 0, None, None
+        writer: pq.ParquetWriter | None = None
+        with open(tmp, "wb") as fh:
+            for chunk in chunks:
+                chunk = chunk.select(self.spec.schema.names).cast(self.spec.schema)
+                if not chunk.num_rows:
+                    continue
+                if writer is None:
+                    writer = pq.ParquetWriter(fh, self.spec.schema, **self._file_options(chunk))
+                writer.write_table(chunk, row_group_size=self.row_group_rows)
+                ms = pc.min_max(chunk.column(self.spec.time_column).cast(pa.int64()))
+                lo = min(lo, ms["min"].as_py()) if lo is not None else ms["min"].as_py()
+                hi = max(hi, ms["max"].as_py()) if hi is not None else ms["max"].as_py()
+                rows += chunk.num_rows
+            if writer is not None:
+                writer.close()
+            fh.flush()
+            os.fsync(fh.fileno())
+        if writer is None:
+            tmp.unlink()
+            return "", None
+        os.replace(tmp, directory / name)
+        _fsync_dir(directory)
+        _fsync_dir(self.root)
+        rel = f"{folder}/{name}"
+        assert lo is not None and hi is not None
+        return rel, FileEntry(
+            path=rel,
+            tier=tier,
+            first_day=day_label(int(day_of_ms(np.int64(lo)))),
+            last_day=day_label(int(day_of_ms(np.int64(hi)))),
+            rows=rows,
+            min_ms=int(lo),
+            max_ms=int(hi),
+        )
 
     def compact_day(self, day: date) -> FileEntry | None:
         """Rewrite a day's small files into one file sorted by the dataset's key."""
