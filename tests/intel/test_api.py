@@ -219,13 +219,24 @@ def test_arrow_csv_and_parquet_batches(client, cameras):
     assert (resp.json()["accepted"], resp.json()["rejected"]) == (1, 1)
 
     buf = io.BytesIO()
-    pq.write_table(table.slice(0, 2), buf)
+    others = table.slice(0, 2).set_column(0, "plate", pa.array(["湘D00005", "湘D00006"]))
+    pq.write_table(others, buf)
     resp = client.post(
         "/api/v1/intel/sightings/files?batch_id=pq-1&format=parquet",
         content=buf.getvalue(),
         headers=admin.headers,
     )
     assert (resp.json()["accepted"], resp.json()["rejected"]) == (2, 0)
+    # The Arrow batch's rows again under a new batch id: refused, they are in the pool.
+    buf = io.BytesIO()
+    pq.write_table(table.slice(0, 2), buf)
+    resp = client.post(
+        "/api/v1/intel/sightings/files?batch_id=pq-2&format=parquet",
+        content=buf.getvalue(),
+        headers=admin.headers,
+    )
+    assert (resp.json()["accepted"], resp.json()["rejected"]) == (0, 2)
+    assert {r["reason"] for r in resp.json()["rejects"]} == {"resent"}
 
     broken = client.post(
         "/api/v1/intel/sightings/arrow",

@@ -239,6 +239,12 @@ class IntelSettings(BaseModel):
     future_tolerance_s: int = Field(
         300, ge=0, description="Sightings stamped further in the future than this are refused (s)."
     )
+    recent_window_h: int = Field(
+        24,
+        ge=1,
+        description="Hours of accepted sightings the writer remembers, to refuse a row re-sent "
+        "in a later batch and flag a jump from a plate's sighting in an earlier batch.",
+    )
     max_batch_rows: int = Field(
         2_000_000, ge=1, description="Largest ingest batch accepted in one request (rows)."
     )

@@ -13,6 +13,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -39,7 +40,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "future_time": ("时间晚于当前时间", "the time is in the future"),
     "before_camera": ("时间早于该点位建成", "the time is before the camera was installed"),
     "duplicate": ("批次内重复记录", "duplicate of an earlier row in the batch"),
+    "resent": ("该记录已在先前批次入库", "already received in an earlier batch"),
 }
+REASON_CODES = ("", *REASONS)  # reason code 0: accepted
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,18 @@ class CameraBook:
     lng: np.ndarray
     lat: np.ndarray
 
+    @cached_property
+    def rank(self) -> np.ndarray:
+        """Each camera's place in byte order of its code: the pool's tie order."""
+        order = pc.sort_indices(self.codes).to_numpy()
+        rank = np.empty(len(order), np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        return rank
+
+    @cached_property
+    def code_hash(self) -> np.ndarray:
+        return _string_hashes(self.codes)
+
 
 @dataclass
 class Checked:
@@ -58,6 +73,7 @@ class Checked:
     rejects: pa.Table  # row, reason, plate, camera, seen_at, kind (as text)
     flagged: int
     rows: int
+    seen: Seen | None = None  # what the accepted rows add to RecentSightings
 
 
 class UnreadableBatch(ValueError):
@@ -107,43 +123,78 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def _column(table: pa.Table, name: str) -> pa.ChunkedArray:
+def _column(table: pa.Table, name: str) -> pa.Array:
     if name in table.schema.names:
-        return table.column(name)
-    return pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        return table.column(name).combine_chunks()
+    return pa.nulls(table.num_rows, pa.string())
 
 
-def _times_ms(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+# ISO 8601 with a zone, the shapes Arrow's cast parses; anything else goes row by row.
+_ISO_WITH_ZONE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
+
+
+def _times_ms(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Epoch ms of each row and a mask of rows whose time could not be read."""
+    n = len(column)
     t = column.type
     if pa.types.is_timestamp(t):
         if t.tz is None:  # a zone-less timestamp is ambiguous: refuse, do not guess
-            n = len(column)
             return np.zeros(n, np.int64), np.ones(n, bool)
-        ms = pc.cast(column, pa.timestamp("ms", tz="UTC")).cast(pa.int64())
-        valid = pc.is_valid(ms).to_numpy(zero_copy_only=False)
-        return pc.fill_null(ms, 0).to_numpy(zero_copy_only=False).astype(np.int64), ~valid
+        ms = pc.cast(column, pa.timestamp("ms", tz="UTC"), safe=False).cast(pa.int64())
+        return _filled(ms), ~_valid(ms)
     if pa.types.is_integer(t):
-        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
-        values = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-        return values, ~valid
-    texts = column.cast(pa.string()).to_pylist()
-    ms = np.zeros(len(texts), np.int64)
-    bad = np.zeros(len(texts), bool)
-    for i, text in enumerate(texts):
+        return _filled(column.cast(pa.int64())), ~_valid(column)
+    texts = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    ms = np.zeros(n, np.int64)
+    bad = np.ones(n, bool)
+    iso = _filled(pc.match_substring_regex(texts, _ISO_WITH_ZONE), False)
+    fast = np.flatnonzero(iso)
+    if len(fast):
+        picked = texts.take(pa.array(fast))
+        try:
+            parsed = pc.cast(picked, pa.timestamp("ns", tz="UTC"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            iso[:] = False  # one odd value (a 30th of February): read these row by row too
+        else:
+            ms[fast] = parsed.cast(pa.int64()).to_numpy() // 1_000_000
+            bad[fast] = False
+    slow = np.flatnonzero(~iso)
+    for i, text in zip(slow.tolist(), texts.take(pa.array(slow)).to_pylist(), strict=True):
         if text is None:
-            bad[i] = True
             continue
         try:
-            value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            bad[i] = True
             continue
         if value.tzinfo is None:
-            bad[i] = True
             continue
         ms[i] = int(value.astimezone(UTC).timestamp() * 1000)
+        bad[i] = False
     return ms, bad
+
+
+def _valid(values: pa.Array) -> np.ndarray:
+    return pc.is_valid(values).to_numpy(zero_copy_only=False)
+
+
+def _filled(values: pa.Array, fill: object = 0) -> np.ndarray:
+    return pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
+
+
+def _per_row(per_value: np.ndarray, codes: np.ndarray, null: object) -> np.ndarray:
+    """Spread a value per distinct value back to the rows; `null` where the code is -1."""
+    if not len(per_value):
+        return np.full(len(codes), null, dtype=per_value.dtype)
+    return np.where(codes >= 0, per_value[np.maximum(codes, 0)], null)
+
+
+def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode: a code per row (-1 for null) and the distinct values.
+
+    The checks then run once per distinct value (a day has ~10 rows per plate).
+    """
+    encoded = pc.dictionary_encode(values)
+    return _filled(encoded.indices, -1).astype(np.int64), encoded.dictionary
 
 
 def check(
@@ -153,145 +204,421 @@ def check(
     now_ms: int,
     future_tolerance_ms: int,
     max_speed_kmh: float,
+    recent: RecentSightings | None = None,
 ) -> Checked:
+    """Check every row of a batch, vectorised; sort the accepted ones in the pool's order.
+
+    `recent` (the sightings accepted by earlier batches within its window)
+    turns a row sent again into `resent` and flags an absurd speed against a
+    plate's sighting in an earlier batch. It is only read: the caller adds
+    `Checked.seen` to it once the batch is durable.
+    """
     n = table.num_rows
-    plate = _column(table, "plate").cast(pa.string())
-    if pc.any(pc.match_substring_regex(plate, r"[\s·•\-.a-z]")).as_py():
-        plate = pc.ascii_upper(pc.replace_substring_regex(plate, r"[\s·•\-.]", ""))
-    camera = pc.utf8_trim_whitespace(_column(table, "camera").cast(pa.string()))
-    kind = _column(table, "kind").cast(pa.string())
-    seen_ms, bad_time = _times_ms(_column(table, "seen_at"))
+    raw_plate = _column(table, "plate").cast(pa.string())
+    row_word, words = _encode(raw_plate)
+    if pc.any(pc.match_substring_regex(words, r"[\s·•\-.a-z]")).as_py():
+        words = pc.ascii_upper(pc.replace_substring_regex(words, r"[\s·•\-.]", ""))
+    word_plate, plates = _encode(words)  # spellings that normalise alike become one plate
+    plate_id = _per_row(word_plate, row_word, -1)
+    plate_ok = _filled(pc.match_substring_regex(plates, PLATE_PATTERN), False).astype(bool)
+    plate_empty = _filled(pc.equal(plates, ""), True).astype(bool)
+
+    raw_camera = _column(table, "camera").cast(pa.string())
+    row_cam_word, cam_words = _encode(pc.utf8_trim_whitespace(raw_camera))
+    cam_of_word = _filled(pc.index_in(cam_words, value_set=cameras.codes), -1).astype(np.int64)
+    cam = _per_row(cam_of_word, row_cam_word, -1)
+
+    raw_seen = _column(table, "seen_at")
+    seen_ms, bad_time = _times_ms(raw_seen)
+
+    kind_code = _kinds(_column(table, "kind").cast(pa.string()), plates, plate_id)
 
     missing = (
-        pc.is_null(plate).to_numpy(zero_copy_only=False)
-        | pc.is_null(camera).to_numpy(zero_copy_only=False)
-        | (pc.is_null(_column(table, "seen_at")).to_numpy(zero_copy_only=False))
-        | (pc.fill_null(pc.equal(plate, ""), True).to_numpy(zero_copy_only=False))
+        (plate_id < 0)
+        | (row_cam_word < 0)
+        | ~_valid(raw_seen)
+        | _per_row(plate_empty, plate_id, True)
     )
-    malformed = ~pc.fill_null(pc.match_substring_regex(plate, PLATE_PATTERN), False).to_numpy(
-        zero_copy_only=False
-    )
-    inferred = pc.if_else(pc.starts_with(pc.fill_null(plate, ""), EBIKE_PREFIX), "ebike", "car")
-    kind = pc.coalesce(pc.utf8_lower(kind), inferred)
-    bad_kind = ~pc.is_in(kind, value_set=pa.array(VEHICLE_KINDS)).to_numpy(zero_copy_only=False)
-    cam_idx = pc.index_in(camera, value_set=cameras.codes)
-    unknown = pc.is_null(cam_idx).to_numpy(zero_copy_only=False)
-    cam_np = pc.fill_null(cam_idx, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    future = seen_ms > now_ms + future_tolerance_ms
-    before = (~unknown) & (seen_ms < cameras.installed_ms[cam_np]) if n else np.zeros(0, bool)
-
-    reason = np.full(n, "", dtype=object)
+    unknown = cam < 0
+    safe_cam = np.maximum(cam, 0)
+    reason = np.zeros(n, np.int8)
     for mask, code in (
         (missing, "missing_field"),
-        (malformed, "malformed_plate"),
+        (~_per_row(plate_ok, plate_id, False), "malformed_plate"),
         (bad_time, "bad_time"),
-        (bad_kind, "bad_kind"),
+        (kind_code < 0, "bad_kind"),
         (unknown, "unknown_camera"),
-        (future, "future_time"),
-        (before, "before_camera"),
+        (seen_ms > now_ms + future_tolerance_ms, "future_time"),
+        (~unknown & (seen_ms < cameras.installed_ms[safe_cam]), "before_camera"),
     ):
-        reason[(reason == "") & mask] = code
+        reason[(reason == 0) & mask] = REASON_CODES.index(code)
 
-    ok = reason == ""
-    # One sort by the pool's order (plate, time, camera) serves three ends: duplicates
-    # are neighbours, speeds are between neighbours, and the pool needs no re-sort.
-    cleaned = pa.table(
-        {
-            "plate": plate,
-            "kind": kind,
-            "camera": camera,
-            "seen_ms": pa.array(seen_ms),
-            "cam": pa.array(cam_np),
-            "row": pa.array(np.arange(n, dtype=np.int64)),
-        }
+    # One sort in the pool's order (plate, time, camera) serves three ends:
+    # duplicates are neighbours, speeds are between neighbours, and the pool
+    # needs no sort of its own. Plates are ranked once per distinct plate.
+    good = np.flatnonzero(reason == 0)
+    order = good[
+        _pool_order(_ranks(plates)[plate_id[good]], seen_ms[good], cameras.rank[cam[good]])
+    ]
+    p, s, c = plate_id[order], seen_ms[order], cam[order]
+    same_plate = np.zeros(len(order), bool)
+    same_plate[1:] = p[1:] == p[:-1]
+    dup = np.zeros(len(order), bool)
+    dup[1:] = same_plate[1:] & (s[1:] == s[:-1]) & (c[1:] == c[:-1])
+    reason[order[dup]] = REASON_CODES.index("duplicate")
+    plate_hash = _string_hashes(plates)
+    keys = _sighting_keys(plate_hash[p], cameras.code_hash[c], s)
+    if recent is not None:
+        resent = ~dup & recent.contains(keys, s)
+        reason[order[resent]] = REASON_CODES.index("resent")
+        dup |= resent
+    keep = ~dup
+    order, p, s, c, same_plate, keys = (
+        order[keep],
+        p[keep],
+        s[keep],
+        c[keep],
+        same_plate[keep],
+        keys[keep],
     )
-    good = cleaned.filter(pa.array(ok))
-    good = good.take(
-        pc.sort_indices(
-            good,
-            sort_keys=[
-                ("plate", "ascending"),
-                ("seen_ms", "ascending"),
-                ("camera", "ascending"),
-                ("row", "ascending"),
-            ],
+    same_plate[1:] = p[1:] == p[:-1]  # the refused rows are gone: neighbours anew
+    same_plate[:1] = False
+    flags = _speed_flags(same_plate, s, cameras.lng[c], cameras.lat[c], max_speed_kmh)
+    first = np.flatnonzero(~same_plate)
+    if recent is not None and len(first):
+        flags[first] |= recent.speed_flags(
+            plate_hash[p[first]],
+            s[first],
+            cameras.lng[c[first]],
+            cameras.lat[c[first]],
+            max_speed_kmh,
         )
+    last = np.append(first[1:] - 1, len(p) - 1) if len(first) else first
+    seen = Seen(
+        keys=keys,
+        ms=s,
+        plate_hash=plate_hash[p[last]],
+        last_ms=s[last],
+        last_lng=cameras.lng[c[last]],
+        last_lat=cameras.lat[c[last]],
     )
-    m = good.num_rows
-    dup = np.zeros(m, bool)
-    if m > 1:
-        same_plate = _same_as_previous(good.column("plate"))
-        s = good.column("seen_ms").to_numpy()
-        c = good.column("cam").to_numpy()
-        dup[1:] = same_plate & (s[1:] == s[:-1]) & (c[1:] == c[:-1])
-        reason[good.column("row").to_numpy()[dup]] = "duplicate"
-        ok = reason == ""
-    accepted = good.filter(pa.array(~dup))
-    flags = _speed_flags(accepted, cameras, max_speed_kmh)
-    flagged = int((flags != 0).sum())
-    accepted_table = pa.table(
+    accepted = pa.table(
         {
-            "plate": accepted.column("plate"),
-            "kind": accepted.column("kind"),
-            "camera": accepted.column("camera"),
-            "seen_at": accepted.column("seen_ms").cast(pa.timestamp("ms", tz="UTC")),
+            "plate": plates.take(pa.array(p)),
+            "kind": pa.array(VEHICLE_KINDS, pa.string()).take(pa.array(kind_code[order])),
+            "camera": cameras.codes.take(pa.array(c)),
+            "seen_at": pa.array(s, pa.timestamp("ms", tz="UTC")),
             "flags": pa.array(flags, pa.int8()),
         }
     )
-    bad = ~ok
-    raw_seen = _column(table, "seen_at").filter(pa.array(bad)).cast(pa.string())
+    bad = np.flatnonzero(reason != 0)
+    taken = pa.array(bad)
     rejects = pa.table(
         {
-            "row": pa.array(np.flatnonzero(bad).astype(np.int32)),
-            "reason": pa.array(reason[bad].tolist(), pa.string()),
-            "plate": _column(table, "plate").cast(pa.string()).filter(pa.array(bad)),
-            "camera": _column(table, "camera").cast(pa.string()).filter(pa.array(bad)),
-            "seen_at": raw_seen,
-            "kind": _column(table, "kind").cast(pa.string()).filter(pa.array(bad)),
+            "row": pa.array(bad.astype(np.int32)),
+            "reason": pa.array(REASON_CODES, pa.string()).take(pa.array(reason[bad])),
+            "plate": raw_plate.take(taken),
+            "camera": raw_camera.take(taken),
+            "seen_at": raw_seen.take(taken).cast(pa.string()),
+            "kind": _column(table, "kind").cast(pa.string()).take(taken),
         }
     )
-    return Checked(accepted=accepted_table, rejects=rejects, flagged=flagged, rows=n)
-
-
-def _same_as_previous(column: pa.ChunkedArray) -> np.ndarray:
-    """For rows 1..n-1: is the value equal to the row before (vectorised in Arrow)?"""
-    values = column.combine_chunks()
-    n = len(values)
-    return pc.equal(values.slice(1, n - 1), values.slice(0, n - 1)).to_numpy(
-        zero_copy_only=False
+    return Checked(
+        accepted=accepted,
+        rejects=rejects,
+        flagged=int((flags != 0).sum()),
+        rows=n,
+        seen=seen,
     )
 
 
-def _speed_flags(accepted: pa.Table, cameras: CameraBook, max_speed_kmh: float) -> np.ndarray:
-    """Flag a sighting reached from the plate's previous one faster than `max_speed_kmh`.
+def _kinds(raw: pa.Array, plates: pa.Array, plate_of_row: np.ndarray) -> np.ndarray:
+    """Index into VEHICLE_KINDS per row; -1 for an unknown kind; inferred from the plate if none."""
+    row_word, words = _encode(raw)
+    known = pa.array(VEHICLE_KINDS, pa.string())
+    of_word = _filled(pc.index_in(pc.utf8_lower(words), value_set=known), -1).astype(np.int64)
+    ebike = _filled(pc.starts_with(plates, EBIKE_PREFIX), False).astype(bool)
+    inferred = np.where(ebike, VEHICLE_KINDS.index("ebike"), VEHICLE_KINDS.index("car"))
+    return np.where(
+        row_word >= 0, _per_row(of_word, row_word, -1), _per_row(inferred, plate_of_row, 0)
+    )
 
-    `accepted` is sorted by plate then time.
+
+def _pool_order(plate_rank: np.ndarray, ms: np.ndarray, camera_rank: np.ndarray) -> np.ndarray:
+    """Positions in (plate, time, camera, position) order.
+
+    Packed into one int64 when the three fit in 63 bits (a day's batch: about
+    19 + 27 + 15 bits), which sorts about ten times faster than a lexsort of
+    three keys; equal keys (the same sighting twice) are then put back in
+    arrival order so the first one stays and the later is the duplicate.
     """
-    n = accepted.num_rows
-    flags = np.zeros(n, np.int8)
-    if n < 2:
-        return flags
-    same = _same_as_previous(accepted.column("plate"))
-    ms = accepted.column("seen_ms").to_numpy()
-    cam = accepted.column("cam").to_numpy()
-    km = _haversine_km(
-        cameras.lng[cam[:-1]], cameras.lat[cam[:-1]], cameras.lng[cam[1:]], cameras.lat[cam[1:]]
+    n = len(ms)
+    if not n:
+        return np.zeros(0, np.int64)
+    lo = int(ms.min())
+    bits = [int(plate_rank.max()).bit_length(), int(ms.max() - lo).bit_length()]
+    bits.append(int(camera_rank.max()).bit_length())
+    if sum(bits) > 63:
+        return np.lexsort((np.arange(n), camera_rank, ms, plate_rank))
+    key = (
+        (plate_rank.astype(np.int64) << (bits[1] + bits[2]))
+        | ((ms - lo) << bits[2])
+        | camera_rank.astype(np.int64)
     )
-    hours = (ms[1:] - ms[:-1]) / 3_600_000
-    with np.errstate(divide="ignore", invalid="ignore"):
-        speed = np.where(
-            hours > 0, km / np.where(hours > 0, hours, 1), np.where(km > 0.1, math.inf, 0)
-        )
-    flags[1:][same & (speed > max_speed_kmh)] = FLAG_ABSURD_SPEED
+    order = np.argsort(key)
+    ordered = key[order]
+    tie = np.zeros(n, bool)
+    tie[1:] = ordered[1:] == ordered[:-1]
+    if tie.any():
+        tie[:-1] |= tie[1:]
+        at = np.flatnonzero(tie)  # runs of equal keys: sort each by position
+        order[at] = order[at][np.lexsort((order[at], ordered[at]))]
+    return order
+
+
+def _ranks(values: pa.Array) -> np.ndarray:
+    """Each distinct value's place in byte order (Parquet's order of strings)."""
+    order = pc.sort_indices(values).to_numpy()
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _string_hashes(values: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each string's UTF-8 bytes (FNV-1a, then mixed), vectorised.
+
+    One pass per byte position over all strings at once: plates and camera
+    codes are ten-odd bytes, so this is a dozen numpy passes, not a Python
+    loop over a few hundred thousand plates.
+    """
+    values = pc.fill_null(values.cast(pa.string()), "")
+    n = len(values)
+    if not n:
+        return np.zeros(0, np.uint64)
+    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
+    data_buffer = values.buffers()[2]
+    data = (
+        np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
+    )
+    data = data if len(data) else np.zeros(1, np.uint8)
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets)
+    h = np.full(n, 0xCBF29CE484222325, np.uint64) ^ lengths.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(int(lengths.max())):
+            has = lengths > j
+            byte = data[np.minimum(starts + j, len(data) - 1)].astype(np.uint64)
+            h = np.where(has, (h ^ byte) * _FNV_PRIME, h)
+        return _mix(h)
+
+
+_FNV_PRIME = np.uint64(0x100000001B3)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads every input bit over the 64 output bits."""
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def _sighting_keys(plate_hash: np.ndarray, camera_hash: np.ndarray, ms: np.ndarray) -> np.ndarray:
+    """One 64-bit key per (plate, camera, time): what makes two rows the same sighting."""
+    with np.errstate(over="ignore"):
+        return _mix(plate_hash ^ _mix(camera_hash ^ _mix(ms.astype(np.int64).view(np.uint64))))
+
+
+def _too_fast(km: np.ndarray, dt_ms: np.ndarray, max_kmh: float) -> np.ndarray:
+    """km in dt_ms faster than max_kmh; at the same instant, anything beyond 100 m."""
+    return np.where(dt_ms > 0, km * 3_600_000 > max_kmh * dt_ms, km > 0.1)
+
+
+def _speed_flags(
+    same_plate: np.ndarray, ms: np.ndarray, lng: np.ndarray, lat: np.ndarray, max_kmh: float
+) -> np.ndarray:
+    """Flag a sighting reached from the plate's previous one faster than `max_kmh`.
+
+    Rows are sorted by plate then time; `same_plate[i]` says row i-1 is the same plate.
+    """
+    flags = np.zeros(len(ms), np.int8)
+    if len(ms) < 2:
+        return flags
+    km = _distance_km(lng[:-1], lat[:-1], lng[1:], lat[1:])
+    flags[1:][same_plate[1:] & _too_fast(km, ms[1:] - ms[:-1], max_kmh)] = FLAG_ABSURD_SPEED
     return flags
 
 
-def _haversine_km(
+def _distance_km(
     lng1: np.ndarray, lat1: np.ndarray, lng2: np.ndarray, lat2: np.ndarray
 ) -> np.ndarray:
-    lng1, lat1, lng2, lat2 = (np.radians(a) for a in (lng1, lat1, lng2, lat2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 6371.0088 * 2 * np.arcsin(np.sqrt(a))
+    """Distance on the equirectangular projection: within 0.1 % of the great circle over a
+    city (tens of km), and a fifth of haversine's cost per row."""
+    k = math.pi / 180
+    dx = (lng2 - lng1) * np.cos((lat1 + lat2) * (k / 2))
+    dy = lat2 - lat1
+    return 6371.0088 * k * np.sqrt(dx * dx + dy * dy)
+
+
+# -- what earlier batches saw ------------------------------------------------
+
+HOUR_MS = 3_600_000
+
+
+@dataclass
+class Seen:
+    """What one batch's accepted rows add to RecentSightings."""
+
+    keys: np.ndarray  # uint64 per accepted row
+    ms: np.ndarray
+    plate_hash: np.ndarray  # per plate of the batch: its last sighting
+    last_ms: np.ndarray
+    last_lng: np.ndarray
+    last_lat: np.ndarray
+
+
+class RecentSightings:
+    """The sightings accepted within the last `window_ms`, as the single writer needs them.
+
+    Two things a batch cannot see by itself: a row that an earlier batch
+    already delivered (a camera's uploader retrying with a new batch id), and
+    a plate's jump from its sighting in an earlier batch. The writer keeps,
+    for the window, a 64-bit key per sighting (plate, camera, time) in sorted
+    arrays per hour, and each plate's latest sighting (time and place). About
+    8 bytes per sighting and 32 per plate: a city's day (2.7 M sightings) is
+    some 25 MB. Older rows are not compared (their batch ids still are, by
+    the ledger). Keys are hashes: two different sightings share one with a
+    probability near 1e-8 per million-row batch, and the loser is quarantined
+    as `resent`, never silently dropped.
+    """
+
+    def __init__(self, window_ms: int) -> None:
+        self.window_ms = window_ms
+        self.horizon_ms = 0
+        self._hours: dict[int, np.ndarray] = {}
+        self._slot: dict[int, int] = {}
+        self._last_ms = np.zeros(0, np.int64)
+        self._last_lng = np.zeros(0)
+        self._last_lat = np.zeros(0)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._hours.values())
+
+    def advance(self, now_ms: int) -> None:
+        """Forget what fell out of the window."""
+        self.horizon_ms = max(self.horizon_ms, now_ms - self.window_ms)
+        first_hour = self.horizon_ms // HOUR_MS
+        for hour in [h for h in self._hours if h < first_hour]:
+            del self._hours[hour]
+        if len(self._slot) > 1024 and (self._last_ms < self.horizon_ms).mean() > 0.5:
+            live = [(h, i) for h, i in self._slot.items() if self._last_ms[i] >= self.horizon_ms]
+            idx = np.array([i for _, i in live], np.int64)
+            self._last_ms = self._last_ms[idx]
+            self._last_lng = self._last_lng[idx]
+            self._last_lat = self._last_lat[idx]
+            self._slot = {h: n for n, (h, _) in enumerate(live)}
+
+    def contains(self, keys: np.ndarray, ms: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(keys), bool)
+        hours = ms // HOUR_MS
+        for hour in np.unique(hours).tolist():
+            known = self._hours.get(hour)
+            if known is None or not len(known):
+                continue
+            sel = np.flatnonzero(hours == hour)
+            at = np.minimum(np.searchsorted(known, keys[sel]), len(known) - 1)
+            found[sel] = known[at] == keys[sel]
+        return found
+
+    def speed_flags(
+        self,
+        plate_hash: np.ndarray,
+        ms: np.ndarray,
+        lng: np.ndarray,
+        lat: np.ndarray,
+        max_kmh: float,
+    ) -> np.ndarray:
+        """Flags for each plate's first row of a batch against its latest earlier sighting."""
+        flags = np.zeros(len(ms), np.int8)
+        slots = np.array([self._slot.get(h, -1) for h in plate_hash.tolist()], np.int64)
+        has = slots >= 0
+        if not has.any():
+            return flags
+        at = slots[has]
+        prev_ms = self._last_ms[at]
+        later = (ms[has] >= prev_ms) & (prev_ms >= self.horizon_ms)
+        km = _distance_km(self._last_lng[at], self._last_lat[at], lng[has], lat[has])
+        fast = _too_fast(km, ms[has] - prev_ms, max_kmh)
+        flags[np.flatnonzero(has)[later & fast]] = FLAG_ABSURD_SPEED
+        return flags
+
+    def add(self, seen: Seen) -> None:
+        """Absorb a durable batch's accepted rows (only what falls within the window)."""
+        inside = seen.ms >= self.horizon_ms
+        keys, hours = seen.keys[inside], seen.ms[inside] // HOUR_MS
+        if len(keys):
+            order = np.lexsort((keys, hours))
+            keys, hours = keys[order], hours[order]
+            bounds = np.flatnonzero(np.diff(hours)) + 1
+            for part_keys, hour in zip(
+                np.split(keys, bounds), hours[np.append(0, bounds)].tolist(), strict=True
+            ):
+                known = self._hours.get(hour)
+                if known is None:
+                    self._hours[hour] = part_keys
+                else:
+                    merged = np.insert(known, np.searchsorted(known, part_keys), part_keys)
+                    self._hours[hour] = merged
+        slots = np.array([self._slot.get(h, -1) for h in seen.plate_hash.tolist()], np.int64)
+        old = slots >= 0
+        at = slots[old]
+        newer = seen.last_ms[old] >= self._last_ms[at]
+        self._last_ms[at[newer]] = seen.last_ms[old][newer]
+        self._last_lng[at[newer]] = seen.last_lng[old][newer]
+        self._last_lat[at[newer]] = seen.last_lat[old][newer]
+        fresh = ~old
+        base = len(self._last_ms)
+        count = int(fresh.sum())
+        self._slot.update(
+            zip(seen.plate_hash[fresh].tolist(), range(base, base + count), strict=True)
+        )
+        self._last_ms = np.concatenate([self._last_ms, seen.last_ms[fresh]])
+        self._last_lng = np.concatenate([self._last_lng, seen.last_lng[fresh]])
+        self._last_lat = np.concatenate([self._last_lat, seen.last_lat[fresh]])
+
+    def add_rows(self, rows: pa.Table, cameras: CameraBook) -> None:
+        """Absorb rows read back from the pool (plate, camera, seen_at), e.g. when opened."""
+        ms = pc.cast(rows.column("seen_at"), pa.int64()).to_numpy(zero_copy_only=False)
+        keep = np.flatnonzero(ms >= self.horizon_ms)
+        if not len(keep):
+            return
+        rows = rows.take(pa.array(keep))
+        ms = ms[keep]
+        cam = _filled(pc.index_in(rows.column("camera"), value_set=cameras.codes), -1)
+        known = cam >= 0
+        row_plate, plates = _encode(rows.column("plate").combine_chunks())
+        plate_hash = _string_hashes(plates)
+        camera_hash = np.zeros(len(cam), np.uint64)
+        camera_hash[known] = cameras.code_hash[cam[known]]
+        # Unknown cameras (removed from the registry since): keys from their codes.
+        if not known.all():
+            camera_hash[~known] = _string_hashes(
+                rows.column("camera").combine_chunks().take(pa.array(np.flatnonzero(~known)))
+            )
+        keys = _sighting_keys(plate_hash[row_plate], camera_hash, ms)
+        order = np.flatnonzero(known)
+        order = order[np.lexsort((ms[order], row_plate[order]))]
+        p = row_plate[order]
+        last = np.flatnonzero(np.append(p[1:] != p[:-1], True)) if len(p) else p
+        c = cam[order[last]]
+        self.add(
+            Seen(
+                keys=keys,
+                ms=ms,
+                plate_hash=plate_hash[p[last]],
+                last_ms=ms[order[last]],
+                last_lng=cameras.lng[c],
+                last_lat=cameras.lat[c],
+            )
+        )

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -62,6 +64,11 @@ class Pool:
     engine: Engine
     cameras: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Check, append and remember one batch at a time: two batches checked
+    # side by side could both accept the same re-sent row.
+    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+    recent: checks.RecentSightings | None = None
+    recent_batches: set[str] = field(default_factory=set)
 
 
 def open_pool(lake: Path, settings: IntelSettings, *, engine: str | None = None) -> Pool:
@@ -359,54 +366,58 @@ def ingest(
         raise Invalid(
             "columns", f"缺少列：{', '.join(missing)}", f"missing columns: {', '.join(missing)}"
         )
-    known = pool.sightings.manifest().batches.get(batch_id)
-    if known is not None:
-        _ledger(session, clock, actor, batch_id, source, known)
-        return IngestResult(
-            batch_id,
-            known.get("rows_in", known["rows"]),
-            known["rows"],
-            known.get("rejected", 0),
-            known.get("flagged", 0),
-            True,
-            [],
-            False,
-        )
-    now = clock.now()
-    checked = checks.check(
-        table,
-        cameras=camera_book(session=session, pool=pool),
-        now_ms=int(now.timestamp() * 1000),
-        future_tolerance_ms=settings.future_tolerance_s * 1000,
-        max_speed_kmh=settings.max_speed_kmh,
-    )
-    rejected = checked.rejects.num_rows
-    if rejected:
-        reasons = checked.rejects.column("reason").to_pylist()
-        quarantine = checked.rejects.append_column(
-            "batch_id", pa.array([batch_id] * rejected, pa.string())
-        )
-        quarantine = (
-            quarantine.append_column(
-                "reason_zh", pa.array([checks.REASONS[r][0] for r in reasons], pa.string())
+    with pool.ingest_lock:
+        known = pool.sightings.manifest().batches.get(batch_id)
+        if known is not None:
+            _ledger(session, clock, actor, batch_id, source, known)
+            return IngestResult(
+                batch_id,
+                known.get("rows_in", known["rows"]),
+                known["rows"],
+                known.get("rejected", 0),
+                known.get("flagged", 0),
+                True,
+                [],
+                False,
             )
-            .append_column(
-                "reason_en", pa.array([checks.REASONS[r][1] for r in reasons], pa.string())
-            )
-            .append_column("received_at", pa.array([now] * rejected, pa.timestamp("ms", tz="UTC")))
+        now = clock.now()
+        now_ms = int(now.timestamp() * 1000)
+        book = camera_book(session=session, pool=pool)
+        recent = recent_sightings(pool=pool, cameras=book, settings=settings, now_ms=now_ms)
+        checked = checks.check(
+            table,
+            cameras=book,
+            now_ms=now_ms,
+            future_tolerance_ms=settings.future_tolerance_s * 1000,
+            max_speed_kmh=settings.max_speed_kmh,
+            recent=recent,
         )
-        pool.quarantine.append(quarantine, batch_id=batch_id)
-    accepted = checked.accepted.append_column(
-        "batch_id", pa.array([batch_id] * checked.accepted.num_rows, pa.string())
-    )
-    record = {
-        "rows_in": checked.rows,
-        "rejected": rejected,
-        "flagged": checked.flagged,
-        "source": source,
-        "at": now.isoformat(),
-    }
-    result = pool.sightings.append(accepted, batch_id=batch_id, record=record, presorted=True)
+        rejected = checked.rejects.num_rows
+        if rejected:
+            codes = pc.index_in(checked.rejects.column("reason"), value_set=_REASON_KEYS)
+            quarantine = (
+                checked.rejects.append_column("batch_id", pa.repeat(batch_id, rejected))
+                .append_column("reason_zh", _REASONS_ZH.take(codes))
+                .append_column("reason_en", _REASONS_EN.take(codes))
+                .append_column(
+                    "received_at", pa.repeat(pa.scalar(now, pa.timestamp("ms", tz="UTC")), rejected)
+                )
+            )
+            pool.quarantine.append(quarantine, batch_id=batch_id)
+        accepted = checked.accepted.append_column(
+            "batch_id", pa.repeat(batch_id, checked.accepted.num_rows)
+        )
+        record = {
+            "rows_in": checked.rows,
+            "rejected": rejected,
+            "flagged": checked.flagged,
+            "source": source,
+            "at": now.isoformat(),
+        }
+        result = pool.sightings.append(accepted, batch_id=batch_id, record=record, presorted=True)
+        if not result.duplicate and checked.seen is not None:
+            recent.add(checked.seen)  # durable now: later batches are checked against it
+            pool.recent_batches.add(batch_id)
     _ledger(session, clock, actor, batch_id, source, result.recorded)
     rejects = [
         {
@@ -434,6 +445,42 @@ def ingest(
     )
 
 
+_REASON_KEYS = pa.array(list(checks.REASONS), pa.string())
+_REASONS_ZH = pa.array([zh for zh, _ in checks.REASONS.values()], pa.string())
+_REASONS_EN = pa.array([en for _, en in checks.REASONS.values()], pa.string())
+
+
+def recent_sightings(
+    *, pool: Pool, cameras: checks.CameraBook, settings: IntelSettings, now_ms: int
+) -> checks.RecentSightings:
+    """The writer's memory of recent sightings, rebuilt from the pool when it cannot be trusted.
+
+    Built on the first ingest after the pool is opened, and again whenever the
+    manifest names a batch this process did not write (another process, the
+    demo builder, a CLI load): reading the window's rows back is the only way
+    to be sure. Compactions do not count: they move rows, never add them.
+    """
+    window_ms = settings.recent_window_h * 3_600_000
+    batches = set(pool.sightings.manifest().batches)
+    recent = pool.recent
+    if recent is None or recent.window_ms != window_ms or batches - pool.recent_batches:
+        recent = checks.RecentSightings(window_ms)
+        recent.advance(now_ms)
+        for entry in pool.sightings.files(start_ms=recent.horizon_ms):
+            rows = pq.read_table(
+                pool.sightings.root / entry.path,
+                columns=["plate", "camera", "seen_at"],
+                filters=[
+                    ("seen_at", ">=", pa.scalar(recent.horizon_ms, pa.timestamp("ms", "UTC")))
+                ],
+            )
+            recent.add_rows(rows, cameras)
+        pool.recent = recent
+    recent.advance(now_ms)
+    pool.recent_batches = batches
+    return recent
+
+
 def _ledger(
     session: Session, clock: Clock, actor: Actor, batch_id: str, source: str, known: dict
 ) -> None:
@@ -457,8 +504,6 @@ def _ledger(
 
 def quarantined(*, pool: Pool, batch_id: str) -> list[dict[str, Any]]:
     table = pool.quarantine.read_all()
-    import pyarrow.compute as pc
-
     rows = table.filter(pc.equal(table.column("batch_id"), batch_id)).sort_by("row")
     return rows.to_pylist()
 
