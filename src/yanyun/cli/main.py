@@ -168,7 +168,11 @@ def intel_generate(
     total = 0
     for day in days_back(runtime.clock.now(), days):
         table = gen.day(day, rows=rows_per_day)
-        total += pool.sightings.append(table, batch_id=f"gen-{gen.seed}-{day}").rows
+        total += pool.sightings.append(
+            table,
+            batch_id=f"gen-{gen.seed}-{day}",
+            received_ms=int(runtime.clock.now().timestamp() * 1000),
+        ).rows
     typer.echo(
         f"{total} sightings over {days} days ({time.perf_counter() - started:.1f} s); "
         f"try plate {gen.commuter_plate()}"

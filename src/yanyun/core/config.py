@@ -245,6 +245,18 @@ class IntelSettings(BaseModel):
         description="Hours of accepted sightings the writer remembers, to refuse a row re-sent "
         "in a later batch and flag a jump from a plate's sighting in an earlier batch.",
     )
+    maintenance_interval_s: int = Field(
+        600, ge=1, description="How often the server's pool job looks for work (s)."
+    )
+    compact_after_h: float = Field(
+        1.0, ge=0, description="Hours after a bureau day ends before its batch files are compacted."
+    )
+    seal_after_days: int = Field(
+        2, ge=0, description="Days after a month ends before it is sealed into a plate-sorted file."
+    )
+    ledger_retention_days: int = Field(
+        7, ge=1, description="Days a batch id is remembered, to answer a re-sent batch."
+    )
     max_batch_rows: int = Field(
         2_000_000, ge=1, description="Largest ingest batch accepted in one request (rows)."
     )

@@ -10,6 +10,7 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.config import Settings
+from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.intel import ingest as checks
@@ -35,11 +36,15 @@ Ingester = Annotated[Actor, Depends(require(Perm.sightings_ingest))]
 OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
 
 
-def get_pool(request: Request) -> service.Pool:
-    runtime = request.app.state.runtime
+def pool_of(runtime: Runtime) -> service.Pool:
+    """The process's one pool (one writer), shared by requests and the background job."""
     return runtime.cached(
         "intel_pool", lambda: service.open_pool(runtime.settings.lake_path, runtime.settings.intel)
     )
+
+
+def get_pool(request: Request) -> service.Pool:
+    return pool_of(request.app.state.runtime)
 
 
 PoolDep = Annotated[service.Pool, Depends(get_pool)]

@@ -228,6 +228,7 @@ class Dataset:
         self.row_group_rows = row_group_rows
         self._failpoint = failpoint or (lambda _name: None)
         self._lock = _process_lock(self.root)
+        self._maintenance = _process_lock(self.root / ".maintenance")
 
     # -- reading -----------------------------------------------------------
 
@@ -332,12 +333,14 @@ class Dataset:
         batch_id: str,
         record: dict[str, Any] | None = None,
         presorted: bool = False,
+        received_ms: int | None = None,
     ) -> AppendResult:
         """Make a batch's rows durable and visible at once, or recognise it as already sent.
 
         Returns only after the files, the manifest and their folders are fsynced.
         Batch files are written with a fast codec; compaction recompresses.
         `presorted` says the table is already in the dataset's sort order.
+        `received_ms` dates the batch in the ledger (`prune_ledger` forgets by it).
         """
         table = table.select(self.spec.schema.names).cast(self.spec.schema)
         with self.writer() as manifest:
@@ -360,6 +363,8 @@ class Dataset:
                 "files": [e.path for e in new_entries],
                 **(record or {}),
             }
+            if received_ms is not None:
+                recorded["received_ms"] = int(received_ms)
             manifest.files.extend(new_entries)
             manifest.batches[batch_id] = recorded
             self._swap_manifest(manifest)
@@ -375,6 +380,7 @@ class Dataset:
         *,
         batch_id: str,
         record: dict[str, Any] | None = None,
+        received_ms: int | None = None,
     ) -> AppendResult:
         """Bulk-load a month of history straight into its sealed, key-sorted file.
 
@@ -398,6 +404,8 @@ class Dataset:
             self._failpoint("append:files_written")
             recorded = {"rows": entry.rows if entry else 0, "files": [rel] if entry else []}
             recorded.update(record or {})
+            if received_ms is not None:
+                recorded["received_ms"] = int(received_ms)
             if entry is not None:
                 manifest.files.append(entry)
             manifest.batches[batch_id] = recorded
@@ -452,55 +460,82 @@ class Dataset:
     def compact_day(self, day: date) -> FileEntry | None:
         """Rewrite a day's small files into one file sorted by the dataset's key."""
         label = day.isoformat()
-        with self.writer() as manifest:
+        with self._maintenance:
             inputs = [
                 f
-                for f in manifest.files
+                for f in self.manifest().files
                 if f.tier in ("part", "day") and f.first_day == label and f.last_day == label
             ]
             if len(inputs) < 2 and all(f.tier == "day" for f in inputs):
                 return None
-            return self._rewrite(manifest, inputs, f"day={label}", "day")
+            return self._rewrite(inputs, f"day={label}", "day")
 
     def seal_month(self, year: int, month: int) -> FileEntry | None:
         """Rewrite a closed month into one plate-sorted file: a plate's month in one row group."""
         prefix = f"{year:04d}-{month:02d}"
-        with self.writer() as manifest:
+        with self._maintenance:
+            files = self.manifest().files
             inputs = [
                 f
-                for f in manifest.files
+                for f in files
                 if f.first_day.startswith(prefix)
                 and f.last_day.startswith(prefix)
                 and f.tier != "month"
             ]
-            inputs += [
-                f for f in manifest.files if f.tier == "month" and f.first_day.startswith(prefix)
-            ]
+            inputs += [f for f in files if f.tier == "month" and f.first_day.startswith(prefix)]
             if not inputs:
                 return None
-            return self._rewrite(manifest, inputs, f"month={prefix}", "month")
+            return self._rewrite(inputs, f"month={prefix}", "month")
 
-    def _rewrite(
-        self, manifest: Manifest, inputs: list[FileEntry], folder: str, tier: str
-    ) -> FileEntry | None:
-        if not inputs:
-            return None
+    def _rewrite(self, inputs: list[FileEntry], folder: str, tier: str) -> FileEntry | None:
+        """Replace `inputs` by one sorted file; None if they changed meanwhile.
+
+        Reading, sorting and writing (minutes for a month of a city) happen
+        outside the writer lock, so ingest carries on; the lock is taken only
+        to check that every input is still live and the new file still there
+        (another process's `recover` may have removed it), and to swap.
+        """
         table = pa.concat_tables(
             pq.read_table(self.root / f.path, schema=self.spec.schema) for f in inputs
         )
         table = self._sorted(table)
         rel = self._write_file(table, folder, tier)
         entry = self._entry(rel, tier, table)
+        del table
         self._failpoint("compact:output_written")
         replaced = {f.path for f in inputs}
-        manifest.files = [f for f in manifest.files if f.path not in replaced] + [entry]
-        self._swap_manifest(manifest)
+        with self.writer() as manifest:
+            live = {f.path for f in manifest.files}
+            if not replaced <= live or not (self.root / rel).exists():
+                (self.root / rel).unlink(missing_ok=True)
+                return None
+            manifest.files = [f for f in manifest.files if f.path not in replaced] + [entry]
+            self._swap_manifest(manifest)
         self._failpoint("compact:manifest_swapped")
         for i, f in enumerate(sorted(replaced)):
             (self.root / f).unlink(missing_ok=True)
             if i == 0:
                 self._failpoint("compact:inputs_half_deleted")
         return entry
+
+    def prune_ledger(self, before_ms: int) -> int:
+        """Forget batch ids received before `before_ms`; returns how many were forgotten.
+
+        Keeps the manifest (rewritten on every append) bounded. A batch sent
+        again after its id is forgotten is checked as a new one: see
+        docs/intel.md for what that means for its rows.
+        Entries without a receipt time (written before it was recorded) are forgotten.
+        """
+        with self.writer() as manifest:
+            old = [
+                b for b, rec in manifest.batches.items() if rec.get("received_ms", 0) < before_ms
+            ]
+            if not old:
+                return 0
+            for batch_id in old:
+                del manifest.batches[batch_id]
+            self._swap_manifest(manifest)
+            return len(old)
 
     def compact_all(self) -> int:
         """Compact every day that has more than one file; returns the days rewritten."""

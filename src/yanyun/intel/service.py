@@ -403,7 +403,7 @@ def ingest(
                     "received_at", pa.repeat(pa.scalar(now, pa.timestamp("ms", tz="UTC")), rejected)
                 )
             )
-            pool.quarantine.append(quarantine, batch_id=batch_id)
+            pool.quarantine.append(quarantine, batch_id=batch_id, received_ms=now_ms)
         accepted = checked.accepted.append_column(
             "batch_id", pa.repeat(batch_id, checked.accepted.num_rows)
         )
@@ -414,7 +414,9 @@ def ingest(
             "source": source,
             "at": now.isoformat(),
         }
-        result = pool.sightings.append(accepted, batch_id=batch_id, record=record, presorted=True)
+        result = pool.sightings.append(
+            accepted, batch_id=batch_id, record=record, presorted=True, received_ms=now_ms
+        )
         if not result.duplicate and checked.seen is not None:
             recent.add(checked.seen)  # durable now: later batches are checked against it
             pool.recent_batches.add(batch_id)
@@ -704,7 +706,11 @@ def build_demo(
     now = clock.now()
     for day in days_back(now, intel.demo_days):
         table = generator.day(day, rows=intel.demo_rows_per_day)
-        total += pool.sightings.append(table, batch_id=f"demo-{seed}-{day.isoformat()}").rows
+        total += pool.sightings.append(
+            table,
+            batch_id=f"demo-{seed}-{day.isoformat()}",
+            received_ms=int(now.timestamp() * 1000),
+        ).rows
     return DemoReport(made, registered, total, generator.commuter_plate())
 
 

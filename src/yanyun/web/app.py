@@ -78,7 +78,31 @@ def background_jobs(runtime: Runtime) -> list[tuple[str, Coroutine[Any, Any, Non
         ("yanyun-oversight-jobs", _run_oversight(runtime)),
         ("yanyun-shift-watch", _watch_shifts(runtime)),
         ("yanyun-community-watch", _watch_community(runtime)),
+        ("yanyun-intel-pool", _maintain_pool(runtime)),
     ]
+
+
+async def _maintain_pool(runtime: Runtime) -> None:
+    """The data pool's compaction, monthly sealing and ledger pruning, when each is due."""
+    from yanyun.intel import jobs
+
+    def tick() -> None:
+        pool = intel_api.pool_of(runtime)
+        report = jobs.maintain_pool(
+            sightings=pool.sightings,
+            quarantine=pool.quarantine,
+            settings=runtime.settings.intel,
+            clock=runtime.clock,
+        )
+        if report.days_compacted or report.months_sealed:
+            logging.getLogger("yanyun.intel").info("pool maintenance: %s", report)
+
+    while True:
+        await asyncio.sleep(runtime.settings.intel.maintenance_interval_s)
+        try:
+            await run_in_threadpool(tick)
+        except Exception:
+            logging.getLogger("yanyun.intel").exception("pool maintenance failed; retrying")
 
 
 async def _run_oversight(runtime: Runtime) -> None:
