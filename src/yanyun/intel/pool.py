@@ -567,12 +567,24 @@ class Dataset:
 @dataclass
 class _FileIndex:
     metadata: pq.FileMetaData
-    rg_min: list[str]
-    rg_max: list[str]
-    rg_min_ms: list[int]
-    rg_max_ms: list[int]
+    rg_min: np.ndarray  # per row group: min and max key, min and max time (ms)
+    rg_max: np.ndarray
+    rg_min_ms: np.ndarray
+    rg_max_ms: np.ndarray
+    key_sorted: bool  # row groups in key order: found by binary search
     reader: pq.ParquetFile | None = None
     keys: pa.Array | None = None  # distinct keys of the file, read when first asked for
+
+    def candidates(self, key: str, start_ms: int, end_ms: int) -> np.ndarray:
+        """Row groups whose key range holds `key` and whose time range meets the window."""
+        if self.key_sorted:
+            lo = int(np.searchsorted(self.rg_max, key, "left"))
+            hi = int(np.searchsorted(self.rg_min, key, "right"))
+            groups = np.arange(lo, max(lo, hi))
+        else:
+            groups = np.flatnonzero((self.rg_min <= key) & (self.rg_max >= key))
+        times = (self.rg_max_ms[groups] >= start_ms) & (self.rg_min_ms[groups] < end_ms)
+        return groups[times]
 
 
 class KeyIndex:
@@ -581,7 +593,9 @@ class KeyIndex:
     Files are immutable, so each footer is read once; a lookup then opens only
     the row groups whose plate range and time range can hold the plate, without
     reading any footer again. This is what makes a year-long lookup cheap: the
-    footers of 365 files cost more than the rows themselves.
+    footers of 365 files cost more than the rows themselves. Every file the
+    pool writes is sorted by plate, so a file's row groups are found by a
+    binary search (a sealed month of a city has 20,000 of them).
     """
 
     def __init__(self, dataset: Dataset) -> None:
@@ -592,7 +606,6 @@ class KeyIndex:
         self._lock = threading.Lock()
         self._version = -1
         self._entries: list[FileEntry] = []
-        self._arrays: tuple[np.ndarray, ...] | None = None
 
     def _file_index(self, rel: str) -> _FileIndex:
         cached = self._files.get(rel)
@@ -611,7 +624,16 @@ class KeyIndex:
             maxs.append(key_stats.max if key_stats and key_stats.has_min_max else "\U0010ffff")
             tmins.append(_as_ms(time_stats.min) if time_stats and time_stats.has_min_max else 0)
             tmaxs.append(_as_ms(time_stats.max) if time_stats and time_stats.has_min_max else 2**62)
-        built = _FileIndex(metadata, mins, maxs, tmins, tmaxs)
+        rg_min, rg_max = np.array(mins, dtype=str), np.array(maxs, dtype=str)
+        key_sorted = bool(np.all(rg_min[1:] >= rg_min[:-1]) and np.all(rg_max[1:] >= rg_max[:-1]))
+        built = _FileIndex(
+            metadata,
+            rg_min,
+            rg_max,
+            np.array(tmins, dtype=np.int64),
+            np.array(tmaxs, dtype=np.int64),
+            key_sorted,
+        )
         self._files[rel] = built
         return built
 
@@ -620,43 +642,28 @@ class KeyIndex:
         with self._lock:
             if manifest.version == self._version:
                 return
-            entries = manifest.files
-            file_no, rg_no, mins, maxs, tmins, tmaxs = [], [], [], [], [], []
-            for n, entry in enumerate(entries):
-                fi = self._file_index(entry.path)
-                k = len(fi.rg_min)
-                file_no += [n] * k
-                rg_no += list(range(k))
-                mins += fi.rg_min
-                maxs += fi.rg_max
-                tmins += fi.rg_min_ms
-                tmaxs += fi.rg_max_ms
+            entries = sorted(manifest.files, key=lambda e: (e.min_ms, e.path))
+            for entry in entries:
+                self._file_index(entry.path)
             live = {e.path for e in entries}
             for stale in [p for p in self._files if p not in live]:
                 gone = self._files.pop(stale)
                 if gone.reader is not None:
                     gone.reader.close()
             self._entries = entries
-            self._arrays = (
-                np.array(file_no, dtype=np.int32),
-                np.array(rg_no, dtype=np.int32),
-                np.array(mins, dtype=str),
-                np.array(maxs, dtype=str),
-                np.array(tmins, dtype=np.int64),
-                np.array(tmaxs, dtype=np.int64),
-            )
             self._version = manifest.version
 
     def row_groups(self, key: str, start_ms: int, end_ms: int) -> list[tuple[FileEntry, list[int]]]:
-        """The (file, row groups) that can hold `key` within [start_ms, end_ms)."""
+        """The (file, row groups) that can hold `key` within [start_ms, end_ms), in time order."""
         self.refresh()
-        assert self._arrays is not None
-        file_no, rg_no, mins, maxs, tmins, tmaxs = self._arrays
-        hit = (mins <= key) & (maxs >= key) & (tmaxs >= start_ms) & (tmins < end_ms)
-        found: dict[int, list[int]] = {}
-        for f, r in zip(file_no[hit].tolist(), rg_no[hit].tolist(), strict=True):
-            found.setdefault(f, []).append(r)
-        return [(self._entries[f], groups) for f, groups in sorted(found.items())]
+        found = []
+        for entry in self._entries:
+            if entry.max_ms < start_ms or entry.min_ms >= end_ms:
+                continue
+            groups = self._files[entry.path].candidates(key, start_ms, end_ms)
+            if len(groups):
+                found.append((entry, groups.tolist()))
+        return found
 
     def lookup(
         self, keys: list[str], start_ms: int, end_ms: int, columns: list[str] | None = None
@@ -674,7 +681,10 @@ class KeyIndex:
                 fi = self._files[rel]
                 if fi.reader is None:
                     fi.reader = pq.ParquetFile(self.dataset.root / rel, metadata=fi.metadata)
-                tables.append(fi.reader.read_row_groups(sorted(groups), columns=columns))
+                # A few small row groups: the thread pool's hand-offs cost more than decoding.
+                tables.append(
+                    fi.reader.read_row_groups(sorted(groups), columns=columns, use_threads=False)
+                )
                 groups_read += len(groups)
         schema = (
             spec.schema if columns is None else pa.schema([spec.schema.field(c) for c in columns])
@@ -682,12 +692,18 @@ class KeyIndex:
         if not tables:
             return schema.empty_table(), 0
         table = pa.concat_tables(tables)
+        # Scalars made here, not by the kernels: converting a Python value
+        # inside pyarrow.compute attempts an import each call (~0.1 ms).
         ms = pc.cast(table.column(spec.time_column), pa.int64())
-        mask = pc.and_(
-            pc.is_in(table.column(spec.key), value_set=pa.array(keys, pa.string())),
-            pc.and_(pc.greater_equal(ms, start_ms), pc.less(ms, end_ms)),
+        in_window = pc.and_(
+            pc.greater_equal(ms, pa.scalar(start_ms, pa.int64())),
+            pc.less(ms, pa.scalar(end_ms, pa.int64())),
         )
-        return table.filter(mask), groups_read
+        if len(keys) == 1:
+            wanted = pc.equal(table.column(spec.key), pa.scalar(keys[0], pa.string()))
+        else:
+            wanted = pc.is_in(table.column(spec.key), value_set=pa.array(keys, pa.string()))
+        return table.filter(pc.and_(wanted, in_window)), groups_read
 
 
 class KeyVocabulary:
