@@ -15,6 +15,7 @@ search (one character missing) through the plate vocabulary.
 
 Build:  nice -n 10 python benchmarks/bench_intel_billion.py build --rows 1000000000
 Query:  python benchmarks/bench_intel_billion.py query
+        python benchmarks/bench_intel_billion.py duckdb   (DuckDB's reader, same files)
 Data goes to --data (default /work/bench-data/intel-billion); `clean` deletes it.
 """
 
@@ -242,9 +243,53 @@ def query(args: argparse.Namespace) -> None:
     sys.stdout.flush()
 
 
+def duckdb_compare(args: argparse.Namespace) -> None:
+    """The same trajectory through DuckDB's own Parquet reader over the same sealed files.
+
+    What a user would pick without yanyun's plate index: DuckDB prunes row
+    groups by their plate statistics too, but reads every file's footer per
+    query. The answers are checked equal to the pool's.
+    """
+    import duckdb
+
+    params = json.loads((args.data / "params.json").read_text())
+    for k in ("rows", "days", "plates", "cameras", "seed", "row_group_rows"):
+        setattr(args, k, params[k])
+    gen = _generator(args)
+    pool = Dataset(args.data / "pool", SIGHTINGS, row_group_rows=args.row_group_rows)
+    days = _days(args)
+    start_ms = day_start_ms(days[0])
+    end_ms = day_start_ms(days[-1]) + 86_400_000
+    engine = DuckDBEngine(pool, KeyIndex(pool))
+    con = duckdb.connect()
+    paths = pool.paths()
+    qrng = np.random.default_rng(args.seed + 7)
+    plates = [gen.commuter_plate(int(i)) for i in qrng.choice(len(gen.commuters), 5, replace=False)]
+    times = []
+    for plate in plates:
+        sql = (
+            "SELECT plate, kind, camera, epoch_ms(seen_at) AS seen_ms, flags FROM read_parquet(?) "
+            "WHERE plate = ? AND seen_at >= to_timestamp(? / 1000.0) "
+            "AND seen_at < to_timestamp(? / 1000.0) ORDER BY seen_ms"
+        )
+        con.execute(sql, [paths, plate, start_ms, end_ms]).to_arrow_table()
+        t = time.perf_counter()
+        duck = con.execute(sql, [paths, plate, start_ms, end_ms]).to_arrow_table()
+        times.append((time.perf_counter() - t) * 1000)
+        ours = engine.search(
+            PlateQuery(start_ms=start_ms, end_ms=end_ms, plates=(plate,), limit=100_000)
+        )
+        assert duck.num_rows == ours.num_rows, (plate, duck.num_rows, ours.num_rows)
+    print(
+        f"DuckDB read_parquet over the {len(paths)} sealed files, same query, warm: median "
+        f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms over {len(times)} plates "
+        "(answers equal to the pool's)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["build", "query", "clean"])
+    ap.add_argument("step", choices=["build", "query", "duckdb", "clean"])
     ap.add_argument("--rows", type=int, default=1_000_000_000)
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--cameras", type=int, default=20_000)
@@ -261,6 +306,8 @@ def main() -> None:
         build(args)
     elif args.step == "query":
         query(args)
+    elif args.step == "duckdb":
+        duckdb_compare(args)
     else:
         shutil.rmtree(args.data, ignore_errors=True)
 
