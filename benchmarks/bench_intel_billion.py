@@ -16,6 +16,7 @@ search (one character missing) through the plate vocabulary.
 Build:  nice -n 10 python benchmarks/bench_intel_billion.py build --rows 1000000000
 Query:  python benchmarks/bench_intel_billion.py query
         python benchmarks/bench_intel_billion.py duckdb   (DuckDB's reader, same files)
+        python benchmarks/bench_intel_billion.py anatomy  (where the ms go; a sidecar measured)
 Data goes to --data (default /work/bench-data/intel-billion); `clean` deletes it.
 """
 
@@ -287,9 +288,79 @@ def duckdb_compare(args: argparse.Namespace) -> None:
     )
 
 
+def anatomy(args: argparse.Namespace) -> None:
+    """Where a trajectory's milliseconds go, and what a memory-mapped Arrow sidecar would cost.
+
+    Times, warm, for the same plates: finding the row groups (binary search
+    in the plate index), reading and filtering them (`KeyIndex.lookup`), and
+    the whole search. Then a sealed month's first 200 row groups are written
+    as Arrow IPC files (one record batch per row group; uncompressed, LZ4,
+    zstd) and one batch read from the memory-mapped file is timed against one
+    Parquet row group: the design not built, measured.
+    """
+    import pyarrow.ipc as ipc
+    import pyarrow.parquet as pq
+
+    params = json.loads((args.data / "params.json").read_text())
+    for k in ("rows", "days", "plates", "cameras", "seed", "row_group_rows"):
+        setattr(args, k, params[k])
+    gen = _generator(args)
+    pool = Dataset(args.data / "pool", SIGHTINGS, row_group_rows=args.row_group_rows)
+    index = KeyIndex(pool)
+    engine = DuckDBEngine(pool, index)
+    days = _days(args)
+    start_ms, end_ms = day_start_ms(days[0]), day_start_ms(days[-1]) + 86_400_000
+    qrng = np.random.default_rng(args.seed + 7)
+    plates = [gen.commuter_plate(int(i)) for i in qrng.choice(len(gen.commuters), 20, False)]
+    columns = ["plate", "kind", "camera", "seen_at", "flags"]
+    steps = {
+        "find row groups (binary search)": lambda p: index.row_groups(p, start_ms, end_ms),
+        "read + filter (KeyIndex.lookup)": lambda p: index.lookup([p], start_ms, end_ms, columns),
+        "whole search (DuckDBEngine.search)": lambda p: engine.search(
+            PlateQuery(start_ms=start_ms, end_ms=end_ms, plates=(p,), limit=100_000)
+        ),
+    }
+    for fn in steps.values():
+        for p in plates:
+            fn(p)
+    for name, fn in steps.items():
+        times = []
+        for p in plates:
+            t = time.perf_counter()
+            fn(p)
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"{name}: median {statistics.median(times):.3f} ms over {len(plates)} plates")
+    month = pool.root / pool.files()[1].path
+    parquet = pq.ParquetFile(month)
+    table = parquet.read_row_groups(list(range(200)), columns=columns)
+    t = time.perf_counter()
+    for i in range(200):
+        parquet.read_row_group(i, columns=columns, use_threads=False)
+    per_group = (time.perf_counter() - t) / 200 * 1000
+    print(
+        f"Parquet row group ({args.row_group_rows:,} rows, 5 columns): {per_group:.3f} ms; "
+        f"{month.stat().st_size / parquet.metadata.num_rows:.1f} bytes a row"
+    )
+    for codec in (None, "lz4", "zstd"):
+        path = args.data / f"sidecar-{codec}.arrow"
+        with ipc.new_file(path, table.schema, options=ipc.IpcWriteOptions(compression=codec)) as w:
+            for batch in table.to_batches(max_chunksize=args.row_group_rows):
+                w.write_batch(batch)
+        reader = ipc.open_file(pa.memory_map(str(path)))
+        t = time.perf_counter()
+        for i in range(reader.num_record_batches):
+            reader.get_batch(i)
+        per_batch = (time.perf_counter() - t) / reader.num_record_batches * 1000
+        print(
+            f"Arrow IPC sidecar, {codec or 'uncompressed'}, memory-mapped: {per_batch:.3f} ms a "
+            f"batch; {path.stat().st_size / table.num_rows:.1f} bytes a row"
+        )
+        path.unlink()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["build", "query", "duckdb", "clean"])
+    ap.add_argument("step", choices=["build", "query", "duckdb", "anatomy", "clean"])
     ap.add_argument("--rows", type=int, default=1_000_000_000)
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--cameras", type=int, default=20_000)
@@ -308,6 +379,8 @@ def main() -> None:
         query(args)
     elif args.step == "duckdb":
         duckdb_compare(args)
+    elif args.step == "anatomy":
+        anatomy(args)
     else:
         shutil.rmtree(args.data, ignore_errors=True)
 

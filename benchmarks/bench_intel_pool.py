@@ -150,6 +150,11 @@ def main() -> None:
     ap.add_argument("--pg-port", type=int, default=5433)
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the data afterwards")
+    ap.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="only the big batches, each phase timed (use --plates for the city's population)",
+    )
     args = ap.parse_args()
     if args.pg_port == 5432:
         ap.error("5432 is the shared server the tests use: pick another port")
@@ -185,9 +190,13 @@ def main() -> None:
     )
     recent = checks.RecentSightings(24 * 3_600_000)
 
+    phases = {"read": 0.0, "check": 0.0, "append": 0.0, "remember": 0.0}
+
     def api_path(data: bytes, reader, batch_id: str, now_ms: int) -> checks.Checked:
         """What POST /sightings/arrow does with a body, minus HTTP and the database row."""
+        t0 = time.perf_counter()
         raw = reader(data)
+        t1 = time.perf_counter()
         recent.advance(now_ms)
         checked = checks.check(
             raw,
@@ -200,9 +209,18 @@ def main() -> None:
         accepted = checked.accepted.append_column(
             "batch_id", pa.repeat(batch_id, checked.accepted.num_rows)
         )
+        t2 = time.perf_counter()
         pool.append(accepted, batch_id=batch_id, presorted=True, received_ms=now_ms)
+        t3 = time.perf_counter()
         recent.add(checked.seen)
+        t4 = time.perf_counter()
+        for name, dt in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            phases[name] += dt
         return checked
+
+    if args.ingest_only:
+        _ingest_only(args, gen, end_day, api_path, phases)
+        return
 
     ingest_s = 0.0
     total = accepted = flagged = 0
@@ -439,6 +457,30 @@ def main() -> None:
         server.stop()
     if not args.keep:
         shutil.rmtree(args.data)
+
+
+def _ingest_only(args, gen, end_day: date, api_path, phases: dict[str, float]) -> None:
+    """City-sized batches through the API's path, each phase timed: where the time goes."""
+    rows = 0
+    for i in range(args.batches):
+        day = end_day + timedelta(days=1 + i // 2)
+        whole = gen.day(day, rows=2 * args.batch_rows)
+        table = whole.slice((i % 2) * args.batch_rows, args.batch_rows)
+        body = _ipc_bytes(table.select(INPUT))
+        now_ms = day_start_ms(day + timedelta(days=1)) + 3_600_000
+        checked = api_path(body, checks.read_arrow_ipc, f"only-{i}", now_ms)
+        distinct = pc.count_distinct(checked.accepted.column("plate")).as_py()
+        print(f"batch {i}: {table.num_rows:,} rows, {distinct:,} plates", flush=True)
+        rows += table.num_rows
+    total = sum(phases.values())
+    print("| phase | seconds | rows/s |")
+    print("|---|---|---|")
+    for name, seconds in phases.items():
+        print(f"| {name} | {seconds:.2f} | {fmt(rows / seconds)} |")
+    print(
+        f"| all (read, check, append + fsync, remember) | {total:.2f} | {fmt(rows / total)} |"
+    )
+    shutil.rmtree(args.data)
 
 
 def _ipc_bytes(table: pa.Table) -> bytes:
