@@ -192,3 +192,29 @@ def test_recover_leaves_a_clean_pool_alone(tmp_path: Path) -> None:
     pool = _pool(tmp_path)
     pool.append(sightings(100, seed=5), batch_id="x")
     assert pool.recover() == []
+
+
+def test_decoded_row_groups_are_cached_within_a_bound_and_dropped_with_their_file(
+    tmp_path: Path,
+) -> None:
+    pool = _pool(tmp_path)
+    for n in range(3):
+        pool.append(sightings(3000, seed=50 + n, days=2, batch=f"c{n}"), batch_id=f"c{n}")
+    plain = KeyIndex(pool)
+    cached = KeyIndex(pool, cache_bytes=200_000)
+    plates = [f"湘D{p:05d}" for p in range(0, 200, 7)]
+    for plate in plates * 2:
+        expected, _ = plain.lookup([plate], 0, 2**62)
+        got, _ = cached.lookup([plate], 0, 2**62)
+        assert multiset(got) == multiset(expected)
+    assert plain.cache_hits == 0 and cached.cache_hits > 0
+    assert 0 < cached._cached_bytes <= 200_000
+    hits = cached.cache_hits
+    cached.lookup([plates[-1]], 0, 2**62)
+    assert cached.cache_hits > hits  # the most recent plate is still there
+    pool.compact_all()  # every file replaced: nothing cached may be served
+    for plate in plates:
+        got, _ = cached.lookup([plate], 0, 2**62)
+        assert multiset(got) == multiset(plain.lookup([plate], 0, 2**62)[0])
+    live = {f.path for f in pool.files()}
+    assert all(key[0] in live for key in cached._cache)

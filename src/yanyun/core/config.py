@@ -233,6 +233,9 @@ class IntelSettings(BaseModel):
     row_group_rows: int = Field(
         4096, ge=64, description="Rows per Parquet row group (a plate lookup reads one or few)."
     )
+    row_group_cache_mb: int = Field(
+        256, ge=0, description="Memory for decoded row groups of the pool, MB (0: none)."
+    )
     max_speed_kmh: float = Field(
         250.0, gt=0, description="Speed between two sightings of a plate above which it is flagged."
     )

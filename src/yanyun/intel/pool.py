@@ -28,6 +28,7 @@ import json
 import os
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -598,7 +599,7 @@ class KeyIndex:
     binary search (a sealed month of a city has 20,000 of them).
     """
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, *, cache_bytes: int = 0) -> None:
         if dataset.spec.key is None:
             raise ValueError(f"dataset {dataset.spec.name} has no key column")
         self.dataset = dataset
@@ -606,6 +607,41 @@ class KeyIndex:
         self._lock = threading.Lock()
         self._version = -1
         self._entries: list[FileEntry] = []
+        # Decoded row groups, least recently used first: the pool's buffer pool.
+        # Files are immutable, so an entry is never stale, only dropped with its file.
+        self.cache_bytes = cache_bytes
+        self._cache: OrderedDict[tuple[str, int, tuple[str, ...] | None], pa.Table] = (
+            OrderedDict()
+        )
+        self._cached_bytes = 0
+        self.cache_hits = 0
+
+    def clear_cache(self) -> None:
+        """Forget every decoded row group (a benchmark's cold start; a restart does the same)."""
+        with self._lock:
+            self._cache.clear()
+            self._cached_bytes = 0
+
+    def _read_group(self, rel: str, group: int, columns: list[str] | None) -> pa.Table:
+        """One row group, decoded; from the cache when it holds it. Caller holds the lock."""
+        key = (rel, group, tuple(columns) if columns is not None else None)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self.cache_hits += 1
+            return cached
+        fi = self._files[rel]
+        if fi.reader is None:
+            fi.reader = pq.ParquetFile(self.dataset.root / rel, metadata=fi.metadata)
+        # One small row group: the thread pool's hand-offs cost more than decoding it.
+        table = fi.reader.read_row_group(group, columns=columns, use_threads=False)
+        if self.cache_bytes:
+            self._cache[key] = table
+            self._cached_bytes += table.nbytes
+            while self._cached_bytes > self.cache_bytes and self._cache:
+                _, dropped = self._cache.popitem(last=False)
+                self._cached_bytes -= dropped.nbytes
+        return table
 
     def _file_index(self, rel: str) -> _FileIndex:
         cached = self._files.get(rel)
@@ -650,6 +686,8 @@ class KeyIndex:
                 gone = self._files.pop(stale)
                 if gone.reader is not None:
                     gone.reader.close()
+            for key in [k for k in self._cache if k[0] not in live]:
+                self._cached_bytes -= self._cache.pop(key).nbytes
             self._entries = entries
             self._version = manifest.version
 
@@ -676,15 +714,9 @@ class KeyIndex:
                 plan.setdefault(entry.path, (entry, set()))[1].update(groups)
         tables = []
         groups_read = 0
-        with self._lock:  # open readers are reused, one reader at a time
+        with self._lock:  # open readers and the cache are shared, one reader at a time
             for rel, (_entry, groups) in plan.items():
-                fi = self._files[rel]
-                if fi.reader is None:
-                    fi.reader = pq.ParquetFile(self.dataset.root / rel, metadata=fi.metadata)
-                # A few small row groups: the thread pool's hand-offs cost more than decoding.
-                tables.append(
-                    fi.reader.read_row_groups(sorted(groups), columns=columns, use_threads=False)
-                )
+                tables += [self._read_group(rel, g, columns) for g in sorted(groups)]
                 groups_read += len(groups)
         schema = (
             spec.schema if columns is None else pa.schema([spec.schema.field(c) for c in columns])

@@ -76,7 +76,7 @@ def open_pool(lake: Path, settings: IntelSettings, *, engine: str | None = None)
     quarantine = Dataset(lake, QUARANTINE, row_group_rows=settings.row_group_rows)
     sightings.recover()
     quarantine.recover()
-    index = KeyIndex(sightings)
+    index = KeyIndex(sightings, cache_bytes=settings.row_group_cache_mb * 1_000_000)
     chosen = build_engine(engine or settings.engine, sightings, spark_master=settings.spark_master)
     if chosen.name == "duckdb":
         chosen.index = index  # type: ignore[attr-defined]
