@@ -198,3 +198,10 @@ def test_the_memory_is_rebuilt_from_the_pool_when_it_is_opened_again(lake: Path)
     )
     refreshed = recent_sightings(pool=reopened, cameras=book, settings=settings, now_ms=NOW)
     assert refreshed is not rebuilt and len(refreshed) == 3
+
+
+def test_refused_times_are_kept_as_text_exactly_as_arrow_writes_them() -> None:
+    for zone in ("UTC", "Asia/Shanghai"):
+        for unit, value in (("s", 1_793_412_000), ("ms", 1_793_412_000_123)):
+            times = pa.array([0, value, None], pa.timestamp(unit, tz=zone))
+            assert checks._as_text(times).to_pylist() == times.cast(pa.string()).to_pylist()
