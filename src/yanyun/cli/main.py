@@ -110,6 +110,27 @@ def _build_intel(runtime: Runtime, settings: Settings) -> str:
     )
 
 
+def _build_opinion(runtime: Runtime, settings: Settings) -> str:
+    """Two days of invented public posts for the opinion page (once, on an empty table)."""
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+    from yanyun.opinion import demo as opinion_demo
+    from yanyun.opinion.analysis import shared_analyzer
+
+    started = time.perf_counter()
+    with session_scope(runtime, actor_username="system") as session:
+        index = geo_service.load_index(session=session)
+        analyzer = shared_analyzer(settings.opinion.city).with_locator(index)
+        report = opinion_demo.build_demo(
+            session=session, clock=runtime.clock, settings=settings, analyzer=analyzer,
+            seed=settings.city.seed,
+        )
+    if not report.posts:
+        return ""
+    seconds = time.perf_counter() - started
+    return f"opinion 舆情: {report.posts} demo posts in {report.events} events ({seconds:.1f} s)"
+
+
 @intel_app.command("compact")
 def intel_compact(
     seal: Annotated[
@@ -296,7 +317,7 @@ def demo(
     history_days: Annotated[
         int,
         typer.Option(min=0, max=730, help="Days of past incidents to forecast from (empty DB)"),
-    ] = 0,
+    ] = 90,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -328,6 +349,9 @@ def demo(
             )
     if past:
         typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
+    opinion_line = _build_opinion(runtime, settings)
+    if opinion_line:
+        typer.echo(opinion_line)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "
