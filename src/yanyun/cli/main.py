@@ -316,7 +316,10 @@ def demo(
     calls_per_hour: Annotated[float, typer.Option(help="Rate of simulated calls")] = 30.0,
     history_days: Annotated[
         int,
-        typer.Option(min=0, max=730, help="Days of past incidents to forecast from (empty DB)"),
+        typer.Option(
+            min=0, max=730,
+            help="Days of past incidents (and two days of public posts) the demo starts with",
+        ),
     ] = 90,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
@@ -349,7 +352,7 @@ def demo(
             )
     if past:
         typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
-    opinion_line = _build_opinion(runtime, settings)
+    opinion_line = _build_opinion(runtime, settings) if history_days else ""
     if opinion_line:
         typer.echo(opinion_line)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
-from yanyun.web.pages import _template
+from yanyun.web.templating import page
 
 router = APIRouter()
 
@@ -16,4 +16,4 @@ router = APIRouter()
 )
 def duty_page() -> HTMLResponse:
     """Roster, duty levels and school-gate posts; the JSON twins live under /api/v1/duty."""
-    return HTMLResponse(_template("duty.html"))
+    return page("duty.html")
