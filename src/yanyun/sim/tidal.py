@@ -83,12 +83,13 @@ class UrbanGrids:
 
 
 def urban_grids(session: Session, *, org_path: str = "") -> UrbanGrids:
-    """The urban grids whose station lies within `org_path` (all for the city's root)."""
+    """The urban grids within `org_path` (all of them for the bureau's root)."""
     stmt = select(Grid.code, Grid.lng, Grid.lat).where(Grid.is_urban.is_(True))
-    if org_path:
-        stmt = stmt.join(Station, Station.code == Grid.station_code).where(
-            Station.org_path.startswith(org_path)
-        )
+    # An org path names bureau / district / station / grid, as geo scopes its listings.
+    parts = org_path.split("/") if org_path else []
+    for depth, column in ((1, Grid.district_code), (2, Grid.station_code), (3, Grid.code)):
+        if len(parts) > depth:
+            stmt = stmt.where(column == parts[depth])
     rows = session.execute(stmt.order_by(Grid.code)).all()
     index = load_index(session=session)
     position = {r.code: i for i, r in enumerate(rows)}
@@ -212,6 +213,7 @@ class Placement:
     lng: np.ndarray  # (24, units)
     lat: np.ndarray
     plans: list[HourPlan]
+    index: np.ndarray  # (24, units): the candidate each unit stands at
 
 
 def stand_points(
@@ -221,17 +223,20 @@ def stand_points(
     cand_lat: np.ndarray,
     cur_lng: np.ndarray,
     cur_lat: np.ndarray,
+    cur_index: np.ndarray,
 ) -> Placement:
     """Each hour's stands given to units by least travel; a unit without a stand stays put."""
     lng = np.tile(cur_lng, (24, 1)).astype(float)
     lat = np.tile(cur_lat, (24, 1)).astype(float)
+    index = np.tile(cur_index, (24, 1)).astype(np.int64)
     for p in plans:
         s_lng, s_lat = cand_lng[p.stands], cand_lat[p.stands]
         taken = assign_units(cur_lng, cur_lat, s_lng, s_lat)
         moved = taken >= 0
         lng[p.hour, moved] = s_lng[taken[moved]]
         lat[p.hour, moved] = s_lat[taken[moved]]
-    return Placement(lng, lat, plans)
+        index[p.hour, moved] = p.stands[taken[moved]]
+    return Placement(lng, lat, plans, index)
 
 
 @dataclass
@@ -281,11 +286,21 @@ class Planner:
             cand_lat=self.cand_lat,
             cur_lng=self.cur_lng,
             cur_lat=self.cur_lat,
+            cur_index=self.cur_index,
         )
+
+    @property
+    def cur_index(self) -> np.ndarray:
+        """The current positions are the last candidates."""
+        n = len(self.cand_lng) - self.units
+        return np.arange(n, n + self.units)
 
     def current(self) -> Placement:
         return Placement(
-            np.tile(self.cur_lng, (24, 1)), np.tile(self.cur_lat, (24, 1)), []
+            np.tile(self.cur_lng, (24, 1)),
+            np.tile(self.cur_lat, (24, 1)),
+            [],
+            np.tile(self.cur_index, (24, 1)),
         )
 
 
