@@ -11,6 +11,7 @@ import pytest
 import yanyun.duty.tidal as duty_tidal
 import yanyun.stats.demand as stats_demand
 from yanyun.core.config import StatsSettings
+from yanyun.geo.coords import distance_m_array
 from yanyun.sim import tidal
 
 
@@ -77,3 +78,27 @@ def test_unit_assignment_moves_the_fleet_least():
         np.array([1.0, 0.0]), np.array([0.01, 0.99]),
     )
     assert taken.tolist() == [-1, 1, 0]
+
+
+def test_a_plan_never_sends_a_unit_further_than_the_limit(session, clock):
+    day = clock.now().replace(hour=16, minute=0)
+    start = day - timedelta(days=3)
+    grids = tidal.urban_grids(session)
+    calls = tidal.call_stream(session, seed=7, start=start, days=3, per_hour=20)
+    history = tidal.history_from_calls(grids, calls, start=start)
+    _, cur_lng, cur_lat = tidal.quick_response_homes(session)
+    by_hour = tidal.demand(
+        history, grids, source="forecast", day_start=day, days=3,
+        stats=StatsSettings(window_days=30),
+    )
+    free = tidal.Planner.build(grids, cur_lng, cur_lat).plan(by_hour)
+    limited = tidal.Planner.build(grids, cur_lng, cur_lat, max_move_m=2000).plan(by_hour)
+    moved = distance_m_array(np.tile(cur_lng, (24, 1)), np.tile(cur_lat, (24, 1)),
+                             limited.lng, limited.lat)
+    assert moved.max() <= 2000 + 1 and moved.max() > 0
+    unlimited = distance_m_array(np.tile(cur_lng, (24, 1)), np.tile(cur_lat, (24, 1)),
+                                 free.lng, free.lat)
+    assert unlimited.max() > 2000
+    own = sum(p.covered_recommended for p in limited.plans)
+    assert own <= sum(p.covered_recommended for p in free.plans) + 1e-9
+    assert own >= sum(p.covered_current for p in limited.plans) - 1e-9

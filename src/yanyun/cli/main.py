@@ -237,6 +237,11 @@ def tidal(
     from_db: Annotated[
         bool, typer.Option("--from-db", help="Plan on the incidents of the configured database")
     ] = False,
+    max_move_m: Annotated[
+        float | None,
+        typer.Option(min=0, help="Farthest a unit moves from its platform, m (0: no limit); "
+                     "default YANYUN_DUTY__TIDAL_MAX_MOVE_M"),
+    ] = None,
 ) -> None:
     """潮汐警力: hourly stand points for quick-response units, checked in the simulator."""
     import tempfile
@@ -277,6 +282,8 @@ def tidal(
                 sources=sources,
                 stats=settings.stats,
                 grids=grids,
+                max_move_m=(settings.duty.tidal_max_move_m if max_move_m is None else max_move_m)
+                or None,
             )
         runtime.engine.dispose()
     typer.echo(sim_tidal.format_comparison(result))

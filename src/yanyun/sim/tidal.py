@@ -35,6 +35,7 @@ from yanyun.command.models import Incident, Unit
 from yanyun.core.clock import SHANGHAI, FrozenClock, as_utc
 from yanyun.core.config import StatsSettings
 from yanyun.duty.tidal import HourPlan, assign_units, plan_day, reach_matrix
+from yanyun.geo.coords import distance_m_array
 from yanyun.geo.models import Grid, Station
 from yanyun.geo.service import load_index
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
@@ -224,18 +225,27 @@ def stand_points(
     cur_lng: np.ndarray,
     cur_lat: np.ndarray,
     cur_index: np.ndarray,
+    max_move_m: float | None = None,
 ) -> Placement:
-    """Each hour's stands given to units by least travel; a unit without a stand stays put."""
+    """Each hour's stands given to units by least travel (never beyond `max_move_m`);
+    a unit without a stand stays put."""
     lng = np.tile(cur_lng, (24, 1)).astype(float)
     lat = np.tile(cur_lat, (24, 1)).astype(float)
     index = np.tile(cur_index, (24, 1)).astype(np.int64)
     for p in plans:
-        s_lng, s_lat = cand_lng[p.stands], cand_lat[p.stands]
-        taken = assign_units(cur_lng, cur_lat, s_lng, s_lat)
+        chosen = p.stands[p.stands >= 0]
+        s_lng, s_lat = cand_lng[chosen], cand_lat[chosen]
+        taken = assign_units(cur_lng, cur_lat, s_lng, s_lat, max_move_m=max_move_m)
+        if max_move_m is not None and (taken >= 0).sum() < len(chosen):
+            # The least-travel assignment could not place them all within the limit:
+            # keep the planner's own, which respects it by construction.
+            taken = np.full(len(cur_lng), -1, dtype=np.int64)
+            placed = np.flatnonzero(p.stands >= 0)
+            taken[placed] = np.arange(len(placed))
         moved = taken >= 0
         lng[p.hour, moved] = s_lng[taken[moved]]
         lat[p.hour, moved] = s_lat[taken[moved]]
-        index[p.hour, moved] = p.stands[taken[moved]]
+        index[p.hour, moved] = chosen[taken[moved]]
     return Placement(lng, lat, plans, index)
 
 
@@ -250,6 +260,8 @@ class Planner:
     cand_lat: np.ndarray
     reach: np.ndarray  # candidates x grids
     current_reach: np.ndarray  # units x grids
+    max_move_m: float | None = None
+    move_m: np.ndarray | None = None  # units x candidates, metres from each unit's platform
 
     @classmethod
     def build(
@@ -258,27 +270,39 @@ class Planner:
         cur_lng: np.ndarray,
         cur_lat: np.ndarray,
         *,
+        max_move_m: float | None = None,
         estimator: TravelTimeEstimator | None = None,
     ) -> Planner:
+        """`max_move_m`: how far a unit may be sent from its platform (None: anywhere)."""
         estimator = estimator or GreatCircleEstimator()
         cand_lng = np.concatenate([grids.lng, cur_lng])
         cand_lat = np.concatenate([grids.lat, cur_lat])
         n = len(grids.codes)
         args = (grids.lng, grids.lat, np.full(n, TRAVEL_BUDGET_S), np.ones(n, dtype=bool))
         reach = reach_matrix(cand_lng, cand_lat, *args, estimator=estimator)
+        move_m = None
+        if max_move_m is not None:
+            move_m = distance_m_array(
+                cur_lng[:, None], cur_lat[:, None], cand_lng[None, :], cand_lat[None, :]
+            )
         # The current positions are the last candidates: their rows are the current reach.
-        return cls(grids, cur_lng, cur_lat, cand_lng, cand_lat, reach, reach[n:])
+        return cls(
+            grids, cur_lng, cur_lat, cand_lng, cand_lat, reach, reach[n:], max_move_m, move_m
+        )
 
     @property
     def units(self) -> int:
         return len(self.cur_lng)
 
     def plan(self, demand_by_hour: np.ndarray) -> Placement:
+        limited = self.move_m is not None and self.max_move_m is not None
         plans = plan_day(
             reach=self.reach,
             current_reach=self.current_reach,
             demand=demand_by_hour,
             units=self.units,
+            eligible=self.move_m <= self.max_move_m if limited else None,
+            unit_cost=self.move_m,
         )
         return stand_points(
             plans,
@@ -287,6 +311,7 @@ class Planner:
             cur_lng=self.cur_lng,
             cur_lat=self.cur_lat,
             cur_index=self.cur_index,
+            max_move_m=self.max_move_m,
         )
 
     @property
@@ -375,6 +400,7 @@ class TidalComparison:
     units: int
     history_days: int
     history_incidents: int  # mean urban incidents in a history window
+    max_move_m: float | None
     placements: list[str]
     days: list[date] = field(default_factory=list)
     calls: dict[str, np.ndarray] = field(default_factory=dict)  # placement -> (24,) calls
@@ -399,6 +425,7 @@ def compare(
     stats: StatsSettings | None = None,
     grids: UrbanGrids | None = None,
     planner: Planner | None = None,
+    max_move_m: float | None = None,
 ) -> TidalComparison:
     """Plan each held-out day from the `history_days` before it; replay its calls per placement.
 
@@ -410,7 +437,7 @@ def compare(
     grids = grids or urban_grids(session)
     if planner is None:
         _, cur_lng, cur_lat = quick_response_homes(session)
-        planner = Planner.build(grids, cur_lng, cur_lat)
+        planner = Planner.build(grids, cur_lng, cur_lat, max_move_m=max_move_m)
     stations = {
         s.code: (s.lng, s.lat) for s in session.scalars(select(Station).order_by(Station.code))
     }
@@ -418,6 +445,7 @@ def compare(
     sizes = []
     result = TidalComparison(
         units=planner.units,
+        max_move_m=planner.max_move_m,
         history_days=history_days,
         history_incidents=0,
         placements=names,
@@ -500,7 +528,9 @@ def format_comparison(c: TidalComparison) -> str:
         f"tidal deployment 潮汐警力: {c.units} quick-response units; each held-out day is "
         f"planned from the {c.history_days} days before it (about {c.history_incidents} urban "
         f"incidents); target {URBAN_TARGET_S:.0f} s from receipt "
-        f"({TRAVEL_BUDGET_S:.0f} s of it to travel)",
+        f"({TRAVEL_BUDGET_S:.0f} s of it to travel); a unit moves "
+        + ("anywhere" if c.max_move_m is None else f"at most {c.max_move_m:.0f} m")
+        + " from its platform",
         "share of urban calls reached within target in the simulator, per hour "
         "(held-out days pooled):",
         "hour  calls  " + "  ".join(f"{n:>9}" for n in names),

@@ -24,7 +24,7 @@ from yanyun.auth.models import User
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock
-from yanyun.core.config import StatsSettings
+from yanyun.core.config import DutySettings, StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.duty import deployment
 from yanyun.duty.models import TidalPlan
@@ -131,11 +131,14 @@ def check_day(day: date, *, clock: Clock) -> None:
         )
 
 
-def _scope_planner(session: Session, actor: Actor, cache: PlanCache) -> ScopePlanner:
+def _scope_planner(
+    session: Session, actor: Actor, cache: PlanCache, duty: DutySettings
+) -> ScopePlanner:
     def build() -> ScopePlanner:
         grids = urban_grids(session, org_path=actor.org_path)
         units, lng, lat = quick_response_homes(session, org_path=actor.org_path)
-        return ScopePlanner(Planner.build(grids, lng, lat), units)
+        limit = duty.tidal_max_move_m or None
+        return ScopePlanner(Planner.build(grids, lng, lat, max_move_m=limit), units)
 
     return cache.planner(actor.org_path, build)
 
@@ -152,13 +155,14 @@ def day_plan(
     actor: Actor,
     clock: Clock,
     stats: StatsSettings,
+    duty: DutySettings,
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
 ) -> tuple[ScopePlanner, DayPlan]:
     """The day's plan over the actor's scope from the chosen demand (cached while it holds)."""
     check_day(day, clock=clock)
-    scope = _scope_planner(session, actor, cache)
+    scope = _scope_planner(session, actor, cache, duty)
     planner = scope.planner
 
     def build() -> DayPlan:
@@ -226,6 +230,7 @@ def plan_read(
     actor: Actor,
     clock: Clock,
     stats: StatsSettings,
+    duty: DutySettings,
     cache: PlanCache,
     day: date,
     hour: int,
@@ -244,8 +249,8 @@ def plan_read(
     use_adopted = adopted is not None and demand is None
     source = TidalDemand(adopted.demand) if use_adopted else (demand or TidalDemand.forecast)
     scope, plan = day_plan(
-        session=session, actor=actor, clock=clock, stats=stats, cache=cache, day=day,
-        demand=source,
+        session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
+        day=day, demand=source,
     )
     planner = scope.planner
     if use_adopted:
@@ -311,14 +316,15 @@ def adopt(
     actor: Actor,
     clock: Clock,
     stats: StatsSettings,
+    duty: DutySettings,
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
 ) -> TidalPlan:
     """Adopt the plan computed now from `demand` for the day over the actor's scope."""
     scope, plan = day_plan(
-        session=session, actor=actor, clock=clock, stats=stats, cache=cache, day=day,
-        demand=demand,
+        session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
+        day=day, demand=demand,
     )
     stands = [
         TidalStandIn(
