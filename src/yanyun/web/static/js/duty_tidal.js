@@ -21,7 +21,7 @@ const TEXT = {
   when_title: ["日期与时段", "Day and hour"],
   day: ["日期", "Day"],
   demand: ["需求来源", "Demand from"],
-  demand_auto: ["已采用方案（无则预测）", "Adopted plan (else forecast)"],
+  demand_auto: ["自动（已采用优先）", "Auto (adopted first)"],
   demand_forecast: ["热点预测", "Hotspot forecast"],
   demand_history: ["历史警情计数", "History counts"],
   hour: ["时段", "Hour"],
