@@ -219,6 +219,12 @@ class DutySettings(BaseModel):
     clock_in_early_min: int = Field(
         10, ge=0, description="Minutes before a post's window opens when clock-in already counts."
     )
+    tidal_max_move_m: float = Field(
+        5000.0,
+        ge=0,
+        description="Farthest a tidal plan sends a quick-response unit from its platform (m); "
+        "0: no limit.",
+    )
 
 
 class IntelSettings(BaseModel):

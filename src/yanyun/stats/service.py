@@ -25,11 +25,14 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.config import StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
+from yanyun.stats.demand import event_hours, forecast_demand, history_demand
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
+# Raw history demand (the baseline of tidal deployment) counts the last four weeks.
+HISTORY_DEMAND_DAYS = 28
 
 
 @dataclass
@@ -327,3 +330,58 @@ td,th{{border-bottom:1px solid #e3e8ef;padding:4px 8px;text-align:left;font-size
 <div><h2>热点单元 Hotspot cells</h2><table>
 <tr><th>#</th><th>中心 centre (lng, lat)</th><th>风险 risk</th></tr>{cell_rows}</table></div></div>
 </body></html>"""
+
+
+@dataclass
+class GridHourDemand:
+    """Expected incidents per group (grid) and local hour of one day, and where they came from."""
+
+    day: date
+    source: str  # "forecast" or "history"
+    method: str  # the forecast method, or "counts" for raw history
+    incidents_used: int
+    demand: np.ndarray  # (n_groups, 24)
+
+
+def grid_hour_demand(
+    *,
+    session: Session,
+    actor: Actor,
+    stats: StatsSettings,
+    day: date,
+    source: str,
+    group_of: Any,
+    n_groups: int,
+) -> GridHourDemand:
+    """The day's expected incidents per grid and hour, from the forecast or from raw counts.
+
+    `forecast`: the platform's next-day method on the incidents before the
+    day, spread over the hours by each grid's smoothed hour-of-day profile
+    (what tidal deployment plans with). `history`: the incidents of the last
+    `HISTORY_DEMAND_DAYS` days counted by grid and hour, per day (the
+    baseline it is compared with). Only incidents the actor may see count.
+    """
+    if source not in ("forecast", "history"):
+        raise Invalid(
+            "demand", "需求来源应为 forecast 或 history", "demand must be forecast or history"
+        )
+    back = stats.window_days + 1 if source == "forecast" else HISTORY_DEMAND_DAYS
+    start = datetime.combine(day - timedelta(days=back), datetime.min.time(), SHANGHAI)
+    events = load_incidents(session=session, actor=actor, since=start)
+    if events is None:
+        return GridHourDemand(day, source, "none", 0, np.zeros((n_groups, 24)))
+    if stats.cell_m != events.grid.cell_m:
+        events = _regrid(events, stats.cell_m)
+    d = events.day_index(np.datetime64(day))
+    used = events.before(d)
+    if source == "history":
+        past = events.subset(slice(events.before(d - HISTORY_DEMAND_DAYS), used))
+        lng, lat = past.grid.projection.inverse(past.x, past.y)
+        groups = np.asarray(group_of(lng, lat), dtype=np.int64)
+        span = min(float(HISTORY_DEMAND_DAYS), float(d) - float(np.floor(events.t[0])))
+        demand = history_demand(groups, event_hours(past), n_groups, days=max(span, 1.0))
+        return GridHourDemand(day, source, "counts", past.size, demand)
+    demand = forecast_demand(
+        events, d, method=_method(stats), group_of=group_of, n_groups=n_groups
+    )
+    return GridHourDemand(day, source, stats.forecast_method, used, demand)

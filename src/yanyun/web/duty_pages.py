@@ -17,3 +17,12 @@ router = APIRouter()
 def duty_page() -> HTMLResponse:
     """Roster, duty levels and school-gate posts; the JSON twins live under /api/v1/duty."""
     return page("duty.html")
+
+
+@router.get(
+    "/duty/tidal", response_class=HTMLResponse, include_in_schema=False,
+    dependencies=[Depends(public)],
+)
+def duty_tidal_page() -> HTMLResponse:
+    """Hour by hour: units now, recommended stand points, coverage; adopt the day's plan."""
+    return page("duty_tidal.html")

@@ -10,6 +10,7 @@ import { logout, renderConnBanner, startPageLive } from "./page.js";
 
 const TEXT = {
   duty_title: ["勤务管理", "Duty"],
+  nav_tidal: ["潮汐警力", "Tidal deployment"],
   tab_roster: ["排班与警力", "Roster and units"],
   tab_levels: ["勤务等级", "Duty levels"],
   tab_school: ["护学岗", "School-gate posts"],
