@@ -12,6 +12,7 @@ from tests.conftest import login_as
 from tests.duty.helpers import staff
 from yanyun.command.crewing import apply_crewing
 from yanyun.command.models import Unit
+from yanyun.core import events
 from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import SHANGHAI
 from yanyun.duty import service
@@ -103,9 +104,17 @@ def test_shift_change_on_the_clock_hands_units_to_the_next_team(session, clock):
     codes = staff(session, clock)
     before = {c.unit_id: list(c.crew) for c in session.scalars(select(UnitCrew))}
     clock.advance(timedelta(hours=12))  # 21:00: the night team is on
-    crewed, _ = service.apply_shift_changes(session, clock)
-    apply_crewing(session, clock=clock)
-    assert crewed > 0
+    last = events.latest_event_id(session)
+    crewed, uncrewed = service.apply_shift_changes(session, clock)
+    session.flush()
+    # One event per station, listing every unit it re-crews, not one per unit.
+    announced = events.events_after(session, after_id=last)
+    assert sorted(e.resource_id for e in announced) == sorted(codes)
+    assert {e.kind for e in announced} == {"duty.crews_changed"}
+    listed = [c["unit_id"] for e in announced for c in e.payload["crewed"]]
+    assert len(listed) == len(set(listed)) == crewed > len(codes)
+    assert sum(len(e.payload["uncrewed"]) for e in announced) == uncrewed
+    assert apply_crewing(session, clock=clock) == crewed + uncrewed
     unit = session.scalars(
         select(Unit).where(Unit.station_code == codes[0]).order_by(Unit.id)
     ).first()
@@ -300,3 +309,19 @@ def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(session, c
     # Nothing changed since: nothing more is announced or applied.
     assert service.apply_shift_changes(session, clock) == (0, 0)
     assert apply_crewing(session, clock=clock) == 0
+
+
+def test_crewing_still_applies_one_unit_events_left_in_the_outbox(session, clock):
+    codes = staff(session, clock)
+    unit = session.scalars(
+        select(Unit).where(Unit.station_code == codes[0], Unit.status == "available")
+    ).first()
+    # What duty announced before it batched per station, still unread at an upgrade.
+    events.emit(
+        session, clock=clock, kind="duty.unit_uncrewed", resource_type="unit",
+        resource_id=unit.id, org_path=unit.org_path, payload={"unit_id": unit.id, "crew": []},
+    )
+    session.flush()
+    assert apply_crewing(session, clock=clock) == 1
+    session.refresh(unit)
+    assert unit.status == "out_of_service" and unit.crew == []

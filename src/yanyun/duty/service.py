@@ -2,8 +2,8 @@
 
 A unit may be sent only while someone on duty crews it. Duty owns who is on
 duty; command owns units. Whenever the crew of a unit changes (a shift starts
-or ends, a swap, an absence, leave) duty announces it in the outbox
-(`duty.unit_crewed` / `duty.unit_uncrewed`) and command's consumer applies it.
+or ends, a swap, an absence, leave) duty announces it in the outbox (one
+`duty.crews_changed` per station) and command's consumer applies it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ SHIFT_TIMES = (("day", time(8), 12), ("night", time(20), 12))
 ROTATION_EPOCH = date(2026, 1, 1)
 LEVEL_CANCELS_LEAVE = (Level.level_2, Level.level_1)
 MAX_LEVEL_WINDOW = timedelta(days=31)
+# One event per station and change, listing the units crewed and uncrewed.
+CREWS_CHANGED = "duty.crews_changed"
 
 
 def _local(day: date, at: time) -> datetime:
@@ -311,7 +313,10 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
 
     Run periodically (shifts start and end on the clock) and after every
     roster change. Tomorrow's rosters are planned when missing, so the city
-    never runs out of shifts.
+    never runs out of shifts. The changes are announced as one
+    `duty.crews_changed` event per station: a shift change re-crews every
+    unit of the city at once, and a thousand one-unit events would flood the
+    outbox, command's consumer and every live page.
     """
     now = clock.now()
     tomorrow = local_date(now) + timedelta(days=1)
@@ -323,7 +328,7 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
         plan_rosters(session=session, clock=clock, days=[tomorrow])
     crews = current_crews(session, now)
     known = {row.unit_id: row for row in session.scalars(select(UnitCrew))}
-    crewed = uncrewed = 0
+    changed: dict[str, list[tuple[UnitCrew, Shift | None]]] = defaultdict(list)
     for unit_id, (crew, shift) in sorted(crews.items()):
         row = known.get(unit_id)
         if (
@@ -339,34 +344,48 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
             )
             session.add(row)
         row.crew, row.shift_id, row.changed_at, row.announced = crew, shift.id, now, True
-        _announce(session, clock, "duty.unit_crewed", row, shift)
-        crewed += 1
+        changed[row.station_code].append((row, shift))
     # Units duty knows but nobody crews now: announced once as uncrewed.
     for unit_id, row in sorted(known.items()):
         if unit_id in crews or (row.announced and not row.crew):
             continue
         row.crew, row.shift_id, row.changed_at, row.announced = [], None, now, True
-        _announce(session, clock, "duty.unit_uncrewed", row, None)
-        uncrewed += 1
+        changed[row.station_code].append((row, None))
+    for station_code, rows in sorted(changed.items()):
+        _announce(session, clock, station_code, rows)
+    crewed = sum(1 for rows in changed.values() for _, shift in rows if shift is not None)
+    uncrewed = sum(1 for rows in changed.values() for _, shift in rows if shift is None)
     return crewed, uncrewed
 
 
 def _announce(
-    session: Session, clock: Clock, kind: str, row: UnitCrew, shift: Shift | None
+    session: Session, clock: Clock, station_code: str, rows: list[tuple[UnitCrew, Shift | None]]
 ) -> None:
+    shifts = {shift.id: shift for _, shift in rows if shift is not None}
     events.emit(
         session,
         clock=clock,
-        kind=kind,
-        resource_type="unit",
-        resource_id=row.unit_id,
-        org_path=row.org_path,
+        kind=CREWS_CHANGED,
+        resource_type="station",
+        resource_id=station_code,
+        org_path=rows[0][0].org_path,
         payload={
-            "unit_id": row.unit_id,
-            "crew": list(row.crew),
-            "shift_id": shift.id if shift else None,
-            "starts_at": as_utc(shift.starts_at).isoformat() if shift else None,
-            "ends_at": as_utc(shift.ends_at).isoformat() if shift else None,
+            "station_code": station_code,
+            "shifts": [
+                {
+                    "id": shift.id,
+                    "name": shift.name,
+                    "starts_at": as_utc(shift.starts_at).isoformat(),
+                    "ends_at": as_utc(shift.ends_at).isoformat(),
+                }
+                for shift in shifts.values()
+            ],
+            "crewed": [
+                {"unit_id": row.unit_id, "crew": list(row.crew), "shift_id": shift.id}
+                for row, shift in rows
+                if shift is not None
+            ],
+            "uncrewed": [row.unit_id for row, shift in rows if shift is None],
         },
     )
 

@@ -557,7 +557,7 @@ function onEvent(event) {
   if (event.kind.startsWith("unit.") && state.units.has(event.resource_id) && p.status) {
     state.units.get(event.resource_id).status = p.status;
     if (state.tab === "roster") renderRoster();
-  } else if (event.kind.startsWith("duty.unit_")) {
+  } else if (event.kind === "duty.crews_changed" && event.resource_id === state.station) {
     scheduleRosterReload();
   }
 }
