@@ -68,7 +68,9 @@ def test_backtest_scores_day_and_night_shifts_with_and_without_hour_weighting(tm
     out = result.output
     assert "day shift 08:00-20:00, scored on its incidents only" in out
     assert "night shift 20:00-08:00, scored on its incidents only" in out
-    assert out.count("| counts |") == 2 and out.count("| counts+hours |") == 2
+    # per shift: the two rows of the table, and the paired gain of the weighting
+    assert out.count("| counts |") == 4 and out.count("| counts+hours |") == 2
+    assert out.count("+hours gain@5%") == 2
     bad = CliRunner().invoke(app, [
         "forecast", "backtest", "--data", str(data), "--from", "2026-04-01", "--to", "2026-04-02",
         "--methods", "counts", "--col-time", "when", "--col-lng", "x_lng", "--col-lat", "y_lat",

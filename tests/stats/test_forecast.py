@@ -211,3 +211,18 @@ def test_shift_scoring_never_reads_the_scored_shift(monkeypatch):
         assert results[1].events.sum() > 0
     # Both the method and the hour weighting saw only incidents before the forecast day.
     assert len(seen) == 2 * len(days) and max(seen) < 0
+
+
+def test_paired_gain_is_zero_for_a_method_against_itself_and_refuses_other_incidents():
+    from yanyun.stats.backtest import paired_gain
+
+    ev = _day_and_night_places(days=90)
+    bt = Backtest(ev, default_area(ev, 60))
+    plain, weighted = bt.run_shifts(make("counts"), np.arange(60, 90), {"day": (8, 20)})
+    gain, ci = paired_gain(plain, plain)
+    assert not gain.any() and not ci.any()
+    gain, ci = paired_gain(weighted, plain)
+    assert gain[0] > 0 and ci[0, 0] <= gain[0] <= ci[1, 0]
+    other = bt.run(make("counts"), np.arange(60, 90))
+    with pytest.raises(ValueError):
+        paired_gain(other, plain)

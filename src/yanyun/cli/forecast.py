@@ -98,7 +98,7 @@ def backtest(
     (`<method>+hours`, the platform's next-shift forecast), both scored on
     the shift's incidents only.
     """
-    from yanyun.stats.backtest import Backtest, default_area, format_table, tune
+    from yanyun.stats.backtest import Backtest, default_area, format_table, paired_gain, tune
     from yanyun.stats.forecast import METHODS, make
     from yanyun.stats.source import Columns, load_events
     from yanyun.stats.tuning import GRIDS
@@ -191,9 +191,25 @@ def backtest(
         tables = []
         for x in wanted_shifts:
             start_h, end_h = hours[x]
+            gains = []
+            for plain, weighted in zip(by_shift[x][::2], by_shift[x][1::2], strict=True):
+                gain, ci = paired_gain(weighted, plain)
+                gains.append(
+                    f"| {plain.name} | "
+                    + " | ".join(
+                        f"{gain[j] * 100:+.1f} [{ci[0, j] * 100:+.1f}, {ci[1, j] * 100:+.1f}]"
+                        for j in range(len(gain))
+                    )
+                    + " |"
+                )
+            head = "| method | " + " | ".join(f"+hours gain@{c:.0%}" for c in bt.coverages)
             tables.append(
                 f"{x} shift {start_h:02d}:00-{end_h:02d}:00, scored on its incidents only\n\n"
                 + format_table(by_shift[x])
+                + "\n\nhit-rate points gained by the hour weighting [paired 95% bootstrap CI "
+                "over days]\n\n"
+                + head + " |\n|" + "---|" * (len(bt.coverages) + 1) + "\n"
+                + "\n".join(gains)
             )
         table = "\n\n".join(tables)
     else:

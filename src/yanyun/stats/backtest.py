@@ -170,6 +170,23 @@ class Backtest:
         ]
 
 
+def paired_gain(
+    a: MethodResult, b: MethodResult, reps: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled hit rate of `a` minus `b` per coverage, and its (2, coverages) percentile
+    interval, both scored on the same days and incidents: the days are resampled
+    together, so the day-to-day noise both share cancels (unlike two separate
+    intervals)."""
+    if not np.array_equal(a.days, b.days) or not np.array_equal(a.events, b.events):
+        raise ValueError("paired_gain needs two results scored on the same incidents")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, a.days.size, size=(reps, a.days.size))
+    n = np.maximum(a.events[idx].sum(axis=1), 1)[:, None]
+    diffs = (a.hits[idx].sum(axis=1) - b.hits[idx].sum(axis=1)) / n
+    lo = (1 - level) / 2
+    return a.pooled() - b.pooled(), np.quantile(diffs, [lo, 1 - lo], axis=0)
+
+
 def tune(
     backtest: Backtest,
     name: str,
