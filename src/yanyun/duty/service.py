@@ -72,6 +72,11 @@ LEVEL_CANCELS_LEAVE = (Level.level_2, Level.level_1)
 MAX_LEVEL_WINDOW = timedelta(days=31)
 # One event per station and change, listing the units crewed and uncrewed.
 CREWS_CHANGED = "duty.crews_changed"
+KIND_ZH = {
+    RequirementKind.skill: "技能",
+    RequirementKind.certification: "资质",
+    RequirementKind.post: "岗位",
+}
 
 
 def _local(day: date, at: time) -> datetime:
@@ -789,8 +794,7 @@ def _checked(requirements: list[Requirement]) -> list[dict[str, Any]]:
         if req.code not in REQUIREMENT_LABELS[req.kind]:
             raise Invalid(
                 f"requirements.{i}.code",
-                f"未知的{ {'skill': '技能', 'certification': '资质', 'post': '岗位'}[req.kind] }："
-                f"{req.code}",
+                f"未知的{KIND_ZH[req.kind]}：{req.code}",
                 f"unknown {req.kind.value}: {req.code}",
             )
         if (req.kind, req.code) in seen:
@@ -812,7 +816,7 @@ def set_requirements(
     return level
 
 
-def _meets(kind: str, code: str, skills, certs, post: str) -> bool:
+def _meets(kind: str, code: str, skills: set[str], certs: set[str], post: str) -> bool:
     if kind == RequirementKind.skill:
         return code in skills
     if kind == RequirementKind.certification:

@@ -676,6 +676,11 @@ async function main() {
     renderOfficers();
     renderLevels();
     renderReport();
+    for (const select of document.querySelectorAll("#req-rows .req-code")) {
+      const value = select.value;
+      select.replaceChildren(...requirementOptions());
+      select.value = value;
+    }
   });
   await showTab(location.hash.slice(1) || "roster");
   document.body.classList.remove("is-pending");
