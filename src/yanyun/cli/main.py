@@ -61,6 +61,7 @@ def _build(settings: Settings) -> tuple:
     from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
+    from yanyun.duty.staffing import StaffingSpec
     from yanyun.geo import service as geo_service
     from yanyun.sim.fleet import build_fleet
     from yanyun.sim.staffing import staff_city
@@ -73,7 +74,10 @@ def _build(settings: Settings) -> tuple:
     with session_scope(runtime, actor_username="system") as session:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
     with session_scope(runtime, actor_username="system") as session:
-        staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
+        staff_city(
+            session=session, clock=runtime.clock, seed=settings.city.seed,
+            spec=StaffingSpec(duty=settings.duty),
+        )
     with session_scope(runtime, actor_username="system") as session:
         build_community(
             session=session,

@@ -135,6 +135,12 @@ class DutyLevel(Base):
     reason: Mapped[str] = mapped_column(String(200))
     raised_by: Mapped[str | None] = mapped_column(String(26))
     raised_at: Mapped[datetime]
+    # Officers needed on duty in every shift of the window over the whole area,
+    # by skill, certification or post: [{"kind": "skill", "code": "firearms",
+    # "count": 4}, ...]; beside the head count the level's share sets.
+    requirements: Mapped[list[dict]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
 
 
 class Post(Base):
