@@ -7,6 +7,7 @@
 import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, makeTranslator, mountLangToggle, onLangChange, t } from "./i18n.js";
 import { logout, renderConnBanner, startPageLive } from "./page.js";
+import { el } from "./dom.js";
 
 const TEXT = {
   duty_title: ["勤务管理", "Duty"],
@@ -135,19 +136,6 @@ const state = {
   officers: new Map(), areas: [], levels: [], posts: [], report: null, reloadTimer: null,
   requirementCatalogue: null,
 };
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "text") node.textContent = v;
-    else if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of [].concat(children)) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 function fmtClock(iso) {
   return new Date(iso).toLocaleTimeString(en() ? "en-GB" : "zh-CN", {
