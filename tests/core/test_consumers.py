@@ -70,6 +70,10 @@ def test_a_missing_id_holds_the_reader_until_it_is_old(session, clock):
     seen = []
     consume(session, clock=clock, name="test.gap", kinds=["duty."],
             handle=lambda s, e: seen.append(e.resource_id))
+    if session.get_bind().dialect.name == "sqlite":
+        # One writer at a time, ids in commit order: a hole was rolled back, never in flight.
+        assert seen == ["a", "c"]
+        return
     assert seen == ["a"]
     assert session.get(EventCursor, "test.gap").last_id == first
     clock.advance(timedelta(seconds=6))

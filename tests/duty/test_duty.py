@@ -12,6 +12,7 @@ from tests.conftest import login_as
 from tests.duty.helpers import staff
 from yanyun.command.crewing import apply_crewing
 from yanyun.command.models import Unit
+from yanyun.core import events
 from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import SHANGHAI
 from yanyun.duty import service
@@ -103,9 +104,17 @@ def test_shift_change_on_the_clock_hands_units_to_the_next_team(session, clock):
     codes = staff(session, clock)
     before = {c.unit_id: list(c.crew) for c in session.scalars(select(UnitCrew))}
     clock.advance(timedelta(hours=12))  # 21:00: the night team is on
-    crewed, _ = service.apply_shift_changes(session, clock)
-    apply_crewing(session, clock=clock)
-    assert crewed > 0
+    last = events.latest_event_id(session)
+    crewed, uncrewed = service.apply_shift_changes(session, clock)
+    session.flush()
+    # One event per station, listing every unit it re-crews, not one per unit.
+    announced = events.events_after(session, after_id=last)
+    assert sorted(e.resource_id for e in announced) == sorted(codes)
+    assert {e.kind for e in announced} == {"duty.crews_changed"}
+    listed = [c["unit_id"] for e in announced for c in e.payload["crewed"]]
+    assert len(listed) == len(set(listed)) == crewed > len(codes)
+    assert sum(len(e.payload["uncrewed"]) for e in announced) == uncrewed
+    assert apply_crewing(session, clock=clock) == crewed + uncrewed
     unit = session.scalars(
         select(Unit).where(Unit.station_code == codes[0]).order_by(Unit.id)
     ).first()
@@ -197,6 +206,86 @@ def test_level_two_shows_shortfall_and_flags_leave_to_cancel(session, client, cl
         "/api/v1/duty/levels", headers=duty.headers, json={**body, "ends_at": body["starts_at"]}
     )
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "ends_at"
+
+
+def test_level_requirements_by_skill_certification_and_post_show_their_shortfall(
+    session, client, clock
+):
+    codes = staff(session, clock)
+    duty = login_as(client, "duty")
+    now = clock.now()
+    body = {
+        "area_kind": "station",
+        "area_code": codes[0],
+        "level": "level_2",
+        "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "reason": "大型活动安保",
+    }
+    # Without requirements the level takes the settings' per-station defaults.
+    default = client.post("/api/v1/duty/levels", json=body, headers=duty.headers).json()
+    template = client.get("/api/v1/duty/requirements", headers=duty.headers).json()
+    assert [(r["kind"], r["code"], r["required"]) for r in default["requirements"]] == [
+        (r["kind"], r["code"], r["count"]) for r in template["defaults_per_station"]["level_2"]
+    ]
+    wanted = [
+        {"kind": "skill", "code": "firearms", "count": 500},
+        {"kind": "certification", "code": "急救员证", "count": 1},
+        {"kind": "post", "code": "reserve", "count": 1},
+        {"kind": "post", "code": "quick_response", "count": 1},
+    ]
+    resp = client.post(
+        "/api/v1/duty/levels", json={**body, "requirements": wanted}, headers=duty.headers
+    )
+    assert resp.status_code == 201, resp.text
+    level = resp.json()
+    # Count by hand who is on the current shift of the station, not on leave.
+    shift = session.scalars(
+        select(Shift).where(
+            Shift.station_code == codes[0], Shift.starts_at <= now, Shift.ends_at > now
+        )
+    ).one()
+    away = {
+        lv.officer_id for lv in service._on_leave(session, None, shift.starts_at, shift.ends_at)
+    }
+    on_duty = [
+        (e, o)
+        for e, o in session.execute(
+            select(RosterEntry, Officer)
+            .join(Officer, Officer.id == RosterEntry.officer_id)
+            .where(RosterEntry.shift_id == shift.id, RosterEntry.attendance != "absent")
+        ).all()
+        if o.id not in away
+    ]
+    armed = sum(1 for _, o in on_duty if "firearms" in o.skills)
+    first_aiders = sum(1 for _, o in on_duty if "急救员证" in o.certifications)
+    reserve = sum(1 for e, _ in on_duty if e.unit_id is None)
+    [slot] = level["shifts"]  # the window lies inside the current day shift
+    by_code = {(r["kind"], r["code"]): r for r in slot["requirements"]}
+    assert by_code[("skill", "firearms")]["available"] == armed
+    assert by_code[("skill", "firearms")]["shortfall"] == 500 - armed
+    assert by_code[("certification", "急救员证")]["available"] == first_aiders
+    assert by_code[("post", "reserve")]["available"] == reserve
+    summary = {r["code"]: r for r in level["requirements"]}
+    assert summary["firearms"]["label_zh"] == "持枪（武装）"
+    assert summary["firearms"]["shortfall"] == 500 - armed > 0
+    assert summary["quick_response"]["label_en"] == "Quick-response platforms"
+    # Editing replaces them; an unknown skill is refused with its field.
+    put = client.put(
+        f"/api/v1/duty/levels/{level['id']}/requirements",
+        json={"requirements": [{"kind": "skill", "code": "traffic", "count": 2}]},
+        headers=duty.headers,
+    )
+    assert put.status_code == 200 and [r["code"] for r in put.json()["requirements"]] == [
+        "traffic"
+    ]
+    bad = client.put(
+        f"/api/v1/duty/levels/{level['id']}/requirements",
+        json={"requirements": [{"kind": "skill", "code": "juggling", "count": 2}]},
+        headers=duty.headers,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "requirements.0.code"
 
 
 def test_school_gate_clock_in_counts_only_inside_geofence_and_window(session, client, clock):
@@ -300,3 +389,19 @@ def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(session, c
     # Nothing changed since: nothing more is announced or applied.
     assert service.apply_shift_changes(session, clock) == (0, 0)
     assert apply_crewing(session, clock=clock) == 0
+
+
+def test_crewing_still_applies_one_unit_events_left_in_the_outbox(session, clock):
+    codes = staff(session, clock)
+    unit = session.scalars(
+        select(Unit).where(Unit.station_code == codes[0], Unit.status == "available")
+    ).first()
+    # What duty announced before it batched per station, still unread at an upgrade.
+    events.emit(
+        session, clock=clock, kind="duty.unit_uncrewed", resource_type="unit",
+        resource_id=unit.id, org_path=unit.org_path, payload={"unit_id": unit.id, "crew": []},
+    )
+    session.flush()
+    assert apply_crewing(session, clock=clock) == 1
+    session.refresh(unit)
+    assert unit.status == "out_of_service" and unit.crew == []

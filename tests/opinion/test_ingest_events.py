@@ -60,7 +60,9 @@ def test_reposts_join_one_event_and_redelivery_is_idempotent(client, session) ->
     assert all(h and "甲" not in h and "乙" not in h and len(h) == 32 for h in hashes)
 
 
-def test_claim_without_incident_is_flagged_until_an_incident_matches(client, session) -> None:
+def test_claim_without_incident_is_flagged_until_an_incident_matches(
+    client, session, clock
+) -> None:
     opinion = login_as(client, "opinion")
     body = _push(client, opinion, [_post(ARTICLE, external_id="c1")])
     event = session.get(OpinionEvent, body["events"][0])
@@ -82,6 +84,9 @@ def test_claim_without_incident_is_flagged_until_an_incident_matches(client, ses
         },
     )
     assert incident.status_code == 201, incident.text
+    # Ids of rolled-back tests leave holes on PostgreSQL; the consumer waits
+    # GAP_GRACE before passing a hole, on the frozen clock too.
+    clock.advance(6)
     later = (START + timedelta(minutes=30)).isoformat()
     _push(client, opinion, [_post("转发 " + ARTICLE, external_id="c2", published_at=later)])
     session.expire_all()

@@ -56,6 +56,29 @@ def test_backtest_command_prints_the_table_and_reports_dropped_rows(tmp_path):
     assert "| counts |" in out_md.read_text()
 
 
+def test_backtest_scores_day_and_night_shifts_with_and_without_hour_weighting(tmp_path):
+    data = tmp_path / "incidents.csv"
+    _write_csv(data)
+    result = CliRunner().invoke(app, [
+        "forecast", "backtest", "--data", str(data), "--from", "2026-04-01", "--to", "2026-04-10",
+        "--methods", "counts", "--col-time", "when", "--col-lng", "x_lng", "--col-lat", "y_lat",
+        "--col-category", "kind", "--shifts", "day,night",
+    ])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "day shift 08:00-20:00, scored on its incidents only" in out
+    assert "night shift 20:00-08:00, scored on its incidents only" in out
+    # per shift: the two rows of the table, and the paired gain of the weighting
+    assert out.count("| counts |") == 4 and out.count("| counts+hours |") == 2
+    assert out.count("+hours gain@5%") == 2
+    bad = CliRunner().invoke(app, [
+        "forecast", "backtest", "--data", str(data), "--from", "2026-04-01", "--to", "2026-04-02",
+        "--methods", "counts", "--col-time", "when", "--col-lng", "x_lng", "--col-lat", "y_lat",
+        "--col-category", "kind", "--shifts", "evening",
+    ])
+    assert bad.exit_code == 2 and "--shifts takes day, night" in bad.output
+
+
 def test_backtest_refuses_to_tune_on_the_reported_period(tmp_path):
     data = tmp_path / "incidents.csv"
     _write_csv(data)
@@ -95,6 +118,25 @@ def test_chicago_burglary_counts_over_a_year_catch_roughly_the_published_share()
         Counts(window_days=365), np.arange(start, start + 21)
     )
     assert 0.12 < res.pooled()[1] < 0.25
+
+
+@pytest.mark.skipif(not CHICAGO.exists(), reason=f"real data absent: {CHICAGO}")
+def test_chicago_night_shift_scored_on_its_own_incidents_with_hour_weighting():
+    """Two weeks of December 2017, all crime: the night shift's incidents only, the day's
+    counts against the same weighted by each cell's share of night incidents."""
+    from yanyun.stats.backtest import Backtest, default_area
+    from yanyun.stats.forecast import Counts
+    from yanyun.stats.source import load_events
+
+    ev = load_events(CHICAGO, since="2016-11-01")
+    start = ev.day_index("2017-12-01")
+    days = np.arange(start, start + 14)
+    bt = Backtest(ev, default_area(ev, start))
+    plain, weighted = bt.run_shifts(Counts(window_days=365), days, {"night": (20, 8)})
+    night = ev.before(start + 20 / 24), ev.before(days[-1] + 1 + 8 / 24)
+    day_only = sum(ev.before(d + 20 / 24) - ev.before(d + 8 / 24) for d in days[1:])
+    assert plain.events.sum() == night[1] - night[0] - day_only
+    assert 0.2 < plain.pooled()[1] < 0.4 and 0.2 < weighted.pooled()[1] < 0.4
 
 
 def test_analyse_reports_hotspots_time_profile_and_near_repeats(tmp_path):

@@ -134,3 +134,95 @@ def test_shift_share_tells_a_night_place_from_a_day_place():
     assert day[market] > 0.8 and day[bar] < 0.2
     np.testing.assert_allclose(night[[bar, market]] + day[[bar, market]], 1.0)
     assert in_hours(ev, 20, 8).sum() == 60
+
+
+def _day_and_night_places(days: int = 120, seed: int = 5):
+    """Twenty bar streets busy 21:00-02:00 and twenty markets busy 09:00-17:00, equally
+    busy over the day, on a uniform background at any hour."""
+    from tests.stats.synthetic import to_lnglat
+    from yanyun.stats.grid import build_events
+
+    rng = np.random.default_rng(seed)
+    base = np.datetime64("2026-01-01T00:00:00")
+    xs, ys, ts = [], [], []
+    for k in range(40):
+        n = rng.poisson(0.6 * days)
+        start, span = (21, 5) if k < 20 else (9, 8)
+        xs.append(np.full(n, 300.0 + 300 * (k % 20)))
+        ys.append(np.full(n, 1000.0 if k < 20 else 4000.0))
+        ts.append(rng.integers(0, days, n) * 86400 + rng.uniform(start, start + span, n) * 3600)
+    nb = rng.poisson(8 * days)
+    xs.append(rng.uniform(0, 6000, nb))
+    ys.append(rng.uniform(0, 6000, nb))
+    ts.append(rng.uniform(0, days * 86400, nb))
+    t = base + np.concatenate(ts).astype("timedelta64[s]")
+    lng, lat = to_lnglat(np.concatenate(xs), np.concatenate(ys))
+    return build_events(t, lng, lat)
+
+
+def test_shift_scoring_counts_only_the_shifts_incidents_and_hours_weighting_helps():
+    ev = _day_and_night_places()
+    first = 60
+    days = np.arange(first, 110)
+    bt = Backtest(ev, default_area(ev, first))
+    shifts = {"day": (8, 20), "night": (20, 8)}
+    plain_day, weighted_day, plain_night, weighted_night = bt.run_shifts(
+        make("counts", window_days=60), days, shifts
+    )
+    assert (plain_day.name, weighted_day.name) == ("counts", "counts+hours")
+    # Every incident from the first day's 08:00 to the day after the last one's 08:00
+    # is scored in exactly one shift.
+    lo, hi = ev.before(first + 8 / 24), ev.before(days[-1] + 1 + 8 / 24)
+    assert plain_day.events.sum() + plain_night.events.sum() == hi - lo
+    np.testing.assert_array_equal(plain_day.events, weighted_day.events)
+    # The whole-day run is the same forecast scored on whole days.
+    whole = bt.run(make("counts", window_days=60), days)
+    assert whole.events.sum() == ev.before(days[-1] + 1) - ev.before(first)
+    # Bars and markets are equally busy per day; only the hours tell them apart.
+    assert weighted_day.pooled()[0] > plain_day.pooled()[0]
+    assert weighted_night.pooled()[0] > plain_night.pooled()[0]
+
+
+def test_shift_scoring_never_reads_the_scored_shift(monkeypatch):
+    import yanyun.stats.backtest as backtest_module
+
+    ev = _day_and_night_places(days=80)
+    days = [70, 71, 72]
+    seen: list[float] = []
+
+    class Spy:
+        name = "spy"
+
+        def forecast(self, history, day):
+            seen.append(float(history.t.max()) - day)
+            return np.zeros(history.grid.n_cells)
+
+    share = backtest_module.shift_share
+
+    def spied_share(history, *hours, **kw):
+        seen.append(float(history.t.max()) - spied_share.day)
+        return share(history, *hours, **kw)
+
+    bt = Backtest(ev, default_area(ev, days[0]))
+    for d in days:
+        spied_share.day = d
+        monkeypatch.setattr(backtest_module, "shift_share", spied_share)
+        results = bt.run_shifts(Spy(), [d], {"night": (20, 8)})
+        assert results[1].events.sum() > 0
+    # Both the method and the hour weighting saw only incidents before the forecast day.
+    assert len(seen) == 2 * len(days) and max(seen) < 0
+
+
+def test_paired_gain_is_zero_for_a_method_against_itself_and_refuses_other_incidents():
+    from yanyun.stats.backtest import paired_gain
+
+    ev = _day_and_night_places(days=90)
+    bt = Backtest(ev, default_area(ev, 60))
+    plain, weighted = bt.run_shifts(make("counts"), np.arange(60, 90), {"day": (8, 20)})
+    gain, ci = paired_gain(plain, plain)
+    assert not gain.any() and not ci.any()
+    gain, ci = paired_gain(weighted, plain)
+    assert gain[0] > 0 and ci[0, 0] <= gain[0] <= ci[1, 0]
+    other = bt.run(make("counts"), np.arange(60, 90))
+    with pytest.raises(ValueError):
+        paired_gain(other, plain)

@@ -75,3 +75,75 @@ def test_next_shift_is_tonight_weighted_by_each_place_hours(client, history):
     assert 0 < shift["city_share"] < 1
     shares = [g["risk_share"] for g in shift["grids"]]
     assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1.0 + 1e-6
+
+
+def test_live_score_is_kept_for_the_day_per_scope_and_rebuilt_when_the_day_turns(
+    client, history, session, clock
+):
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from yanyun.auth.service import Actor
+    from yanyun.command.models import Incident
+    from yanyun.core.clock import SHANGHAI
+    from yanyun.stats import service
+
+    admin = login_as(client, "admin")
+    first = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()["score"]
+    # Yesterday's incidents merged away after the score was made: the day's score stands,
+    # it reads only days that are over and is kept until the day turns.
+    midnight = datetime(2026, 11, 23, tzinfo=SHANGHAI)
+    keep = session.scalar(select(Incident.id).order_by(Incident.received_at).limit(1))
+    merged = session.execute(
+        update(Incident)
+        .where(Incident.received_at >= midnight - timedelta(days=1))
+        .where(Incident.received_at < midnight, Incident.id != keep)
+        .values(merged_into_id=keep)
+    ).rowcount
+    session.commit()
+    assert merged > 0
+    again = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()["score"]
+    assert again == first
+    # Another scope is scored on its own incidents, not handed the city's score.
+    chief = login_as(client, "chief")
+    own = client.get("/api/v1/forecast/next-day", headers=chief.headers).json()["score"]
+    assert own["incidents"] < first["incidents"]
+    # The next day everything is scored afresh, the merge included.
+    clock.advance(timedelta(days=1))
+    admin = login_as(client, "admin")  # yesterday's token has expired
+    turned = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()["score"]
+    assert turned["yesterday"] == "2026-11-23"
+    actor = Actor(
+        user_id="x", username="x", roles=("admin",), org_code="", org_path="",
+        permissions=frozenset(),
+    )
+    fresh = service.next_day_forecast(
+        session=session, actor=actor, clock=clock, stats=client.app.state.runtime.settings.stats,
+    ).read.score
+    assert turned == fresh.model_dump(mode="json")
+    assert turned["incidents"] < first["incidents"]
+
+
+def test_score_cache_builds_once_per_day_and_key_and_stays_bounded():
+    from datetime import date
+
+    from yanyun.stats.service import ScoreCache
+
+    cache = ScoreCache(max_entries=2)
+    built: list[str] = []
+
+    def build(name):
+        def make():
+            built.append(name)
+            return name
+        return make
+
+    day, next_day = date(2026, 11, 23), date(2026, 11, 24)
+    assert cache.get(day, "city", build("a")) == "a"
+    assert cache.get(day, "city", build("b")) == "a"  # kept for the day
+    cache.get(day, "station", build("c"))
+    cache.get(day, "district", build("d"))  # the oldest entry goes
+    assert cache.get(day, "city", build("e")) == "e"
+    assert cache.get(next_day, "city", build("f")) == "f"  # the day turned: all rebuilt
+    assert built == ["a", "c", "d", "e", "f"]

@@ -95,7 +95,9 @@ def run_demo_server(
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
-             "--port", str(port), "--no-live", *extra_args],
+             # No past by default (it costs seconds per server); a module that
+             # needs it passes --history-days, and the last value given wins.
+             "--port", str(port), "--no-live", "--history-days", "0", *extra_args],
             cwd=REPO_ROOT,
             env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake"),
             stdout=log, stderr=subprocess.STDOUT,

@@ -105,6 +105,41 @@ def test_duty_level_raised_shows_its_shortfall(browser: Any, server: DemoServer)
     assert not console.unexpected(), console.unexpected()
 
 
+def test_duty_level_with_a_skill_requirement_shows_that_skills_shortfall(
+    browser: Any, server: DemoServer
+) -> None:
+    console = ConsoleWatch()
+    context, page, login = open_duty(browser, server, "levels", console)
+    try:
+        station = page.locator("#level-area optgroup").nth(1).locator("option").nth(1)
+        page.select_option("#level-area", station.get_attribute("value"))
+        page.select_option("#level-level", "level_3")
+        page.fill("#level-reason", "演唱会安保：武装巡逻")
+        page.click("#req-add")
+        row = page.locator("#req-rows [data-req-row]").first
+        row.locator(".req-code").select_option("skill:firearms")
+        row.locator(".req-count").fill("300")
+        page.click("#level-form button[type='submit']")
+        expect(page.locator("#toast")).to_contain_text("三级勤务")
+        levels = api_get(server.base_url, login["access_token"], "/api/v1/duty/levels")
+        level = next(lv for lv in levels if lv["reason"] == "演唱会安保：武装巡逻")
+        [need] = level["requirements"]
+        assert (need["kind"], need["code"], need["required"]) == ("skill", "firearms", 300)
+        card = page.locator(f".level-card[data-level-id='{level['id']}']")
+        armed = card.locator("tr[data-requirement='skill:firearms']")
+        expect(armed).to_have_attribute("data-shortfall", str(need["shortfall"]))
+        assert need["shortfall"] == 300 - need["available_min"] > 0
+        expect(armed.locator("td").first).to_have_text("技能 · 持枪（武装）")
+        expect(armed.locator(".badge")).to_have_text(str(need["shortfall"]))
+        page.click("#lang-toggle button[data-lang='en']")
+        expect(armed.locator("td").first).to_have_text("Skills · Armed (firearms)")
+        page.click("#lang-toggle button[data-lang='zh']")
+        page.screenshot(path=str(RESULTS_DIR / "duty-level-requirements.png"))
+    finally:
+        context.close()
+    assert not console.unexpected(), console.unexpected()
+
+
 def _open_post_now(server: DemoServer, token: str) -> dict:
     """Give the first school post a window around the server's now, every day (its settings)."""
     post = api_get(server.base_url, token, "/api/v1/duty/posts?kind=school_post&limit=1")["items"][

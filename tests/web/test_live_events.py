@@ -1,5 +1,6 @@
 """The live event stream over a real database with committed data."""
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from tests.conftest import (
 from yanyun.core.clock import SystemClock
 from yanyun.core.db import build_runtime
 from yanyun.web.app import create_app
+from yanyun.web.live import EventHub
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -109,3 +111,21 @@ def test_bad_token_closes_the_socket_with_a_reason(live_client):
         message = ws.receive_json()
     assert message["type"] == "error" and message["code"] == "unauthenticated"
     assert "登录" in message["message"]["zh-CN"]
+
+
+def test_hub_knows_its_start_position_before_serving(live_client):
+    """A client served before the first poll must not take cursor 0 for "now"."""
+    admin = login_as(live_client, "admin")
+    _create_user(live_client, admin, "live.before")
+    runtime = live_client.app.state.runtime
+    latest = live_client.get("/api/v1/events", headers=admin.headers, params={"limit": 1000})
+    newest = latest.json()[-1]["id"]
+
+    async def start_and_read() -> int:
+        hub = EventHub(runtime)
+        await hub.start()
+        cursor = hub.tracker.cursor  # read before the loop gets a turn
+        await hub.stop()
+        return cursor
+
+    assert asyncio.run(start_and_read()) >= newest

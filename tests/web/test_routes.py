@@ -19,6 +19,7 @@ PUBLIC_PATHS = {
     "/oversight/audit",
     "/opinion",
     "/duty",
+    "/duty/tidal",
     "/intel/plates",
     "/community",
     "/volunteers",

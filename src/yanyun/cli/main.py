@@ -61,6 +61,7 @@ def _build(settings: Settings) -> tuple:
     from yanyun.community.demo import CommunitySpec, build_community
     from yanyun.core.db import build_runtime, session_scope
     from yanyun.core.migrate import upgrade
+    from yanyun.duty.staffing import StaffingSpec
     from yanyun.geo import service as geo_service
     from yanyun.sim.fleet import build_fleet
     from yanyun.sim.staffing import staff_city
@@ -73,7 +74,10 @@ def _build(settings: Settings) -> tuple:
     with session_scope(runtime, actor_username="system") as session:
         build_fleet(session=session, clock=runtime.clock, seed=settings.city.seed)
     with session_scope(runtime, actor_username="system") as session:
-        staff_city(session=session, clock=runtime.clock, seed=settings.city.seed)
+        staff_city(
+            session=session, clock=runtime.clock, seed=settings.city.seed,
+            spec=StaffingSpec(duty=settings.duty),
+        )
     with session_scope(runtime, actor_username="system") as session:
         build_community(
             session=session,
@@ -108,6 +112,27 @@ def _build_intel(runtime: Runtime, settings: Settings) -> str:
         f"data pool 数据池: {report.cameras} cameras, {report.registrations} registrations, "
         f"{report.sightings} sightings (try plate {report.sample_plate}) ({seconds:.1f} s)"
     )
+
+
+def _build_opinion(runtime: Runtime, settings: Settings) -> str:
+    """Two days of invented public posts for the opinion page (once, on an empty table)."""
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+    from yanyun.opinion import demo as opinion_demo
+    from yanyun.opinion.analysis import shared_analyzer
+
+    started = time.perf_counter()
+    with session_scope(runtime, actor_username="system") as session:
+        index = geo_service.load_index(session=session)
+        analyzer = shared_analyzer(settings.opinion.city).with_locator(index)
+        report = opinion_demo.build_demo(
+            session=session, clock=runtime.clock, settings=settings, analyzer=analyzer,
+            seed=settings.city.seed,
+        )
+    if not report.posts:
+        return ""
+    seconds = time.perf_counter() - started
+    return f"opinion 舆情: {report.posts} demo posts in {report.events} events ({seconds:.1f} s)"
 
 
 @intel_app.command("compact")
@@ -226,14 +251,26 @@ def city_export(
 
 @app.command("tidal")
 def tidal(
-    days: Annotated[int, typer.Option(min=1, help="Days of synthetic incident history")] = 14,
+    days: Annotated[int, typer.Option(min=1, help="Days of history each plan reads")] = 14,
+    held_out_days: Annotated[
+        int, typer.Option(min=1, max=60, help="Days after the history to check the plans on")
+    ] = 7,
     calls_per_hour: Annotated[float, typer.Option(min=0.1, help="Mean calls per hour")] = 40.0,
     seed: Annotated[
-        int, typer.Option(help="Seed of the call stream: the history days, then one held out")
+        int, typer.Option(help="Seed of the call stream: the history days, then the held-out")
     ] = 1,
+    demand: Annotated[
+        str,
+        typer.Option(help="Demand the plan is made from: forecast, history, or all (both)"),
+    ] = "all",
     from_db: Annotated[
         bool, typer.Option("--from-db", help="Plan on the incidents of the configured database")
     ] = False,
+    max_move_m: Annotated[
+        float | None,
+        typer.Option(min=0, help="Farthest a unit moves from its platform, m (0: no limit); "
+                     "default YANYUN_DUTY__TIDAL_MAX_MOVE_M"),
+    ] = None,
 ) -> None:
     """潮汐警力: hourly stand points for quick-response units, checked in the simulator."""
     import tempfile
@@ -242,26 +279,41 @@ def tidal(
     from yanyun.core.db import session_scope
     from yanyun.sim import tidal as sim_tidal
 
+    if demand not in ("forecast", "history", "all"):
+        typer.echo("--demand: forecast, history or all 需求来源应为 forecast/history/all", err=True)
+        raise typer.Exit(2)
+    sources = sim_tidal.DEMAND_SOURCES if demand == "all" else (demand,)
     settings = _settings()
-    day = (
+    today = (
         SystemClock().now().astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     )
+    start = today - timedelta(days=days)
     with tempfile.TemporaryDirectory(prefix="yanyun-tidal-") as folder:
         if not from_db:
             settings = settings.model_copy(update={"database_url": f"sqlite:///{folder}/city.db"})
         runtime, _, _ = _build(settings)
         started = time.perf_counter()
         with session_scope(runtime) as session:
-            history, held_out = sim_tidal.history_from_calls(
-                session,
-                seed=seed,
-                start=day - timedelta(days=days),
-                days=days,
-                per_hour=calls_per_hour,
+            grids = sim_tidal.urban_grids(session)
+            calls = sim_tidal.call_stream(
+                session, seed=seed, start=start, days=days + held_out_days, per_hour=calls_per_hour
             )
             if from_db:
-                history = sim_tidal.history_from_incidents(session)
-            result = sim_tidal.compare(session, history=history, held_out=held_out, day_start=day)
+                history = sim_tidal.history_from_incidents(session, grids=grids)
+            else:
+                history = sim_tidal.history_from_calls(grids, calls, start=start)
+            held_out = sim_tidal.split_days(calls, start=start, first_day=days, days=held_out_days)
+            result = sim_tidal.compare(
+                session,
+                history=history,
+                held_out=held_out,
+                history_days=days,
+                sources=sources,
+                stats=settings.stats,
+                grids=grids,
+                max_move_m=(settings.duty.tidal_max_move_m if max_move_m is None else max_move_m)
+                or None,
+            )
         runtime.engine.dispose()
     typer.echo(sim_tidal.format_comparison(result))
     typer.echo(f"({time.perf_counter() - started:.1f} s)")
@@ -299,8 +351,11 @@ def demo(
     calls_per_hour: Annotated[float, typer.Option(help="Rate of simulated calls")] = 30.0,
     history_days: Annotated[
         int,
-        typer.Option(min=0, max=730, help="Days of past incidents to forecast from (empty DB)"),
-    ] = 0,
+        typer.Option(
+            min=0, max=730,
+            help="Days of past incidents (and two days of public posts) the demo starts with",
+        ),
+    ] = 90,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -332,6 +387,9 @@ def demo(
             )
     if past:
         typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")
+    opinion_line = _build_opinion(runtime, settings) if history_days else ""
+    if opinion_line:
+        typer.echo(opinion_line)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(
         f"雁云 yanyun demo city: {report.districts} districts, {report.stations} "

@@ -30,6 +30,8 @@ from yanyun.duty.schemas import (
     PostPage,
     PostRead,
     PostUpdate,
+    RequirementCatalogue,
+    RequirementsUpdate,
     RosterEntryCreate,
     RosterEntryRead,
     RosterEntryUpdate,
@@ -211,7 +213,9 @@ def raise_level(
     actor: Writer,
 ) -> DutyLevelRead:
     """Raise a duty level (勤务等级) over a district or station for a window."""
-    level = service.raise_level(session=session, actor=actor, clock=clock, level_in=body)
+    level = service.raise_level(
+        session=session, actor=actor, clock=clock, level_in=body, settings=settings.duty
+    )
     session.flush()
     return service.level_read(session=session, level=level, settings=settings.duty)
 
@@ -222,6 +226,28 @@ def get_level(
 ) -> DutyLevelRead:
     level = service.get_level(session=session, actor=actor, level_id=level_id)
     return service.level_read(session=session, level=level, settings=settings.duty)
+
+
+@router.put("/levels/{level_id}/requirements", response_model=DutyLevelRead)
+def set_requirements(
+    level_id: str,
+    body: RequirementsUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Writer,
+) -> DutyLevelRead:
+    """Replace what a level requires per shift by skill, certification and post."""
+    level = service.set_requirements(
+        session=session, actor=actor, level_id=level_id, requirements=body.requirements
+    )
+    return service.level_read(session=session, level=level, settings=settings.duty)
+
+
+@router.get("/requirements", response_model=RequirementCatalogue)
+def requirement_catalogue(settings: SettingsDep, actor: Reader) -> RequirementCatalogue:
+    """What a duty level can require (skills, certifications, posts) and each level's
+    default per station and shift."""
+    return service.requirement_catalogue(settings.duty)
 
 
 @router.post("/levels/{level_id}/cancel-leave")

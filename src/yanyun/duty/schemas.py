@@ -38,6 +38,95 @@ class PostKind(StrEnum):
     school_post = "school_post"
 
 
+class RequirementKind(StrEnum):
+    skill = "skill"
+    certification = "certification"
+    post = "post"
+
+
+# What a duty level can require officers by, with labels (zh, en). Skills and
+# certifications are those officers' records carry; "mediation" covers
+# negotiation too (调解谈判). Posts are where a rostered officer stands in a
+# shift: crewing a quick-response platform or a fixed post, a mobile unit
+# (patrol car, motorcycle, foot: a unit with no fixed post), or on reserve
+# (备勤, crewing nothing). School-gate posts are staffed by their own windows
+# and clock-in, not per shift, so they are not a requirement here.
+REQUIREMENT_LABELS: dict[RequirementKind, dict[str, tuple[str, str]]] = {
+    RequirementKind.skill: {
+        "firearms": ("持枪（武装）", "Armed (firearms)"),
+        "traffic": ("交通管理", "Traffic"),
+        "mediation": ("调解谈判", "Mediation / negotiation"),
+        "first_aid": ("急救", "First aid"),
+        "driving": ("驾驶", "Driving"),
+        "interview": ("询问", "Interviewing"),
+        "anti_fraud": ("反诈", "Anti-fraud"),
+        "english": ("英语", "English"),
+        "drone": ("无人机", "Drone"),
+        "patrol": ("巡逻", "Patrol"),
+    },
+    RequirementKind.certification: {
+        "持枪证": ("持枪证", "Firearms licence"),
+        "急救员证": ("急救员证", "First-aider certificate"),
+        "C1驾驶证": ("C1驾驶证", "Driving licence (C1)"),
+        "执法资格（基本级）": ("执法资格（基本级）", "Law-enforcement qualification, basic"),
+        "执法资格（中级）": ("执法资格（中级）", "Law-enforcement qualification, intermediate"),
+        "执法资格（高级）": ("执法资格（高级）", "Law-enforcement qualification, advanced"),
+        "辅警上岗证": ("辅警上岗证", "Auxiliary officer licence"),
+    },
+    RequirementKind.post: {
+        "quick_response": ("快警平台", "Quick-response platforms"),
+        "fixed_post": ("固定执勤点", "Fixed posts"),
+        "patrol": ("巡逻单元", "Mobile units"),
+        "reserve": ("备勤", "Reserve"),
+    },
+}
+
+
+class Requirement(InputModel):
+    """Officers needed on duty in every shift of a level's window, over its whole area."""
+
+    kind: RequirementKind
+    code: str = Field(min_length=1, max_length=32)
+    count: int = Field(ge=1, le=100_000)
+
+
+class RequirementOption(BaseModel):
+    kind: RequirementKind
+    code: str
+    label_zh: str
+    label_en: str
+
+
+class RequirementCatalogue(BaseModel):
+    """What levels can require, and each level's default per station and shift."""
+
+    options: list[RequirementOption]
+    defaults_per_station: dict[str, list[Requirement]]
+
+
+class RequirementStaffing(BaseModel):
+    """One requirement in one shift slot: how many of the rostered officers meet it."""
+
+    kind: RequirementKind
+    code: str
+    required: int
+    available: int
+    shortfall: int
+
+
+class RequirementRead(BaseModel):
+    """One requirement of a level over its window: the worst shift decides the shortfall."""
+
+    kind: RequirementKind
+    code: str
+    label_zh: str
+    label_en: str
+    required: int
+    available_min: int
+    shortfall: int
+    worst_shift_starts_at: datetime | None
+
+
 class OfficerRead(BaseModel):
     id: str
     badge_no: str
@@ -168,6 +257,13 @@ class DutyLevelCreate(InputModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     reason: str = Field(min_length=2, max_length=200)
+    # None: the level's defaults (YANYUN_DUTY__LEVEL_REQUIREMENTS) times the
+    # stations in the area; [] for none beyond the head count.
+    requirements: list[Requirement] | None = Field(None, max_length=30)
+
+
+class RequirementsUpdate(InputModel):
+    requirements: list[Requirement] = Field(max_length=30)
 
 
 class ShiftStaffing(BaseModel):
@@ -181,6 +277,7 @@ class ShiftStaffing(BaseModel):
     on_leave: int
     required: int
     shortfall: int
+    requirements: list[RequirementStaffing] = []
 
 
 class DutyLevelRead(BaseModel):
@@ -198,6 +295,7 @@ class DutyLevelRead(BaseModel):
     required_per_shift: int
     shortfall: int
     shifts: list[ShiftStaffing]
+    requirements: list[RequirementRead]
     cancel_leave: bool
     leave_to_cancel: list[LeaveRead]
 
@@ -286,3 +384,99 @@ class ComplianceReport(BaseModel):
     rate: float
     rows: list[ComplianceRow]
     stations: list[StationCompliance]
+
+
+class TidalDemand(StrEnum):
+    forecast = "forecast"
+    history = "history"
+
+
+class TidalUnit(BaseModel):
+    """A quick-response unit: where it stands now and where the plan stands it in the hour."""
+
+    unit_id: str
+    call_sign: str
+    lng: float
+    lat: float
+    stand_lng: float
+    stand_lat: float
+    moves: bool
+    distance_m: float
+
+
+class TidalHourShare(BaseModel):
+    """One hour's expected incidents and the share of them reachable within target."""
+
+    hour: int
+    demand: float
+    current: float
+    recommended: float
+
+
+class TidalGridDemand(BaseModel):
+    grid_code: str
+    demand: float
+
+
+class TidalAdoptedRead(BaseModel):
+    id: str
+    day: date
+    demand: str
+    method: str
+    share_current: float
+    share_recommended: float
+    adopted_by: str | None
+    adopted_by_name: str | None = None
+    adopted_at: datetime
+
+
+class TidalPlanRead(BaseModel):
+    """The tidal deployment of a day and hour over the caller's scope (the page's JSON twin).
+
+    When a plan was adopted for the day, `source` is "adopted" and the stands
+    and shares are the adopted ones; otherwise they are computed now from
+    `demand`.
+    """
+
+    day: date
+    hour: int
+    demand: TidalDemand
+    source: str  # "computed" or "adopted"
+    method: str
+    incidents_used: int
+    target_s: float
+    travel_budget_s: float
+    units: list[TidalUnit]
+    hours: list[TidalHourShare]
+    day_demand: float
+    day_current: float
+    day_recommended: float
+    grids: list[TidalGridDemand]
+    bbox: list[float] | None
+    adopted: TidalAdoptedRead | None
+
+
+class TidalAdopt(InputModel):
+    """Adopt the plan computed from `demand` for `day` over the caller's scope."""
+
+    day: date
+    demand: TidalDemand = TidalDemand.forecast
+
+
+class TidalStandIn(BaseModel):
+    hour: int = Field(ge=0, le=23)
+    unit_id: str
+    lng: float
+    lat: float
+
+
+class TidalPlanIn(BaseModel):
+    """A computed plan handed to duty for adoption (built by the planner, not by a client)."""
+
+    day: date
+    demand: TidalDemand
+    method: str
+    stands: list[TidalStandIn]
+    hours: list[TidalHourShare]
+    share_current: float
+    share_recommended: float

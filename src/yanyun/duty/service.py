@@ -2,8 +2,8 @@
 
 A unit may be sent only while someone on duty crews it. Duty owns who is on
 duty; command owns units. Whenever the crew of a unit changes (a shift starts
-or ends, a swap, an absence, leave) duty announces it in the outbox
-(`duty.unit_crewed` / `duty.unit_uncrewed`) and command's consumer applies it.
+or ends, a swap, an absence, leave) duty announces it in the outbox (one
+`duty.crews_changed` per station) and command's consumer applies it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,20 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
 from yanyun.core.config import DutySettings
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
-from yanyun.duty.models import DutyLevel, Leave, Officer, RosterEntry, Shift, Swap, UnitCrew
+from yanyun.duty.models import (
+    DutyLevel,
+    Leave,
+    Officer,
+    Post,
+    RosterEntry,
+    Shift,
+    Swap,
+    UnitCrew,
+)
 from yanyun.duty.schemas import (
     LEVEL_LABELS,
     LEVEL_ORDER,
+    REQUIREMENT_LABELS,
     AreaRead,
     DutyLevelCreate,
     DutyLevelRead,
@@ -35,6 +45,12 @@ from yanyun.duty.schemas import (
     Level,
     OfficerContact,
     OfficerRead,
+    Requirement,
+    RequirementCatalogue,
+    RequirementKind,
+    RequirementOption,
+    RequirementRead,
+    RequirementStaffing,
     RosterEntryCreate,
     RosterEntryRead,
     RosterEntryUpdate,
@@ -54,6 +70,13 @@ SHIFT_TIMES = (("day", time(8), 12), ("night", time(20), 12))
 ROTATION_EPOCH = date(2026, 1, 1)
 LEVEL_CANCELS_LEAVE = (Level.level_2, Level.level_1)
 MAX_LEVEL_WINDOW = timedelta(days=31)
+# One event per station and change, listing the units crewed and uncrewed.
+CREWS_CHANGED = "duty.crews_changed"
+KIND_ZH = {
+    RequirementKind.skill: "技能",
+    RequirementKind.certification: "资质",
+    RequirementKind.post: "岗位",
+}
 
 
 def _local(day: date, at: time) -> datetime:
@@ -311,7 +334,10 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
 
     Run periodically (shifts start and end on the clock) and after every
     roster change. Tomorrow's rosters are planned when missing, so the city
-    never runs out of shifts.
+    never runs out of shifts. The changes are announced as one
+    `duty.crews_changed` event per station: a shift change re-crews every
+    unit of the city at once, and a thousand one-unit events would flood the
+    outbox, command's consumer and every live page.
     """
     now = clock.now()
     tomorrow = local_date(now) + timedelta(days=1)
@@ -323,7 +349,7 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
         plan_rosters(session=session, clock=clock, days=[tomorrow])
     crews = current_crews(session, now)
     known = {row.unit_id: row for row in session.scalars(select(UnitCrew))}
-    crewed = uncrewed = 0
+    changed: dict[str, list[tuple[UnitCrew, Shift | None]]] = defaultdict(list)
     for unit_id, (crew, shift) in sorted(crews.items()):
         row = known.get(unit_id)
         if (
@@ -339,34 +365,48 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
             )
             session.add(row)
         row.crew, row.shift_id, row.changed_at, row.announced = crew, shift.id, now, True
-        _announce(session, clock, "duty.unit_crewed", row, shift)
-        crewed += 1
+        changed[row.station_code].append((row, shift))
     # Units duty knows but nobody crews now: announced once as uncrewed.
     for unit_id, row in sorted(known.items()):
         if unit_id in crews or (row.announced and not row.crew):
             continue
         row.crew, row.shift_id, row.changed_at, row.announced = [], None, now, True
-        _announce(session, clock, "duty.unit_uncrewed", row, None)
-        uncrewed += 1
+        changed[row.station_code].append((row, None))
+    for station_code, rows in sorted(changed.items()):
+        _announce(session, clock, station_code, rows)
+    crewed = sum(1 for rows in changed.values() for _, shift in rows if shift is not None)
+    uncrewed = sum(1 for rows in changed.values() for _, shift in rows if shift is None)
     return crewed, uncrewed
 
 
 def _announce(
-    session: Session, clock: Clock, kind: str, row: UnitCrew, shift: Shift | None
+    session: Session, clock: Clock, station_code: str, rows: list[tuple[UnitCrew, Shift | None]]
 ) -> None:
+    shifts = {shift.id: shift for _, shift in rows if shift is not None}
     events.emit(
         session,
         clock=clock,
-        kind=kind,
-        resource_type="unit",
-        resource_id=row.unit_id,
-        org_path=row.org_path,
+        kind=CREWS_CHANGED,
+        resource_type="station",
+        resource_id=station_code,
+        org_path=rows[0][0].org_path,
         payload={
-            "unit_id": row.unit_id,
-            "crew": list(row.crew),
-            "shift_id": shift.id if shift else None,
-            "starts_at": as_utc(shift.starts_at).isoformat() if shift else None,
-            "ends_at": as_utc(shift.ends_at).isoformat() if shift else None,
+            "station_code": station_code,
+            "shifts": [
+                {
+                    "id": shift.id,
+                    "name": shift.name,
+                    "starts_at": as_utc(shift.starts_at).isoformat(),
+                    "ends_at": as_utc(shift.ends_at).isoformat(),
+                }
+                for shift in shifts.values()
+            ],
+            "crewed": [
+                {"unit_id": row.unit_id, "crew": list(row.crew), "shift_id": shift.id}
+                for row, shift in rows
+                if shift is not None
+            ],
+            "uncrewed": [row.unit_id for row, shift in rows if shift is None],
         },
     )
 
@@ -653,7 +693,12 @@ def _area(session: Session, kind: str, code: str) -> tuple[str, str]:
 
 
 def raise_level(
-    *, session: Session, actor: Actor, clock: Clock, level_in: DutyLevelCreate
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    level_in: DutyLevelCreate,
+    settings: DutySettings,
 ) -> DutyLevel:
     """Set a duty level over an area for a window (节点警务: events, tourist peaks)."""
     if level_in.ends_at <= level_in.starts_at:
@@ -663,6 +708,12 @@ def raise_level(
     path, _ = _area(session, level_in.area_kind, level_in.area_code)
     if not actor.sees(path):
         raise NotFound("area", level_in.area_code)
+    if level_in.requirements is None:
+        requirements = default_requirements(
+            session=session, level=level_in.level, org_path=path, settings=settings
+        )
+    else:
+        requirements = _checked(level_in.requirements)
     row = DutyLevel(
         id=new_id(clock),
         area_kind=level_in.area_kind,
@@ -674,6 +725,7 @@ def raise_level(
         reason=level_in.reason,
         raised_by=actor.user_id,
         raised_at=clock.now(),
+        requirements=requirements,
     )
     session.add(row)
     events.emit(
@@ -691,6 +743,85 @@ def raise_level(
         },
     )
     return row
+
+
+def requirement_catalogue(settings: DutySettings) -> RequirementCatalogue:
+    """What a level can require, and each level's defaults per station and shift."""
+    return RequirementCatalogue(
+        options=[
+            RequirementOption(kind=kind, code=code, label_zh=zh, label_en=en)
+            for kind, codes in REQUIREMENT_LABELS.items()
+            for code, (zh, en) in codes.items()
+        ],
+        defaults_per_station={
+            level.value: [
+                Requirement(kind=kind, code=code, count=count)
+                for kind, code, count in _template(settings, level)
+            ]
+            for level in LEVEL_ORDER
+        },
+    )
+
+
+def _template(settings: DutySettings, level: Level) -> list[tuple[str, str, int]]:
+    out = []
+    for key, count in settings.level_requirements.get(level.value, {}).items():
+        kind, _, code = key.partition(":")
+        if count > 0:
+            out.append((kind, code, count))
+    return out
+
+
+def default_requirements(
+    *, session: Session, level: Level, org_path: str, settings: DutySettings
+) -> list[dict[str, Any]]:
+    """A level's default requirements over an area: the per-station template times its
+    stations."""
+    stations = sum(
+        1 for path in station_paths(session).values()
+        if path == org_path or path.startswith(org_path + "/")
+    )
+    return [
+        {"kind": kind, "code": code, "count": count * max(stations, 1)}
+        for kind, code, count in _template(settings, level)
+    ]
+
+
+def _checked(requirements: list[Requirement]) -> list[dict[str, Any]]:
+    seen = set()
+    out = []
+    for i, req in enumerate(requirements):
+        if req.code not in REQUIREMENT_LABELS[req.kind]:
+            raise Invalid(
+                f"requirements.{i}.code",
+                f"未知的{KIND_ZH[req.kind]}：{req.code}",
+                f"unknown {req.kind.value}: {req.code}",
+            )
+        if (req.kind, req.code) in seen:
+            raise Invalid(
+                f"requirements.{i}", "同一要求重复填写", "the same requirement is given twice"
+            )
+        seen.add((req.kind, req.code))
+        out.append({"kind": req.kind.value, "code": req.code, "count": req.count})
+    return out
+
+
+def set_requirements(
+    *, session: Session, actor: Actor, level_id: str, requirements: list[Requirement]
+) -> DutyLevel:
+    """Replace what a level requires by skill, certification and post."""
+    level = get_level(session=session, actor=actor, level_id=level_id)
+    level.requirements = _checked(requirements)
+    session.flush()
+    return level
+
+
+def _meets(kind: str, code: str, skills: set[str], certs: set[str], post: str) -> bool:
+    if kind == RequirementKind.skill:
+        return code in skills
+    if kind == RequirementKind.certification:
+        return code in certs
+    return post == code
 
 
 def _in_area(column: Any, path: str) -> Any:
@@ -713,8 +844,12 @@ def level_read(*, session: Session, level: DutyLevel, settings: DutySettings) ->
     shares = {key: share_for(key, settings) for key in LEVEL_ORDER}
     required = math.ceil(shares[lv] * strength)
     rows = session.execute(
-        select(Shift.day, Shift.name, Shift.starts_at, Shift.ends_at, RosterEntry.officer_id)
+        select(
+            Shift.day, Shift.name, Shift.starts_at, Shift.ends_at, RosterEntry.officer_id,
+            RosterEntry.unit_id, Officer.skills, Officer.certifications,
+        )
         .join(RosterEntry, RosterEntry.shift_id == Shift.id)
+        .join(Officer, Officer.id == RosterEntry.officer_id)
         .where(
             _in_area(Shift.org_path, level.org_path),
             Shift.starts_at < end,
@@ -733,9 +868,21 @@ def level_read(*, session: Session, level: DutyLevel, settings: DutySettings) ->
         )
         .order_by(Leave.starts_at)
     ).all()
-    slots: dict[tuple, list[str]] = defaultdict(list)
-    for day, name, s_at, e_at, officer_id in rows:
-        slots[(day, name, as_utc(s_at), as_utc(e_at))].append(officer_id)
+    requirements = list(level.requirements or [])
+    unit_ids = {r.unit_id for r in rows if r.unit_id}
+    post_of_unit = dict(
+        session.execute(
+            select(Post.unit_id, Post.kind).where(
+                Post.unit_id.in_(sorted(unit_ids)), Post.kind.in_(["quick_response", "fixed_post"])
+            )
+        ).all()
+    ) if unit_ids else {}
+    slots: dict[tuple, list[tuple]] = defaultdict(list)
+    for day, name, s_at, e_at, officer_id, unit_id, skills, certs in rows:
+        post = "reserve" if unit_id is None else post_of_unit.get(unit_id, "patrol")
+        slots[(day, name, as_utc(s_at), as_utc(e_at))].append(
+            (officer_id, set(skills or ()), set(certs or ()), post)
+        )
     staffing = []
     for (day, name, s_at, e_at), officers in sorted(slots.items(), key=lambda kv: kv[0][2]):
         away = {
@@ -743,7 +890,22 @@ def level_read(*, session: Session, level: DutyLevel, settings: DutySettings) ->
             for lv_, _ in leaves
             if as_utc(lv_.starts_at) < e_at and as_utc(lv_.ends_at) > s_at
         }
-        on_leave = sum(1 for o in officers if o in away)
+        on_duty = [o for o in officers if o[0] not in away]
+        per_requirement = []
+        for req in requirements:
+            available = sum(
+                1 for _, skills, certs, post in on_duty
+                if _meets(req["kind"], req["code"], skills, certs, post)
+            )
+            per_requirement.append(
+                RequirementStaffing(
+                    kind=req["kind"],
+                    code=req["code"],
+                    required=req["count"],
+                    available=available,
+                    shortfall=max(0, req["count"] - available),
+                )
+            )
         staffing.append(
             ShiftStaffing(
                 day=day,
@@ -751,12 +913,31 @@ def level_read(*, session: Session, level: DutyLevel, settings: DutySettings) ->
                 starts_at=s_at,
                 ends_at=e_at,
                 rostered=len(officers),
-                on_leave=on_leave,
+                on_leave=len(officers) - len(on_duty),
                 required=required,
-                shortfall=max(0, required - (len(officers) - on_leave)),
+                shortfall=max(0, required - len(on_duty)),
+                requirements=per_requirement,
             )
         )
     shortfall = max((s.shortfall for s in staffing), default=required)
+    summary = []
+    for j, req in enumerate(requirements):
+        kind = RequirementKind(req["kind"])
+        zh, en = REQUIREMENT_LABELS[kind].get(req["code"], (req["code"], req["code"]))
+        worst = min(staffing, key=lambda s: s.requirements[j].available, default=None)
+        available = worst.requirements[j].available if worst is not None else 0
+        summary.append(
+            RequirementRead(
+                kind=kind,
+                code=req["code"],
+                label_zh=zh,
+                label_en=en,
+                required=req["count"],
+                available_min=available,
+                shortfall=max(0, req["count"] - available),
+                worst_shift_starts_at=worst.starts_at if worst is not None else None,
+            )
+        )
     name = _area(session, level.area_kind, level.area_code)[1]
     cancel = lv in LEVEL_CANCELS_LEAVE
     label_zh, label_en = LEVEL_LABELS[lv]
@@ -775,6 +956,7 @@ def level_read(*, session: Session, level: DutyLevel, settings: DutySettings) ->
         required_per_shift=required,
         shortfall=shortfall,
         shifts=staffing,
+        requirements=summary,
         cancel_leave=cancel,
         leave_to_cancel=[leave_read(lv_, o) for lv_, o in leaves] if cancel else [],
     )

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from yanyun.core import audit
 from yanyun.core.clock import SHANGHAI, Clock, local_date
+from yanyun.core.config import DutySettings
 from yanyun.core.ids import new_id
 from yanyun.duty import service
 from yanyun.duty.models import ClockIn, DutyLevel, Leave, Officer, Post, UnitCrew
 from yanyun.duty.posts import local_window_bounds
+from yanyun.duty.schemas import Level
 from yanyun.geo.models import District, Grid, Station
 
 SURNAMES = (
@@ -86,6 +88,8 @@ class StaffingSpec:
     leave_share: float = 0.04
     clock_in_share: float = 0.9
     history_school_days: int = 5
+    # The deployment's duty settings: the demo's level takes their default requirements.
+    duty: DutySettings | None = None
 
     def police_range(self, grade: int) -> tuple[int, int]:
         table = self.police_by_grade or {1: (30, 40), 2: (22, 30), 3: (15, 22)}
@@ -241,7 +245,7 @@ def build_staffing(
         days=[today - timedelta(days=1), today, today + timedelta(days=1)],
         stations=[s.code for s in station_rows],
     )
-    _nanyue_peak(session, clock, today)
+    _nanyue_peak(session, clock, today, spec.duty or DutySettings())
     _clock_in_history(session, rng, clock, officers, posts, now, spec)
     audit.record(
         session,
@@ -337,7 +341,7 @@ def _leaves(rng, clock, officers, now: datetime, spec: StaffingSpec) -> list[dic
     return out
 
 
-def _nanyue_peak(session: Session, clock: Clock, today: date) -> None:
+def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings) -> None:
     """The seeds' example: Nanyue's tourist peak under level-2 duty, leave cancelled."""
     district = session.scalar(select(District).where(District.name_zh == "南岳区"))
     if district is None:
@@ -356,6 +360,9 @@ def _nanyue_peak(session: Session, clock: Clock, today: date) -> None:
             reason="南岳景区旅游高峰：平战结合，节点警务，取消休假，全警上岗",
             raised_by=None,
             raised_at=clock.now(),
+            requirements=service.default_requirements(
+                session=session, level=Level.level_2, org_path=path, settings=duty
+            ),
         )
     )
 

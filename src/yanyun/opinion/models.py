@@ -181,12 +181,3 @@ class KnownIncident(Base):
     lat: Mapped[float] = mapped_column(Float)
     received_at: Mapped[datetime] = mapped_column(index=True)
 
-
-class ConsumerCursor(Base):
-    """How far the opinion context has read the outbox, per consumer."""
-
-    __tablename__ = "opinion_consumer_cursor"
-    __audited__ = False
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.service import Actor
-from yanyun.core import events
+from yanyun.core import consumers, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import Settings
 from yanyun.core.errors import Conflict, Invalid, NotFound
@@ -26,7 +26,6 @@ from yanyun.core.ids import new_id
 from yanyun.opinion import grouping, heat, ingest, linking
 from yanyun.opinion.analysis import Analyzer
 from yanyun.opinion.models import (
-    ConsumerCursor,
     EventAction,
     Feed,
     KnownIncident,
@@ -465,38 +464,38 @@ def _known_incidents(session: Session, at: datetime, window_s: int) -> list[link
     ]
 
 
+INCIDENT_CONSUMER = "opinion.incidents"
+
+
 def sync_incidents(*, session: Session, clock: Clock, limit: int = 5000) -> int:
-    """Copy incidents announced on the outbox (`incident.*`) into opinion's own table."""
-    cursor = session.get(ConsumerCursor, "incidents")
-    if cursor is None:
-        cursor = ConsumerCursor(name="incidents", last_event_id=0)
-        session.add(cursor)
-    rows = session.scalars(
-        select(OutboxEvent)
-        .where(OutboxEvent.id > cursor.last_event_id, OutboxEvent.kind.like("incident.%"))
-        .order_by(OutboxEvent.id)
-        .limit(limit)
-    ).all()
-    for ev in rows:
-        p = ev.payload or {}
-        if "lng" not in p or "received_at" not in p:
-            continue
-        row = session.get(KnownIncident, ev.resource_id)
-        if row is None:
-            row = KnownIncident(id=ev.resource_id)
-            session.add(row)
-        row.number = p.get("number")
-        row.status = p.get("status")
-        row.category_code = p.get("category_code")
-        row.sub_code = p.get("sub_code")
-        row.district_code = p.get("district_code")
-        row.lng = float(p["lng"])
-        row.lat = float(p["lat"])
-        row.received_at = datetime.fromisoformat(p["received_at"])
-    if rows:
-        cursor.last_event_id = rows[-1].id
+    """Copy incidents announced on the outbox (`incident.*`) into opinion's own table.
+
+    A durable consumer: an incident event still committing is waited for, not
+    skipped, and the cursor moves in the same transaction as the copies.
+    """
+    return consumers.consume(
+        session, clock=clock, name=INCIDENT_CONSUMER, kinds=("incident.",),
+        handle=_copy_incident, limit=limit,
+    )
+
+
+def _copy_incident(session: Session, ev: OutboxEvent) -> None:
+    p = ev.payload or {}
+    if "lng" not in p or "received_at" not in p:
+        return
+    row = session.get(KnownIncident, ev.resource_id)
+    if row is None:
+        row = KnownIncident(id=ev.resource_id)
+        session.add(row)
+    row.number = p.get("number")
+    row.status = p.get("status")
+    row.category_code = p.get("category_code")
+    row.sub_code = p.get("sub_code")
+    row.district_code = p.get("district_code")
+    row.lng = float(p["lng"])
+    row.lat = float(p["lat"])
+    row.received_at = datetime.fromisoformat(p["received_at"])
     session.flush()
-    return len(rows)
 
 
 def _event_read(event: OpinionEvent, groups: int = 0) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.db import Runtime
+from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.geo.api import IndexDep
 from yanyun.geo.service import CityIndex
 from yanyun.stats import service
@@ -32,10 +33,13 @@ def _grid_lookup(index: CityIndex):
     return codes
 
 
-def _forecast(session, actor, clock, settings, index, category) -> service.PlatformForecast:
+def _forecast(
+    session, actor, clock, settings, index, category, runtime: Runtime
+) -> service.PlatformForecast:
     return service.next_day_forecast(
         session=session, actor=actor, clock=clock, stats=settings.stats, category=category,
         grid_codes_of=_grid_lookup(index),
+        score_cache=runtime.cached("stats.score_cache", service.ScoreCache),
     )
 
 
@@ -45,12 +49,13 @@ def next_day(
     clock: ClockDep,
     settings: SettingsDep,
     index: IndexDep,
+    runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> ForecastRead:
     """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
     (yesterday's hit rate and the last days' pooled hit rate)."""
-    return _forecast(session, actor, clock, settings, index, category).read
+    return _forecast(session, actor, clock, settings, index, category, runtime).read
 
 
 @router.get("/hotspots.geojson")
@@ -59,11 +64,12 @@ def hotspots(
     clock: ClockDep,
     settings: SettingsDep,
     index: IndexDep,
+    runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> JSONResponse:
     """Tomorrow's hotspot cells as a GeoJSON file (WGS-84) for QGIS or ArcGIS."""
-    fc = _forecast(session, actor, clock, settings, index, category).read
+    fc = _forecast(session, actor, clock, settings, index, category, runtime).read
     return JSONResponse(
         fc.hotspots,
         media_type="application/geo+json",
@@ -77,9 +83,10 @@ def report(
     clock: ClockDep,
     settings: SettingsDep,
     index: IndexDep,
+    runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> HTMLResponse:
     """A one-page printable report of tomorrow's forecast and its score."""
-    fc = _forecast(session, actor, clock, settings, index, category).read
+    fc = _forecast(session, actor, clock, settings, index, category, runtime).read
     return HTMLResponse(service.report_html(fc, city=settings.city.name, generated_at=clock.now()))

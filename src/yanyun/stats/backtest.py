@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from yanyun.stats.forecast import Forecaster, make
+from yanyun.stats.forecast import Forecaster, make, shift_share
 from yanyun.stats.grid import EventSet
 
 COVERAGES = (0.01, 0.05, 0.10, 0.20)
@@ -104,29 +104,87 @@ class Backtest:
         return np.array([max(1, math.ceil(c * self.area.size)) for c in self.coverages])
 
     def run(self, method: Forecaster, days: list[int] | np.ndarray) -> MethodResult:
+        return self.run_shifts(method, days, {})[0]
+
+    def run_shifts(
+        self,
+        method: Forecaster,
+        days: list[int] | np.ndarray,
+        shifts: dict[str, tuple[int, int]],
+        *,
+        prior_weight: float = 10.0,
+    ) -> list[MethodResult]:
+        """Score the day's forecast on whole days, or on shifts' incidents only.
+
+        With no shifts: one result, each day's forecast scored on that day's
+        incidents. With shifts (name -> local start and end hour, over
+        midnight when end <= start): two results per shift, in order, both
+        scored only on the incidents of the shift that starts on the forecast
+        day: the day's forecast as it is (`<method>`), and weighted per cell
+        by its share of past incidents in the shift's hours (`<method>+hours`,
+        `forecast.shift_share`, what the platform's next-shift forecast
+        shows). Both read only incidents before the day, as the platform does
+        for a shift starting that day; the method runs once per day for all.
+        """
         ev = self.events
         ks = self.ks()
         days = np.asarray(days, dtype=np.int64)
-        hits = np.zeros((days.size, ks.size), dtype=np.int64)
-        counts = np.zeros(days.size, dtype=np.int64)
+        # (scoring window in days from the forecast day's midnight, hour weighting)
+        variants: list[tuple[float, float, tuple[int, int] | None]] = []
+        if not shifts:
+            variants.append((0.0, 1.0, None))
+        for start_h, end_h in shifts.values():
+            end = end_h + (24 if end_h <= start_h else 0)
+            variants += [(start_h / 24, end / 24, None), (start_h / 24, end / 24, (start_h, end_h))]
+        hits = np.zeros((len(variants), days.size, ks.size), dtype=np.int64)
+        counts = np.zeros((len(variants), days.size), dtype=np.int64)
         spent = 0.0
         for i, day in enumerate(days):
-            n_before = ev.before(day)
             history = ev.until(day)  # nothing on or after `day` is visible
             started = _time.perf_counter()
             scores = method.forecast(history, int(day))
             spent += _time.perf_counter() - started
-            rank = rank_area(scores, self.area, self.seed)
-            today = ev.cell[n_before : ev.before(day + 1)]
-            counts[i] = today.size
-            # the area is sorted (np.unique): find each incident's cell in it, or miss
-            pos = np.minimum(np.searchsorted(self.area, today), self.area.size - 1)
-            inside = self.area[pos] == today
-            r = np.where(inside, rank[pos], np.iinfo(np.int64).max)
-            hits[i] = (r[:, None] < ks[None, :]).sum(axis=0)
+            ranks: dict[tuple[int, int] | None, np.ndarray] = {}
+            for v, (lo, hi, hours) in enumerate(variants):
+                if hours not in ranks:
+                    weighted = scores if hours is None else scores * shift_share(
+                        history, *hours, prior_weight=prior_weight
+                    )
+                    ranks[hours] = rank_area(weighted, self.area, self.seed)
+                rank = ranks[hours]
+                today = ev.cell[ev.before(day + lo) : ev.before(day + hi)]
+                counts[v, i] = today.size
+                # the area is sorted (np.unique): find each incident's cell in it, or miss
+                pos = np.minimum(np.searchsorted(self.area, today), self.area.size - 1)
+                inside = self.area[pos] == today
+                r = np.where(inside, rank[pos], np.iinfo(np.int64).max)
+                hits[v, i] = (r[:, None] < ks[None, :]).sum(axis=0)
         fit_s = list(getattr(method, "fit_seconds", []))
         params = {p: getattr(method, p) for p in getattr(method, "params", ())}
-        return MethodResult(method.name, params, days, counts, hits, spent, fit_s)
+        return [
+            MethodResult(
+                method.name if hours is None else f"{method.name}+hours",
+                params, days, counts[v], hits[v], spent, fit_s,
+            )
+            for v, (_, _, hours) in enumerate(variants)
+        ]
+
+
+def paired_gain(
+    a: MethodResult, b: MethodResult, reps: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled hit rate of `a` minus `b` per coverage, and its (2, coverages) percentile
+    interval, both scored on the same days and incidents: the days are resampled
+    together, so the day-to-day noise both share cancels (unlike two separate
+    intervals)."""
+    if not np.array_equal(a.days, b.days) or not np.array_equal(a.events, b.events):
+        raise ValueError("paired_gain needs two results scored on the same incidents")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, a.days.size, size=(reps, a.days.size))
+    n = np.maximum(a.events[idx].sum(axis=1), 1)[:, None]
+    diffs = (a.hits[idx].sum(axis=1) - b.hits[idx].sum(axis=1)) / n
+    lo = (1 - level) / 2
+    return a.pooled() - b.pooled(), np.quantile(diffs, [lo, 1 - lo], axis=0)
 
 
 def tune(

@@ -2,15 +2,19 @@
 
 stats sits above the contexts, so it may read command's Incident table (it
 never writes it). Day boundaries are Asia/Shanghai days. Nothing is stored:
-the forecast and its score are recomputed from the incidents on each
-request, which for a city's year of incidents and the default method takes
-well under a second, and can never disagree with the incidents.
+the forecast is recomputed from the incidents on each request, so it can
+never disagree with them. The live score (yesterday's hit rate and the last
+`score_days` days') reads only days that are over, so it is kept in memory
+per day and scope (`ScoreCache`) instead of being backtested again on every
+request.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,11 +29,14 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.config import StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
+from yanyun.stats.demand import event_hours, forecast_demand, history_demand
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
+# Raw history demand (the baseline of tidal deployment) counts the last four weeks.
+HISTORY_DEMAND_DAYS = 28
 
 
 @dataclass
@@ -38,6 +45,38 @@ class PlatformForecast:
     events: EventSet | None
     risk: np.ndarray
     area: np.ndarray
+
+
+class ScoreCache:
+    """Live scores of the current Asia/Shanghai day, by scope, category and method.
+
+    A score covers yesterday and the days before it, so it holds until the day
+    turns; then every entry goes at once. An incident of a past day entered
+    late counts from the next day on. One per process (`Runtime.cached`);
+    bounded, oldest entry out first, so odd category codes cannot grow it.
+    """
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self._day: date | None = None
+        self._scores: dict[Hashable, ScoreRead] = {}
+        self._lock = threading.Lock()
+
+    def get(self, day: date, key: Hashable, build: Callable[[], ScoreRead]) -> ScoreRead:
+        """The score under `key` for `day`, built (outside the lock) when missing."""
+        with self._lock:
+            if self._day != day:
+                self._day, self._scores = day, {}
+            hit = self._scores.get(key)
+        if hit is not None:
+            return hit
+        value = build()
+        with self._lock:
+            if self._day == day:
+                if len(self._scores) >= self.max_entries:
+                    self._scores.pop(next(iter(self._scores)))
+                self._scores[key] = value
+        return value
 
 
 def _method(stats: StatsSettings):
@@ -85,9 +124,10 @@ def next_day_forecast(
     stats: StatsSettings,
     category: str | None = None,
     grid_codes_of: Any = None,
+    score_cache: ScoreCache | None = None,
 ) -> PlatformForecast:
     """Tomorrow's risk per cell and per grid, hotspots, and yesterday's and the last
-    `score_days` days' hit rate of the same method."""
+    `score_days` days' hit rate of the same method (from `score_cache` when given)."""
     if category is not None and not category.strip():
         raise Invalid("category", "警情类别不能为空", "category must not be empty")
     today = clock.now().astimezone(SHANGHAI).date()
@@ -117,16 +157,28 @@ def next_day_forecast(
     area = default_area(events, d_tomorrow)  # every cell that has had an incident
     method = _method(stats)
     score_days = np.arange(max(first_scored, 1), d_yesterday + 1)
-    score = _score(events, area, method, score_days, stats.coverage, d_yesterday, today)
+    params = {p: getattr(method, p) for p in getattr(method, "params", ())}
+
+    def score_now() -> ScoreRead:
+        return _score(events, area, method, score_days, stats.coverage, d_yesterday, today)
+
+    if score_cache is None:
+        score = score_now()
+    else:
+        key = (
+            actor.org_path, category, method.name, tuple(sorted(params.items())),
+            stats.coverage, events.grid.cell_m, stats.score_days,
+        )
+        score = score_cache.get(today, key, score_now)
     risk = _method(stats).forecast(events.until(d_tomorrow), d_tomorrow)
     rank = rank_cells(risk, area)
     k = max(1, math.ceil(stats.coverage * area.size))
     top = np.flatnonzero(rank < k)
     top = top[np.argsort(rank[top])]
-    grids = _grid_risk(events, area, risk, grid_codes_of)
-    params = {p: getattr(method, p) for p in getattr(method, "params", ())}
+    codes = _grid_codes(events, area, grid_codes_of)
+    grids = _grid_risk(area, risk, codes)
     shift = _next_shift(
-        events, area, risk, stats, clock.now().astimezone(SHANGHAI), d_tomorrow, grid_codes_of
+        events, area, risk, stats, clock.now().astimezone(SHANGHAI), d_tomorrow, codes
     )
     read = ForecastRead(
         day=tomorrow, method=method.name, params=params, category=category,
@@ -146,7 +198,7 @@ def _next_shift(
     stats: StatsSettings,
     now: datetime,
     d_tomorrow: int,
-    grid_codes_of: Any,
+    codes: np.ndarray | None,
 ) -> ShiftForecast:
     """The shift that starts next: the day's risk of its first day, weighted per cell by
     the share of that cell's incidents that fell in the shift's hours."""
@@ -173,7 +225,7 @@ def _next_shift(
         starts_at=starts_at,
         ends_at=ends_at,
         city_share=round(float(in_shift.mean()) if past.size else 0.0, 4),
-        grids=_grid_risk(events, area, risk * share, grid_codes_of)[:50],
+        grids=_grid_risk(area, risk * share, codes)[:50],
     )
 
 
@@ -220,16 +272,21 @@ def _score(
     )
 
 
-def _grid_risk(
-    events: EventSet, area: np.ndarray, risk: np.ndarray, grid_codes_of: Any
-) -> list[GridRisk]:
-    """Each platform grid's share of the forecast risk (cells by their centre), riskiest
-    first; the 200 riskiest."""
+def _grid_codes(events: EventSet, area: np.ndarray, grid_codes_of: Any) -> np.ndarray | None:
+    """The platform grid of each area cell (by its centre), None where there is none;
+    resolved once per request and shared by the day's and the shift's grid lists."""
     if grid_codes_of is None or area.size == 0:
-        return []
+        return None
     cx, cy = events.grid.centres_xy(area)
     lng, lat = events.grid.projection.inverse(cx, cy)
-    codes = np.asarray(grid_codes_of(lng, lat), dtype=object)
+    return np.asarray(grid_codes_of(lng, lat), dtype=object)
+
+
+def _grid_risk(area: np.ndarray, risk: np.ndarray, codes: np.ndarray | None) -> list[GridRisk]:
+    """Each platform grid's share of the forecast risk (cells by their centre), riskiest
+    first; the 200 riskiest."""
+    if codes is None:
+        return []
     known = codes != None  # noqa: E711 - elementwise over an object array
     if not known.any():
         return []
@@ -327,3 +384,58 @@ td,th{{border-bottom:1px solid #e3e8ef;padding:4px 8px;text-align:left;font-size
 <div><h2>热点单元 Hotspot cells</h2><table>
 <tr><th>#</th><th>中心 centre (lng, lat)</th><th>风险 risk</th></tr>{cell_rows}</table></div></div>
 </body></html>"""
+
+
+@dataclass
+class GridHourDemand:
+    """Expected incidents per group (grid) and local hour of one day, and where they came from."""
+
+    day: date
+    source: str  # "forecast" or "history"
+    method: str  # the forecast method, or "counts" for raw history
+    incidents_used: int
+    demand: np.ndarray  # (n_groups, 24)
+
+
+def grid_hour_demand(
+    *,
+    session: Session,
+    actor: Actor,
+    stats: StatsSettings,
+    day: date,
+    source: str,
+    group_of: Any,
+    n_groups: int,
+) -> GridHourDemand:
+    """The day's expected incidents per grid and hour, from the forecast or from raw counts.
+
+    `forecast`: the platform's next-day method on the incidents before the
+    day, spread over the hours by each grid's smoothed hour-of-day profile
+    (what tidal deployment plans with). `history`: the incidents of the last
+    `HISTORY_DEMAND_DAYS` days counted by grid and hour, per day (the
+    baseline it is compared with). Only incidents the actor may see count.
+    """
+    if source not in ("forecast", "history"):
+        raise Invalid(
+            "demand", "需求来源应为 forecast 或 history", "demand must be forecast or history"
+        )
+    back = stats.window_days + 1 if source == "forecast" else HISTORY_DEMAND_DAYS
+    start = datetime.combine(day - timedelta(days=back), datetime.min.time(), SHANGHAI)
+    events = load_incidents(session=session, actor=actor, since=start)
+    if events is None:
+        return GridHourDemand(day, source, "none", 0, np.zeros((n_groups, 24)))
+    if stats.cell_m != events.grid.cell_m:
+        events = _regrid(events, stats.cell_m)
+    d = events.day_index(np.datetime64(day))
+    used = events.before(d)
+    if source == "history":
+        past = events.subset(slice(events.before(d - HISTORY_DEMAND_DAYS), used))
+        lng, lat = past.grid.projection.inverse(past.x, past.y)
+        groups = np.asarray(group_of(lng, lat), dtype=np.int64)
+        span = min(float(HISTORY_DEMAND_DAYS), float(d) - float(np.floor(events.t[0])))
+        demand = history_demand(groups, event_hours(past), n_groups, days=max(span, 1.0))
+        return GridHourDemand(day, source, "counts", past.size, demand)
+    demand = forecast_demand(
+        events, d, method=_method(stats), group_of=group_of, n_groups=n_groups
+    )
+    return GridHourDemand(day, source, stats.forecast_method, used, demand)

@@ -26,6 +26,7 @@ from yanyun.geo import api as geo_api
 from yanyun.intel import api as intel_api
 from yanyun.opinion import api as opinion_api
 from yanyun.oversight import api as oversight_api
+from yanyun.sim import tidal_api
 from yanyun.stats import api as stats_api
 from yanyun.web import (
     community_pages,
@@ -183,6 +184,7 @@ def routers() -> list[APIRouter]:
         opinion_pages.router,
         duty_api.router,
         duty_pages.router,
+        tidal_api.router,
         intel_api.router,
         intel_pages.router,
         community_api.router,

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
+from yanyun.web.templating import page
 
 router = APIRouter()
 
-
-def _template(name: str) -> str:
-    return (files("yanyun.web") / "templates" / name).read_text(encoding="utf-8")
 
 
 @router.get(
@@ -24,7 +20,7 @@ def _template(name: str) -> str:
 )
 def community_page() -> HTMLResponse:
     """Grids 1+1+N, hazards, disputes, villages and enterprises (the page logs in itself)."""
-    return HTMLResponse(_template("community.html"))
+    return page("community.html")
 
 
 @router.get(
@@ -35,4 +31,4 @@ def community_page() -> HTMLResponse:
 )
 def volunteers_page() -> HTMLResponse:
     """Volunteers (衡阳义警) and 一呼百应 calls."""
-    return HTMLResponse(_template("volunteers.html"))
+    return page("volunteers.html")

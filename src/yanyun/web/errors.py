@@ -30,6 +30,8 @@ _REASONS_ZH = {
     "float_parsing": "应为数字",
     "bool_parsing": "应为布尔值",
     "datetime_parsing": "应为日期时间",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
     "timezone_aware": "日期时间须带时区",
     "enum": "取值不在允许范围内",
     "literal_error": "取值不在允许范围内",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
+from yanyun.web.templating import page
 
 router = APIRouter()
 
@@ -17,6 +16,4 @@ router = APIRouter()
     dependencies=[Depends(public)],
 )
 def forecast_page() -> HTMLResponse:
-    return HTMLResponse(
-        (files("yanyun.web") / "templates" / "forecast.html").read_text(encoding="utf-8")
-    )
+    return page("forecast.html")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
+from yanyun.web.templating import page
 
 router = APIRouter()
 
@@ -20,6 +19,4 @@ router = APIRouter()
 )
 def plates_page() -> HTMLResponse:
     """The page itself holds no data; the search behind it needs a login, a case and a purpose."""
-    return HTMLResponse(
-        (files("yanyun.web") / "templates" / "plates.html").read_text(encoding="utf-8")
-    )
+    return page("plates.html")

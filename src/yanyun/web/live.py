@@ -61,6 +61,7 @@ class EventHub:
         self.subscribers: set[Subscriber] = set()
         self.tracker = GapTracker()
         self._task: asyncio.Task | None = None
+        self._started = False
 
     def _read(self) -> list[dict[str, Any]]:
         with self.runtime.session_factory() as session:
@@ -73,6 +74,14 @@ class EventHub:
             return events.latest_event_id(session)
 
     async def start(self) -> None:
+        # The start position is fixed before the app serves anyone: a client
+        # that connected first and took cursor 0 as "now" would otherwise miss
+        # whatever committed before the first poll moved the cursor past it.
+        try:
+            self.tracker.cursor = await run_in_threadpool(self._latest)
+            self._started = True
+        except Exception:
+            log.exception("event hub could not read its start position; retrying in the loop")
         self._task = asyncio.create_task(self._run(), name="yanyun-event-hub")
 
     async def stop(self) -> None:
@@ -83,13 +92,11 @@ class EventHub:
 
     async def _run(self) -> None:
         interval = self.runtime.settings.web.event_poll_s
-        started = False
         while True:
             try:
-                if not started:
-                    # Live subscribers start from "now", not from the first event ever.
+                if not self._started:
                     self.tracker.cursor = await run_in_threadpool(self._latest)
-                    started = True
+                    self._started = True
                 else:
                     for item in await run_in_threadpool(self._read):
                         self.publish(item)

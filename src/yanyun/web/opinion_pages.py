@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
+from yanyun.web.templating import page
 
 router = APIRouter()
 
@@ -17,6 +16,4 @@ router = APIRouter()
 )
 def opinion_page() -> HTMLResponse:
     """Events ranked by heat; the page logs in through the shared session like the console."""
-    return HTMLResponse(
-        (files("yanyun.web") / "templates" / "opinion.html").read_text(encoding="utf-8")
-    )
+    return page("opinion.html")

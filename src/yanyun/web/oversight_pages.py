@@ -5,12 +5,11 @@ Each page is static HTML; its script reads the JSON twin under /api/v1/oversight
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from yanyun.auth.deps import public
+from yanyun.web.templating import page
 
 router = APIRouter()
 
@@ -22,29 +21,26 @@ PAGES = {
 }
 
 
-def _page(name: str) -> HTMLResponse:
-    return HTMLResponse((files("yanyun.web") / "templates" / name).read_text(encoding="utf-8"))
-
 
 @router.get("/oversight/worklist", response_class=HTMLResponse, include_in_schema=False,
             dependencies=[Depends(public)])
 def worklist_page() -> HTMLResponse:
-    return _page(PAGES["worklist"])
+    return page(PAGES["worklist"])
 
 
 @router.get("/oversight/board", response_class=HTMLResponse, include_in_schema=False,
             dependencies=[Depends(public)])
 def board_page() -> HTMLResponse:
-    return _page(PAGES["board"])
+    return page(PAGES["board"])
 
 
 @router.get("/oversight/risks", response_class=HTMLResponse, include_in_schema=False,
             dependencies=[Depends(public)])
 def risks_page() -> HTMLResponse:
-    return _page(PAGES["risks"])
+    return page(PAGES["risks"])
 
 
 @router.get("/oversight/audit", response_class=HTMLResponse, include_in_schema=False,
             dependencies=[Depends(public)])
 def audit_page() -> HTMLResponse:
-    return _page(PAGES["audit"])
+    return page(PAGES["audit"])

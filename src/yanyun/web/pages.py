@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -13,12 +12,10 @@ from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.http import SettingsDep
+from yanyun.web.templating import page
 
 router = APIRouter()
 
-
-def _template(name: str) -> str:
-    return (files("yanyun.web") / "templates" / name).read_text(encoding="utf-8")
 
 
 @router.get("/api/v1/health", tags=["ops"], dependencies=[Depends(public)])
@@ -36,21 +33,21 @@ def index() -> RedirectResponse:
     "/login", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
 )
 def login_page() -> HTMLResponse:
-    return HTMLResponse(_template("login.html"))
+    return page("login.html")
 
 
 @router.get(
     "/map", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
 )
 def map_page() -> HTMLResponse:
-    return HTMLResponse(_template("map.html"))
+    return page("map.html")
 
 
 @router.get(
     "/console", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
 )
 def console_page() -> HTMLResponse:
-    return HTMLResponse(_template("console.html"))
+    return page("console.html")
 
 
 @router.get(
@@ -58,7 +55,7 @@ def console_page() -> HTMLResponse:
 )
 def wall_page() -> HTMLResponse:
     """The commander's wall; its JSON twin is GET /api/v1/dashboard/day."""
-    return HTMLResponse(_template("wall.html"))
+    return page("wall.html")
 
 
 @router.get("/api/v1/ui/config", include_in_schema=True, tags=["ui"])

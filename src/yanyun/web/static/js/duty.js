@@ -7,9 +7,11 @@
 import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, makeTranslator, mountLangToggle, onLangChange, t } from "./i18n.js";
 import { logout, renderConnBanner, startPageLive } from "./page.js";
+import { el } from "./dom.js";
 
 const TEXT = {
   duty_title: ["勤务管理", "Duty"],
+  nav_tidal: ["潮汐警力", "Tidal deployment"],
   tab_roster: ["排班与警力", "Roster and units"],
   tab_levels: ["勤务等级", "Duty levels"],
   tab_school: ["护学岗", "School-gate posts"],
@@ -69,6 +71,17 @@ const TEXT = {
   cancel_leave: ["取消休假", "Cancel leave"],
   cancelled: ["已取消 {n} 人休假", "Leave cancelled for {n}"],
   no_levels: ["当前无勤务等级", "No duty level in force"],
+  req_title: ["按技能、资质、岗位的每班要求", "Per-shift needs by skill, certification, post"],
+  req_add: ["添加要求", "Add a need"],
+  req_hint: ["不添加则按该等级的默认要求（每所每班）", "None added: the level's defaults (per station and shift)"],
+  req_remove: ["移除", "Remove"],
+  req_count: ["人数", "Officers"],
+  req_kind_skill: ["技能", "Skills"],
+  req_kind_certification: ["资质", "Certifications"],
+  req_kind_post: ["岗位", "Posts"],
+  req_col: ["要求", "Need"],
+  req_available: ["最少在岗", "Fewest on duty"],
+  req_none: ["无技能、岗位要求", "No skill or post needs"],
   clockin_title: ["护学岗打卡", "School-gate clock-in"],
   school_post: ["护学岗", "School post"],
   officer: ["打卡人员", "Officer"],
@@ -121,20 +134,8 @@ const state = {
   session: null, live: null, liveState: { state: "connecting" }, lastEvent: null,
   tab: "roster", strengths: [], station: null, roster: null, units: new Map(),
   officers: new Map(), areas: [], levels: [], posts: [], report: null, reloadTimer: null,
+  requirementCatalogue: null,
 };
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "text") node.textContent = v;
-    else if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of [].concat(children)) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 function fmtClock(iso) {
   return new Date(iso).toLocaleTimeString(en() ? "en-GB" : "zh-CN", {
@@ -360,7 +361,7 @@ function levelCard(lv) {
       el("div", { class: `shortfall${lv.shortfall ? "" : " zero"}`, "data-shortfall": String(lv.shortfall),
         text: fmtNumber(lv.shortfall) }),
     ]),
-    el("table", { class: "grid-table" }, [
+    el("div", {}, [el("table", { class: "grid-table" }, [
       el("thead", {}, el("tr", {}, [dt("col_shift"), dt("rostered"), dt("on_leave"), dt("required"), dt("shortfall")]
         .map((h) => el("th", { text: h })))),
       el("tbody", {}, lv.shifts.map((s) => el("tr", {}, [
@@ -370,7 +371,7 @@ function levelCard(lv) {
         el("td", { text: fmtNumber(s.required) }),
         el("td", {}, el("span", { class: `badge ${s.shortfall ? "bad" : "ok"}`, text: fmtNumber(s.shortfall) })),
       ]))),
-    ]),
+    ]), requirementTable(lv)]),
     el("div", {}, [
       el("h2", { text: dt("leave_title", { n: lv.leave_to_cancel.length }) }),
       leaveList,
@@ -382,6 +383,53 @@ function levelCard(lv) {
   ]);
 }
 
+function requirementTable(lv) {
+  if (!lv.requirements.length) return el("p", { class: "muted req-table", text: dt("req_none") });
+  return el("table", { class: "grid-table req-table", "data-requirements": lv.id }, [
+    el("thead", {}, el("tr", {}, [dt("req_col"), dt("required"), dt("req_available"), dt("shortfall")]
+      .map((h) => el("th", { text: h })))),
+    el("tbody", {}, lv.requirements.map((r) => el("tr", {
+      "data-requirement": `${r.kind}:${r.code}`, "data-shortfall": String(r.shortfall),
+    }, [
+      el("td", { text: `${dt(`req_kind_${r.kind}`)} · ${en() ? r.label_en : r.label_zh}` }),
+      el("td", { text: fmtNumber(r.required) }),
+      el("td", { text: fmtNumber(r.available_min) }),
+      el("td", {}, el("span", { class: `badge ${r.shortfall ? "bad" : "ok"}`, text: fmtNumber(r.shortfall) })),
+    ]))),
+  ]);
+}
+
+function requirementOptions() {
+  const options = state.requirementCatalogue?.options || [];
+  return ["skill", "certification", "post"].map((kind) => el("optgroup", { label: dt(`req_kind_${kind}`) },
+    options.filter((o) => o.kind === kind).map((o) => el("option", {
+      value: `${o.kind}:${o.code}`, text: en() ? o.label_en : o.label_zh,
+    }))));
+}
+
+function addRequirementRow() {
+  const row = el("div", { class: "req-row", "data-req-row": "" }, [
+    el("select", { class: "req-code", "aria-label": dt("req_col") }, requirementOptions()),
+    el("input", { type: "number", class: "req-count", min: "1", max: "100000", value: "1",
+      "aria-label": dt("req_count") }),
+    el("button", { type: "button", class: "btn", text: dt("req_remove"), onclick: () => {
+      row.remove();
+      $("req-hint").hidden = Boolean($("req-rows").children.length);
+    } }),
+  ]);
+  $("req-rows").append(row);
+  $("req-hint").hidden = true;
+}
+
+function formRequirements() {
+  const rows = [...$("req-rows").querySelectorAll("[data-req-row]")];
+  if (!rows.length) return undefined;
+  return rows.map((row) => {
+    const [kind, ...code] = row.querySelector(".req-code").value.split(":");
+    return { kind, code: code.join(":"), count: Number(row.querySelector(".req-count").value) };
+  });
+}
+
 function renderLevels() {
   $("levels").replaceChildren(...(state.levels.length
     ? state.levels.map(levelCard)
@@ -389,6 +437,7 @@ function renderLevels() {
 }
 
 async function loadLevels() {
+  if (!state.requirementCatalogue) state.requirementCatalogue = await call("/api/v1/duty/requirements");
   state.levels = await call("/api/v1/duty/levels");
   renderLevels();
 }
@@ -400,7 +449,7 @@ async function raiseLevel(event) {
   const body = {
     area_kind: kind, area_code: code, level: $("level-level").value,
     starts_at: fromLocalInput($("level-start").value), ends_at: fromLocalInput($("level-end").value),
-    reason: $("level-reason").value.trim(),
+    reason: $("level-reason").value.trim(), requirements: formRequirements(),
   };
   try {
     const lv = await call("/api/v1/duty/levels", { method: "POST", body });
@@ -557,7 +606,7 @@ function onEvent(event) {
   if (event.kind.startsWith("unit.") && state.units.has(event.resource_id) && p.status) {
     state.units.get(event.resource_id).status = p.status;
     if (state.tab === "roster") renderRoster();
-  } else if (event.kind.startsWith("duty.unit_")) {
+  } else if (event.kind === "duty.crews_changed" && event.resource_id === state.station) {
     scheduleRosterReload();
   }
 }
@@ -597,6 +646,7 @@ async function main() {
   $("level-start").value = localInput(now);
   $("level-end").value = localInput(new Date(now.getTime() + 12 * 3600 * 1000));
   $("level-form").addEventListener("submit", raiseLevel);
+  $("req-add").addEventListener("click", addRequirementRow);
   $("report-day").value = shanghaiDay();
   $("report-day").addEventListener("change", () => loadReport().catch((err) => toast(errText(err))));
   $("post-select").addEventListener("change", () => onPostChange().catch((err) => toast(errText(err))));
@@ -615,6 +665,11 @@ async function main() {
     renderOfficers();
     renderLevels();
     renderReport();
+    for (const select of document.querySelectorAll("#req-rows .req-code")) {
+      const value = select.value;
+      select.replaceChildren(...requirementOptions());
+      select.value = value;
+    }
   });
   await showTab(location.hash.slice(1) || "roster");
   document.body.classList.remove("is-pending");

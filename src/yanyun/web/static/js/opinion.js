@@ -4,6 +4,7 @@
 
 import { api, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
+import { el } from "./dom.js";
 import { logout } from "./page.js";
 
 const TEXT = {
@@ -53,21 +54,6 @@ const o = (key) => (TEXT[key] ? TEXT[key][getLang() === "en" ? 1 : 0] : key);
 
 const state = { session: null, events: [], selected: null, detail: null, map: null, layer: null, officers: [] };
 const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined) continue;
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
-}
 
 const fmtTime = (iso) =>
   new Date(iso).toLocaleString(getLang() === "en" ? "en-GB" : "zh-CN", {
