@@ -39,7 +39,11 @@ def ensure_history(
     places: int = 40,
     place_share: float = 0.4,
 ) -> int:
-    """Insert `days` of past incidents if the incident table is empty; returns rows added."""
+    """Insert `days` of past incidents, up to an hour ago, if the incident table is empty.
+
+    The past runs into today, so the wall's "today" and "same time last week"
+    compare like with like on the first start. Returns the rows added.
+    """
     if session.scalar(select(func.count()).select_from(Incident)):
         return 0
     rng = random.Random(seed)
@@ -50,7 +54,8 @@ def ensure_history(
         grid_areas(session=session), load_catalogue(), rng=rng,
         calls_per_hour=calls_per_day / 24.0, start=start, hotspots=8, hotspot_share=0.25,
     )
-    end_s = days * 86400.0
+    # Up to an hour ago: every history incident is closed (an hour after it came in).
+    end_s = max(days * 86400.0, (now - timedelta(hours=1) - start).total_seconds())
     calls = []
     spots: list[tuple[float, float]] = []  # micro-places: a market, a bar street, a station
     for call in gen:
