@@ -29,6 +29,7 @@ from yanyun.community.schemas import HAZARD_LABELS, GridReportCreate, HazardActi
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import CommunitySettings
+from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
 from yanyun.geo.service import CityIndex
@@ -226,11 +227,10 @@ def list_reports(
         stmt = stmt.where(GridReport.station_code == station_code)
     if overdue:
         stmt = stmt.where(GridReport.overdue_at.is_not(None), GridReport.status.in_(OPEN_HAZARD))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(GridReport.found_at.desc(), GridReport.id.desc()).limit(limit).offset(offset)
+    total, rows = fetch_page(
+        session, stmt, GridReport.found_at.desc(), GridReport.id.desc(), limit=limit, offset=offset,
     )
-    return total, list(rows)
+    return total, rows
 
 
 def report_counts(
@@ -289,19 +289,10 @@ def grid_teams(
     stmt = actor.scope(select(GridTeam), GridTeam.org_path)
     if station_code:
         stmt = stmt.where(GridTeam.station_code == station_code)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    teams = list(session.scalars(stmt.order_by(GridTeam.grid_code).limit(limit).offset(offset)))
+    total, teams = fetch_page(session, stmt, GridTeam.grid_code, limit=limit, offset=offset)
     codes = [t.grid_code for t in teams]
-    patrollers = (
-        dict(
-            session.execute(
-                select(Volunteer.home_grid_code, func.count())
-                .where(Volunteer.home_grid_code.in_(codes), Volunteer.grid_patroller.is_(True))
-                .group_by(Volunteer.home_grid_code)
-            ).all()
-        )
-        if codes
-        else {}
+    patrollers = count_by(
+        session, Volunteer.home_grid_code, codes, Volunteer.grid_patroller.is_(True)
     )
     counts = {r["code"]: r["counts"] for r in _counts_for(session, codes)}
     out = []

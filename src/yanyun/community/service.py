@@ -35,6 +35,7 @@ from yanyun.community.schemas import (
 )
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc, local_date
+from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
 from yanyun.geo.models import Station
@@ -175,23 +176,10 @@ def list_disputes(
         stmt = stmt.where(Dispute.status == status)
     if station_code:
         stmt = stmt.where(Dispute.station_code == station_code)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(
-        session.scalars(
-            stmt.order_by(Dispute.registered_at.desc(), Dispute.id).limit(limit).offset(offset)
-        )
+    total, rows = fetch_page(
+        session, stmt, Dispute.registered_at.desc(), Dispute.id, limit=limit, offset=offset,
     )
-    counts = (
-        dict(
-            session.execute(
-                select(MediationSession.dispute_id, func.count())
-                .where(MediationSession.dispute_id.in_([d.id for d in rows]))
-                .group_by(MediationSession.dispute_id)
-            ).all()
-        )
-        if rows
-        else {}
-    )
+    counts = count_by(session, MediationSession.dispute_id, [d.id for d in rows])
     return total, [dispute_read(d, counts.get(d.id, 0)) for d in rows]
 
 
@@ -259,19 +247,8 @@ def list_villages(
     stmt = actor.scope(select(Village), Village.org_path)
     if station_code:
         stmt = stmt.where(Village.station_code == station_code)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(session.scalars(stmt.order_by(Village.code).limit(limit).offset(offset)))
-    meetings = (
-        dict(
-            session.execute(
-                select(CourtyardMeeting.village_code, func.count())
-                .where(CourtyardMeeting.village_code.in_([v.code for v in rows]))
-                .group_by(CourtyardMeeting.village_code)
-            ).all()
-        )
-        if rows
-        else {}
-    )
+    total, rows = fetch_page(session, stmt, Village.code, limit=limit, offset=offset)
+    meetings = count_by(session, CourtyardMeeting.village_code, [v.code for v in rows])
     return total, [
         {
             c: getattr(v, c)
@@ -349,20 +326,9 @@ def list_enterprises(
         stmt = stmt.where(Enterprise.station_code == station_code)
     if officer:
         stmt = stmt.where(Enterprise.officer_name == officer)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(session.scalars(stmt.order_by(Enterprise.id).limit(limit).offset(offset)))
+    total, rows = fetch_page(session, stmt, Enterprise.id, limit=limit, offset=offset)
     ids = [e.id for e in rows]
-    visits = (
-        dict(
-            session.execute(
-                select(EnterpriseVisit.enterprise_id, func.count())
-                .where(EnterpriseVisit.enterprise_id.in_(ids))
-                .group_by(EnterpriseVisit.enterprise_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
+    visits = count_by(session, EnterpriseVisit.enterprise_id, ids)
     cases = (
         {
             r[0]: (int(r[1]), float(r[2] or 0))

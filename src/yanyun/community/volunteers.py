@@ -30,6 +30,7 @@ from yanyun.community.selection import VolunteerIndex, skills_mask, skills_of
 from yanyun.core import consumers, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import CommunitySettings
+from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.events import OutboxEvent
 from yanyun.core.ids import new_id
@@ -216,9 +217,8 @@ def list_volunteers(
         stmt = stmt.where(Volunteer.station_code == station_code)
     if squad_id:
         stmt = stmt.where(Volunteer.squad_id == squad_id)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(Volunteer.id).limit(limit).offset(offset))
-    return total, list(rows)
+    total, rows = fetch_page(session, stmt, Volunteer.id, limit=limit, offset=offset)
+    return total, rows
 
 
 def record_activity(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -157,3 +157,25 @@ def session_scope(runtime: Runtime, **info: Any) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def fetch_page(
+    session: Session, stmt: Select, *order_by: Any, limit: int, offset: int
+) -> tuple[int, list[Any]]:
+    """The total a filtered list would have, and one page of it in the given order."""
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = list(session.scalars(stmt.order_by(*order_by).limit(limit).offset(offset)))
+    return total, rows
+
+
+def count_by(
+    session: Session, key: Any, keys: list[Any], *where: Any, measure: Any = None
+) -> dict[Any, int]:
+    """Rows (or `measure`, e.g. a distinct count) per key of `keys`; keys without rows are absent.
+
+    One grouped query for a page of parents, instead of one count per parent.
+    """
+    if not keys:
+        return {}
+    stmt = select(key, func.count() if measure is None else measure).where(key.in_(keys), *where)
+    return dict(session.execute(stmt.group_by(key)).all())

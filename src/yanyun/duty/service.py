@@ -21,6 +21,7 @@ from yanyun.auth.service import Actor, mask_phone
 from yanyun.core import audit, events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
 from yanyun.core.config import DutySettings
+from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.duty.models import (
@@ -137,9 +138,8 @@ def list_officers(
         stmt = stmt.where(Officer.kind == kind)
     if q:
         stmt = stmt.where(Officer.name_zh.contains(q) | (Officer.badge_no == q))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(Officer.badge_no).limit(limit).offset(offset))
-    return total, list(rows)
+    total, rows = fetch_page(session, stmt, Officer.badge_no, limit=limit, offset=offset)
+    return total, rows
 
 
 def get_officer(*, session: Session, actor: Actor, officer_id: str) -> Officer:

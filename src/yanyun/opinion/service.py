@@ -20,6 +20,7 @@ from yanyun.auth.service import Actor
 from yanyun.core import consumers, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import Settings
+from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.events import OutboxEvent
 from yanyun.core.ids import new_id
@@ -543,21 +544,11 @@ def list_events(
         stmt = stmt.where(OpinionEvent.status != EventStatus.closed.value)
     elif status:
         stmt = stmt.where(OpinionEvent.status == status)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(OpinionEvent.heat.desc(), OpinionEvent.id).limit(limit).offset(offset)
-    ).all()
-    counts = (
-        dict(
-            session.execute(
-                select(Story.event_id, func.count(func.distinct(Story.group_id)))
-                .where(Story.event_id.in_([r.id for r in rows]))
-                .group_by(Story.event_id)
-            ).all()
-        )
-        if rows
-        else {}
+    total, rows = fetch_page(
+        session, stmt, OpinionEvent.heat.desc(), OpinionEvent.id, limit=limit, offset=offset,
     )
+    groups = func.count(func.distinct(Story.group_id))
+    counts = count_by(session, Story.event_id, [r.id for r in rows], measure=groups)
     return EventPage(
         total=total, items=[EventRead(**_event_read(r, counts.get(r.id, 0))) for r in rows]
     )

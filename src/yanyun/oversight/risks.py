@@ -16,6 +16,7 @@ from yanyun.auth.models import OrgUnit
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
+from yanyun.core.db import fetch_page
 from yanyun.core.errors import Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.oversight.models import RiskCheck, RiskPoint
@@ -74,11 +75,10 @@ def list_risk_points(
         stmt = stmt.where(RiskPoint.org_code == org_code)
     if overdue_at is not None:
         stmt = stmt.where(RiskPoint.next_due_at < overdue_at)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(RiskPoint.next_due_at, RiskPoint.id).limit(limit).offset(offset)
+    total, rows = fetch_page(
+        session, stmt, RiskPoint.next_due_at, RiskPoint.id, limit=limit, offset=offset,
     )
-    return list(rows), total
+    return rows, total
 
 
 def record_check(

@@ -21,6 +21,7 @@ from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
 from yanyun.core.config import OversightSettings
+from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
 from yanyun.oversight import notify, workday
@@ -323,11 +324,10 @@ def list_tasks(
         stmt = stmt.where(SupervisedTask.source == source)
     if org_code is not None:
         stmt = stmt.where(SupervisedTask.owner_org_code == org_code)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(SupervisedTask.due_at, SupervisedTask.id).limit(limit).offset(offset)
+    total, rows = fetch_page(
+        session, stmt, SupervisedTask.due_at, SupervisedTask.id, limit=limit, offset=offset,
     )
-    return list(rows), total
+    return rows, total
 
 
 def steps_of(*, session: Session, task_id: str) -> list[TaskStep]:
