@@ -97,7 +97,7 @@ def _build_intel(runtime: Runtime, settings: Settings) -> str:
     started = time.perf_counter()
     pool = intel_service.open_pool(settings.lake_path, settings.intel)
     with session_scope(runtime, actor_username="system") as session:
-        index = geo_service.load_index(session=session)
+        index = geo_service.city_index(runtime=runtime, session=session)
         report = intel_service.build_demo(
             session=session,
             clock=runtime.clock,
@@ -123,7 +123,7 @@ def _build_opinion(runtime: Runtime, settings: Settings) -> str:
 
     started = time.perf_counter()
     with session_scope(runtime, actor_username="system") as session:
-        index = geo_service.load_index(session=session)
+        index = geo_service.city_index(runtime=runtime, session=session)
         analyzer = shared_analyzer(settings.opinion.city).with_locator(index)
         report = opinion_demo.build_demo(
             session=session, clock=runtime.clock, settings=settings, analyzer=analyzer,
@@ -379,11 +379,13 @@ def demo(
     intel_line = _build_intel(runtime, settings)
     past = 0
     if history_days:
+        from yanyun.geo import service as geo_service
         from yanyun.sim.history import ensure_history
 
         with session_scope(runtime, actor_username="system") as session:
             past = ensure_history(
-                session=session, clock=runtime.clock, seed=settings.city.seed, days=history_days
+                session=session, clock=runtime.clock, seed=settings.city.seed, days=history_days,
+                index=geo_service.city_index(runtime=runtime, session=session),
             )
     if past:
         typer.echo(f"demo history: {past} past incidents for the forecast 历史警情")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 import numpy as np
@@ -17,22 +16,13 @@ from yanyun.geo import service
 from yanyun.geo.schemas import CitySummary, Location, ResolveBatch, ResolveBatchResult
 
 router = APIRouter(prefix="/api/v1/geo", tags=["geo"])
-_index_lock = threading.Lock()
 
 MapReader = Annotated[Actor, Depends(require(Perm.map_read))]
 
 
 def city_index(request: Request, session: SessionDep) -> service.CityIndex:
     """The in-memory index, built on first use and kept for the app's life."""
-    state = request.app.state.runtime.state
-    index = state.get("city_index")
-    if index is None:
-        with _index_lock:
-            index = state.get("city_index")
-            if index is None:
-                index = service.load_index(session=session)
-                state["city_index"] = index
-    return index
+    return service.city_index(runtime=request.app.state.runtime, session=session)
 
 
 IndexDep = Annotated[service.CityIndex, Depends(city_index)]

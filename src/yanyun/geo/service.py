@@ -17,6 +17,7 @@ from yanyun.auth.service import Actor
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
 from yanyun.core.config import CitySettings
+from yanyun.core.db import Runtime
 from yanyun.core.errors import OutsideJurisdiction
 from yanyun.geo import boundaries, citygen
 from yanyun.geo.models import District, Grid, Station
@@ -264,6 +265,11 @@ class CityIndex:
             grid=self.grids[grid],
             org_path=f"{self.bureau_code}/{district}/{station}/{grid}",
         )
+
+
+def city_index(*, runtime: Runtime, session: Session) -> CityIndex:
+    """The process's index, read from `session` the first time it is asked for."""
+    return runtime.cached("city_index", lambda: load_index(session=session))
 
 
 def load_index(*, session: Session) -> CityIndex:

@@ -38,6 +38,7 @@ def ensure_history(
     repeat_share: float = 0.3,
     places: int = 40,
     place_share: float = 0.4,
+    index: geo_service.CityIndex | None = None,
 ) -> int:
     """Insert `days` of past incidents, up to an hour ago, if the incident table is empty.
 
@@ -78,7 +79,7 @@ def ensure_history(
                 calls.append((call.at_s + lag, lng + dlng, lat + dlat,
                               call.category_code, call.sub_code))
     calls.sort()
-    index = geo_service.load_index(session=session)
+    index = index or geo_service.load_index(session=session)
     lngs = np.array([c[1] for c in calls])
     lats = np.array([c[2] for c in calls])
     places = index.locate_many(lngs, lats)
