@@ -1,16 +1,19 @@
-"""日清零 on the injected clock: day boundaries, weekends, per-org day ends, escalation."""
+"""日清零 on the injected clock: day boundaries, weekends, holidays, per-org day ends."""
 
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.oversight.helpers import actor, at, settings, station_of, unit
+from tests.oversight.helpers import actor, at, other_station, settings, station_of, unit
 from yanyun.core.events import OutboxEvent
 from yanyun.oversight import service
 from yanyun.oversight.models import ClearingEntry, Notification, SupervisedTask
 
 MONDAY = date(2026, 11, 23)
 FRIDAY = date(2026, 11, 27)
+SATURDAY = date(2026, 11, 28)
+#: A bureau whose every unit keeps office hours (the old default), for the weekend rules.
+OFFICE_HOURS = {"working_days": [0, 1, 2, 3, 4]}
 
 
 def _task(session, clock, s, owner_code, title="核查辖区治安隐患", due=None):
@@ -95,8 +98,8 @@ def test_escalation_emits_an_event_and_queues_a_notification(session, clock):
     assert notes[0].org_path == unit(session, station.parent_code).path
 
 
-def test_friday_task_waits_over_the_weekend_at_the_branch(session, clock):
-    s = settings()
+def test_friday_task_waits_over_the_weekend_at_a_branch_in_office_hours(session, clock):
+    s = settings(**OFFICE_HOURS)
     station = station_of(session, "officer")
     clock.set(at(FRIDAY, 10))
     task = _task(session, clock, s, station.code)
@@ -112,8 +115,8 @@ def test_friday_task_waits_over_the_weekend_at_the_branch(session, clock):
     assert task.escalation_level == 2
 
 
-def test_task_due_on_a_sunday_is_cleared_on_monday(session, clock):
-    s = settings()
+def test_task_due_on_a_sunday_is_cleared_on_monday_in_office_hours(session, clock):
+    s = settings(**OFFICE_HOURS)
     station = station_of(session, "officer")
     clock.set(at(FRIDAY + timedelta(days=1), 9))  # Saturday
     task = _task(session, clock, s, station.code, due=at(FRIDAY + timedelta(days=2), 12))
@@ -200,7 +203,7 @@ def test_board_counts_due_cleared_escalated_per_unit_and_day(session, clock):
 
 
 def test_recurring_duties_fall_on_their_days_and_only_once(session, clock):
-    s = settings()
+    s = settings(**OFFICE_HOURS)
     stations = len(list(session.scalars(
         select(SupervisedTask.id).where(SupervisedTask.source == "recurring"))))
     assert stations == 0
@@ -224,3 +227,104 @@ def test_recurring_duties_fall_on_their_days_and_only_once(session, clock):
     assert service_day.due_at == at(date(2026, 12, 20), 18)
     # Due on a Sunday: the clearing counts it on Monday the 21st.
     assert _lines(session, service_day)[0][1] == date(2026, 12, 21)
+
+
+def test_stations_work_every_day_by_default(session, clock):
+    s = settings()
+    station = station_of(session, "officer")
+    clock.set(at(SATURDAY, 9))
+    task = _task(session, clock, s, station.code)
+    assert task.due_at == at(SATURDAY, 18)
+    assert _lines(session, task) == [(station.code, SATURDAY, "pending")]
+    clock.set(at(SATURDAY, 18))
+    assert service.run_clearing(session=session, clock=clock, settings=s) == 1
+    # Escalated on Saturday evening, due at the branch on Sunday, not Monday.
+    assert task.due_at == at(SATURDAY + timedelta(days=1), 18)
+
+
+def test_daily_checklist_is_due_at_stations_on_the_weekend(session, clock):
+    from yanyun.auth.models import OrgUnit
+
+    s = settings()
+    n = len(list(session.scalars(select(OrgUnit.code).where(OrgUnit.kind == "station"))))
+    clock.set(at(SATURDAY, 8))
+    # Saturday 2026-11-28: the daily checklist only (no weekly inspection, no service day).
+    assert service.generate_recurring(session=session, clock=clock, settings=s) == n
+    sunday = at(SATURDAY + timedelta(days=1), 8)
+    clock.set(sunday)
+    assert service.generate_recurring(session=session, clock=clock, settings=s) == n
+
+
+def test_office_hours_by_org_kind_leave_stations_on_every_day(session, clock):
+    station = station_of(session, "officer")
+    branch = unit(session, station.parent_code)
+    s = settings(working_days_by_kind={branch.kind: [0, 1, 2, 3, 4]})
+    clock.set(at(FRIDAY, 10))
+    task = _task(session, clock, s, station.code)
+    clock.set(at(FRIDAY, 18, 30))
+    assert service.run_clearing(session=session, clock=clock, settings=s) == 1
+    # The branch keeps office hours: the escalated task waits for Monday there.
+    assert (task.owner_org_code, task.due_at) == (branch.code, at(FRIDAY + timedelta(days=3), 18))
+    # The station itself still works on Saturday.
+    clock.set(at(SATURDAY, 9))
+    saturday_task = _task(session, clock, s, station.code, title="周六交办")
+    assert saturday_task.due_at == at(SATURDAY, 18)
+
+
+def test_a_units_own_days_override_its_kind(session, clock):
+    station = station_of(session, "officer")
+    s = settings(working_days_by_kind={"station": [0, 1, 2, 3, 4]},
+                 working_days_by_org={station.code: [0, 1, 2, 3, 4, 5, 6]})
+    clock.set(at(SATURDAY, 9))
+    assert _task(session, clock, s, station.code).due_at == at(SATURDAY, 18)
+    other = other_station(session, station.code)
+    assert _task(session, clock, s, other.code).due_at == at(SATURDAY + timedelta(days=2), 18)
+
+
+def test_holiday_calendar_moves_office_units_but_not_stations(session, clock, tmp_path):
+    calendar = tmp_path / "holidays.json"
+    # National Day week off, Saturday 10 October worked (调休).
+    calendar.write_text(
+        '{"holidays": ["2026-10-01..2026-10-07"], "workdays": ["2026-10-10"]}', encoding="utf-8"
+    )
+    station = station_of(session, "officer")
+    branch = unit(session, station.parent_code)
+    bureau = unit(session, branch.parent_code)
+    office = [0, 1, 2, 3, 4]
+    s = settings(working_days_by_kind={branch.kind: office, bureau.kind: office},
+                 holiday_calendar_file=str(calendar))
+    clock.set(at(date(2026, 9, 30), 10))
+    task = _task(session, clock, s, station.code)
+    clock.set(at(date(2026, 9, 30), 18))
+    assert service.run_clearing(session=session, clock=clock, settings=s) == 1
+    # Thursday 1 October to Wednesday 7th are holidays, the 8th and 9th working days.
+    assert task.due_at == at(date(2026, 10, 8), 18)
+    clock.set(at(date(2026, 10, 1), 9))
+    assert _task(session, clock, s, station.code, title="国庆值守").due_at == at(
+        date(2026, 10, 1), 18)
+    clock.set(at(date(2026, 10, 9), 19))
+    service.run_clearing(session=session, clock=clock, settings=s)
+    # The branch's Thursday passed undone, then the bureau's Friday: the bureau's next
+    # working day is the 调休 Saturday, not Monday.
+    assert task.owner_org_code == bureau.code
+    assert task.due_at == at(date(2026, 10, 10), 18)
+
+
+def test_shipped_calendar_and_bad_calendars(tmp_path):
+    import pytest
+    from pydantic import ValidationError
+
+    shipped = settings(holiday_calendar_file="cn-2026").holiday_calendar
+    assert date(2026, 10, 1) in shipped.holidays and date(2026, 10, 10) in shipped.workdays
+    bad = tmp_path / "bad.json"
+    for text, reason in [
+        ('{"holidays": ["2026-10-01"], "workdays": ["2026-10-01"]}', "既是假日又是调休工作日"),
+        ('{"holidays": ["2026-13-01"]}', "日期格式错误"),
+        ('{"holidays": ["2026-10-07..2026-10-01"]}', "区间"),
+        ("not json", "无法读取"),
+    ]:
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(ValidationError, match=reason):
+            settings(holiday_calendar_file=str(bad))
+    with pytest.raises(ValidationError, match="至少一天"):
+        settings(working_days=[])

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import httpx
 import pytest
 
 from yanyun.auth.demo import DEMO_USERS
+from yanyun.core.clock import SHANGHAI
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,6 +37,10 @@ PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = REPO_ROOT / "test-results"
 SERVER_START_TIMEOUT_S = 90.0
+#: The demo server's clock starts here and runs, so no page test depends on the
+#: calendar. CI runs the browser tests once more from a weekend evening just
+#: before midnight (YANYUN_TEST_CLOCK_START), where a day turns mid-test.
+CLOCK_START = os.environ.get("YANYUN_TEST_CLOCK_START", "2026-11-25T10:00:00+08:00")
 SESSION_KEY = "yanyun.session"
 
 
@@ -78,6 +84,7 @@ def _server_env(database_url: str, lake: Path | None = None) -> dict[str, str]:
     env.update({
         "YANYUN_ENV": "development",
         "YANYUN_DATABASE_URL": database_url,
+        "YANYUN_CLOCK_START": CLOCK_START,
         "PYTHONUNBUFFERED": "1",
     })
     if lake is not None:  # the data pool beside the test's database, not in the checkout
@@ -133,6 +140,26 @@ def _wait_healthy(server: DemoServer) -> None:
                 f"{server.log_tail()}")
 
 
+def server_now(base_url: str) -> datetime:
+    """The demo server's own time, in Asia/Shanghai: tests compute their expectations from it."""
+    resp = httpx.get(f"{base_url}/api/v1/health", timeout=10)
+    assert resp.status_code == 200, resp.text
+    return datetime.fromisoformat(resp.json()["now"]).astimezone(SHANGHAI)
+
+
+def new_context(browser: Any, server: DemoServer, **options: Any) -> Any:
+    """A browser context in Hengyang's time zone whose clock reads the server's time.
+
+    A phone or PC in the bureau is synchronised with the server; a device
+    clock off by days would (rightly) have its clock-ins refused as skewed.
+    """
+    options.setdefault("locale", "zh-CN")
+    options.setdefault("timezone_id", "Asia/Shanghai")
+    context = browser.new_context(**options)
+    context.clock.install(time=server_now(server.base_url))
+    return context
+
+
 def api_login(base_url: str, username: str) -> dict[str, Any]:
     """Log a demo user in through the API; the login response as JSON."""
     resp = httpx.post(f"{base_url}/api/v1/auth/login",
@@ -151,10 +178,13 @@ def api_get(base_url: str, token: str, path: str) -> Any:
 def store_session(page: Any, base_url: str, login: dict[str, Any]) -> None:
     """Put a token where the pages keep it, as the login page would."""
     page.goto(f"{base_url}/login")
-    session = {"token": login["access_token"], "expiresAt": login["expires_at"],
-               "user": login["user"]}
-    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)",
-                  [SESSION_KEY, json.dumps(session, ensure_ascii=False)])
+    session = {"token": login["access_token"], "user": login["user"]}
+    # Expiry counted on the browser's clock, as the login page does.
+    page.evaluate(
+        "([k, v, s]) => sessionStorage.setItem(k, JSON.stringify("
+        "{...JSON.parse(v), expiresAt: new Date(Date.now() + s * 1000).toISOString()}))",
+        [SESSION_KEY, json.dumps(session, ensure_ascii=False), login["expires_in_s"]],
+    )
 
 
 _HTTP_ERROR = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")

@@ -14,6 +14,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -25,7 +26,7 @@ expect = playwright_api.expect
 
 def _page(browser: Any, server: DemoServer, username: str) -> tuple[Any, Any, ConsoleWatch]:
     login = api_login(server.base_url, username)
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(20_000)
     page = context.new_page()
     console = ConsoleWatch()

@@ -11,6 +11,7 @@ from tests.web.browser_support import (
     ConsoleWatch,
     DemoServer,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -25,7 +26,7 @@ AVAILABLE = "#3fb67f"
 
 def open_console(browser: Any, server: DemoServer, viewport: dict[str, int],
                  console: ConsoleWatch) -> tuple[Any, Any]:
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    context = new_context(browser, server, viewport=viewport, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     console.attach(page)
@@ -120,10 +121,10 @@ def test_clock_turns_red_when_time_passes_the_dispatch_target(
     assert created.status_code == 201, created.text
     inc_id = created.json()["id"]
     console = ConsoleWatch()
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.clock.install()  # the page's own time, moved by the test, not the server's
+    # The context's clock reads the server's time; the test moves it forward.
     console.attach(page)
     store_session(page, server.base_url, login)
     page.goto(f"{server.base_url}/console")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -15,9 +15,10 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
+    server_now,
     store_session,
 )
-from yanyun.core.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ expect = playwright_api.expect
 def open_duty(
     browser: Any, server: DemoServer, tab: str, console: ConsoleWatch, **context_options: Any
 ) -> tuple[Any, Any, dict]:
-    context = browser.new_context(
+    context = new_context(browser, server,
         viewport={"width": 1600, "height": 1000}, locale="zh-CN", **context_options
     )
     context.set_default_timeout(20_000)
@@ -145,7 +146,7 @@ def _open_post_now(server: DemoServer, token: str) -> dict:
     post = api_get(server.base_url, token, "/api/v1/duty/posts?kind=school_post&limit=1")["items"][
         0
     ]
-    now = datetime.now(SHANGHAI)
+    now = server_now(server.base_url)
     start = max(now - timedelta(hours=1), now.replace(hour=0, minute=0))
     end = min(now + timedelta(hours=1), now.replace(hour=23, minute=59))
     resp = httpx.patch(
@@ -189,7 +190,7 @@ def test_school_gate_clock_in_inside_geofence_accepted_outside_rejected(
         expect(result).to_contain_text("不在岗位范围内")
         assert result.get_attribute("data-field") == "lng"
         # The report of the last full school day: the seeded history of the city.
-        day = datetime.now(SHANGHAI).date() - timedelta(days=1)
+        day = server_now(server.base_url).date() - timedelta(days=1)
         while day.isoweekday() > 5:
             day -= timedelta(days=1)
         page.fill("#report-day", day.isoformat())

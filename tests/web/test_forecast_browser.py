@@ -13,6 +13,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
     require_chromium,
     run_demo_server,
     store_session,
@@ -35,9 +36,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, server: DemoServer) -> Iterator[Any]:
     console = ConsoleWatch()
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1366, "height": 768}, locale="zh-CN")
     context.set_default_timeout(20_000)
     tab = context.new_page()
     console.attach(tab)

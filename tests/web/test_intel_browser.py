@@ -12,6 +12,7 @@ from tests.web.browser_support import (
     ConsoleWatch,
     DemoServer,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -30,7 +31,7 @@ def _sample_plate(server: DemoServer) -> str:
 
 def test_plate_search_draws_the_trajectory_with_times(browser: Any, server: DemoServer) -> None:
     console = ConsoleWatch()
-    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1366, "height": 800}, locale="zh-CN")
     context.set_default_timeout(20_000)
     page = context.new_page()
     console.attach(page)

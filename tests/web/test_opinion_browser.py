@@ -13,6 +13,7 @@ from tests.web.browser_support import (
     ConsoleWatch,
     DemoServer,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -68,7 +69,7 @@ def test_events_ranked_by_heat_with_detail_and_handling(browser: Any, server: De
     login = api_login(server.base_url, "opinion")
     _feed(server, login["access_token"])
     console = ConsoleWatch()
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     console.attach(page)

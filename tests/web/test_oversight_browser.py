@@ -13,6 +13,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -24,7 +25,7 @@ expect = playwright_api.expect
 
 def _open(browser: Any, server: DemoServer, username: str, path: str,
           console: ConsoleWatch) -> tuple[Any, Any, dict]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     console.attach(page)

@@ -19,6 +19,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
     store_session,
 )
 from yanyun.geo.coords import wgs84_to_gcj02
@@ -42,9 +43,9 @@ def console() -> ConsoleWatch:
 
 
 @pytest.fixture
-def page(browser: Any, console: ConsoleWatch) -> Iterator[Any]:
+def page(browser: Any, server: DemoServer, console: ConsoleWatch) -> Iterator[Any]:
     """A fresh browser context (own storage) whose page must log no errors."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    context = new_context(browser, server, viewport=DESKTOP, locale="zh-CN")
     context.set_default_timeout(10_000)
     tab = context.new_page()
     console.attach(tab)

@@ -13,6 +13,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    new_context,
     store_session,
 )
 
@@ -47,7 +48,7 @@ def test_wall_draws_the_day_and_follows_live_events(browser: Any, server: DemoSe
     assert len(today) >= 3
 
     console = ConsoleWatch()
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context = new_context(browser, server, viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     console.attach(page)

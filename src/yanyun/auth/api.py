@@ -23,6 +23,7 @@ from yanyun.auth.schemas import (
 )
 from yanyun.auth.service import Actor
 from yanyun.core import audit
+from yanyun.core.clock import as_utc
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -58,7 +59,12 @@ def login(
         password=body.password,
         client=client,
     )
-    return TokenRead(access_token=token, expires_at=row.expires_at, user=user_read(user))
+    return TokenRead(
+        access_token=token,
+        expires_at=row.expires_at,
+        expires_in_s=max(0, int((as_utc(row.expires_at) - clock.now()).total_seconds())),
+        user=user_read(user),
+    )
 
 
 @router.post("/auth/logout", status_code=204)

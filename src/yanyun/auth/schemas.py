@@ -20,6 +20,9 @@ class TokenRead(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+    # The client counts down from its own clock: a phone or PC whose clock is off
+    # would otherwise drop a fresh token at once or keep a dead one.
+    expires_in_s: int
     user: UserRead
 
 

@@ -275,8 +275,8 @@ def tidal(
     """潮汐警力: hourly stand points for quick-response units, checked in the simulator."""
     import tempfile
 
-    from yanyun.core.clock import SHANGHAI, SystemClock
-    from yanyun.core.db import session_scope
+    from yanyun.core.clock import SHANGHAI
+    from yanyun.core.db import clock_from, session_scope
     from yanyun.sim import tidal as sim_tidal
 
     if demand not in ("forecast", "history", "all"):
@@ -285,7 +285,8 @@ def tidal(
     sources = sim_tidal.DEMAND_SOURCES if demand == "all" else (demand,)
     settings = _settings()
     today = (
-        SystemClock().now().astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+        clock_from(settings).now().astimezone(SHANGHAI)
+        .replace(hour=0, minute=0, second=0, microsecond=0)
     )
     start = today - timedelta(days=days)
     with tempfile.TemporaryDirectory(prefix="yanyun-tidal-") as folder:

@@ -101,10 +101,11 @@ def _settings() -> Settings:
 
 
 def _start(text: str | None) -> datetime:
-    from yanyun.core.clock import SHANGHAI, SystemClock
+    from yanyun.core.clock import SHANGHAI
+    from yanyun.core.db import clock_from
 
     if text is None:
-        today = SystemClock().now().astimezone(SHANGHAI)
+        today = clock_from(_settings()).now().astimezone(SHANGHAI)
         return today.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         value = datetime.fromisoformat(text)

@@ -6,6 +6,7 @@ The simulator and the tests replay exactly because every "now" comes from here.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -24,6 +25,24 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ShiftedClock:
+    """Wall time that started at a chosen instant and runs at the real rate.
+
+    For a demo replayed on a given day and for the browser tests, whose
+    server must see the same date whatever the calendar says, while the
+    1-3-5 clocks and the jobs still see time pass.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs a timezone-aware start")
+        self._start = start.astimezone(UTC)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
 
 
 class FrozenClock:

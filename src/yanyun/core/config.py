@@ -6,13 +6,93 @@ never at import, so two apps with different settings can live in one process.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret"}
+
+#: Monday (0) to Sunday (6): a unit that works every day.
+EVERY_DAY = frozenset(range(7))
+
+
+def _check_weekdays(days: list[int], name: str) -> list[int]:
+    if not days or any(d not in EVERY_DAY for d in days):
+        raise ValueError(
+            f"{name}: weekdays are 0 (Monday) to 6 (Sunday), at least one "
+            f"工作日须为 0（周一）到 6（周日），至少一天: {days}"
+        )
+    return sorted(set(days))
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Public holidays (days off) and 调休 working days (weekends worked) of office units."""
+
+    name: str
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+def _calendar_days(entries: object, where: str) -> set[date]:
+    """Dates from ISO days and inclusive ranges ("2026-10-01..2026-10-07")."""
+    if not isinstance(entries, list):
+        raise ValueError(f"holiday calendar {where}: a list of dates 须为日期列表")
+    days: set[date] = set()
+    for entry in entries:
+        first_text, _, last_text = str(entry).partition("..")
+        try:
+            first = date.fromisoformat(first_text.strip())
+            last = date.fromisoformat(last_text.strip()) if last_text else first
+        except ValueError:
+            raise ValueError(
+                f"holiday calendar {where}: not a date or range 日期格式错误: {entry!r}"
+            ) from None
+        if last < first or (last - first).days > 31:
+            raise ValueError(
+                f"holiday calendar {where}: a range runs forward, at most a month "
+                f"日期区间须顺序且不超过一个月: {entry!r}"
+            )
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return days
+
+
+def load_holiday_calendar(source: str) -> HolidayCalendar:
+    """Read a holiday calendar from a file path or a shipped name (``cn-2026``)."""
+    path = Path(source)
+    if not path.suffix and "/" not in source:
+        path = Path(str(files("yanyun") / "data" / "calendars" / f"{source}.json"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(
+            f"holiday calendar {source}: cannot read 无法读取节假日历: {exc}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValueError(f"holiday calendar {source}: a JSON object 须为 JSON 对象")
+    holidays = _calendar_days(data.get("holidays", []), f"{source} holidays")
+    workdays = _calendar_days(data.get("workdays", []), f"{source} workdays")
+    both = sorted(holidays & workdays)
+    if both:
+        raise ValueError(
+            f"holiday calendar {source}: both holiday and working day 既是假日又是调休工作日: "
+            + ", ".join(d.isoformat() for d in both)
+        )
+    return HolidayCalendar(str(data.get("name", source)), frozenset(holidays), frozenset(workdays))
 
 
 class AuthSettings(BaseModel):
@@ -101,8 +181,32 @@ class OversightSettings(BaseModel):
         description="Per-org end of day, org code -> HH:MM; the nearest listed ancestor applies.",
     )
     working_days: list[int] = Field(
-        default_factory=lambda: [0, 1, 2, 3, 4],
-        description="Weekdays (0 = Monday) on which the clearing runs and daily duties are due.",
+        default_factory=lambda: sorted(EVERY_DAY),
+        description=(
+            "Weekdays (0 = Monday) on which the clearing runs and daily duties are due; "
+            "every day by default (stations and the command centre never close)."
+        ),
+    )
+    working_days_by_kind: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description=(
+            "Per org kind, its weekdays (e.g. an office kind Monday-Friday: "
+            '{"office": [0,1,2,3,4]}); overrides working_days.'
+        ),
+    )
+    working_days_by_org: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description=(
+            "Per org code, its weekdays; the nearest listed ancestor applies and overrides "
+            "the kind's."
+        ),
+    )
+    holiday_calendar_file: str | None = Field(
+        None,
+        description=(
+            "Public-holiday calendar (JSON: holidays and 调休 working weekends) followed by "
+            "units that do not work every day: a file path or a shipped name such as cn-2026."
+        ),
     )
     job_interval_s: float = Field(
         10.0, gt=0, description="How often the web process runs the supervision jobs (s)."
@@ -141,6 +245,31 @@ class OversightSettings(BaseModel):
     send_timeout_s: float = Field(
         5.0, gt=0, description="Timeout of one email or webhook delivery attempt (s)."
     )
+
+    _calendar: HolidayCalendar | None = PrivateAttr(default=None)
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        return _check_weekdays(value, "working_days")
+
+    @field_validator("working_days_by_kind", "working_days_by_org")
+    @classmethod
+    def _weekdays_by(cls, value: dict[str, list[int]]) -> dict[str, list[int]]:
+        return {key: _check_weekdays(days, key) for key, days in value.items()}
+
+    @model_validator(mode="after")
+    def _load_calendar(self) -> OversightSettings:
+        if self.holiday_calendar_file:
+            self._calendar = load_holiday_calendar(self.holiday_calendar_file)
+        return self
+
+    @property
+    def holiday_calendar(self) -> HolidayCalendar | None:
+        """The parsed holiday calendar, read once when the settings were built."""
+        return self._calendar
+
+
 
 class OpinionSettings(BaseModel):
     """Public opinion: ingest limits, grouping, heat and linking to incidents."""
@@ -405,6 +534,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         SecretStr("change-me"), description="Server secret (salts, signing); set in production."
     )
+    clock_start: AwareDatetime | None = Field(
+        None,
+        description=(
+            "Start the server's clock at this instant (ISO 8601 with a zone) and let it run: "
+            "a demo replayed on a chosen day, tests that must not depend on the calendar. "
+            "Refused in production."
+        ),
+    )
     auth: AuthSettings = Field(default_factory=AuthSettings, description="Logins and tokens.")
     city: CitySettings = Field(default_factory=CitySettings, description="The demo city.")
     command: CommandSettings = Field(
@@ -436,6 +573,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "YANYUN_SECRET_KEY is a placeholder; set a real secret outside development "
                 "(生产环境必须设置真实密钥)"
+            )
+        if self.env == "production" and self.clock_start is not None:
+            raise ValueError(
+                "YANYUN_CLOCK_START is for demos and tests; production runs on wall time "
+                "(生产环境不得设置模拟时钟)"
             )
         return self
 

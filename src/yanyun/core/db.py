@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from yanyun.core.clock import Clock, SystemClock
+from yanyun.core.clock import Clock, ShiftedClock, SystemClock
 from yanyun.core.config import Settings
 
 NAMING = {
@@ -131,6 +131,13 @@ class Runtime:
         return value
 
 
+def clock_from(settings: Settings) -> Clock:
+    """Wall time, or wall time shifted to start at ``YANYUN_CLOCK_START`` (demos and tests)."""
+    if settings.clock_start is not None:
+        return ShiftedClock(settings.clock_start)
+    return SystemClock()
+
+
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Build the runtime for a deployment from its settings."""
     from yanyun.core.audit import install_write_audit
@@ -139,7 +146,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     install_write_audit(factory)
     return Runtime(
-        settings=settings, engine=engine, session_factory=factory, clock=clock or SystemClock()
+        settings=settings,
+        engine=engine,
+        session_factory=factory,
+        clock=clock or clock_from(settings),
     )
 
 

@@ -57,8 +57,10 @@ def build_demo(
     today = local_date(now)
     past: list = []
     day = today - timedelta(days=1)
-    while len(past) < days:
-        if workday.is_working_day(settings, day):
+    # The past working days of any station; a station that keeps office hours
+    # skips its days off below.
+    while len(past) < days and day > today - timedelta(days=days * 7):
+        if any(workday.is_working_day(settings, units[code], day) for code in stations):
             past.append(day)
         day -= timedelta(days=1)
     tasks, lines = [], []
@@ -66,6 +68,8 @@ def build_demo(
     habit = {code: rng.uniform(0.7, 1.0) for code in stations}
     for day in sorted(past):
         for code in stations:
+            if not workday.is_working_day(settings, units[code], day):
+                continue
             for n in range(rng.randint(1, 4)):
                 source, title = rng.choice(TITLES)
                 task_id = new_id(clock)
@@ -85,7 +89,8 @@ def build_demo(
                     chain.append((unit, line_day, deadline, "escalated"))
                     level += 1
                     unit = units.get(unit.parent_code or "", unit)
-                    line_day = workday.next_working_day(settings, line_day + timedelta(days=1))
+                    line_day = workday.next_working_day(
+                        settings, unit, line_day + timedelta(days=1))
                 last_unit, _, last_deadline, _ = chain[-1]
                 tasks.append({
                     "id": task_id, "title": title, "detail": None, "source": source,

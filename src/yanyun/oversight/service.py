@@ -204,7 +204,7 @@ def create_task(
         unit = _org(session, owner_org_code)
     now = clock.now()
     due = as_utc(due_at) if due_at is not None else workday.end_of_working_day(
-        settings, unit.path, now
+        settings, unit, now
     )
     task_id = new_id(clock)
     task = SupervisedTask(
@@ -227,7 +227,7 @@ def create_task(
     session.add(task)
     pending[(source, task.source_ref)] = task
     _ledger_line(
-        session, clock, settings, task, unit, workday.clearing_day(settings, unit.path, due),
+        session, clock, settings, task, unit, workday.clearing_day(settings, unit, due),
         fresh=True,
     )
     _step(session, clock, task, "created", actor, note=SOURCE_LABELS.get(source, (source,))[0])
@@ -432,7 +432,7 @@ def _reopen(
         line.outcome, line.settled_at = "pending", None
         return
     unit = _org(session, task.owner_org_code)
-    day = workday.clearing_day(settings, unit.path, now)
+    day = workday.clearing_day(settings, unit, now)
     entry = _ledger_line(session, clock, settings, task, unit, day)
     task.due_at = entry.deadline_at
 
@@ -480,7 +480,7 @@ def _escalate(
     here = _org(session, line.org_code)
     parent = session.get(OrgUnit, here.parent_code) if here.parent_code else None
     target = parent or here
-    day = workday.next_working_day(settings, line.day + timedelta(days=1))
+    day = workday.next_working_day(settings, target, line.day + timedelta(days=1))
     entry = _ledger_line(session, clock, settings, task, target, day)
     task.owner_org_code = target.code
     task.escalation_level += 1
@@ -624,8 +624,8 @@ def generate_recurring(*, session: Session, clock: Clock, settings: OversightSet
     created = 0
     day = first
     while day <= today:
-        for duty in duties_on(settings, day):
-            for unit in units:
+        for unit in units:
+            for duty in duties_on(settings, day, unit):
                 _, new = create_task(
                     session=session,
                     clock=clock,
@@ -645,17 +645,22 @@ def generate_recurring(*, session: Session, clock: Clock, settings: OversightSet
     return created
 
 
-def duties_on(settings: OversightSettings, day: date) -> list[Duty]:
-    """The recurring duties that fall on a day.
+def duties_on(settings: OversightSettings, day: date, unit: workday.OrgRef) -> list[Duty]:
+    """The recurring duties that fall on a day at a unit.
 
+    >>> from types import SimpleNamespace as U
     >>> from yanyun.core.config import OversightSettings as S
-    >>> [d.code for d in duties_on(S(), date(2026, 11, 20))]  # a Friday, the 20th
+    >>> station = U(path="S1", kind="station")
+    >>> [d.code for d in duties_on(S(), date(2026, 11, 20), station)]  # a Friday, the 20th
     ['daily_checklist', 'enterprise_service_day']
-    >>> [d.code for d in duties_on(S(), date(2026, 11, 22))]  # Sunday
+    >>> [d.code for d in duties_on(S(), date(2026, 11, 22), station)]  # Sunday: stations work
+    ['daily_checklist']
+    >>> office = S(working_days=[0, 1, 2, 3, 4])
+    >>> [d.code for d in duties_on(office, date(2026, 11, 22), station)]
     []
     """
     due = []
-    if workday.is_working_day(settings, day):
+    if workday.is_working_day(settings, unit, day):
         due.append(DUTIES[0])
     if day.weekday() == settings.weekly_inspection_weekday:
         due.append(DUTIES[1])

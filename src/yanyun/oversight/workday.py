@@ -1,15 +1,34 @@
 """The bureau's working day: when it ends for a unit, and which days count.
 
 Pure functions over settings, so the clearing and the tests agree on every
-boundary (midnight, the weekend, a unit that closes later than the rest).
+boundary (midnight, a holiday, a unit that closes later than the rest).
+
+A police station and the command centre work every day (全天候值守), so the
+default is all seven days. A unit that keeps office hours gets its weekdays
+from its org kind or from its own code (the nearest listed ancestor wins), and
+only such units follow the public-holiday calendar: a holiday is a day off,
+a 调休 working weekend is a working day. A unit that works every day works
+holidays too.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from yanyun.core.clock import SHANGHAI, as_utc, local_date
-from yanyun.core.config import OversightSettings
+from yanyun.core.config import EVERY_DAY, OversightSettings
+
+#: A unit with no working day in the next year is a configuration error; the
+#: search for the next working day stops there rather than looping for ever.
+_MAX_DAYS_AHEAD = 366
+
+
+class OrgRef(Protocol):
+    """What the calendar needs of an org unit: its materialised path and its kind."""
+
+    path: str
+    kind: str
 
 
 def _hhmm(text: str) -> time:
@@ -30,21 +49,55 @@ def day_end_time(settings: OversightSettings, org_path: str) -> time:
     return _hhmm(settings.day_end)
 
 
-def is_working_day(settings: OversightSettings, day: date) -> bool:
-    """Whether the clearing runs on this day (weekends are off by default).
+def weekdays_of(settings: OversightSettings, unit: OrgRef) -> frozenset[int]:
+    """The weekdays (0 = Monday) a unit works: its own code's, else its kind's, else the default.
 
-    >>> is_working_day(OversightSettings(), date(2026, 11, 28))  # a Saturday
-    False
+    >>> from types import SimpleNamespace as U
+    >>> s = OversightSettings(working_days_by_kind={"office": [0, 1, 2, 3, 4]},
+    ...                       working_days_by_org={"HQ": [0, 1, 2, 3, 4, 5]})
+    >>> sorted(weekdays_of(s, U(path="4304/S1", kind="station")))
+    [0, 1, 2, 3, 4, 5, 6]
+    >>> sorted(weekdays_of(s, U(path="4304/O1", kind="office")))
+    [0, 1, 2, 3, 4]
+    >>> sorted(weekdays_of(s, U(path="4304/HQ/O2", kind="office")))
+    [0, 1, 2, 3, 4, 5]
     """
-    return day.weekday() in settings.working_days
+    for code in reversed(unit.path.split("/")):
+        if code in settings.working_days_by_org:
+            return frozenset(settings.working_days_by_org[code])
+    if unit.kind in settings.working_days_by_kind:
+        return frozenset(settings.working_days_by_kind[unit.kind])
+    return frozenset(settings.working_days)
 
 
-def next_working_day(settings: OversightSettings, day: date) -> date:
-    """The first working day on or after `day` (the day itself if it is one)."""
-    if not settings.working_days:
-        return day
-    while not is_working_day(settings, day):
-        day += timedelta(days=1)
+def is_working_day(settings: OversightSettings, unit: OrgRef, day: date) -> bool:
+    """Whether the clearing runs at this unit on this day.
+
+    >>> from types import SimpleNamespace as U
+    >>> station, office = U(path="S1", kind="station"), U(path="O1", kind="office")
+    >>> s = OversightSettings(working_days_by_kind={"office": [0, 1, 2, 3, 4]})
+    >>> saturday = date(2026, 12, 5)
+    >>> is_working_day(s, station, saturday), is_working_day(s, office, saturday)
+    (True, False)
+    """
+    weekdays = weekdays_of(settings, unit)
+    if weekdays == EVERY_DAY:
+        return True
+    calendar = settings.holiday_calendar
+    if calendar is not None:
+        if day in calendar.workdays:
+            return True
+        if day in calendar.holidays:
+            return False
+    return day.weekday() in weekdays
+
+
+def next_working_day(settings: OversightSettings, unit: OrgRef, day: date) -> date:
+    """The first working day at the unit on or after `day` (the day itself if it is one)."""
+    for offset in range(_MAX_DAYS_AHEAD):
+        candidate = day + timedelta(days=offset)
+        if is_working_day(settings, unit, candidate):
+            return candidate
     return day
 
 
@@ -54,17 +107,17 @@ def deadline(settings: OversightSettings, org_path: str, day: date) -> datetime:
     return as_utc(local)
 
 
-def clearing_day(settings: OversightSettings, org_path: str, due_at: datetime) -> date:
+def clearing_day(settings: OversightSettings, unit: OrgRef, due_at: datetime) -> date:
     """The working day whose clearing a task due at `due_at` belongs to.
 
     Due after the day's end, or on a day off, it is cleared on the next working day.
     """
     day = local_date(due_at)
-    if as_utc(due_at) > deadline(settings, org_path, day):
+    if as_utc(due_at) > deadline(settings, unit.path, day):
         day += timedelta(days=1)
-    return next_working_day(settings, day)
+    return next_working_day(settings, unit, day)
 
 
-def end_of_working_day(settings: OversightSettings, org_path: str, now: datetime) -> datetime:
+def end_of_working_day(settings: OversightSettings, unit: OrgRef, now: datetime) -> datetime:
     """The default due time of a task given now: the end of this (or the next) working day."""
-    return deadline(settings, org_path, clearing_day(settings, org_path, now))
+    return deadline(settings, unit.path, clearing_day(settings, unit, now))

@@ -11,7 +11,7 @@ from yanyun import __version__
 from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.http import SettingsDep
+from yanyun.core.http import ClockDep, SettingsDep
 from yanyun.web.templating import page
 
 router = APIRouter()
@@ -19,9 +19,9 @@ router = APIRouter()
 
 
 @router.get("/api/v1/health", tags=["ops"], dependencies=[Depends(public)])
-def health() -> dict[str, str]:
-    """Liveness: answers without a user."""
-    return {"status": "ok", "version": __version__}
+def health(clock: ClockDep) -> dict[str, str]:
+    """Liveness: answers without a user, with the server's time (clients and tests align on it)."""
+    return {"status": "ok", "version": __version__, "now": clock.now().isoformat()}
 
 
 @router.get("/", include_in_schema=False, dependencies=[Depends(public)])

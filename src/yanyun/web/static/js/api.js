@@ -44,7 +44,9 @@ export function loadSession() {
   }
 }
 
-export function saveSession({ access_token: token, expires_at: expiresAt, user }) {
+export function saveSession({ access_token: token, expires_in_s: expiresInS, user }) {
+  // Expiry on this device's clock, counted from now: the server's clock may differ.
+  const expiresAt = new Date(Date.now() + expiresInS * 1000).toISOString();
   sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token, expiresAt, user }));
 }
 

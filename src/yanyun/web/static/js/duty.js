@@ -492,7 +492,7 @@ async function onPostChange() {
 function position() {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) reject(new Error("geolocation unavailable"));
-    else navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 10000 });
+    else navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 10000, maximumAge: 0 });
   });
 }
 
@@ -513,7 +513,10 @@ async function clockIn() {
   }
   const body = {
     officer_id: $("officer-select").value, lng: pos.coords.longitude, lat: pos.coords.latitude,
-    accuracy_m: Math.round(pos.coords.accuracy || 0), at: new Date(pos.timestamp || Date.now()).toISOString(),
+    // The fix was asked fresh (maximumAge 0), so it is as old as this moment; the
+    // device clock is the one the server checks for skew, and some browsers stamp
+    // fixes on a clock of their own.
+    accuracy_m: Math.round(pos.coords.accuracy || 0), at: new Date().toISOString(),
   };
   try {
     const r = await call(`/api/v1/duty/posts/${post.id}/clock-ins`, { method: "POST", body });
