@@ -18,7 +18,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock
 from yanyun.core.config import CitySettings
 from yanyun.core.db import Runtime
-from yanyun.core.errors import OutsideJurisdiction
+from yanyun.core.errors import Invalid, OutsideJurisdiction
 from yanyun.geo import boundaries, citygen
 from yanyun.geo.models import District, Grid, Station
 from yanyun.geo.resolver import PointResolver
@@ -319,6 +319,28 @@ def resolve_point(*, index: CityIndex, lng: float, lat: float) -> Location:
             f"point ({lng:.6f}, {lat:.6f}) is outside the city's jurisdiction",
             field="lng/lat",
         )
+    return location
+
+
+def place_in_scope(
+    *, index: CityIndex, actor: Actor | None, lng: float, lat: float, field: str = "lng"
+) -> Location:
+    """Resolve a point that must lie in the city and, for a scoped user, in their own area.
+
+    The one check behind every write that takes a place (an incident, a report,
+    a hazard, a dispute, a volunteer, a call-out): outside the city is refused
+    as outside the jurisdiction, outside the caller's area as invalid, both
+    naming ``field``.
+    """
+    location = index.locate(lng, lat)
+    if not location.inside:
+        raise OutsideJurisdiction(
+            f"坐标({lng:.6f}, {lat:.6f})不在本市辖区内",
+            f"point ({lng:.6f}, {lat:.6f}) is outside the city's jurisdiction",
+            field=field,
+        )
+    if actor is not None and location.org_path and not actor.sees(location.org_path):
+        raise Invalid(field, "地点不在您的辖区内", "the place is outside your jurisdiction")
     return location
 
 
