@@ -40,7 +40,7 @@ from yanyun.community.demo import CommunitySpec, build_community
 from yanyun.community.models import Volunteer
 from yanyun.community.selection import skills_mask
 from yanyun.community.volunteers import load_index
-from yanyun.core.config import load_settings
+from yanyun.registry import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service

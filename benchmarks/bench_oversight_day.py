@@ -35,7 +35,7 @@ from yanyun.auth.permissions import permissions_of
 from yanyun.auth.service import Actor
 from yanyun.command import service as command_service
 from yanyun.core.clock import SHANGHAI, FrozenClock, as_utc
-from yanyun.core.config import load_settings
+from yanyun.registry import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent
 from yanyun.core.migrate import upgrade

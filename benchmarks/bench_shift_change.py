@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from yanyun.command.crewing import apply_crewing
 from yanyun.command.models import Unit
 from yanyun.core.clock import SHANGHAI, FrozenClock
-from yanyun.core.config import load_settings
+from yanyun.registry import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent, latest_event_id
 from yanyun.core.migrate import upgrade

@@ -10,8 +10,8 @@ from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.service import Actor, actor_for
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI
-from yanyun.core.config import OversightSettings
 from yanyun.oversight import consumer
+from yanyun.oversight.settings import OversightSettings
 
 
 def at(day: date, hh: int, mm: int = 0) -> datetime:

@@ -10,9 +10,9 @@ import pytest
 
 import yanyun.duty.tidal as duty_tidal
 import yanyun.stats.demand as stats_demand
-from yanyun.core.config import StatsSettings
 from yanyun.geo.coords import distance_m_array
 from yanyun.sim import tidal
+from yanyun.stats.settings import StatsSettings
 
 
 def test_tidal_plans_checked_on_held_out_days(session, clock):

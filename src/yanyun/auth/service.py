@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from yanyun.auth.models import AuthToken, LoginAttempt, OrgUnit, User
 from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.schemas import UserCreate
+from yanyun.auth.settings import AuthSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import AuthSettings
 from yanyun.core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
 from yanyun.core.ids import new_id
 

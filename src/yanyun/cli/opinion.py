@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from yanyun.core.config import Settings, load_settings
+from yanyun.registry import Settings, load_settings
 
 opinion_app = typer.Typer(help="Public opinion 舆情", no_args_is_help=True)
 

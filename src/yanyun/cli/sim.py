@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yanyun.core.config import Settings, load_settings
+from yanyun.registry import Settings, load_settings
 
 
 class PolicyChoice(StrEnum):

@@ -38,7 +38,7 @@ from yanyun.command.schemas import (
     UnitRead,
 )
 from yanyun.core.clock import as_utc
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.geo.api import IndexDep
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator

@@ -27,9 +27,9 @@ from yanyun.command.models import (
     Unit,
 )
 from yanyun.command.schemas import STATUS_LABELS, IncidentCreate
+from yanyun.command.settings import CommandSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc, local_date
-from yanyun.core.config import CommandSettings
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
 from yanyun.geo.coords import distance_m

@@ -14,9 +14,9 @@ from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
 from yanyun.command.ranking import Candidate, FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
+from yanyun.command.settings import CommandSettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommandSettings
 from yanyun.core.errors import NotFound
 from yanyun.geo.travel import TravelTimeEstimator
 

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.community.models import GridReport, GridTeam, Volunteer
 from yanyun.community.schemas import HAZARD_LABELS, GridReportCreate, HazardAction
+from yanyun.community.settings import CommunitySettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommunitySettings
 from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id

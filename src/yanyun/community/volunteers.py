@@ -27,9 +27,9 @@ from yanyun.community.models import (
 )
 from yanyun.community.schemas import RESPONSE_LABELS, ActivityCreate, MobilisationCreate
 from yanyun.community.selection import VolunteerIndex, skills_mask, skills_of
+from yanyun.community.settings import CommunitySettings
 from yanyun.core import consumers, events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommunitySettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.events import OutboxEvent

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import make_url
@@ -20,7 +20,12 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from yanyun.core.clock import Clock, ShiftedClock, SystemClock
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings
+
+if TYPE_CHECKING:
+    from yanyun.core.contexts import Provider
+
+T = TypeVar("T")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -105,7 +110,7 @@ def _configure_sqlite(engine: Engine) -> None:
 class Runtime:
     """What the edges build once and pass in: settings, engine, sessions, clock."""
 
-    settings: Settings
+    settings: CoreSettings
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
@@ -114,13 +119,24 @@ class Runtime:
         default_factory=threading.RLock, repr=False, compare=False
     )
 
-    def cached(self, key: str, build: Callable[[], Any]) -> Any:
-        """The process-wide object under `key`, built once on first use.
+    def provide(self, provider: Provider[T]) -> T:
+        """The process-wide object of a provider, built once from this runtime on first use.
 
         For what is slow to build and safe to share between requests (a
-        parser's dictionaries, the data pool's writer). Re-entrant, so one
-        build may use another.
+        parser's dictionaries, the city index, the data pool's writer).
+        Re-entrant, so one build may use another.
         """
+        value = self.state.get(provider.name)
+        if value is None:
+            with self._state_lock:
+                value = self.state.get(provider.name)
+                if value is None:
+                    value = provider.build(self)
+                    self.state[provider.name] = value
+        return value
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """The process-wide object under `key` (prefer :meth:`provide`, which is typed)."""
         value = self.state.get(key)
         if value is None:
             with self._state_lock:
@@ -131,20 +147,27 @@ class Runtime:
         return value
 
 
-def clock_from(settings: Settings) -> Clock:
+def install_session_hooks(factory: sessionmaker[Session]) -> None:
+    """Audit every write and hold each transaction's events until its commit."""
+    from yanyun.core.audit import install_write_audit
+    from yanyun.core.events import install_outbox
+
+    install_write_audit(factory)
+    install_outbox(factory)
+
+
+def clock_from(settings: CoreSettings) -> Clock:
     """Wall time, or wall time shifted to start at ``YANYUN_CLOCK_START`` (demos and tests)."""
     if settings.clock_start is not None:
         return ShiftedClock(settings.clock_start)
     return SystemClock()
 
 
-def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+def build_runtime(settings: CoreSettings, *, clock: Clock | None = None) -> Runtime:
     """Build the runtime for a deployment from its settings."""
-    from yanyun.core.audit import install_write_audit
-
     engine = build_engine(settings.database_url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    install_write_audit(factory)
+    install_session_hooks(factory)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -167,6 +190,19 @@ def session_scope(runtime: Runtime, **info: Any) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_ignoring_conflicts(
+    session: Session, model: Any, rows: list[dict[str, Any]], *, key: str
+) -> None:
+    """Insert rows whose `key` is not there yet; a row another process inserted first is kept."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(dialect_insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
 
 
 def fetch_page(

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings
 from yanyun.core.db import Runtime
 
 
@@ -50,11 +50,11 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.runtime.clock
 
 
-def get_settings(request: Request) -> Settings:
+def get_settings(request: Request) -> CoreSettings:
     return request.app.state.runtime.settings
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[CoreSettings, Depends(get_settings)]

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import DutySettings
 from yanyun.core.errors import Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.duty.models import ClockIn, Officer, Post
@@ -32,6 +31,7 @@ from yanyun.duty.schemas import (
     PostUpdate,
     StationCompliance,
 )
+from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import to_metric
 from yanyun.geo.models import Station
 

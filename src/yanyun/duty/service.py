@@ -20,7 +20,6 @@ from yanyun.auth.models import OrgUnit
 from yanyun.auth.service import Actor, mask_phone
 from yanyun.core import audit, events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
-from yanyun.core.config import DutySettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
@@ -62,6 +61,7 @@ from yanyun.duty.schemas import (
     SwapCreate,
     UnitCrewRead,
 )
+from yanyun.duty.settings import DutySettings
 from yanyun.geo.models import District, Station
 
 TEAMS = ("A", "B", "C")

@@ -16,13 +16,13 @@ from yanyun.auth import service as auth_service
 from yanyun.auth.service import Actor
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
-from yanyun.core.config import CitySettings
 from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid, OutsideJurisdiction
 from yanyun.geo import boundaries, citygen
 from yanyun.geo.models import District, Grid, Station
 from yanyun.geo.resolver import PointResolver
 from yanyun.geo.schemas import CitySummary, Location, PlaceRef
+from yanyun.geo.settings import CitySettings
 
 CITY_NAMES = {
     "hengyang": ("衡阳市公安局", "Hengyang Public Security Bureau", "430400"),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from yanyun.core.clock import Clock
-from yanyun.core.config import IntelSettings
 from yanyun.intel.pool import DAY_MS, Dataset, day_start_ms
+from yanyun.intel.settings import IntelSettings
 
 HOUR_MS = 3_600_000
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.core.audit import record_personal_read, require_purpose
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import IntelSettings, Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.errors import Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.geo.models import Grid
@@ -50,6 +50,7 @@ from yanyun.intel.pool import (
     Dataset,
     KeyIndex,
 )
+from yanyun.intel.settings import IntelSettings
 
 # -- the pool ---------------------------------------------------------------
 

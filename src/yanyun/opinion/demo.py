@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.opinion import service
 from yanyun.opinion.analysis import Analyzer
 from yanyun.opinion.models import OpinionEvent, Post

@@ -19,7 +19,7 @@ from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.service import Actor
 from yanyun.core import consumers, events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.events import OutboxEvent

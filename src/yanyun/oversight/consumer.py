@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit, User
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import OversightSettings
 from yanyun.core.errors import Invalid
 from yanyun.core.events import GapTracker, OutboxEvent, events_after
 from yanyun.oversight import service
 from yanyun.oversight.models import ConsumerCursor
+from yanyun.oversight.settings import OversightSettings
 
 CURSOR = "events"
 OWNER_KINDS = ("station", "branch", "bureau")

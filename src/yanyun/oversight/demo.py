@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
 from yanyun.core.clock import Clock, as_utc, local_date
-from yanyun.core.config import OversightSettings
 from yanyun.core.ids import new_id
 from yanyun.oversight import risks, workday
 from yanyun.oversight.models import ClearingEntry, SupervisedTask
+from yanyun.oversight.settings import OversightSettings
 
 TITLES = (
     ("manual", "走访辖区重点人员并登记"),

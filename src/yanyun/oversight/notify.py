@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import OversightSettings
 from yanyun.core.ids import new_id
 from yanyun.oversight.models import DeliveryAttempt, Notification
+from yanyun.oversight.settings import OversightSettings
 
 CHANNELS = ("live", "email", "webhook")
 

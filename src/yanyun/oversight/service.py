@@ -20,13 +20,13 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
-from yanyun.core.config import OversightSettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
 from yanyun.oversight import notify, workday
 from yanyun.oversight.models import ClearingEntry, ConsumerCursor, SupervisedTask, TaskStep
 from yanyun.oversight.schemas import SOURCE_LABELS, STATUS_LABELS, TaskCreate
+from yanyun.oversight.settings import OversightSettings
 
 MAX_DUE_AHEAD = timedelta(days=366)
 DONE = ("done", "verified")
@@ -649,7 +649,7 @@ def duties_on(settings: OversightSettings, day: date, unit: workday.OrgRef) -> l
     """The recurring duties that fall on a day at a unit.
 
     >>> from types import SimpleNamespace as U
-    >>> from yanyun.core.config import OversightSettings as S
+    >>> from yanyun.oversight.settings import OversightSettings as S
     >>> station = U(path="S1", kind="station")
     >>> [d.code for d in duties_on(S(), date(2026, 11, 20), station)]  # a Friday, the 20th
     ['daily_checklist', 'enterprise_service_day']

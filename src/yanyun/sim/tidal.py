@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from yanyun.command.catalogue import load_catalogue
 from yanyun.command.models import Incident, Unit
 from yanyun.core.clock import SHANGHAI, FrozenClock, as_utc
-from yanyun.core.config import StatsSettings
 from yanyun.duty.tidal import HourPlan, assign_units, plan_day, reach_matrix
 from yanyun.geo.coords import distance_m_array
 from yanyun.geo.models import Grid, Station
@@ -52,6 +51,7 @@ from yanyun.sim.replay import MemoryPort
 from yanyun.stats.demand import forecast_demand, history_demand
 from yanyun.stats.forecast import make
 from yanyun.stats.grid import build_events
+from yanyun.stats.settings import StatsSettings
 
 # Quick-response units serve the city (城市快警): urban incidents, the "3" of 1-3-5.
 URBAN_TARGET_S = 180.0

@@ -24,7 +24,6 @@ from yanyun.auth.models import User
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock
-from yanyun.core.config import DutySettings, StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.duty import deployment
 from yanyun.duty.models import TidalPlan
@@ -38,6 +37,7 @@ from yanyun.duty.schemas import (
     TidalStandIn,
     TidalUnit,
 )
+from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import distance_m_array
 from yanyun.sim.tidal import (
     TRAVEL_BUDGET_S,
@@ -48,6 +48,7 @@ from yanyun.sim.tidal import (
     urban_grids,
 )
 from yanyun.stats import service as stats_service
+from yanyun.stats.settings import StatsSettings
 
 # How far back a plan may be looked at: the forecast of an old day reads a
 # history the page has no reason to rebuild.

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import StatsSettings
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
 from yanyun.stats.demand import event_hours, forecast_demand, history_demand
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
+from yanyun.stats.settings import StatsSettings
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
 # Raw history demand (the baseline of tidal deployment) counts the last four weeks.
