@@ -1,4 +1,4 @@
-"""The shape of the platform: every context registered, complete, and wired only through the registry."""
+"""The platform's shape: every context registered, complete, wired only through the registry."""
 
 from __future__ import annotations
 

@@ -18,7 +18,9 @@ from yanyun.core.config import CoreSettings, assemble_settings
 from yanyun.core.contexts import CliEntry, ContextManifest, DemoStep, Page, resolve
 
 #: The kernel's own tables: the outbox, its readers' cursors, the audit log, the jobs.
-CORE_MODEL_MODULES = ("yanyun.core.events", "yanyun.core.bus", "yanyun.core.audit", "yanyun.core.jobs")
+CORE_MODEL_MODULES = (
+    "yanyun.core.events", "yanyun.core.bus", "yanyun.core.audit", "yanyun.core.jobs",
+)
 
 
 @cache

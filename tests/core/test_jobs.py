@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from itertools import pairwise
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -113,7 +114,7 @@ def test_two_server_processes_never_double_a_job(backend, tmp_path, worker_id):
     for name, interval in (("test.slow", 1.0), ("test.quick", 0.5)):
         mine = [r for r in runs if r.name == name]
         # Never two at once: each run ends before the next begins.
-        for before, after in zip(mine, mine[1:], strict=False):
+        for before, after in pairwise(mine):
             assert before.finished_at <= after.started_at, (name, before, after)
             assert (after.started_at - before.started_at).total_seconds() >= interval - 0.01
         # Not twice as often as the interval allows (one process would do the same).

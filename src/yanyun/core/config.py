@@ -96,7 +96,10 @@ def assemble_settings(sections: Mapping[str, type[BaseModel]]) -> type[CoreSetti
     fields: dict[str, Any] = {
         name: (
             model,
-            Field(default_factory=model, description=(model.__doc__ or name).strip().split("\n")[0]),
+            Field(
+                default_factory=model,
+                description=(model.__doc__ or name).strip().split("\n")[0],
+            ),
         )
         for name, model in sections.items()
     }

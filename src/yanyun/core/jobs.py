@@ -202,7 +202,7 @@ class Scheduler:
         self._stop.set()
 
     async def serve(self) -> None:
-        """Run for the server's lifetime: each job in its own task, so a slow one delays no other."""
+        """Run for the server's lifetime: each job in its own task (a slow one delays none)."""
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(self.ensure_leases)

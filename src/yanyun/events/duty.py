@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from yanyun.core.events import Event, Part
 
@@ -43,7 +43,7 @@ class UnitCrewedLegacy(Event):
     resource_type = "unit"
 
     unit_id: str | None = None
-    crew: list[str] = []
+    crew: list[str] = Field(default_factory=list)
     shift_id: str | None = None
     station_code: str | None = None
     model_config = ConfigDict(frozen=True, extra="allow")

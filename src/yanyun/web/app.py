@@ -75,7 +75,9 @@ async def _warm_up(runtime: Runtime) -> None:
             log.exception("warm-up %s failed; loading on first use", warm)
 
 
-def create_app(settings: Any, *, runtime: Runtime | None = None, background: bool = True) -> FastAPI:
+def create_app(
+    settings: Any, *, runtime: Runtime | None = None, background: bool = True
+) -> FastAPI:
     """Build the web app; tests pass a runtime bound to their own connection.
 
     ``background=False`` serves requests only (no outbox runner, no jobs): the
