@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-from itertools import pairwise
 import sys
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
