@@ -35,7 +35,7 @@ from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.db import Base, Runtime
+from yanyun.core.db import Base, Runtime, read_session
 from yanyun.core.events import (
     GAP_GRACE,
     Envelope,
@@ -205,13 +205,13 @@ class EventRunner:
 
     def start_live_at_latest(self) -> int:
         """Fix the live cursor before anyone connects (see :meth:`read_live`)."""
-        with self.runtime.session_factory() as session:
+        with read_session(self.runtime) as session:
             self.live.cursor = latest_event_id(session)
         return self.live.cursor
 
     def read_live(self) -> list[dict[str, Any]]:
         """Committed events past the live cursor that no hole may still precede."""
-        with self.runtime.session_factory() as session:
+        with read_session(self.runtime) as session:
             rows = events_after(session, after_id=self.live.cursor, limit=self.batch)
             ready = self.live.accept(rows, as_utc(self.runtime.clock.now()))
             return [event_json(r) for r in ready]

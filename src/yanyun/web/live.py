@@ -22,7 +22,7 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.bus import EventRunner, event_json
-from yanyun.core.db import Runtime
+from yanyun.core.db import Runtime, read_session
 from yanyun.core.errors import DomainError
 from yanyun.core.http import SessionDep
 
@@ -80,7 +80,7 @@ def _catch_up(
     runtime: Runtime, actor: Actor, after_id: int, up_to: int
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Events in (after_id, up_to] the actor may see; also where the scan stopped."""
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         rows = events.events_after(session, after_id=after_id, limit=CATCH_UP_LIMIT)
     rows = [r for r in rows if r.id <= up_to]
     scanned_to = rows[-1].id if rows else up_to
@@ -89,7 +89,7 @@ def _catch_up(
 
 
 def _authenticate(runtime: Runtime, token: str) -> Actor:
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         actor = auth_service.authenticate(session=session, clock=runtime.clock, token=token)
     if not actor.can(Perm.events_read):
         from yanyun.core.errors import PermissionDenied
