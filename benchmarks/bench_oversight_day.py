@@ -44,7 +44,7 @@ from yanyun.oversight import jobs, risks, service
 from yanyun.oversight.models import ClearingEntry, Notification, SupervisedTask
 from yanyun.sim.calls import CallGenerator
 from yanyun.sim.engine import CitySim
-from yanyun.sim.fleet import build_fleet
+from yanyun.command.fleet import build_fleet
 from yanyun.sim.platform import PlatformPort
 
 START = datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI)  # a Monday

@@ -35,7 +35,7 @@ from yanyun.core.events import OutboxEvent, latest_event_id
 from yanyun.core.migrate import upgrade
 from yanyun.duty import service as duty_service
 from yanyun.geo import service as geo_service
-from yanyun.sim.fleet import build_fleet
+from yanyun.command.fleet import build_fleet
 from yanyun.sim.staffing import staff_city
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI)  # a Monday, night team on duty

@@ -107,6 +107,11 @@ def warm_ups() -> list[Any]:
     return _resolved([w for m in manifests() for w in m.warm_up])
 
 
+def live_starters() -> list[Any]:
+    """What keeps the demo alive beside the server (the simulated 110 calls)."""
+    return _resolved([ref for m in manifests() for ref in m.live])
+
+
 def demo_steps() -> list[tuple[ContextManifest, DemoStep]]:
     """Every context's demo builders in build order."""
     steps = [(m, step) for m in manifests() for step in m.demo]

@@ -21,6 +21,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
 from yanyun.core.ids import new_id
+from yanyun.events.auth import UserCreated
 
 _hasher = PasswordHasher()
 # Verified when the user name is unknown, so timing does not reveal which names exist.
@@ -276,14 +277,12 @@ def create_user(*, session: Session, clock: Clock, user_in: UserCreate) -> User:
     session.add(user)
     session.flush()
     path = org_path_of(session=session, code=user.org_code)
-    events.emit(
+    events.publish(
         session,
+        UserCreated(username=user.username, roles=list(user.roles)),
         clock=clock,
-        kind="user.created",
-        resource_type="app_user",
         resource_id=user.id,
         org_path=path,
-        payload={"username": user.username, "roles": user.roles},
     )
     return user
 

@@ -152,11 +152,10 @@ def demo(
     sys.stdout.flush()
     if no_serve:
         return
-    handle = None
+    handles = []
     if live:
-        from yanyun.sim.live import start_live
-
-        handle = start_live(runtime, calls_per_hour=calls_per_hour, seed=settings.city.seed)
+        for start in registry.live_starters():
+            handles.append(start(runtime, calls_per_hour=calls_per_hour, seed=settings.city.seed))
         typer.echo(
             f"live simulation: about {calls_per_hour:g} simulated 110 calls an hour "
             "(--no-live to switch off)"
@@ -169,7 +168,7 @@ def demo(
             log_level="warning",
         )
     finally:
-        if handle is not None:
+        for handle in handles:
             handle.stop()
 
 

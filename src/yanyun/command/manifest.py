@@ -25,8 +25,6 @@ manifest = ContextManifest(
     demo=(
         DemoStep(order=30, build="yanyun.command.demo:build_fleet_demo",
                  description="the fleet and its quick-response circles"),
-        DemoStep(order=80, build="yanyun.command.demo:build_history_demo",
-                 description="past incidents for the forecast and the wall"),
     ),
     warm_up=("yanyun.command.api:warm_up",),
 )

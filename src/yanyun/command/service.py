@@ -32,6 +32,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
+from yanyun.events.command import IncidentBreached, IncidentChanged, IncidentMerged, UnitChanged
 from yanyun.geo.coords import distance_m
 from yanyun.geo.service import CityIndex
 
@@ -166,8 +167,8 @@ def _default_priority(catalogue: Catalogue, incident_in: IncidentCreate) -> int:
     return min((s.priority for s in category.subcategories), default=3)
 
 
-def incident_payload(incident: Incident) -> dict[str, Any]:
-    """What a live screen needs to redraw an incident without asking again."""
+def incident_facts(incident: Incident) -> dict[str, Any]:
+    """What a live screen needs to redraw an incident without asking again (IncidentFacts)."""
     return {
         "number": incident.number,
         "status": incident.status,
@@ -178,7 +179,7 @@ def incident_payload(incident: Incident) -> dict[str, Any]:
         "lat": incident.lat,
         "station_code": incident.station_code,
         "district_code": incident.district_code,
-        "received_at": as_utc(incident.received_at).isoformat(),
+        "received_at": as_utc(incident.received_at),
         "dispatch_target_s": incident.dispatch_target_s,
         "arrival_target_s": incident.arrival_target_s,
         "dispatch_s": seconds_after_receipt(incident, incident.dispatched_at),
@@ -220,14 +221,13 @@ def _record(
             note=note,
         )
     )
-    events.emit(
+    events.publish(
         session,
+        IncidentChanged(**incident_facts(incident), from_status=from_status, unit_id=unit_id),
         clock=clock,
         kind=kind or f"incident.{to_status}",
-        resource_type="incident",
         resource_id=incident.id,
         org_path=incident.org_path,
-        payload={**incident_payload(incident), "from_status": from_status, "unit_id": unit_id},
     )
 
 
@@ -302,14 +302,13 @@ def _release_units(session: Session, clock: Clock, incident: Incident) -> None:
         if unit is not None and unit.current_incident_id == incident.id:
             unit.status = "available"
             unit.current_incident_id = None
-            events.emit(
+            events.publish(
                 session,
+                UnitChanged(status=unit.status, lng=unit.lng, lat=unit.lat),
                 clock=clock,
                 kind="unit.available",
-                resource_type="unit",
                 resource_id=unit.id,
                 org_path=unit.org_path,
-                payload={"status": unit.status, "lng": unit.lng, "lat": unit.lat},
             )
 
 
@@ -352,19 +351,15 @@ def _elapsed_s(incident: Incident, at: datetime) -> float:
 def _breach(
     session: Session, clock: Clock, incident: Incident, kind: str, elapsed_s: float, target_s: int
 ) -> None:
-    events.emit(
+    events.publish(
         session,
+        IncidentBreached(
+            **incident_facts(incident), breach=kind, elapsed_s=round(elapsed_s, 1),
+            target_s=target_s,
+        ),
         clock=clock,
-        kind="incident.breach",
-        resource_type="incident",
         resource_id=incident.id,
         org_path=incident.org_path,
-        payload={
-            **incident_payload(incident),
-            "breach": kind,
-            "elapsed_s": round(elapsed_s, 1),
-            "target_s": target_s,
-        },
     )
 
 
@@ -487,20 +482,16 @@ def dispatch(
                 eta_s=(etas_s or {}).get(unit_id),
             )
         )
-        events.emit(
+        events.publish(
             session,
+            UnitChanged(
+                incident_id=incident.id, number=incident.number, status=unit.status,
+                lng=unit.lng, lat=unit.lat,
+            ),
             clock=clock,
             kind="unit.dispatched",
-            resource_type="unit",
             resource_id=unit_id,
             org_path=unit.org_path,
-            payload={
-                "incident_id": incident.id,
-                "number": incident.number,
-                "status": unit.status,
-                "lng": unit.lng,
-                "lat": unit.lat,
-            },
         )
         session.add(
             IncidentTransition(
@@ -565,20 +556,16 @@ def unit_action(
         assignment.cleared_at = now
         unit.status = "available"
         unit.current_incident_id = None
-    events.emit(
+    events.publish(
         session,
+        UnitChanged(
+            incident_id=incident.id, number=incident.number, status=unit.status,
+            lng=unit.lng, lat=unit.lat,
+        ),
         clock=clock,
         kind=f"unit.{unit.status}",
-        resource_type="unit",
         resource_id=unit.id,
         org_path=unit.org_path,
-        payload={
-            "incident_id": incident.id,
-            "number": incident.number,
-            "status": unit.status,
-            "lng": unit.lng,
-            "lat": unit.lat,
-        },
     )
     return unit
 
@@ -674,18 +661,15 @@ def merge(
             note=f"合并重复警情 merged duplicate {duplicate.number}",
         )
     )
-    events.emit(
+    events.publish(
         session,
+        IncidentMerged(
+            **incident_facts(primary), duplicate_id=duplicate.id,
+            duplicate_number=duplicate.number,
+        ),
         clock=clock,
-        kind="incident.merged",
-        resource_type="incident",
         resource_id=primary.id,
         org_path=primary.org_path,
-        payload={
-            **incident_payload(primary),
-            "duplicate_id": duplicate.id,
-            "duplicate_number": duplicate.number,
-        },
     )
     return primary
 

@@ -18,6 +18,7 @@ from yanyun.command.settings import CommandSettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.errors import NotFound
+from yanyun.events.command import UnitPosition, UnitsMoved
 from yanyun.geo.travel import TravelTimeEstimator
 
 # First search this far around an incident (degrees, ~33 km), then everywhere.
@@ -102,19 +103,17 @@ def record_positions(
             continue
         unit.lng, unit.lat, unit.position_at = fix.lng, fix.lat, fix.at
         moved.setdefault(unit.org_path, []).append(
-            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at.isoformat()}
+            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at}
         )
         accepted += 1
     # One event per station, not per fix: a map follows a batch in one message.
     for org_path, items in moved.items():
-        events.emit(
+        events.publish(
             session,
+            UnitsMoved(positions=[UnitPosition(**item) for item in items]),
             clock=clock,
-            kind="units.moved",
-            resource_type="unit",
             resource_id=items[0]["id"],
             org_path=org_path,
-            payload={"positions": items},
         )
     return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
 

@@ -32,6 +32,7 @@ from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
+from yanyun.events.community import GridReportChanged, HazardOverdue
 from yanyun.geo.service import CityIndex
 
 HAZARD_STEPS = {
@@ -157,14 +158,12 @@ def scan_overdue(*, session: Session, clock: Clock, limit: int = 500) -> int:
     )
     for report in rows:
         report.overdue_at = now
-        events.emit(
+        events.publish(
             session,
+            HazardOverdue(**overdue_payload(report)),
             clock=clock,
-            kind="hazard.overdue",
-            resource_type="grid_report",
             resource_id=report.id,
             org_path=report.org_path,
-            payload=overdue_payload(report),
         )
     return len(rows)
 
@@ -178,29 +177,24 @@ def overdue_payload(report: GridReport) -> dict[str, Any]:
         "title": report.title,
         "hazard_type": report.hazard_type,
         "status": report.status,
-        "deadline": as_utc(report.deadline).isoformat() if report.deadline else None,
+        "deadline": as_utc(report.deadline) if report.deadline else None,
         "assignee": report.assignee,
-        "found_at": as_utc(report.found_at).isoformat(),
+        "found_at": as_utc(report.found_at),
     }
 
 
 def _emit(session: Session, clock: Clock, report: GridReport, kind: str) -> None:
-    events.emit(
+    events.publish(
         session,
+        GridReportChanged(
+            kind=report.kind, status=report.status, title=report.title,
+            grid_code=report.grid_code, station_code=report.station_code,
+            lng=report.lng, lat=report.lat,
+        ),
         clock=clock,
         kind=kind,
-        resource_type="grid_report",
         resource_id=report.id,
         org_path=report.org_path,
-        payload={
-            "kind": report.kind,
-            "status": report.status,
-            "title": report.title,
-            "grid_code": report.grid_code,
-            "station_code": report.station_code,
-            "lng": report.lng,
-            "lat": report.lat,
-        },
     )
 
 

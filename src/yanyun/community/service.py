@@ -38,6 +38,7 @@ from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
+from yanyun.events.community import DisputeChanged, ServiceDayReported
 from yanyun.geo.models import Station
 from yanyun.geo.service import CityIndex
 
@@ -82,18 +83,14 @@ def register_dispute(
 
 
 def _emit_dispute(session: Session, clock: Clock, dispute: Dispute) -> None:
-    events.emit(
+    events.publish(
         session,
+        DisputeChanged(status=dispute.status, station_code=dispute.station_code,
+                       kind=dispute.kind),
         clock=clock,
         kind=f"dispute.{dispute.status}",
-        resource_type="dispute",
         resource_id=dispute.id,
         org_path=dispute.org_path,
-        payload={
-            "status": dispute.status,
-            "station_code": dispute.station_code,
-            "kind": dispute.kind,
-        },
     )
 
 
@@ -483,14 +480,12 @@ def report_service_day(
     row.status = "reported"
     row.report = report
     row.reported_at = clock.now()
-    events.emit(
+    events.publish(
         session,
+        ServiceDayReported(station_code=row.station_code, day=row.day.isoformat()),
         clock=clock,
-        kind="enterprise.service_day_reported",
-        resource_type="service_day",
         resource_id=row.id,
         org_path=row.org_path,
-        payload={"station_code": row.station_code, "day": row.day.isoformat()},
     )
     return row
 

@@ -28,12 +28,12 @@ from yanyun.community.models import (
 from yanyun.community.schemas import RESPONSE_LABELS, ActivityCreate, MobilisationCreate
 from yanyun.community.selection import VolunteerIndex, skills_mask, skills_of
 from yanyun.community.settings import CommunitySettings
-from yanyun.core import consumers, events
+from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
-from yanyun.core.events import OutboxEvent
 from yanyun.core.ids import new_id
+from yanyun.events.community import MobilisationChanged, VolunteersCalled, VolunteersStoodDown
 from yanyun.geo.service import CityIndex
 
 ENGAGED = ("called", "accepted", "arrived")
@@ -64,32 +64,24 @@ class OutboxNotifier:
     def call(
         self, session: Session, clock: Clock, call: Mobilisation, volunteer_ids: list[str]
     ) -> None:
-        events.emit(
+        events.publish(
             session,
+            VolunteersCalled(title=call.title, lng=call.lng, lat=call.lat,
+                             volunteer_ids=volunteer_ids),
             clock=clock,
-            kind="volunteer.called",
-            resource_type="mobilisation",
             resource_id=call.id,
             org_path=call.org_path,
-            payload={
-                "title": call.title,
-                "lng": call.lng,
-                "lat": call.lat,
-                "volunteer_ids": volunteer_ids,
-            },
         )
 
     def stand_down(
         self, session: Session, clock: Clock, call: Mobilisation, volunteer_ids: list[str]
     ) -> None:
-        events.emit(
+        events.publish(
             session,
+            VolunteersStoodDown(title=call.title, volunteer_ids=volunteer_ids),
             clock=clock,
-            kind="volunteer.stood_down",
-            resource_type="mobilisation",
             resource_id=call.id,
             org_path=call.org_path,
-            payload={"title": call.title, "volunteer_ids": volunteer_ids},
         )
 
 
@@ -472,22 +464,16 @@ def mobilise(
 
 
 def _emit(session: Session, clock: Clock, call: Mobilisation, kind: str, **extra: Any) -> None:
-    events.emit(
+    events.publish(
         session,
+        MobilisationChanged(
+            title=call.title, status=call.status, source_type=call.source_type,
+            source_id=call.source_id, lng=call.lng, lat=call.lat, **extra,
+        ),
         clock=clock,
         kind=kind,
-        resource_type="mobilisation",
         resource_id=call.id,
         org_path=call.org_path,
-        payload={
-            "title": call.title,
-            "status": call.status,
-            "source_type": call.source_type,
-            "source_id": call.source_id,
-            "lng": call.lng,
-            "lat": call.lat,
-            **extra,
-        },
     )
 
 
@@ -631,52 +617,7 @@ def call_read(
     }
 
 
-# ---- incidents, read from command's events ----------------------------------------------
-
-CONSUMER = "community.incidents"
-
-
-def sync_incidents(*, session: Session, clock: Clock, notifier: Notifier, limit: int = 500) -> int:
-    """Bring the incident references up to date; stand down calls of finished incidents."""
-
-    def handle(s: Session, event: OutboxEvent) -> None:
-        p = event.payload or {}
-        if "lng" not in p or "category_code" not in p:
-            return
-        ref = s.get(IncidentRef, event.resource_id)
-        if ref is None:
-            ref = IncidentRef(id=event.resource_id, received_at=event.at)
-            s.add(ref)
-        ref.number = p.get("number") or event.resource_id
-        ref.category_code = p["category_code"]
-        ref.sub_code = p.get("sub_code")
-        ref.status = p.get("status") or "received"
-        ref.lng, ref.lat = float(p["lng"]), float(p["lat"])
-        ref.station_code = p.get("station_code") or ""
-        ref.org_path = event.org_path
-        ref.updated_at = event.at
-        if p.get("received_at"):
-            from datetime import datetime
-
-            ref.received_at = datetime.fromisoformat(p["received_at"])
-        if ref.status in INCIDENT_DONE or event.kind == "incident.merged":
-            for call in s.scalars(
-                select(Mobilisation).where(
-                    Mobilisation.source_id == ref.id, Mobilisation.status == "open"
-                )
-            ):
-                stand_down(
-                    session=s,
-                    clock=clock,
-                    actor=None,
-                    call_id=call.id,
-                    reason="警情已处置，自动解散",
-                    notifier=notifier,
-                )
-
-    return consumers.consume(
-        session, clock=clock, name=CONSUMER, kinds=["incident."], handle=handle, limit=limit
-    )
+# ---- incidents, read from command's events (community/handlers.py keeps them) -------
 
 
 def open_incidents(

@@ -363,3 +363,15 @@ def set_cursor(session: Session, name: str, position: int) -> None:
         session.add(EventCursor(name=name, last_id=position))
     else:
         cursor.last_id = position
+
+
+def drain(runtime: Runtime, subscriptions: Sequence[Subscription], consumer: str) -> int:
+    """Run one durable consumer until it has caught up; how many events it handled.
+
+    For the demo build and the tests, which apply a context's reaction at a
+    known moment instead of waiting for the server's runner.
+    """
+    subs = [s for s in subscriptions if s.consumer == consumer]
+    if not subs:
+        raise KeyError(f"no subscription named {consumer!r}")
+    return EventRunner(runtime, subs).run_consumer(subs[0])

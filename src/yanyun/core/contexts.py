@@ -116,6 +116,8 @@ class ContextManifest:
     - ``demo``: steps that build its part of the demo city.
     - ``cli``: its command-line sub-apps.
     - ``warm_up``: references to functions of the runtime run once at start.
+    - ``live``: what keeps the demo alive beside the server: functions
+      ``start(runtime, calls_per_hour=, seed=)`` returning a handle with ``stop()``.
     - ``layer``: its place in the dependency order (lower is more basic);
       the registry lists contexts in this order.
     """
@@ -134,6 +136,7 @@ class ContextManifest:
     demo: tuple[DemoStep, ...] = ()
     cli: tuple[CliEntry, ...] = ()
     warm_up: tuple[str, ...] = ()
+    live: tuple[str, ...] = ()
     description: str = ""
 
     def references(self) -> list[str]:
@@ -145,6 +148,7 @@ class ContextManifest:
             *(step.build for step in self.demo),
             *(entry.reference for entry in self.cli),
             *self.warm_up,
+            *self.live,
         ]
 
 

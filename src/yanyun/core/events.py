@@ -163,10 +163,13 @@ def publish(
     org_path: str = "",
     kind: str | None = None,
     actor: str | None = None,
+    resource_type: str | None = None,
 ) -> OutboxEvent:
     """Add a typed event to the caller's transaction; it exists only if that commits.
 
     ``kind`` picks one of a family's kinds; a class with one kind needs none.
+    ``resource_type`` overrides the class's for a fact about several kinds of
+    record (a failed item of a checklist or of a risk check).
     """
     kinds = type(event_).kinds
     chosen = kind or (kinds[0] if len(kinds) == 1 else None)
@@ -177,7 +180,7 @@ def publish(
         OutboxEvent(
             at=clock.now(),
             kind=chosen,
-            resource_type=type(event_).resource_type,
+            resource_type=resource_type or type(event_).resource_type,
             resource_id=resource_id,
             org_path=org_path,
             actor=actor if actor is not None else session.info.get("actor_id"),

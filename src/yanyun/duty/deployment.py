@@ -18,6 +18,7 @@ from yanyun.core.clock import Clock
 from yanyun.core.ids import new_id
 from yanyun.duty.models import TidalPlan
 from yanyun.duty.schemas import TidalPlanIn
+from yanyun.events.duty import TidalPlanAdopted
 
 
 def adopted_plan(*, session: Session, actor: Actor, day: date) -> TidalPlan | None:
@@ -55,20 +56,18 @@ def adopt_plan(*, session: Session, actor: Actor, clock: Clock, plan_in: TidalPl
         superseded_at=None,
     )
     session.add(row)
-    events.emit(
+    events.publish(
         session,
+        TidalPlanAdopted(
+            day=plan_in.day.isoformat(),
+            demand=row.demand,
+            units=len({s.unit_id for s in plan_in.stands}),
+            share_current=round(row.share_current, 4),
+            share_recommended=round(row.share_recommended, 4),
+            superseded=before.id if before is not None else None,
+        ),
         clock=clock,
-        kind="duty.tidal_plan_adopted",
-        resource_type="duty_tidal_plan",
         resource_id=row.id,
         org_path=actor.org_path,
-        payload={
-            "day": plan_in.day.isoformat(),
-            "demand": row.demand,
-            "units": len({s.unit_id for s in plan_in.stands}),
-            "share_current": round(row.share_current, 4),
-            "share_recommended": round(row.share_recommended, 4),
-            "superseded": before.id if before is not None else None,
-        },
     )
     return row

@@ -1,6 +1,6 @@
 """What duty 勤 contributes: officers, rosters that crew the units, duty levels, posts."""
 
-from yanyun.core.contexts import ContextManifest, DemoStep, Page
+from yanyun.core.contexts import ContextManifest, Page
 from yanyun.duty.settings import DutySettings
 
 manifest = ContextManifest(
@@ -16,6 +16,4 @@ manifest = ContextManifest(
         Page("/duty", "duty.html", "勤务", "Duty", module="duty", permission="duty:read"),
     ),
     jobs=("yanyun.duty.jobs:JOBS",),
-    demo=(DemoStep(order=40, build="yanyun.duty.demo:build_demo",
-                   description="9,201 officers on rotating rosters, posts"),),
 )

@@ -32,6 +32,7 @@ from yanyun.duty.schemas import (
     StationCompliance,
 )
 from yanyun.duty.settings import DutySettings
+from yanyun.events.duty import ClockedIn
 from yanyun.geo.coords import to_metric
 from yanyun.geo.models import Station
 
@@ -228,14 +229,12 @@ def clock_in(
             distance_m=round(distance, 1),
             clock_in_id=row.id,
         )
-    events.emit(
+    events.publish(
         session,
+        ClockedIn(officer_id=officer.id, window=window, distance_m=round(distance, 1)),
         clock=clock,
-        kind="duty.clocked_in",
-        resource_type="duty_post",
         resource_id=post.id,
         org_path=post.org_path,
-        payload={"officer_id": officer.id, "window": window, "distance_m": round(distance, 1)},
     )
     return row
 

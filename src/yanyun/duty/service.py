@@ -62,6 +62,7 @@ from yanyun.duty.schemas import (
     UnitCrewRead,
 )
 from yanyun.duty.settings import DutySettings
+from yanyun.events.duty import CrewRef, CrewsChanged, DutyLevelRaised, ShiftRef
 from yanyun.geo.models import District, Station
 
 TEAMS = ("A", "B", "C")
@@ -383,31 +384,25 @@ def _announce(
     session: Session, clock: Clock, station_code: str, rows: list[tuple[UnitCrew, Shift | None]]
 ) -> None:
     shifts = {shift.id: shift for _, shift in rows if shift is not None}
-    events.emit(
+    events.publish(
         session,
-        clock=clock,
-        kind=CREWS_CHANGED,
-        resource_type="station",
-        resource_id=station_code,
-        org_path=rows[0][0].org_path,
-        payload={
-            "station_code": station_code,
-            "shifts": [
-                {
-                    "id": shift.id,
-                    "name": shift.name,
-                    "starts_at": as_utc(shift.starts_at).isoformat(),
-                    "ends_at": as_utc(shift.ends_at).isoformat(),
-                }
+        CrewsChanged(
+            station_code=station_code,
+            shifts=[
+                ShiftRef(id=shift.id, name=shift.name, starts_at=as_utc(shift.starts_at),
+                         ends_at=as_utc(shift.ends_at))
                 for shift in shifts.values()
             ],
-            "crewed": [
-                {"unit_id": row.unit_id, "crew": list(row.crew), "shift_id": shift.id}
+            crewed=[
+                CrewRef(unit_id=row.unit_id, crew=list(row.crew), shift_id=shift.id)
                 for row, shift in rows
                 if shift is not None
             ],
-            "uncrewed": [row.unit_id for row, shift in rows if shift is None],
-        },
+            uncrewed=[row.unit_id for row, shift in rows if shift is None],
+        ),
+        clock=clock,
+        resource_id=station_code,
+        org_path=rows[0][0].org_path,
     )
 
 
@@ -728,19 +723,13 @@ def raise_level(
         requirements=requirements,
     )
     session.add(row)
-    events.emit(
+    events.publish(
         session,
+        DutyLevelRaised(level=row.level, area_code=row.area_code,
+                        starts_at=level_in.starts_at, ends_at=level_in.ends_at),
         clock=clock,
-        kind="duty.level_raised",
-        resource_type="duty_level",
         resource_id=row.id,
         org_path=path,
-        payload={
-            "level": row.level,
-            "area_code": row.area_code,
-            "starts_at": level_in.starts_at.isoformat(),
-            "ends_at": level_in.ends_at.isoformat(),
-        },
     )
     return row
 

@@ -108,8 +108,10 @@ class CommunityBuilt(Event):
     kinds = ("community.built",)
     resource_type = "volunteer"
 
-    volunteers: int = 0
-    teams: int = 0
-    villages: int = 0
-    enterprises: int = 0
-    disputes: int = 0
+    seed: int
+    volunteers: int
+    grid_teams: int
+    villages: int
+    enterprises: int
+    disputes: int
+    grid_reports: int

@@ -71,6 +71,8 @@ class InspectionItemFailed(Event):
     detail: str | None = None
     owner_org_code: str | None = None
     owner_user_id: str | None = None
+    template_code: str | None = None
+    item: str | None = None
 
 
 class NotificationSent(Event):

@@ -18,6 +18,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock
 from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid, OutsideJurisdiction
+from yanyun.events.geo import CityBuilt
 from yanyun.geo import boundaries, citygen
 from yanyun.geo.models import District, Grid, Station
 from yanyun.geo.resolver import PointResolver
@@ -81,18 +82,13 @@ def build_city(*, session: Session, clock: Clock, city: CitySettings) -> BuildRe
             "grids": len(generated.grids),
         },
     )
-    events.emit(
+    events.publish(
         session,
+        CityBuilt(districts=len(generated.districts), stations=len(generated.stations),
+                  grids=len(generated.grids)),
         clock=clock,
-        kind="city.built",
-        resource_type="city",
         resource_id=city.name,
         org_path=bureau_code,
-        payload={
-            "districts": len(generated.districts),
-            "stations": len(generated.stations),
-            "grids": len(generated.grids),
-        },
     )
     return BuildReport(
         True, len(generated.districts), len(generated.stations), len(generated.grids)

@@ -149,12 +149,6 @@ def close(
     return service.event_detail(session=session, actor=actor, event_id=event_id)
 
 
-@router.post("/incidents/sync")
-def sync_incidents(session: SessionDep, clock: ClockDep, actor: Ingester) -> dict[str, int]:
-    """Read newly announced incidents from the outbox into opinion's copy."""
-    return {"read": service.sync_incidents(session=session, clock=clock)}
-
-
 @router.get("/officers")
 def officers(session: SessionDep, actor: Handler) -> list[dict[str, str]]:
     """Opinion officers an event may be assigned to."""

@@ -23,6 +23,7 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import TaskChanged
 from yanyun.oversight import notify, workday
 from yanyun.oversight.models import ClearingEntry, ConsumerCursor, SupervisedTask, TaskStep
 from yanyun.oversight.schemas import SOURCE_LABELS, STATUS_LABELS, TaskCreate
@@ -98,20 +99,19 @@ def task_payload(task: SupervisedTask) -> dict[str, Any]:
         "status": task.status,
         "owner_user_id": task.owner_user_id,
         "owner_org_code": task.owner_org_code,
-        "due_at": as_utc(task.due_at).isoformat(),
+        "due_at": as_utc(task.due_at),
         "escalation_level": task.escalation_level,
     }
 
 
 def _emit(session: Session, clock: Clock, task: SupervisedTask, kind: str, **extra: Any) -> None:
-    events.emit(
+    events.publish(
         session,
+        TaskChanged(**task_payload(task), **extra),
         clock=clock,
         kind=f"task.{kind}",
-        resource_type="supervised_task",
         resource_id=task.id,
         org_path=task.org_path,
-        payload={**task_payload(task), **extra},
     )
 
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yanyun.registry import Settings, load_settings
+from yanyun.core.config import CoreSettings as Settings
 
 
 class PolicyChoice(StrEnum):
@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def sim(
+    ctx: typer.Context,
     hours: Annotated[float, typer.Option(min=0.01, help="Simulated hours of calls")] = 24.0,
     policy: Annotated[
         PolicyChoice, typer.Option(help="Dispatch policy, or all of them side by side")
@@ -64,8 +65,8 @@ def sim(
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON")] = False,
 ) -> None:
     """Simulate a day of calls on a scratch copy of the city; print response-time statistics."""
-    settings = _settings()
-    began = _start(start)
+    settings = ctx.obj.settings()
+    began = _start(settings, start)
     jobs = jobs or min(os.cpu_count() or 1, 3)
     policies = (
         ["recommend", "nearest_station", "nearest_unit"]
@@ -92,20 +93,12 @@ def sim(
     typer.echo(format_report(reports))
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValueError as exc:
-        typer.echo(f"settings error 配置错误: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
-def _start(text: str | None) -> datetime:
+def _start(settings: Settings, text: str | None) -> datetime:
     from yanyun.core.clock import SHANGHAI
     from yanyun.core.db import clock_from
 
     if text is None:
-        today = clock_from(_settings()).now().astimezone(SHANGHAI)
+        today = clock_from(settings).now().astimezone(SHANGHAI)
         return today.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         value = datetime.fromisoformat(text)
@@ -145,10 +138,10 @@ def _run(
     seed: int,
     jobs: int,
 ) -> list:
+    from yanyun.command.fleet import build_fleet
     from yanyun.core.db import session_scope
     from yanyun.core.migrate import upgrade
     from yanyun.geo import service as geo_service
-    from yanyun.sim.fleet import build_fleet
 
     city = folder / "city.db"
     city.unlink(missing_ok=True)

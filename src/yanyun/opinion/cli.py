@@ -10,19 +10,7 @@ from typing import Annotated
 
 import typer
 
-from yanyun.registry import Settings, load_settings
-
-opinion_app = typer.Typer(help="Public opinion 舆情", no_args_is_help=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(opinion_app, name="opinion")
-
-
-def _runtime(settings: Settings):
-    from yanyun.core.db import build_runtime
-
-    return build_runtime(settings)
+app = typer.Typer(help="Public opinion 舆情", no_args_is_help=True)
 
 
 def _analyzer(runtime):
@@ -35,8 +23,9 @@ def _analyzer(runtime):
     return shared_analyzer(runtime.settings.opinion.city).with_locator(index)
 
 
-@opinion_app.command("ingest")
+@app.command("ingest")
 def ingest(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A .txt, .jsonl or .csv file of posts")],
     source: Annotated[str, typer.Option(help="Source name stored with each post")] = "file",
 ) -> None:
@@ -44,8 +33,8 @@ def ingest(
     from yanyun.core.db import session_scope
     from yanyun.opinion import service
 
-    settings = load_settings()
-    runtime = _runtime(settings)
+    settings = ctx.obj.settings()
+    runtime = ctx.obj.runtime(settings)
     analyzer = _analyzer(runtime)
     with session_scope(runtime, actor_username="system") as session:
         result = service.ingest_file(
@@ -61,8 +50,9 @@ def ingest(
     typer.echo(json.dumps(result.model_dump(exclude={"rejections"}), ensure_ascii=False))
 
 
-@opinion_app.command("poll")
+@app.command("poll")
 def poll(
+    ctx: typer.Context,
     every: Annotated[
         float | None, typer.Option(help="Poll again every this many seconds (default: once)")
     ] = None,
@@ -71,8 +61,8 @@ def poll(
     from yanyun.core.db import session_scope
     from yanyun.opinion import service
 
-    settings = load_settings()
-    runtime = _runtime(settings)
+    settings = ctx.obj.settings()
+    runtime = ctx.obj.runtime(settings)
     analyzer = _analyzer(runtime)
     while True:
         with session_scope(runtime, actor_username="system") as session:
@@ -91,8 +81,9 @@ def poll(
         time.sleep(max(every, 1.0))
 
 
-@opinion_app.command("train-rumor")
+@app.command("train-rumor")
 def train_rumor(
+    ctx: typer.Context,
     labelled: Annotated[Path, typer.Argument(help="CSV with 'text' and 'label_rumor' (1/0)")],
     out: Annotated[Path, typer.Option(help="Where to write the model (JSON)")],
 ) -> None:
@@ -108,7 +99,7 @@ def train_rumor(
     if len(rows) < 20 or len({r["label_rumor"] for r in rows}) < 2:
         typer.echo("need at least 20 labelled posts of both kinds 至少需要20条两类标注", err=True)
         raise typer.Exit(2)
-    analyzer = shared_analyzer(load_settings().opinion.city)
+    analyzer = shared_analyzer(ctx.obj.settings().opinion.city)
     model = train(
         [normalise(r["text"]) for r in rows],
         [int(r["label_rumor"]) for r in rows],

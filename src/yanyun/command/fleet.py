@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from yanyun.command.models import ResponseCircle, Unit
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
+from yanyun.events.command import FleetBuilt
 from yanyun.geo.models import District, Grid, Station
 
 
@@ -170,14 +171,9 @@ def build_fleet(
         resource_type="unit",
         detail={"seed": seed, "units": len(units), "circles": len(circles)},
     )
-    events.emit(
-        session,
-        clock=clock,
-        kind="fleet.built",
-        resource_type="unit",
-        resource_id="*",
-        org_path=bureau,
-        payload={"units": len(units), "circles": len(circles)},
+    events.publish(
+        session, FleetBuilt(units=len(units), circles=len(circles)), clock=clock,
+        resource_id="*", org_path=bureau,
     )
     return FleetReport(True, len(units), len(circles))
 
