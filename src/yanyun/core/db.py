@@ -172,7 +172,7 @@ def _configure_sqlite(engine: Engine) -> None:
         _end_turn(conn.info)
 
     @event.listens_for(engine.pool, "reset")
-    def _on_reset(_dbapi_conn: Any, record: Any, *_args: Any) -> None:
+    def _on_reset(_dbapi_conn: Any, record: Any, _reset_state: Any) -> None:
         _end_turn(record.info)
 
     @event.listens_for(engine.pool, "close")

@@ -64,9 +64,9 @@ class ServiceDayReported(Event):
 
 
 class MobilisationChanged(Event):
-    """A 一呼百应 call opened or stood down."""
+    """A 一呼百应 call opened, answered by a volunteer, or stood down."""
 
-    kinds = ("mobilisation.opened", "mobilisation.stood_down")
+    kinds = ("mobilisation.opened", "mobilisation.response", "mobilisation.stood_down")
     resource_type = "mobilisation"
 
     title: str
@@ -78,6 +78,9 @@ class MobilisationChanged(Event):
     called: int | None = None
     released: int | None = None
     reason: str | None = None
+    response_id: str | None = None
+    volunteer_id: str | None = None
+    response_status: str | None = None
 
 
 class VolunteersCalled(Event):
