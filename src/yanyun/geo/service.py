@@ -16,6 +16,7 @@ from yanyun.auth import service as auth_service
 from yanyun.auth.service import Actor
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
+from yanyun.core.contexts import Provider
 from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid, OutsideJurisdiction
 from yanyun.events.geo import CityBuilt
@@ -263,9 +264,20 @@ class CityIndex:
         )
 
 
-def city_index(*, runtime: Runtime, session: Session) -> CityIndex:
-    """The process's index, read from `session` the first time it is asked for."""
-    return runtime.cached("city_index", lambda: load_index(session=session))
+def city_index(*, runtime: Runtime, session: Session | None = None) -> CityIndex:
+    """The process's index, built once (on a session of its own) the first time it is asked for."""
+    return runtime.provide(CITY_INDEX)
+
+
+def _build_index(runtime: Runtime) -> CityIndex:
+    from yanyun.core.db import read_session
+
+    with read_session(runtime) as session:
+        return load_index(session=session)
+
+
+#: The city's point resolver and lookups, one per process.
+CITY_INDEX: Provider[CityIndex] = Provider("geo.city_index", _build_index)
 
 
 def load_index(*, session: Session) -> CityIndex:

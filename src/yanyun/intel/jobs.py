@@ -59,9 +59,9 @@ def maintain_pool(
 
 
 def _maintenance(runtime: Any) -> str:
-    from yanyun.intel.api import pool_of
+    from yanyun.intel.service import POOL
 
-    pool = pool_of(runtime)
+    pool = runtime.provide(POOL)
     report = maintain_pool(
         sightings=pool.sightings, quarantine=pool.quarantine, settings=runtime.settings.intel,
         clock=runtime.clock,

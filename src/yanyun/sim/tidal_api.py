@@ -15,6 +15,7 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.clock import SHANGHAI
+from yanyun.core.contexts import Provider
 from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.duty.schemas import TidalAdopt, TidalAdoptedRead, TidalDemand, TidalPlanRead
@@ -23,8 +24,14 @@ from yanyun.sim import tidal_plan
 router = APIRouter(prefix="/api/v1/duty/tidal", tags=["duty"])
 
 
+#: Each day's tidal plans, computed once per process.
+PLANS: Provider[tidal_plan.PlanCache] = Provider(
+    "tidal.plans", lambda runtime: tidal_plan.PlanCache()
+)
+
+
 def _cache(runtime: Runtime) -> tidal_plan.PlanCache:
-    return runtime.cached("tidal_plans", tidal_plan.PlanCache)
+    return runtime.provide(PLANS)
 
 
 @router.get("", response_model=TidalPlanRead)
