@@ -16,9 +16,9 @@ from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import SHANGHAI
 from yanyun.duty import service
 from yanyun.duty.models import ClockIn, Officer, Post, RosterEntry, Shift, UnitCrew
-from yanyun.duty.tidal import greedy_max_coverage, plan_hours
 from yanyun.geo.models import Station
 from yanyun.geo.travel import GreatCircleEstimator
+from yanyun.tidal.planning import greedy_max_coverage, plan_hours
 
 
 def _current_entries(session, unit_id, now):

@@ -8,8 +8,8 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-import yanyun.duty.tidal as duty_tidal
 import yanyun.stats.demand as stats_demand
+import yanyun.tidal.planning as duty_tidal
 from yanyun.geo.coords import distance_m_array
 from yanyun.sim import tidal
 from yanyun.stats.settings import StatsSettings

@@ -1,17 +1,12 @@
-"""What the simulator contributes: the demo's staffing and past, its live calls, `yanyun sim`."""
+"""What the simulator contributes: the demo's staffing and past, its live calls, `sim`, `tidal`."""
 
-from yanyun.core.contexts import CliEntry, ContextManifest, DemoStep, Page
+from yanyun.core.contexts import CliEntry, ContextManifest, DemoStep
 
 manifest = ContextManifest(
     name="sim",
     label_zh="模拟",
     label_en="Simulator",
     layer=80,
-    routers=("yanyun.sim.tidal_api:router",),
-    pages=(
-        Page("/duty/tidal", "duty_tidal.html", "潮汐警力", "Tidal deployment", module="duty",
-             permission="duty:read"),
-    ),
     demo=(
         DemoStep(order=40, build="yanyun.sim.demo:staff_the_fleet",
                  description="9,201 officers on rotating rosters crew the fleet"),

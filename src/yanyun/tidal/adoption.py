@@ -16,9 +16,9 @@ from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import Clock
 from yanyun.core.ids import new_id
-from yanyun.duty.models import TidalPlan
-from yanyun.duty.schemas import TidalPlanIn
 from yanyun.events.duty import TidalPlanAdopted
+from yanyun.tidal.models import TidalPlan
+from yanyun.tidal.schemas import TidalPlanIn
 
 
 def adopted_plan(*, session: Session, actor: Actor, day: date) -> TidalPlan | None:

@@ -18,8 +18,8 @@ from yanyun.core.clock import SHANGHAI
 from yanyun.core.contexts import Provider
 from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
-from yanyun.duty.schemas import TidalAdopt, TidalAdoptedRead, TidalDemand, TidalPlanRead
-from yanyun.sim import tidal_plan
+from yanyun.tidal import service as tidal_plan
+from yanyun.tidal.schemas import TidalAdopt, TidalAdoptedRead, TidalDemand, TidalPlanRead
 
 router = APIRouter(prefix="/api/v1/duty/tidal", tags=["duty"])
 

@@ -25,9 +25,21 @@ from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock
 from yanyun.core.errors import Invalid
-from yanyun.duty import deployment
-from yanyun.duty.models import TidalPlan
-from yanyun.duty.schemas import (
+from yanyun.duty.settings import DutySettings
+from yanyun.geo.coords import distance_m_array
+from yanyun.stats import service as stats_service
+from yanyun.stats.settings import StatsSettings
+from yanyun.tidal import adoption
+from yanyun.tidal.demand import (
+    TRAVEL_BUDGET_S,
+    URBAN_TARGET_S,
+    Placement,
+    Planner,
+    quick_response_homes,
+    urban_grids,
+)
+from yanyun.tidal.models import TidalPlan
+from yanyun.tidal.schemas import (
     TidalAdoptedRead,
     TidalDemand,
     TidalGridDemand,
@@ -37,18 +49,6 @@ from yanyun.duty.schemas import (
     TidalStandIn,
     TidalUnit,
 )
-from yanyun.duty.settings import DutySettings
-from yanyun.geo.coords import distance_m_array
-from yanyun.sim.tidal import (
-    TRAVEL_BUDGET_S,
-    URBAN_TARGET_S,
-    Placement,
-    Planner,
-    quick_response_homes,
-    urban_grids,
-)
-from yanyun.stats import service as stats_service
-from yanyun.stats.settings import StatsSettings
 
 # How far back a plan may be looked at: the forecast of an old day reads a
 # history the page has no reason to rebuild.
@@ -246,7 +246,7 @@ def plan_read(
     if not 0 <= hour <= 23:
         raise Invalid("hour", "小时应在 0 到 23 之间", "hour must be 0 to 23")
     check_day(day, clock=clock)
-    adopted = deployment.adopted_plan(session=session, actor=actor, day=day)
+    adopted = adoption.adopted_plan(session=session, actor=actor, day=day)
     use_adopted = adopted is not None and demand is None
     source = TidalDemand(adopted.demand) if use_adopted else (demand or TidalDemand.forecast)
     scope, plan = day_plan(
@@ -338,7 +338,7 @@ def adopt(
         for i, u in enumerate(scope.units)
     ]
     _, cur, rec = _day_shares(plan.shares)
-    return deployment.adopt_plan(
+    return adoption.adopt_plan(
         session=session,
         actor=actor,
         clock=clock,
