@@ -27,15 +27,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from yanyun.command.crewing import apply_crewing
+from yanyun.command.fleet import build_fleet
 from yanyun.command.models import Unit
 from yanyun.core.clock import SHANGHAI, FrozenClock
-from yanyun.registry import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent, latest_event_id
 from yanyun.core.migrate import upgrade
 from yanyun.duty import service as duty_service
 from yanyun.geo import service as geo_service
-from yanyun.command.fleet import build_fleet
+from yanyun.registry import load_settings
 from yanyun.sim.staffing import staff_city
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI)  # a Monday, night team on duty
