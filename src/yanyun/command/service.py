@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, mask_phone
 from yanyun.command import lifecycle
 from yanyun.command.catalogue import Catalogue
@@ -30,11 +31,11 @@ from yanyun.command.schemas import STATUS_LABELS, IncidentCreate
 from yanyun.command.settings import CommandSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc, local_date
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
 from yanyun.events.command import IncidentBreached, IncidentChanged, IncidentMerged, UnitChanged
 from yanyun.geo.coords import distance_m
-from yanyun.geo.service import CityIndex
+from yanyun.geo.service import CityIndex, place_in_scope
 
 DETAIL_PURPOSE = "接处警：查看报警人信息 (incident handling: caller details)"
 
@@ -101,14 +102,8 @@ def open_incident(
     received_at = incident_in.received_at or now
     if as_utc(received_at) > now + timedelta(seconds=settings.position_future_tolerance_s):
         raise Invalid("received_at", "接警时间不能晚于当前时间", "received_at is in the future")
-    location = index.locate(incident_in.lng, incident_in.lat)
-    if not location.inside:
-        raise OutsideJurisdiction(
-            f"坐标({incident_in.lng:.6f}, {incident_in.lat:.6f})不在本市辖区内",
-            f"point ({incident_in.lng:.6f}, {incident_in.lat:.6f}) is outside the city's "
-            "jurisdiction",
-            field="lng",
-        )
+    # The command centre takes calls from the whole city: only the city's bounds apply.
+    location = place_in_scope(index=index, actor=None, lng=incident_in.lng, lat=incident_in.lat)
     assert location.district and location.station and location.grid and location.org_path
     priority = incident_in.priority or _default_priority(catalogue, incident_in)
     circle = circle_for(session=session, lng=incident_in.lng, lat=incident_in.lat)
@@ -266,13 +261,7 @@ def get_incident(
     *, session: Session, actor: Actor, incident_id: str, for_update: bool = False
 ) -> Incident:
     """An incident within the actor's scope (out of scope looks absent)."""
-    stmt = select(Incident).where(Incident.id == incident_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    incident = session.scalars(stmt).first()
-    if incident is None or not actor.sees(incident.org_path):
-        raise NotFound("incident", incident_id)
-    return incident
+    return visible(session, Incident, incident_id, actor, what="incident", for_update=for_update)
 
 
 def list_incidents(
@@ -515,9 +504,7 @@ def unit_action(
     *, session: Session, clock: Clock, actor: Actor, unit_id: str, incident_id: str, action: str
 ) -> Unit:
     """A unit acknowledges, arrives or clears; the incident follows."""
-    unit = session.scalars(select(Unit).where(Unit.id == unit_id).with_for_update()).first()
-    if unit is None or not actor.sees(unit.org_path):
-        raise NotFound("unit", unit_id)
+    unit = visible(session, Unit, unit_id, actor, what="unit", for_update=True)
     assignment = session.scalars(
         select(Assignment).where(
             Assignment.unit_id == unit_id,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
@@ -17,7 +18,6 @@ from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosi
 from yanyun.command.settings import CommandSettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.errors import NotFound
 from yanyun.events.command import UnitPosition, UnitsMoved
 from yanyun.geo.travel import TravelTimeEstimator
 
@@ -179,7 +179,5 @@ def recommend(
 
 
 def get_unit(*, session: Session, actor: Actor, unit_id: str) -> Unit:
-    unit = session.get(Unit, unit_id)
-    if unit is None or not actor.sees(unit.org_path):
-        raise NotFound("unit", unit_id)
+    unit = visible(session, Unit, unit_id, actor, what="unit")
     return unit

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import GridReport, GridTeam, Volunteer
 from yanyun.community.schemas import HAZARD_LABELS, GridReportCreate, HazardAction
@@ -30,9 +31,10 @@ from yanyun.community.settings import CommunitySettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import count_by, fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
 from yanyun.events.community import GridReportChanged, HazardOverdue
+from yanyun.geo import service as geo_service
 from yanyun.geo.service import CityIndex
 
 HAZARD_STEPS = {
@@ -53,14 +55,10 @@ def file_report(
     report_in: GridReportCreate,
 ) -> GridReport:
     """File a grid report where it was seen; a hazard gets a deadline to be removed by."""
-    where = city.locate(report_in.lng, report_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction(
-            "地点不在本市辖区内", "the place is outside the city", field="lng"
-        )
+    where = geo_service.place_in_scope(
+        index=city, actor=actor, lng=report_in.lng, lat=report_in.lat
+    )
     assert where.grid and where.station and where.org_path
-    if actor is not None and not actor.sees(where.org_path):
-        raise Invalid("lng", "地点不在您的辖区内", "the place is outside your jurisdiction")
     now = clock.now()
     hazard = report_in.kind == "hazard"
     if hazard and report_in.hazard_type is None:
@@ -100,9 +98,7 @@ def file_report(
 
 
 def get_report(*, session: Session, actor: Actor, report_id: str) -> GridReport:
-    report = session.get(GridReport, report_id)
-    if report is None or not actor.sees(report.org_path):
-        raise NotFound("grid_report", report_id)
+    report = visible(session, GridReport, report_id, actor, what="grid_report")
     return report
 
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import (
     IncidentRef,
@@ -34,6 +35,7 @@ from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
 from yanyun.core.ids import new_id
 from yanyun.events.community import MobilisationChanged, VolunteersCalled, VolunteersStoodDown
+from yanyun.geo import service as geo_service
 from yanyun.geo.service import CityIndex
 
 ENGAGED = ("called", "accepted", "arrived")
@@ -165,9 +167,7 @@ def register_volunteer(
 
 
 def get_volunteer(*, session: Session, actor: Actor, volunteer_id: str) -> Volunteer:
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None or not actor.sees(volunteer.org_path):
-        raise NotFound("volunteer", volunteer_id)
+    volunteer = visible(session, Volunteer, volunteer_id, actor, what="volunteer")
     return volunteer
 
 
@@ -382,14 +382,10 @@ def mobilise(
             f"单次最多呼叫{settings.max_headcount}名义警",
             f"one call asks for at most {settings.max_headcount} volunteers",
         )
-    where = city.locate(call_in.lng, call_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction(
-            "地点不在本市辖区内", "the place is outside the city", field="lng"
-        )
+    where = geo_service.place_in_scope(
+        index=city, actor=actor, lng=call_in.lng, lat=call_in.lat
+    )
     assert where.grid and where.station and where.district and where.org_path
-    if actor is not None and not actor.sees(where.org_path):
-        raise Invalid("lng", "地点不在您的辖区内", "the place is outside your jurisdiction")
     radius_m = call_in.radius_m or settings.call_radius_m
     mask = skills_mask(call_in.skills)
     started = time.perf_counter()
@@ -478,9 +474,7 @@ def _emit(session: Session, clock: Clock, call: Mobilisation, kind: str, **extra
 
 
 def get_call(*, session: Session, actor: Actor, call_id: str) -> Mobilisation:
-    call = session.get(Mobilisation, call_id)
-    if call is None or not actor.sees(call.org_path):
-        raise NotFound("mobilisation", call_id)
+    call = visible(session, Mobilisation, call_id, actor, what="mobilisation")
     return call
 
 
@@ -528,9 +522,7 @@ def stand_down(
     notifier: Notifier,
 ) -> Mobilisation:
     """End a call: everyone still on it is stood down and told so."""
-    call = session.get(Mobilisation, call_id)
-    if call is None or (actor is not None and not actor.sees(call.org_path)):
-        raise NotFound("mobilisation", call_id)
+    call = visible(session, Mobilisation, call_id, actor, what="mobilisation")
     if call.status != "open":
         raise Conflict("呼叫已解散", "the call has already been stood down")
     now = clock.now()
@@ -666,9 +658,7 @@ def call_from_incident(
     radius_m: float | None,
 ) -> MobilisationCreate:
     """The call for an incident community has heard of, as plain data."""
-    ref = session.get(IncidentRef, incident_id)
-    if ref is None or not actor.sees(ref.org_path):
-        raise NotFound("incident", incident_id)
+    ref = visible(session, IncidentRef, incident_id, actor, what="incident")
     if ref.status in INCIDENT_DONE:
         raise Conflict("警情已结束，不能呼叫义警", "the incident is finished; no call")
     return MobilisationCreate(

@@ -17,10 +17,11 @@ from shapely import Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.errors import Invalid, NotFound
+from yanyun.core.errors import Invalid
 from yanyun.core.ids import new_id
 from yanyun.duty.models import ClockIn, Officer, Post
 from yanyun.duty.schemas import (
@@ -73,9 +74,7 @@ def list_posts(
 
 
 def get_post(*, session: Session, actor: Actor, post_id: str) -> Post:
-    post = session.get(Post, post_id)
-    if post is None or not actor.sees(post.org_path):
-        raise NotFound("post", post_id)
+    post = visible(session, Post, post_id, actor, what="post")
     return post
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, mask_phone
 from yanyun.core import audit, events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
@@ -144,9 +145,7 @@ def list_officers(
 
 
 def get_officer(*, session: Session, actor: Actor, officer_id: str) -> Officer:
-    officer = session.get(Officer, officer_id)
-    if officer is None or not actor.sees(officer.org_path):
-        raise NotFound("officer", officer_id)
+    officer = visible(session, Officer, officer_id, actor, what="officer")
     return officer
 
 
@@ -501,9 +500,7 @@ def roster(
 
 
 def _shift(session: Session, actor: Actor, shift_id: str) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None or not actor.sees(shift.org_path):
-        raise NotFound("shift", shift_id)
+    shift = visible(session, Shift, shift_id, actor, what="shift")
     return shift
 
 
@@ -961,9 +958,7 @@ def list_levels(
 
 
 def get_level(*, session: Session, actor: Actor, level_id: str) -> DutyLevel:
-    level = session.get(DutyLevel, level_id)
-    if level is None or not actor.sees(level.org_path):
-        raise NotFound("duty_level", level_id)
+    level = visible(session, DutyLevel, level_id, actor, what="duty_level")
     return level
 
 

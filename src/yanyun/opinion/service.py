@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit, User
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.bus import Delivery
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.db import count_by, fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
 from yanyun.events.command import IncidentFacts
 from yanyun.events.opinion import (
@@ -547,9 +548,7 @@ def list_events(
 
 def get_event(*, session: Session, actor: Actor, event_id: str) -> OpinionEvent:
     """The event, if it lies within the actor's scope."""
-    event = session.get(OpinionEvent, event_id)
-    if event is None or not actor.sees(event.org_path):
-        raise NotFound("opinion_event", event_id)
+    event = visible(session, OpinionEvent, event_id, actor, what="opinion_event")
     return event
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.db import fetch_page
-from yanyun.core.errors import Invalid, NotFound
+from yanyun.core.errors import Invalid
 from yanyun.core.ids import new_id
 from yanyun.events.oversight import InspectionItemFailed, RiskInspectionDue
 from yanyun.oversight.models import RiskCheck, RiskPoint
@@ -55,9 +56,7 @@ def create_risk_point(
 
 
 def get_risk_point(*, session: Session, actor: Actor, point_id: str) -> RiskPoint:
-    point = session.get(RiskPoint, point_id)
-    if point is None or not actor.sees(point.org_path):
-        raise NotFound("risk_point", point_id)
+    point = visible(session, RiskPoint, point_id, actor, what="risk_point")
     return point
 
 
