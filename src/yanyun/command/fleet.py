@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth import service as auth_service
 from yanyun.command.models import ResponseCircle, Unit
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
@@ -221,6 +222,5 @@ def _landmark_circles(session: Session, spec: FleetSpec) -> list[dict]:
 
 
 def _bureau_code(session: Session) -> str:
-    from yanyun.auth.models import OrgUnit
 
-    return session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau")) or ""
+    return auth_service.bureau_code(session=session)

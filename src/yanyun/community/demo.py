@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from yanyun.auth.models import OrgUnit
+from yanyun.auth import service as auth_service
 from yanyun.community.models import (
     CourtyardMeeting,
     Dispute,
@@ -139,7 +139,7 @@ def build_community(
             session.scalar(select(func.count()).select_from(Enterprise)) or 0,
             session.scalar(select(func.count()).select_from(Dispute)) or 0,
         )
-    bureau = session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau")) or ""
+    bureau = auth_service.bureau_code(session=session)
     districts = list(session.scalars(select(District).order_by(District.code)))
     stations = list(session.scalars(select(Station).order_by(Station.code)))
     grids = session.execute(
