@@ -137,6 +137,9 @@ class EventRunner:
     live_sinks: list[LiveSink] = field(default_factory=list)
     live: GapTracker = field(init=False)
     _trackers: dict[str, GapTracker] = field(init=False, default_factory=dict)
+    # Where each consumer stood after its last pass (another process may move it
+    # further; never behind, so skipping on it loses nothing).
+    _caught_up: dict[str, int] = field(init=False, default_factory=dict)
     _wake: threading.Event = field(init=False, default_factory=threading.Event)
     _undo_hook: Callable[[], None] | None = field(init=False, default=None)
     _listener: threading.Thread | None = field(init=False, default=None)
@@ -219,9 +222,18 @@ class EventRunner:
     # ---- durable consumers ----------------------------------------------------------
 
     def run_durable(self) -> dict[str, int]:
-        """One pass of every durable consumer, each in its own transaction; handled counts."""
+        """One pass of every durable consumer, each in its own transaction; handled counts.
+
+        A consumer already past the newest event is not opened at all: on SQLite
+        every pass would otherwise queue a write transaction per consumer.
+        """
+        with read_session(self.runtime) as session:
+            newest = latest_event_id(session)
         handled: dict[str, int] = {}
         for sub in self.subscriptions:
+            if self._caught_up.get(sub.consumer, -1) >= newest:
+                handled[sub.consumer] = 0
+                continue
             try:
                 handled[sub.consumer] = self.run_consumer(sub)
             except Exception:
@@ -262,7 +274,10 @@ class EventRunner:
                     handled += outcome == "handled"
                 cursor.last_id = row.id
             cursor.updated_at = now
-            return handled, len(rows) == self.batch and len(ready) == len(rows)
+            more = len(rows) == self.batch and len(ready) == len(rows)
+            if len(ready) == len(rows):
+                self._caught_up[sub.consumer] = cursor.last_id
+            return handled, more
 
     def _deliver(self, session: Session, sub: Subscription, row: OutboxEvent, now: datetime) -> str:
         try:
