@@ -175,19 +175,10 @@ def publish(
     chosen = kind or (kinds[0] if len(kinds) == 1 else None)
     if chosen is None or chosen not in kinds:
         raise ValueError(f"{type(event_).__name__} publishes {kinds}, not {kind!r}")
-    return _add(
-        session,
-        OutboxEvent(
-            at=clock.now(),
-            kind=chosen,
-            resource_type=resource_type or type(event_).resource_type,
-            resource_id=resource_id,
-            org_path=org_path,
-            actor=actor if actor is not None else session.info.get("actor_id"),
-            payload=event_.model_dump(mode="json"),
-            version=type(event_).version,
-        ),
-    )
+    return _add(session, clock=clock, kind=chosen,
+                resource_type=resource_type or type(event_).resource_type,
+                resource_id=resource_id, org_path=org_path, actor=actor,
+                payload=event_.model_dump(mode="json"), version=type(event_).version)
 
 
 def emit(
@@ -205,22 +196,17 @@ def emit(
 
     Contexts publish typed events; a test checks no context calls this.
     """
-    return _add(
-        session,
-        OutboxEvent(
-            at=clock.now(),
-            kind=kind,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            org_path=org_path,
-            actor=actor if actor is not None else session.info.get("actor_id"),
-            payload=payload or {},
-            version=0,
-        ),
+    return _add(session, clock=clock, kind=kind, resource_type=resource_type,
+                resource_id=resource_id, org_path=org_path, actor=actor,
+                payload=payload or {}, version=0)
+
+
+def _add(session: Session, *, clock: Clock, actor: str | None, **fields: Any) -> OutboxEvent:
+    row = OutboxEvent(
+        at=clock.now(),
+        actor=actor if actor is not None else session.info.get("actor_id"),
+        **fields,
     )
-
-
-def _add(session: Session, row: OutboxEvent) -> OutboxEvent:
     if session.info.get(_DEFERRED):
         session.info.setdefault(_PENDING, []).append(row)
     else:
