@@ -9,8 +9,8 @@ from sqlalchemy import select
 from tests.conftest import login_as
 from yanyun.core.audit import AuditEntry
 from yanyun.core.events import OutboxEvent
-from yanyun.tidal.models import TidalPlan
 from yanyun.sim.history import ensure_history
+from yanyun.tidal.models import TidalPlan
 
 TOMORROW = "2026-11-24"  # the clock stands at 2026-11-23 09:00 Shanghai
 
