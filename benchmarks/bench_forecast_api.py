@@ -25,7 +25,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from yanyun.core.config import load_settings
+from yanyun.registry import load_settings
 from yanyun.web.app import create_app
 
 USERS = {"analyst": "yanyun-analyst-2026", "chief": "yanyun-chief-2026"}

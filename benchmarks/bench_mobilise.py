@@ -40,12 +40,12 @@ from yanyun.community.demo import CommunitySpec, build_community
 from yanyun.community.models import Volunteer
 from yanyun.community.selection import skills_mask
 from yanyun.community.volunteers import load_index
-from yanyun.core.config import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service
 from yanyun.geo.coords import distance_m
 from yanyun.geo.models import Grid
+from yanyun.registry import load_settings
 
 HEADCOUNT = 10
 RADIUS_M = 5000.0

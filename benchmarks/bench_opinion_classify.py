@@ -30,10 +30,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from opinion_corpus import ced_posts, ced_repost_stream, ced_reposts, early_replies, shared_dir
-from yanyun.core.config import OpinionSettings
 from yanyun.opinion import grouping, heat
 from yanyun.opinion.analysis import shared_analyzer
 from yanyun.opinion.rumor import train
+from yanyun.opinion.settings import OpinionSettings
 from yanyun.opinion.text import normalise
 
 

@@ -34,17 +34,17 @@ from sqlalchemy import event, func, select
 from yanyun.auth.permissions import permissions_of
 from yanyun.auth.service import Actor
 from yanyun.command import service as command_service
+from yanyun.command.fleet import build_fleet
 from yanyun.core.clock import SHANGHAI, FrozenClock, as_utc
-from yanyun.core.config import load_settings
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service
 from yanyun.oversight import jobs, risks, service
 from yanyun.oversight.models import ClearingEntry, Notification, SupervisedTask
+from yanyun.registry import load_settings
 from yanyun.sim.calls import CallGenerator
 from yanyun.sim.engine import CitySim
-from yanyun.sim.fleet import build_fleet
 from yanyun.sim.platform import PlatformPort
 
 START = datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI)  # a Monday

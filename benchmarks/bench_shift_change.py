@@ -2,10 +2,9 @@
 
 The demo city (202 stations, its fleet, 9,201 officers) is built on a scratch
 database with the clock at 07:00 on a Monday, so the night team crews the
-fleet. The clock then moves past 08:00, 20:00, 08:00 ... and the web
-process's shift watch runs as it does in `yanyun.web.app._watch_shifts`:
-`duty.apply_shift_changes` in one transaction, `command.crewing.apply_crewing`
-in the next. Printed per change: outbox events by kind and their payload
+fleet. The clock then moves past 08:00, 20:00, 08:00 ... and a shift change
+runs as the server runs it: the job `duty.shift_changes` in one transaction,
+then command's durable consumer `command.crewing` drained by the outbox runner. Printed per change: outbox events by kind and their payload
 size (what command's consumer and every city-wide live page read), units
 re-crewed, and wall-clock seconds of each step.
 
@@ -26,16 +25,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from yanyun.command.crewing import apply_crewing
+from yanyun.command.handlers import SUBSCRIPTIONS as COMMAND_HANDLERS
+from yanyun.command.fleet import build_fleet
 from yanyun.command.models import Unit
 from yanyun.core.clock import SHANGHAI, FrozenClock
-from yanyun.core.config import load_settings
+from yanyun.core.bus import drain
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent, latest_event_id
 from yanyun.core.migrate import upgrade
 from yanyun.duty import service as duty_service
 from yanyun.geo import service as geo_service
-from yanyun.sim.fleet import build_fleet
+from yanyun.registry import load_settings
 from yanyun.sim.staffing import staff_city
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI)  # a Monday, night team on duty
@@ -52,6 +52,7 @@ def build(url: str, clock: FrozenClock):
         build_fleet(session=session, clock=clock, seed=settings.city.seed)
     with session_scope(runtime, actor_username="system") as session:
         staff_city(session=session, clock=clock, seed=settings.city.seed)
+    drain(runtime, COMMAND_HANDLERS, "command.crewing")
     print(f"city built in {time.perf_counter() - started:.1f} s")
     return runtime
 
@@ -64,12 +65,8 @@ def shift_change(runtime, clock: FrozenClock, at: datetime) -> dict[str, object]
     with session_scope(runtime, actor_username="system") as session:
         crewed, uncrewed = duty_service.apply_shift_changes(session, clock)
     duty_s = time.perf_counter() - started
-    # The consumer waits out a gap younger than 5 s: let the clock pass it, as
-    # the real watch's next tick would.
-    clock.advance(1)
     started = time.perf_counter()
-    with session_scope(runtime, actor_username="system") as session:
-        applied = apply_crewing(session, clock=clock)
+    applied = drain(runtime, COMMAND_HANDLERS, "command.crewing")  # station announcements
     command_s = time.perf_counter() - started
     with session_scope(runtime) as session:
         kinds = Counter(

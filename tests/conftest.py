@@ -23,13 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from yanyun.auth.demo import DEMO_USERS, ensure_demo_users
-from yanyun.core.audit import install_write_audit
+from yanyun.command.fleet import build_fleet
 from yanyun.core.clock import SHANGHAI, FrozenClock
-from yanyun.core.config import CitySettings, Settings
-from yanyun.core.db import Runtime, build_engine, session_scope
+from yanyun.core.db import Runtime, build_engine, install_session_hooks, session_scope
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service
-from yanyun.sim.fleet import build_fleet
+from yanyun.geo.settings import CitySettings
+from yanyun.registry import Settings
 from yanyun.web.app import create_app
 
 PG_URL = os.environ.get("YANYUN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -159,7 +159,7 @@ def runtime(settings: Settings, engine: Engine, clock: FrozenClock) -> Iterator[
     factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    install_write_audit(factory)
+    install_session_hooks(factory)
     yield Runtime(settings=settings, engine=engine, session_factory=factory, clock=clock)
     outer.rollback()
     connection.close()

@@ -205,7 +205,7 @@ def test_scan_flags_an_undispatched_incident_once(client, session, clock):
     clock.advance(61)
     assert service.scan_breaches(session=session, clock=clock) >= 1
     assert service.scan_breaches(session=session, clock=clock) == 0
-    session.expire_all()
+    session.commit()
     assert session.get(Incident, inc["id"]).dispatch_breached is True
     admin = login_as(client, "admin")
     evts = client.get("/api/v1/events", headers=admin.headers, params={"limit": 1000}).json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from yanyun.core.config import CommunitySettings
+from yanyun.community.settings import CommunitySettings
 from yanyun.geo.service import CityIndex, load_index
 
 _INDEXES: dict[str, CityIndex] = {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from tests.bus import consumers_from_now, drain
 from tests.community.helpers import place_volunteer, urban_grid
 from tests.conftest import login_as
 
 
-def _incident(client, headers, grid, clock=None, **overrides):
+def _incident(client, headers, grid, runtime=None, **overrides):
     body = {
         "narrative": "老人走失，家属求助",
         "lng": grid.lng,
@@ -17,10 +18,8 @@ def _incident(client, headers, grid, clock=None, **overrides):
     body.update(overrides)
     resp = client.post("/api/v1/incidents", headers=headers, json=body)
     assert resp.status_code == 201, resp.text
-    if clock is not None:
-        # Rolled-back tests leave holes in PostgreSQL's event ids; a reader waits
-        # GAP_GRACE before passing a hole, on the frozen clock too.
-        clock.advance(6)
+    if runtime is not None:  # community hears of it through command's event
+        drain(runtime, "community.incidents")
     return resp.json()
 
 
@@ -30,11 +29,14 @@ def _volunteers_near(session, grid, n=4):
     session.commit()
 
 
-def test_volunteer_call_from_an_incident_is_accepted_and_stood_down(client, session, clock) -> None:
+def test_volunteer_call_from_an_incident_is_accepted_and_stood_down(
+    client, runtime, session, clock
+) -> None:
+    consumers_from_now(session, clock, "community.incidents")
     grid = urban_grid(session)
     _volunteers_near(session, grid)
     dispatcher = login_as(client, "dispatcher").headers
-    incident = _incident(client, dispatcher, grid, clock)
+    incident = _incident(client, dispatcher, grid, runtime)
     listed = client.get("/api/v1/community/incidents", headers=dispatcher).json()
     assert any(i["id"] == incident["id"] and i["volunteer_safe"] for i in listed)
     resp = client.post(
@@ -66,11 +68,14 @@ def test_volunteer_call_from_an_incident_is_accepted_and_stood_down(client, sess
     assert again.status_code == 409
 
 
-def test_cancelling_the_incident_stands_its_call_down(client, session, clock) -> None:
+def test_cancelling_the_incident_stands_its_call_down(
+    client, runtime, session, clock
+) -> None:
+    consumers_from_now(session, clock, "community.incidents")
     grid = urban_grid(session)
     _volunteers_near(session, grid)
     dispatcher = login_as(client, "dispatcher").headers
-    incident = _incident(client, dispatcher, grid, clock)
+    incident = _incident(client, dispatcher, grid, runtime)
     call = client.post(
         f"/api/v1/community/incidents/{incident['id']}/mobilisations",
         headers=dispatcher,
@@ -82,14 +87,16 @@ def test_cancelling_the_incident_stands_its_call_down(client, session, clock) ->
         json={"to": "cancelled", "note": "重复报警"},
     )
     assert resp.status_code == 200, resp.text
-    clock.advance(6)
-    client.get("/api/v1/community/incidents", headers=dispatcher)  # reads the events
+    drain(runtime, "community.incidents")  # community hears of the cancellation
     after = client.get(f"/api/v1/community/mobilisations/{call['id']}", headers=dispatcher).json()
     assert after["status"] == "stood_down"
     assert after["stand_down_reason"].startswith("警情已处置")
 
 
-def test_unsafe_incident_is_refused_and_bad_input_is_a_422(client, session, clock) -> None:
+def test_unsafe_incident_is_refused_and_bad_input_is_a_422(
+    client, runtime, session, clock
+) -> None:
+    consumers_from_now(session, clock, "community.incidents")
     grid = urban_grid(session)
     _volunteers_near(session, grid)
     dispatcher = login_as(client, "dispatcher").headers
@@ -97,7 +104,7 @@ def test_unsafe_incident_is_refused_and_bad_input_is_a_422(client, session, cloc
         client,
         dispatcher,
         grid,
-        clock,
+        runtime,
         category_code="40",
         sub_code="4001",
         narrative="居民楼起火冒烟",

@@ -101,6 +101,7 @@ def test_hazard_past_its_deadline_is_announced_once_for_supervision(
     clock.advance(timedelta(hours=3))
     assert grid.scan_overdue(session=session, clock=clock) == 1
     assert grid.scan_overdue(session=session, clock=clock) == 0
+    session.commit()  # the event is written with the transaction that announced it
     event = session.scalars(select(OutboxEvent).where(OutboxEvent.kind == "hazard.overdue")).one()
     assert event.resource_id == report.id
     assert event.org_path == report.org_path

@@ -78,6 +78,7 @@ def test_call_picks_nearest_available_volunteers_with_the_skill(
     assert [r["volunteer_id"] for r in read["responses"]] == ["VT-NEAR", "VT-FAR"]
     assert read["responses"][0]["eta_s"] < read["responses"][1]["eta_s"]
     assert ms >= 0
+    session.commit()  # the events are written with the transaction that made the call
     kinds = [e.kind for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))]
     assert "volunteer.called" in kinds and "mobilisation.opened" in kinds
 
@@ -156,6 +157,7 @@ def test_call_tracks_answers_and_ends_with_a_stand_down(
     }
     with pytest.raises(Conflict):
         act("VT-2", "accept")
+    session.commit()  # events are written with their transaction
     stood = session.scalars(
         select(OutboxEvent).where(
             OutboxEvent.kind == "volunteer.stood_down", OutboxEvent.resource_id == call.id

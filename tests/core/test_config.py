@@ -6,7 +6,8 @@ from pydantic import BaseModel, ValidationError
 from typer.testing import CliRunner
 
 from yanyun.cli.main import app
-from yanyun.core.config import Settings, load_settings, masked
+from yanyun.core.config import masked
+from yanyun.registry import Settings, load_settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 

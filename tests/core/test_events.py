@@ -32,7 +32,7 @@ def test_event_written_in_callers_transaction_is_gone_on_rollback(session, clock
     before = events.latest_event_id(session)
     with session.begin_nested():
         events.emit(session, clock=clock, kind="test.happened", resource_type="t", resource_id="1")
-        session.flush()
+        events.flush_outbox(session)
         assert events.latest_event_id(session) > before
         session.rollback()
     assert events.latest_event_id(session) == before

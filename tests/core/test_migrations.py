@@ -2,7 +2,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from yanyun.core.db import Base
-from yanyun.models import import_all_models
+from yanyun.registry import import_all_models
 
 
 def test_migrations_build_exactly_the_models_tables(engine):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from yanyun.command.crewing import CONSUMER
+from tests.bus import consumers_from_now, drain
+from yanyun.command.crewing import CONSUMER, crew_changes
 from yanyun.core import events
-from yanyun.core.consumers import EventCursor
+from yanyun.core.bus import Delivery, EventCursor
 from yanyun.geo.models import Station
 from yanyun.sim.staffing import staff_city
 
@@ -17,18 +18,23 @@ def station_codes(session, n: int = 3) -> list[str]:
     return list(session.scalars(select(Station.code).order_by(Station.code).limit(n)))
 
 
-def staff(session, clock, n: int = 3) -> list[str]:
+def staff(runtime, session, clock, n: int = 3) -> list[str]:
     """Staff the first n stations and crew their units, as the demo does for all."""
-    # The crewing consumer starts after everything already in the outbox:
-    # ids of earlier tests' rolled-back transactions are holes it would wait on,
-    # so it starts on a fresh marker (PostgreSQL sequences skip rolled-back ids).
-    events.emit(session, clock=clock, kind="test.marker", resource_type="t", resource_id="m")
-    session.flush()
-    cursor = session.get(EventCursor, CONSUMER) or EventCursor(name=CONSUMER, last_id=0)
-    cursor.last_id = events.latest_event_id(session)
-    session.add(cursor)
-    session.flush()
+    consumers_from_now(session, clock, CONSUMER)
     codes = station_codes(session, n)
     staff_city(session=session, clock=clock, seed=SEED, stations=codes)
-    session.flush()
+    apply_crewing(runtime, session)
     return codes
+
+
+def apply_crewing(runtime, session) -> int:
+    """Let command read duty's crew announcements; how many unit crews they carried."""
+    session.commit()
+    cursor = session.get(EventCursor, CONSUMER)
+    named = 0
+    for row in events.events_after(session, after_id=cursor.last_id if cursor else 0,
+                                   kinds=("duty.crews_changed", "duty.unit_crewed",
+                                          "duty.unit_uncrewed")):
+        named += len(crew_changes(Delivery(session, runtime.clock, runtime, events.parse(row))))
+    drain(runtime, CONSUMER)
+    return named

@@ -9,17 +9,16 @@ import numpy as np
 from sqlalchemy import func, select
 
 from tests.conftest import login_as
-from tests.duty.helpers import staff
-from yanyun.command.crewing import apply_crewing
+from tests.duty.helpers import apply_crewing, staff
 from yanyun.command.models import Unit
 from yanyun.core import events
 from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import SHANGHAI
 from yanyun.duty import service
 from yanyun.duty.models import ClockIn, Officer, Post, RosterEntry, Shift, UnitCrew
-from yanyun.duty.tidal import greedy_max_coverage, plan_hours
 from yanyun.geo.models import Station
 from yanyun.geo.travel import GreatCircleEstimator
+from yanyun.tidal.planning import greedy_max_coverage, plan_hours
 
 
 def _current_entries(session, unit_id, now):
@@ -32,8 +31,10 @@ def _current_entries(session, unit_id, now):
     )
 
 
-def test_stations_staffed_by_grade_with_contacts_masked_and_audited(session, client, clock):
-    codes = staff(session, clock)
+def test_stations_staffed_by_grade_with_contacts_masked_and_audited(
+    runtime, session, client, clock
+):
+    codes = staff(runtime, session, clock)
     grades = {
         s.code: s.grade for s in session.scalars(select(Station).where(Station.code.in_(codes)))
     }
@@ -64,8 +65,8 @@ def test_stations_staffed_by_grade_with_contacts_masked_and_audited(session, cli
     assert logged == 1
 
 
-def test_unit_available_only_while_someone_on_duty_crews_it(session, client, clock):
-    codes = staff(session, clock)
+def test_unit_available_only_while_someone_on_duty_crews_it(runtime, session, client, clock):
+    codes = staff(runtime, session, clock)
     unit = session.scalars(
         select(Unit)
         .where(Unit.station_code == codes[0], Unit.kind == "patrol_car")
@@ -78,7 +79,7 @@ def test_unit_available_only_while_someone_on_duty_crews_it(session, client, clo
         assert (
             client.delete(f"/api/v1/duty/entries/{e.id}", headers=duty.headers).status_code == 204
         )
-    apply_crewing(session, clock=clock)
+    apply_crewing(runtime, session)
     session.refresh(unit)
     assert unit.status == "out_of_service" and unit.crew == []
     # Crewing it again from the reserve of the shift brings it back.
@@ -95,18 +96,18 @@ def test_unit_available_only_while_someone_on_duty_crews_it(session, client, clo
         headers=duty.headers,
     )
     assert resp.status_code == 201, resp.text
-    apply_crewing(session, clock=clock)
+    apply_crewing(runtime, session)
     session.refresh(unit)
     assert unit.status == "available" and unit.crew == [spare.id]
 
 
-def test_shift_change_on_the_clock_hands_units_to_the_next_team(session, clock):
-    codes = staff(session, clock)
+def test_shift_change_on_the_clock_hands_units_to_the_next_team(runtime, session, clock):
+    codes = staff(runtime, session, clock)
     before = {c.unit_id: list(c.crew) for c in session.scalars(select(UnitCrew))}
     clock.advance(timedelta(hours=12))  # 21:00: the night team is on
     last = events.latest_event_id(session)
     crewed, uncrewed = service.apply_shift_changes(session, clock)
-    session.flush()
+    session.commit()  # the events are written with the shift change's transaction
     # One event per station, listing every unit it re-crews, not one per unit.
     announced = events.events_after(session, after_id=last)
     assert sorted(e.resource_id for e in announced) == sorted(codes)
@@ -114,7 +115,7 @@ def test_shift_change_on_the_clock_hands_units_to_the_next_team(session, clock):
     listed = [c["unit_id"] for e in announced for c in e.payload["crewed"]]
     assert len(listed) == len(set(listed)) == crewed > len(codes)
     assert sum(len(e.payload["uncrewed"]) for e in announced) == uncrewed
-    assert apply_crewing(session, clock=clock) == crewed + uncrewed
+    assert apply_crewing(runtime, session) == crewed + uncrewed
     unit = session.scalars(
         select(Unit).where(Unit.station_code == codes[0]).order_by(Unit.id)
     ).first()
@@ -123,8 +124,8 @@ def test_shift_change_on_the_clock_hands_units_to_the_next_team(session, clock):
     assert teams == {service.team_on(date(2026, 11, 23), "night")}
 
 
-def test_swap_takes_effect_only_when_approved(session, client, clock):
-    codes = staff(session, clock)
+def test_swap_takes_effect_only_when_approved(runtime, session, client, clock):
+    codes = staff(runtime, session, clock)
     unit = session.scalars(
         select(Unit).where(Unit.station_code == codes[0]).order_by(Unit.id)
     ).first()
@@ -157,13 +158,13 @@ def test_swap_takes_effect_only_when_approved(session, client, clock):
         f"/api/v1/duty/swaps/{swap['id']}/decision", json={"approve": True}, headers=duty.headers
     )
     assert ok.status_code == 200 and ok.json()["status"] == "approved"
-    apply_crewing(session, clock=clock)
+    apply_crewing(runtime, session)
     session.refresh(unit)
     assert other.id in unit.crew and swap["from_officer_id"] not in unit.crew
 
 
-def test_level_two_shows_shortfall_and_flags_leave_to_cancel(session, client, clock):
-    codes = staff(session, clock)
+def test_level_two_shows_shortfall_and_flags_leave_to_cancel(runtime, session, client, clock):
+    codes = staff(runtime, session, clock)
     duty = login_as(client, "duty")
     officer = session.scalars(select(Officer).where(Officer.station_code == codes[0])).first()
     now = clock.now()
@@ -209,9 +210,10 @@ def test_level_two_shows_shortfall_and_flags_leave_to_cancel(session, client, cl
 
 
 def test_level_requirements_by_skill_certification_and_post_show_their_shortfall(
+    runtime,
     session, client, clock
 ):
-    codes = staff(session, clock)
+    codes = staff(runtime, session, clock)
     duty = login_as(client, "duty")
     now = clock.now()
     body = {
@@ -288,8 +290,10 @@ def test_level_requirements_by_skill_certification_and_post_show_their_shortfall
     assert bad.json()["error"]["field"] == "requirements.0.code"
 
 
-def test_school_gate_clock_in_counts_only_inside_geofence_and_window(session, client, clock):
-    codes = staff(session, clock)
+def test_school_gate_clock_in_counts_only_inside_geofence_and_window(
+    runtime, session, client, clock
+):
+    codes = staff(runtime, session, clock)
     post = session.scalars(
         select(Post)
         .where(Post.kind == "school_post", Post.station_code.in_(codes))
@@ -370,8 +374,8 @@ def test_greedy_tidal_plan_covers_at_least_the_current_placement():
     assert plans[3].incidents == 0 and greedy_max_coverage(np.zeros((0, 5), bool), 3).size == 0
 
 
-def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(session, clock):
-    codes = staff(session, clock)
+def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(runtime, session, clock):
+    codes = staff(runtime, session, clock)
     unit = session.scalars(
         select(Unit)
         .where(Unit.station_code == codes[0], Unit.kind == "patrol_car")
@@ -383,16 +387,16 @@ def test_unit_busy_on_an_incident_keeps_its_status_when_its_crew_goes(session, c
     session.flush()
     _, uncrewed = service.apply_shift_changes(session, clock)
     assert uncrewed == 1
-    assert apply_crewing(session, clock=clock) == 1
+    assert apply_crewing(runtime, session) == 1
     session.refresh(unit)
     assert unit.status == "on_scene" and unit.crew == []
     # Nothing changed since: nothing more is announced or applied.
     assert service.apply_shift_changes(session, clock) == (0, 0)
-    assert apply_crewing(session, clock=clock) == 0
+    assert apply_crewing(runtime, session) == 0
 
 
-def test_crewing_still_applies_one_unit_events_left_in_the_outbox(session, clock):
-    codes = staff(session, clock)
+def test_crewing_still_applies_one_unit_events_left_in_the_outbox(runtime, session, clock):
+    codes = staff(runtime, session, clock)
     unit = session.scalars(
         select(Unit).where(Unit.station_code == codes[0], Unit.status == "available")
     ).first()
@@ -402,6 +406,6 @@ def test_crewing_still_applies_one_unit_events_left_in_the_outbox(session, clock
         resource_id=unit.id, org_path=unit.org_path, payload={"unit_id": unit.id, "crew": []},
     )
     session.flush()
-    assert apply_crewing(session, clock=clock) == 1
+    assert apply_crewing(runtime, session) == 1
     session.refresh(unit)
     assert unit.status == "out_of_service" and unit.crew == []

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import make_settings
-from yanyun.core.config import IntelSettings, Settings
 from yanyun.geo.service import load_index
 from yanyun.intel import service
 from yanyun.intel.models import Camera
+from yanyun.intel.settings import IntelSettings
+from yanyun.registry import Settings
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pytest
 
 from tests.intel.helpers import DAY0_MS
-from yanyun.core.config import IntelSettings
 from yanyun.intel import ingest as checks
 from yanyun.intel.service import open_pool, recent_sightings
+from yanyun.intel.settings import IntelSettings
 
 HOUR = 3_600_000
 NOW = DAY0_MS + 20 * HOUR

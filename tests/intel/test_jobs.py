@@ -14,9 +14,9 @@ import pytest
 
 from tests.intel.helpers import DAY0, DAY0_MS, multiset, sightings
 from yanyun.core.clock import FrozenClock
-from yanyun.core.config import IntelSettings
 from yanyun.intel.jobs import maintain_pool
 from yanyun.intel.pool import QUARANTINE, SIGHTINGS, Dataset
+from yanyun.intel.settings import IntelSettings
 
 SETTINGS = IntelSettings(compact_after_h=1, seal_after_days=3, ledger_retention_days=7)
 
@@ -135,7 +135,7 @@ CHILD = textwrap.dedent(
     from datetime import datetime, timezone
     from pathlib import Path
     from yanyun.core.clock import FrozenClock
-    from yanyun.core.config import IntelSettings
+    from yanyun.intel.settings import IntelSettings
     from yanyun.intel.jobs import maintain_pool
     from yanyun.intel.pool import QUARANTINE, SIGHTINGS, Dataset
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.bus import consumers_from_now, drain
 from tests.conftest import START, login_as
 from yanyun.core.events import OutboxEvent
 from yanyun.opinion.models import OpinionEvent, Post, Rejection
@@ -61,8 +62,10 @@ def test_reposts_join_one_event_and_redelivery_is_idempotent(client, session) ->
 
 
 def test_claim_without_incident_is_flagged_until_an_incident_matches(
-    client, session, clock
+    client, runtime, session, clock
 ) -> None:
+    consumers_from_now(session, clock, "opinion.incidents")
+    session.commit()
     opinion = login_as(client, "opinion")
     body = _push(client, opinion, [_post(ARTICLE, external_id="c1")])
     event = session.get(OpinionEvent, body["events"][0])
@@ -84,9 +87,8 @@ def test_claim_without_incident_is_flagged_until_an_incident_matches(
         },
     )
     assert incident.status_code == 201, incident.text
-    # Ids of rolled-back tests leave holes on PostgreSQL; the consumer waits
-    # GAP_GRACE before passing a hole, on the frozen clock too.
-    clock.advance(6)
+    # Opinion keeps its copy of the incident from command's event.
+    assert drain(runtime, "opinion.incidents") == 1
     later = (START + timedelta(minutes=30)).isoformat()
     _push(client, opinion, [_post("转发 " + ARTICLE, external_id="c2", published_at=later)])
     session.expire_all()

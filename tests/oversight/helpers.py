@@ -8,10 +8,8 @@ from sqlalchemy import select
 
 from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.service import Actor, actor_for
-from yanyun.core import events
 from yanyun.core.clock import SHANGHAI
-from yanyun.core.config import OversightSettings
-from yanyun.oversight import consumer
+from yanyun.oversight.settings import OversightSettings
 
 
 def at(day: date, hh: int, mm: int = 0) -> datetime:
@@ -42,17 +40,3 @@ def other_station(session, not_code: str) -> OrgUnit:
 
 def settings(**overrides) -> OversightSettings:
     return OversightSettings(**overrides)
-
-
-def consume_from_now(session, clock) -> int:
-    """Point the consumer just past a fresh marker event, so a test sees only its own events.
-
-    On PostgreSQL, earlier tests' rolled-back events leave holes in the id
-    sequence; starting from an id this test drew avoids waiting on them.
-    """
-    marker = events.emit(session, clock=clock, kind="test.marker", resource_type="test",
-                         resource_id="marker")
-    session.flush()
-    consumer.reset_cursor(session=session, position=marker.id)
-    session.flush()
-    return marker.id

@@ -85,7 +85,7 @@ def test_escalation_emits_an_event_and_queues_a_notification(session, clock):
     task = _task(session, clock, s, station.code)
     clock.set(at(MONDAY, 18, 5))
     service.run_clearing(session=session, clock=clock, settings=s)
-    session.flush()
+    session.commit()  # the event is written with the transaction that escalated
     event = session.scalars(
         select(OutboxEvent).where(OutboxEvent.kind == "task.escalated",
                                   OutboxEvent.resource_id == task.id)

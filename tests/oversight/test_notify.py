@@ -132,6 +132,7 @@ def test_a_channel_that_never_answers_ends_failed_and_listed(session, clock):
     assert by_channel["webhook"].last_error
     # The live channel is independent of the failing one: it went out first time.
     assert by_channel["live"].status == "sent" and by_channel["live"].attempts == 1
+    session.commit()  # the event is written with the transaction that sent it
     live = session.scalars(select(OutboxEvent).where(
         OutboxEvent.kind == "notification", OutboxEvent.resource_id == by_channel["live"].id)
     ).one()

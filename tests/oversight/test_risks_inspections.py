@@ -2,19 +2,22 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tests.bus import consumers_from_now, drain
 from tests.conftest import login_as
-from tests.oversight.helpers import consume_from_now, settings, station_of
-from yanyun.oversight import consumer, risks
+from tests.oversight.helpers import station_of
+from yanyun.oversight import risks
 from yanyun.oversight.models import SupervisedTask
 
 API = "/api/v1/oversight"
 
 
-def _consume(session, clock):
-    session.flush()
-    return consumer.consume_events(session=session, clock=clock, settings=settings())
+def _new_tasks(runtime, session):
+    """Let supervision read what was published; how many tasks it made."""
+    before = session.scalar(select(func.count()).select_from(SupervisedTask))
+    drain(runtime, "oversight.tasks", session=session)
+    return session.scalar(select(func.count()).select_from(SupervisedTask)) - before
 
 
 def _results(client, login, code, failing=()):
@@ -26,9 +29,9 @@ def _results(client, login, code, failing=()):
 
 
 def test_failed_checklist_item_becomes_a_task_and_a_day_allows_one_filling(
-    client, session, clock
+    client, runtime, session, clock
 ):
-    consume_from_now(session, clock)
+    consumers_from_now(session, clock, "oversight.tasks")
     session.commit()
     chief = login_as(client, "chief")
     station = station_of(session, "chief")
@@ -38,7 +41,7 @@ def test_failed_checklist_item_becomes_a_task_and_a_day_allows_one_filling(
     assert resp.status_code == 201, resp.text
     assert resp.json()["failed"] == 1 and resp.json()["org_code"] == station.code
     assert client.post(f"{API}/inspections", headers=chief.headers, json=body).status_code == 409
-    assert _consume(session, clock)["created"] == 1
+    assert _new_tasks(runtime, session) == 1
     task = session.scalars(select(SupervisedTask).where(
         SupervisedTask.source == "inspection_finding")).one()
     assert task.owner_org_code == station.code and "值班表" in task.title
@@ -60,8 +63,10 @@ def test_checklist_must_answer_every_item_once(client, session):
     assert resp.status_code == 422 and resp.json()["error"]["field"] == "template_code"
 
 
-def test_overdue_risk_inspection_becomes_one_task_and_coverage_counts_it(client, session, clock):
-    consume_from_now(session, clock)
+def test_overdue_risk_inspection_becomes_one_task_and_coverage_counts_it(
+    client, runtime, session, clock
+):
+    consumers_from_now(session, clock, "oversight.tasks")
     session.commit()
     chief = login_as(client, "chief")
     station = station_of(session, "chief")
@@ -77,7 +82,7 @@ def test_overdue_risk_inspection_becomes_one_task_and_coverage_counts_it(client,
     clock.advance(timedelta(days=7, minutes=1))
     assert risks.scan_overdue(session=session, clock=clock) == 1
     assert risks.scan_overdue(session=session, clock=clock) == 0  # announced once per due time
-    assert _consume(session, clock)["created"] == 1
+    assert _new_tasks(runtime, session) == 1
     task = session.scalars(select(SupervisedTask).where(
         SupervisedTask.source == "risk_check_due")).one()
     assert "农贸市场" in task.title and task.owner_org_code == station.code
@@ -94,7 +99,7 @@ def test_overdue_risk_inspection_becomes_one_task_and_coverage_counts_it(client,
     resp = client.post(f"{API}/risks/{first['id']}/checks", headers=chief.headers,
                        json={"kind": "unannounced", "passed": False, "findings": "消防通道堵塞"})
     assert resp.status_code == 201 and resp.json()["on_time"] is False
-    assert _consume(session, clock)["created"] == 1
+    assert _new_tasks(runtime, session) == 1
     checks = client.get(f"{API}/risks/{first['id']}/checks", headers=chief.headers).json()
     assert [c["kind"] for c in checks] == ["unannounced"]
     cover = {r["org_code"]: r for r in client.get(f"{API}/risk-coverage",

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import shapely
-import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -373,7 +372,7 @@ def test_chicago_readers_on_a_tiny_synthetic_extract(tmp_path: Path):
 
 
 def test_sim_command_leaves_the_configured_database_alone(tmp_path, monkeypatch):
-    from yanyun.cli.sim import register
+    from yanyun.cli.main import app
 
     target = tmp_path / "demo.db"
     monkeypatch.setenv("YANYUN_DATABASE_URL", f"sqlite:///{target}")
@@ -386,9 +385,6 @@ def test_sim_command_leaves_the_configured_database_alone(tmp_path, monkeypatch)
         "MEDIATION_ROOMS": 16,
     }.items():
         monkeypatch.setenv(f"YANYUN_CITY__{key}", str(value))
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
     result = CliRunner().invoke(
         app,
         [

@@ -8,11 +8,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-import yanyun.duty.tidal as duty_tidal
 import yanyun.stats.demand as stats_demand
-from yanyun.core.config import StatsSettings
+import yanyun.tidal.planning as duty_tidal
 from yanyun.geo.coords import distance_m_array
 from yanyun.sim import tidal
+from yanyun.stats.settings import StatsSettings
 
 
 def test_tidal_plans_checked_on_held_out_days(session, clock):

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +145,22 @@ def server_now(base_url: str) -> datetime:
     resp = httpx.get(f"{base_url}/api/v1/health", timeout=10)
     assert resp.status_code == 200, resp.text
     return datetime.fromisoformat(resp.json()["now"]).astimezone(SHANGHAI)
+
+
+def clear_of_midnight(base_url: str, margin_s: float = 180.0) -> datetime:
+    """Wait, if the server's day ends within `margin_s`, until its next day has begun.
+
+    A test that compares "today" on a page with "today" from the API must not
+    straddle midnight (the calendar check runs the pages at 23:59). Returns the
+    server's time after any wait.
+    """
+    now = server_now(base_url)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    left_s = (midnight - now).total_seconds()
+    if left_s < margin_s:
+        time.sleep(left_s + 2)
+        now = server_now(base_url)
+    return now
 
 
 def new_context(browser: Any, server: DemoServer, **options: Any) -> Any:

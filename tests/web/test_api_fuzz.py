@@ -17,6 +17,8 @@ ST = Path(sys.executable).with_name("st")
 
 
 @pytest.mark.slow
+# About 2-3 minutes alone on two cores, longer beside other work: its own bound, not the default.
+@pytest.mark.timeout(720)
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_generated_requests_never_make_the_server_fail(backend, tmp_path, worker_id):
     url = fresh_database_url(backend, f"fuzz_{worker_id}", tmp_path)

@@ -15,6 +15,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    clear_of_midnight,
     new_context,
     server_now,
     store_session,
@@ -146,16 +147,15 @@ def _open_post_now(server: DemoServer, token: str) -> dict:
     post = api_get(server.base_url, token, "/api/v1/duty/posts?kind=school_post&limit=1")["items"][
         0
     ]
-    now = server_now(server.base_url)
-    start = max(now - timedelta(hours=1), now.replace(hour=0, minute=0))
-    end = min(now + timedelta(hours=1), now.replace(hour=23, minute=59))
+    # Clock in and read the day's report on one day, even when the check runs at 23:59.
+    now = clear_of_midnight(server.base_url)
+    start = max(now - timedelta(hours=1), now.replace(hour=0, minute=0)).strftime("%H:%M")
+    end = now + timedelta(hours=1)
+    windows = [[start, end.strftime("%H:%M") if end.date() == now.date() else "24:00"]]
     resp = httpx.patch(
         f"{server.base_url}/api/v1/duty/posts/{post['id']}",
         headers={"Authorization": f"Bearer {token}"},
-        json={
-            "windows": [[start.strftime("%H:%M"), end.strftime("%H:%M")]],
-            "weekdays": [1, 2, 3, 4, 5, 6, 7],
-        },
+        json={"windows": windows, "weekdays": [1, 2, 3, 4, 5, 6, 7]},
         timeout=10,
     )
     assert resp.status_code == 200, resp.text

@@ -14,6 +14,7 @@ from tests.conftest import (
     make_settings,
     prepare_database,
 )
+from yanyun.core.bus import EventRunner
 from yanyun.core.clock import SystemClock
 from yanyun.core.db import build_runtime
 from yanyun.web.app import create_app
@@ -80,10 +81,10 @@ def test_reconnect_resumes_from_last_seen_id(live_client):
     ).json()[-1]["id"]
     hub = live_client.app.state.event_hub
     for _ in range(200):  # let the hub pass them, so only the catch-up can deliver them
-        if hub.tracker.cursor >= newest:
+        if hub.cursor >= newest:
             break
         time.sleep(0.025)
-    assert hub.tracker.cursor >= newest
+    assert hub.cursor >= newest
     with live_client.websocket_connect("/api/v1/events/ws") as ws:
         ws.send_json({"token": admin.token, "after": last_seen})
         messages = [ws.receive_json() for _ in range(len(missed) + 1)]
@@ -122,10 +123,48 @@ def test_hub_knows_its_start_position_before_serving(live_client):
     newest = latest.json()[-1]["id"]
 
     async def start_and_read() -> int:
-        hub = EventHub(runtime)
+        hub = EventHub(runtime, EventRunner(runtime, []))
         await hub.start()
-        cursor = hub.tracker.cursor  # read before the loop gets a turn
-        await hub.stop()
-        return cursor
+        return hub.cursor  # read before the runner gets a turn
 
     assert asyncio.run(start_and_read()) >= newest
+
+
+def test_one_incident_event_reaches_the_page_and_every_consumer_through_the_one_runner(
+    live_client,
+):
+    """Published once in the dispatcher's transaction; the runner, woken by the commit, hands it
+    to the WebSocket and to each context that follows incidents."""
+    from sqlalchemy import select
+
+    from yanyun.community.models import IncidentRef
+    from yanyun.core.bus import EventCursor
+    from yanyun.core.db import read_session
+    from yanyun.opinion.models import KnownIncident
+
+    dispatcher = login_as(live_client, "dispatcher")
+    runtime = live_client.app.state.runtime
+    with live_client.websocket_connect("/api/v1/events/ws") as ws:
+        ws.send_json({"token": dispatcher.token, "after": 0})
+        assert ws.receive_json()["type"] == "ready"
+        resp = live_client.post("/api/v1/incidents", headers=dispatcher.headers, json={
+            "narrative": "衡阳东站门口有人打架", "lng": 112.6885, "lat": 26.8992,
+            "category_code": "20",
+        })
+        assert resp.status_code == 201, resp.text
+        incident_id = resp.json()["id"]
+        event = _next_event(ws)
+    assert (event["kind"], event["resource_id"]) == ("incident.received", incident_id)
+    followers = ("community.incidents", "opinion.incidents")
+    deadline = time.monotonic() + 10
+    while True:
+        with read_session(runtime) as session:
+            cursors = {c.name: c.last_id for c in session.scalars(
+                select(EventCursor).where(EventCursor.name.in_(followers)))}
+            copies = (session.get(IncidentRef, incident_id),
+                      session.get(KnownIncident, incident_id))
+        if all(cursors.get(name, 0) >= event["id"] for name in followers) and all(copies):
+            break
+        assert time.monotonic() < deadline, (cursors, copies)
+        time.sleep(0.05)
+    assert copies[0].number == copies[1].number == event["payload"]["number"]

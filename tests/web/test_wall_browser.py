@@ -13,6 +13,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    clear_of_midnight,
     new_context,
     store_session,
 )
@@ -37,6 +38,7 @@ def _series(page: Any, chart: str) -> dict[str, list]:
 
 
 def test_wall_draws_the_day_and_follows_live_events(browser: Any, server: DemoServer) -> None:
+    clear_of_midnight(server.base_url)  # "today" on the wall and from the API must agree
     login = api_login(server.base_url, "dispatcher")
     headers = {"Authorization": f"Bearer {login['access_token']}"}
     stations = api_get(server.base_url, login["access_token"], "/api/v1/geo/stations")["features"]

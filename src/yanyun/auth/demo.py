@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,3 +61,14 @@ def ensure_demo_users(*, session: Session, clock: Clock) -> list[DemoUser]:
             ),
         )
     return list(DEMO_USERS)
+
+
+def build_demo(runtime: Any, options: Any) -> str:
+    """The demo users, one per role (created once); the lines that print their logins."""
+    from yanyun.core.db import session_scope
+
+    with session_scope(runtime, actor_username="system") as session:
+        users = ensure_demo_users(session=session, clock=runtime.clock)
+    lines = ["demo logins 示范账号 (user / password / role):"]
+    lines += [f"  {u.username:<11} {u.password:<24} {u.role.value}" for u in users]
+    return "\n".join(lines)

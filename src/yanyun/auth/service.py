@@ -10,17 +10,18 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import AuthToken, LoginAttempt, OrgUnit, User
 from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.schemas import UserCreate
+from yanyun.auth.settings import AuthSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import AuthSettings
 from yanyun.core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
 from yanyun.core.ids import new_id
+from yanyun.events.auth import UserCreated
 
 _hasher = PasswordHasher()
 # Verified when the user name is unknown, so timing does not reveal which names exist.
@@ -203,6 +204,51 @@ def logout(*, session: Session, clock: Clock, token: str) -> None:
         row.revoked_at = clock.now()
 
 
+@dataclass(frozen=True)
+class OrgUnitSpec:
+    """An org unit to create under a parent (a branch, a station, a grid of a new city)."""
+
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str
+    parent_code: str
+
+
+def bureau_code(*, session: Session) -> str:
+    """The city bureau's code, the root of the org tree ("" before a city is built)."""
+    return session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau")) or ""
+
+
+def add_org_units(*, session: Session, units: list[OrgUnitSpec]) -> int:
+    """Create a city's org tree in one statement, parents before children; how many.
+
+    Each unit's path is its parent's path and its own code: given in tree
+    order, every parent is either already stored or earlier in the list.
+    """
+    paths = {
+        code: path
+        for code, path in session.execute(
+            select(OrgUnit.code, OrgUnit.path).where(
+                OrgUnit.code.in_({u.parent_code for u in units})
+            )
+        )
+    }
+    rows = []
+    for unit in units:
+        parent_path = paths.get(unit.parent_code)
+        if parent_path is None:
+            raise NotFound("org_unit", unit.parent_code)
+        paths[unit.code] = f"{parent_path}/{unit.code}"
+        rows.append({
+            "code": unit.code, "kind": unit.kind, "name_zh": unit.name_zh,
+            "name_en": unit.name_en, "parent_code": unit.parent_code, "path": paths[unit.code],
+        })
+    if rows:
+        session.execute(insert(OrgUnit), rows)
+    return len(rows)
+
+
 def ensure_org_unit(
     *,
     session: Session,
@@ -276,14 +322,12 @@ def create_user(*, session: Session, clock: Clock, user_in: UserCreate) -> User:
     session.add(user)
     session.flush()
     path = org_path_of(session=session, code=user.org_code)
-    events.emit(
+    events.publish(
         session,
+        UserCreated(username=user.username, roles=list(user.roles)),
         clock=clock,
-        kind="user.created",
-        resource_type="app_user",
         resource_id=user.id,
         org_path=path,
-        payload={"username": user.username, "roles": user.roles},
     )
     return user
 

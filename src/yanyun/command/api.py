@@ -38,7 +38,7 @@ from yanyun.command.schemas import (
     UnitRead,
 )
 from yanyun.core.clock import as_utc
-from yanyun.core.config import Settings
+from yanyun.core.contexts import Provider
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.geo.api import IndexDep
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
@@ -51,24 +51,34 @@ UnitReader = Annotated[Actor, Depends(require(Perm.units_read))]
 UnitWriter = Annotated[Actor, Depends(require(Perm.units_write))]
 
 
+#: The incident category catalogue (the shipped one or the bureau's own).
+CATALOGUE: Provider[Catalogue] = Provider(
+    "command.catalogue", lambda runtime: load_catalogue(runtime.settings.command.catalogue_path)
+)
+#: Travel-time estimates for recommending units.
+ESTIMATOR: Provider[TravelTimeEstimator] = Provider(
+    "command.estimator", lambda runtime: GreatCircleEstimator()
+)
+
+
 def catalogue_of(runtime: Any) -> Catalogue:
-    return runtime.cached(
-        "catalogue", lambda: load_catalogue(runtime.settings.command.catalogue_path)
-    )
+    return runtime.provide(CATALOGUE)
+
+
+def _build_parser(runtime: Any) -> LexiconParser:
+    from yanyun.geo.boundaries import load_boundaries
+
+    city = runtime.settings.city.name
+    gazetteer = Gazetteer.from_city(load_boundaries(city), load_landmarks(city))
+    return LexiconParser(gazetteer, catalogue_of(runtime))
+
+
+#: The Chinese intake parser with the city's gazetteer (its dictionaries take seconds).
+PARSER: Provider[LexiconParser] = Provider("command.intake_parser", _build_parser)
 
 
 def parser_of(runtime: Any) -> LexiconParser:
-    settings: Settings = runtime.settings
-
-    def build() -> LexiconParser:
-        from yanyun.geo.boundaries import load_boundaries
-
-        gazetteer = Gazetteer.from_city(
-            load_boundaries(settings.city.name), load_landmarks(settings.city.name)
-        )
-        return LexiconParser(gazetteer, catalogue_of(runtime))
-
-    return runtime.cached("intake_parser", build)
+    return runtime.provide(PARSER)
 
 
 def warm_up(runtime: Any) -> None:
@@ -82,7 +92,7 @@ def get_catalogue(request: Request) -> Catalogue:
 
 
 def get_estimator(request: Request) -> TravelTimeEstimator:
-    return request.app.state.runtime.cached("estimator", GreatCircleEstimator)
+    return request.app.state.runtime.provide(ESTIMATOR)
 
 
 def get_parser(request: Request) -> LexiconParser:

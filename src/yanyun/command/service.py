@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, mask_phone
 from yanyun.command import lifecycle
 from yanyun.command.catalogue import Catalogue
@@ -27,13 +28,14 @@ from yanyun.command.models import (
     Unit,
 )
 from yanyun.command.schemas import STATUS_LABELS, IncidentCreate
+from yanyun.command.settings import CommandSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc, local_date
-from yanyun.core.config import CommandSettings
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
+from yanyun.events.command import IncidentBreached, IncidentChanged, IncidentMerged, UnitChanged
 from yanyun.geo.coords import distance_m
-from yanyun.geo.service import CityIndex
+from yanyun.geo.service import CityIndex, place_in_scope
 
 DETAIL_PURPOSE = "接处警：查看报警人信息 (incident handling: caller details)"
 
@@ -100,14 +102,8 @@ def open_incident(
     received_at = incident_in.received_at or now
     if as_utc(received_at) > now + timedelta(seconds=settings.position_future_tolerance_s):
         raise Invalid("received_at", "接警时间不能晚于当前时间", "received_at is in the future")
-    location = index.locate(incident_in.lng, incident_in.lat)
-    if not location.inside:
-        raise OutsideJurisdiction(
-            f"坐标({incident_in.lng:.6f}, {incident_in.lat:.6f})不在本市辖区内",
-            f"point ({incident_in.lng:.6f}, {incident_in.lat:.6f}) is outside the city's "
-            "jurisdiction",
-            field="lng",
-        )
+    # The command centre takes calls from the whole city: only the city's bounds apply.
+    location = place_in_scope(index=index, actor=None, lng=incident_in.lng, lat=incident_in.lat)
     assert location.district and location.station and location.grid and location.org_path
     priority = incident_in.priority or _default_priority(catalogue, incident_in)
     circle = circle_for(session=session, lng=incident_in.lng, lat=incident_in.lat)
@@ -166,8 +162,8 @@ def _default_priority(catalogue: Catalogue, incident_in: IncidentCreate) -> int:
     return min((s.priority for s in category.subcategories), default=3)
 
 
-def incident_payload(incident: Incident) -> dict[str, Any]:
-    """What a live screen needs to redraw an incident without asking again."""
+def incident_facts(incident: Incident) -> dict[str, Any]:
+    """What a live screen needs to redraw an incident without asking again (IncidentFacts)."""
     return {
         "number": incident.number,
         "status": incident.status,
@@ -178,7 +174,7 @@ def incident_payload(incident: Incident) -> dict[str, Any]:
         "lat": incident.lat,
         "station_code": incident.station_code,
         "district_code": incident.district_code,
-        "received_at": as_utc(incident.received_at).isoformat(),
+        "received_at": as_utc(incident.received_at),
         "dispatch_target_s": incident.dispatch_target_s,
         "arrival_target_s": incident.arrival_target_s,
         "dispatch_s": seconds_after_receipt(incident, incident.dispatched_at),
@@ -220,14 +216,13 @@ def _record(
             note=note,
         )
     )
-    events.emit(
+    events.publish(
         session,
+        IncidentChanged(**incident_facts(incident), from_status=from_status, unit_id=unit_id),
         clock=clock,
         kind=kind or f"incident.{to_status}",
-        resource_type="incident",
         resource_id=incident.id,
         org_path=incident.org_path,
-        payload={**incident_payload(incident), "from_status": from_status, "unit_id": unit_id},
     )
 
 
@@ -266,13 +261,7 @@ def get_incident(
     *, session: Session, actor: Actor, incident_id: str, for_update: bool = False
 ) -> Incident:
     """An incident within the actor's scope (out of scope looks absent)."""
-    stmt = select(Incident).where(Incident.id == incident_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    incident = session.scalars(stmt).first()
-    if incident is None or not actor.sees(incident.org_path):
-        raise NotFound("incident", incident_id)
-    return incident
+    return visible(session, Incident, incident_id, actor, what="incident", for_update=for_update)
 
 
 def list_incidents(
@@ -302,14 +291,13 @@ def _release_units(session: Session, clock: Clock, incident: Incident) -> None:
         if unit is not None and unit.current_incident_id == incident.id:
             unit.status = "available"
             unit.current_incident_id = None
-            events.emit(
+            events.publish(
                 session,
+                UnitChanged(status=unit.status, lng=unit.lng, lat=unit.lat),
                 clock=clock,
                 kind="unit.available",
-                resource_type="unit",
                 resource_id=unit.id,
                 org_path=unit.org_path,
-                payload={"status": unit.status, "lng": unit.lng, "lat": unit.lat},
             )
 
 
@@ -352,19 +340,15 @@ def _elapsed_s(incident: Incident, at: datetime) -> float:
 def _breach(
     session: Session, clock: Clock, incident: Incident, kind: str, elapsed_s: float, target_s: int
 ) -> None:
-    events.emit(
+    events.publish(
         session,
+        IncidentBreached(
+            **incident_facts(incident), breach=kind, elapsed_s=round(elapsed_s, 1),
+            target_s=target_s,
+        ),
         clock=clock,
-        kind="incident.breach",
-        resource_type="incident",
         resource_id=incident.id,
         org_path=incident.org_path,
-        payload={
-            **incident_payload(incident),
-            "breach": kind,
-            "elapsed_s": round(elapsed_s, 1),
-            "target_s": target_s,
-        },
     )
 
 
@@ -487,20 +471,16 @@ def dispatch(
                 eta_s=(etas_s or {}).get(unit_id),
             )
         )
-        events.emit(
+        events.publish(
             session,
+            UnitChanged(
+                incident_id=incident.id, number=incident.number, status=unit.status,
+                lng=unit.lng, lat=unit.lat,
+            ),
             clock=clock,
             kind="unit.dispatched",
-            resource_type="unit",
             resource_id=unit_id,
             org_path=unit.org_path,
-            payload={
-                "incident_id": incident.id,
-                "number": incident.number,
-                "status": unit.status,
-                "lng": unit.lng,
-                "lat": unit.lat,
-            },
         )
         session.add(
             IncidentTransition(
@@ -524,9 +504,7 @@ def unit_action(
     *, session: Session, clock: Clock, actor: Actor, unit_id: str, incident_id: str, action: str
 ) -> Unit:
     """A unit acknowledges, arrives or clears; the incident follows."""
-    unit = session.scalars(select(Unit).where(Unit.id == unit_id).with_for_update()).first()
-    if unit is None or not actor.sees(unit.org_path):
-        raise NotFound("unit", unit_id)
+    unit = visible(session, Unit, unit_id, actor, what="unit", for_update=True)
     assignment = session.scalars(
         select(Assignment).where(
             Assignment.unit_id == unit_id,
@@ -565,20 +543,16 @@ def unit_action(
         assignment.cleared_at = now
         unit.status = "available"
         unit.current_incident_id = None
-    events.emit(
+    events.publish(
         session,
+        UnitChanged(
+            incident_id=incident.id, number=incident.number, status=unit.status,
+            lng=unit.lng, lat=unit.lat,
+        ),
         clock=clock,
         kind=f"unit.{unit.status}",
-        resource_type="unit",
         resource_id=unit.id,
         org_path=unit.org_path,
-        payload={
-            "incident_id": incident.id,
-            "number": incident.number,
-            "status": unit.status,
-            "lng": unit.lng,
-            "lat": unit.lat,
-        },
     )
     return unit
 
@@ -674,18 +648,15 @@ def merge(
             note=f"合并重复警情 merged duplicate {duplicate.number}",
         )
     )
-    events.emit(
+    events.publish(
         session,
+        IncidentMerged(
+            **incident_facts(primary), duplicate_id=duplicate.id,
+            duplicate_number=duplicate.number,
+        ),
         clock=clock,
-        kind="incident.merged",
-        resource_type="incident",
         resource_id=primary.id,
         org_path=primary.org_path,
-        payload={
-            **incident_payload(primary),
-            "duplicate_id": duplicate.id,
-            "duplicate_number": duplicate.number,
-        },
     )
     return primary
 

@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
 from yanyun.command.ranking import Candidate, FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
+from yanyun.command.settings import CommandSettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommandSettings
-from yanyun.core.errors import NotFound
+from yanyun.events.command import UnitPosition, UnitsMoved
 from yanyun.geo.travel import TravelTimeEstimator
 
 # First search this far around an incident (degrees, ~33 km), then everywhere.
@@ -102,19 +103,17 @@ def record_positions(
             continue
         unit.lng, unit.lat, unit.position_at = fix.lng, fix.lat, fix.at
         moved.setdefault(unit.org_path, []).append(
-            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at.isoformat()}
+            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at}
         )
         accepted += 1
     # One event per station, not per fix: a map follows a batch in one message.
     for org_path, items in moved.items():
-        events.emit(
+        events.publish(
             session,
+            UnitsMoved(positions=[UnitPosition(**item) for item in items]),
             clock=clock,
-            kind="units.moved",
-            resource_type="unit",
             resource_id=items[0]["id"],
             org_path=org_path,
-            payload={"positions": items},
         )
     return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
 
@@ -180,7 +179,5 @@ def recommend(
 
 
 def get_unit(*, session: Session, actor: Actor, unit_id: str) -> Unit:
-    unit = session.get(Unit, unit_id)
-    if unit is None or not actor.sees(unit.org_path):
-        raise NotFound("unit", unit_id)
+    unit = visible(session, Unit, unit_id, actor, what="unit")
     return unit

@@ -184,15 +184,12 @@ def organisation(
 @router.get("/incidents", response_model=list[IncidentRefRead])
 def open_incidents(
     session: SessionDep,
-    clock: ClockDep,
     settings: SettingsDep,
     actor: Reader,
-    notifier: NotifierDep,
     city: IndexDep,
     limit: Limit = 30,
 ) -> list[dict[str, Any]]:
     """Open incidents heard from command's events, each saying whether volunteers may go."""
-    volunteers.sync_incidents(session=session, clock=clock, notifier=notifier)
     rows = volunteers.open_incidents(
         session=session, actor=actor, settings=settings.community, limit=limit
     )
@@ -244,7 +241,6 @@ def mobilise_for_incident(
     notifier: NotifierDep,
 ) -> dict[str, Any]:
     """Call volunteers to an incident; refused for categories unsafe for volunteers."""
-    volunteers.sync_incidents(session=session, clock=clock, notifier=notifier)
     call_in = volunteers.call_from_incident(
         session=session,
         actor=actor,

@@ -12,12 +12,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from yanyun.auth.models import OrgUnit
+from yanyun.auth import service as auth_service
 from yanyun.community.models import (
     CourtyardMeeting,
     Dispute,
@@ -34,6 +35,7 @@ from yanyun.community.models import (
 from yanyun.community.selection import SKILLS
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, local_date
+from yanyun.events.community import CommunityBuilt
 from yanyun.geo.models import District, Grid, Station
 
 SURNAMES = (
@@ -137,7 +139,7 @@ def build_community(
             session.scalar(select(func.count()).select_from(Enterprise)) or 0,
             session.scalar(select(func.count()).select_from(Dispute)) or 0,
         )
-    bureau = session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau")) or ""
+    bureau = auth_service.bureau_code(session=session)
     districts = list(session.scalars(select(District).order_by(District.code)))
     stations = list(session.scalars(select(Station).order_by(Station.code)))
     grids = session.execute(
@@ -219,14 +221,12 @@ def build_community(
     audit.record(
         session, clock=clock, action="build_community", resource_type="volunteer", detail=detail
     )
-    events.emit(
+    events.publish(
         session,
+        CommunityBuilt(**detail),
         clock=clock,
-        kind="community.built",
-        resource_type="volunteer",
         resource_id="*",
         org_path=bureau,
-        payload=detail,
     )
     return CommunityReport(
         True, len(volunteers), len(teams), len(villages), len(enterprises), len(disputes)
@@ -608,3 +608,20 @@ def _enterprises(rng, now, grids, grid_path, station_path, spec):
                 }
             )
     return enterprises, cases, days
+
+
+def build_demo(runtime: Any, options: Any) -> str | None:
+    """The demo community, once: volunteers, grid teams, villages, enterprises, disputes."""
+    from yanyun.core.db import session_scope
+
+    with session_scope(runtime, actor_username="system") as session:
+        report = build_community(
+            session=session, clock=runtime.clock, seed=runtime.settings.city.seed,
+            spec=CommunitySpec(volunteers=runtime.settings.community.volunteers),
+        )
+    if not report.built:
+        return None
+    return (
+        f"community 群防群治: {report.volunteers} volunteers, {report.grid_teams} grid teams, "
+        f"{report.villages} villages, {report.enterprises} enterprises ({{s}} s)"
+    )

@@ -23,15 +23,18 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import GridReport, GridTeam, Volunteer
 from yanyun.community.schemas import HAZARD_LABELS, GridReportCreate, HazardAction
+from yanyun.community.settings import CommunitySettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommunitySettings
 from yanyun.core.db import count_by, fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
+from yanyun.events.community import GridReportChanged, HazardOverdue
+from yanyun.geo import service as geo_service
 from yanyun.geo.service import CityIndex
 
 HAZARD_STEPS = {
@@ -52,14 +55,10 @@ def file_report(
     report_in: GridReportCreate,
 ) -> GridReport:
     """File a grid report where it was seen; a hazard gets a deadline to be removed by."""
-    where = city.locate(report_in.lng, report_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction(
-            "地点不在本市辖区内", "the place is outside the city", field="lng"
-        )
+    where = geo_service.place_in_scope(
+        index=city, actor=actor, lng=report_in.lng, lat=report_in.lat
+    )
     assert where.grid and where.station and where.org_path
-    if actor is not None and not actor.sees(where.org_path):
-        raise Invalid("lng", "地点不在您的辖区内", "the place is outside your jurisdiction")
     now = clock.now()
     hazard = report_in.kind == "hazard"
     if hazard and report_in.hazard_type is None:
@@ -99,9 +98,7 @@ def file_report(
 
 
 def get_report(*, session: Session, actor: Actor, report_id: str) -> GridReport:
-    report = session.get(GridReport, report_id)
-    if report is None or not actor.sees(report.org_path):
-        raise NotFound("grid_report", report_id)
+    report = visible(session, GridReport, report_id, actor, what="grid_report")
     return report
 
 
@@ -157,14 +154,12 @@ def scan_overdue(*, session: Session, clock: Clock, limit: int = 500) -> int:
     )
     for report in rows:
         report.overdue_at = now
-        events.emit(
+        events.publish(
             session,
+            HazardOverdue(**overdue_payload(report)),
             clock=clock,
-            kind="hazard.overdue",
-            resource_type="grid_report",
             resource_id=report.id,
             org_path=report.org_path,
-            payload=overdue_payload(report),
         )
     return len(rows)
 
@@ -178,29 +173,24 @@ def overdue_payload(report: GridReport) -> dict[str, Any]:
         "title": report.title,
         "hazard_type": report.hazard_type,
         "status": report.status,
-        "deadline": as_utc(report.deadline).isoformat() if report.deadline else None,
+        "deadline": as_utc(report.deadline) if report.deadline else None,
         "assignee": report.assignee,
-        "found_at": as_utc(report.found_at).isoformat(),
+        "found_at": as_utc(report.found_at),
     }
 
 
 def _emit(session: Session, clock: Clock, report: GridReport, kind: str) -> None:
-    events.emit(
+    events.publish(
         session,
+        GridReportChanged(
+            kind=report.kind, status=report.status, title=report.title,
+            grid_code=report.grid_code, station_code=report.station_code,
+            lng=report.lng, lat=report.lat,
+        ),
         clock=clock,
         kind=kind,
-        resource_type="grid_report",
         resource_id=report.id,
         org_path=report.org_path,
-        payload={
-            "kind": report.kind,
-            "status": report.status,
-            "title": report.title,
-            "grid_code": report.grid_code,
-            "station_code": report.station_code,
-            "lng": report.lng,
-            "lat": report.lat,
-        },
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import (
     CourtyardMeeting,
@@ -36,8 +37,10 @@ from yanyun.community.schemas import (
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.db import count_by, fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
+from yanyun.events.community import DisputeChanged, ServiceDayReported
+from yanyun.geo import service as geo_service
 from yanyun.geo.models import Station
 from yanyun.geo.service import CityIndex
 
@@ -56,14 +59,10 @@ def register_dispute(
     dispute_in: DisputeCreate,
 ) -> Dispute:
     """Register a dispute where it arose; the station that answers for it follows."""
-    where = city.locate(dispute_in.lng, dispute_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction(
-            "地点不在本市辖区内", "the place is outside the city", field="lng"
-        )
+    where = geo_service.place_in_scope(
+        index=city, actor=actor, lng=dispute_in.lng, lat=dispute_in.lat
+    )
     assert where.grid and where.station and where.org_path
-    if actor is not None and not actor.sees(where.org_path):
-        raise Invalid("lng", "地点不在您的辖区内", "the place is outside your jurisdiction")
     dispute = Dispute(
         id=new_id(clock),
         kind=dispute_in.kind,
@@ -82,25 +81,19 @@ def register_dispute(
 
 
 def _emit_dispute(session: Session, clock: Clock, dispute: Dispute) -> None:
-    events.emit(
+    events.publish(
         session,
+        DisputeChanged(status=dispute.status, station_code=dispute.station_code,
+                       kind=dispute.kind),
         clock=clock,
         kind=f"dispute.{dispute.status}",
-        resource_type="dispute",
         resource_id=dispute.id,
         org_path=dispute.org_path,
-        payload={
-            "status": dispute.status,
-            "station_code": dispute.station_code,
-            "kind": dispute.kind,
-        },
     )
 
 
 def get_dispute(*, session: Session, actor: Actor, dispute_id: str) -> Dispute:
-    dispute = session.get(Dispute, dispute_id)
-    if dispute is None or not actor.sees(dispute.org_path):
-        raise NotFound("dispute", dispute_id)
+    dispute = visible(session, Dispute, dispute_id, actor, what="dispute")
     return dispute
 
 
@@ -271,9 +264,7 @@ def hold_meeting(
     *, session: Session, clock: Clock, actor: Actor, village_code: str, meeting_in: MeetingCreate
 ) -> CourtyardMeeting:
     """Record a courtyard meeting (屋场警务恳谈会): attendance and the issues raised."""
-    village = session.get(Village, village_code)
-    if village is None or not actor.sees(village.org_path):
-        raise NotFound("village", village_code)
+    village = visible(session, Village, village_code, actor, what="village")
     if as_utc(meeting_in.held_at) > clock.now():
         raise Invalid("held_at", "会议时间不能晚于当前时间", "a meeting cannot be in the future")
     issues = [i.strip() for i in meeting_in.issues if i.strip()]
@@ -290,9 +281,7 @@ def hold_meeting(
 
 
 def list_meetings(*, session: Session, actor: Actor, village_code: str) -> list[CourtyardMeeting]:
-    village = session.get(Village, village_code)
-    if village is None or not actor.sees(village.org_path):
-        raise NotFound("village", village_code)
+    visible(session, Village, village_code, actor, what="village")
     return list(
         session.scalars(
             select(CourtyardMeeting)
@@ -306,9 +295,7 @@ def list_meetings(*, session: Session, actor: Actor, village_code: str) -> list[
 
 
 def get_enterprise(*, session: Session, actor: Actor, enterprise_id: str) -> Enterprise:
-    enterprise = session.get(Enterprise, enterprise_id)
-    if enterprise is None or not actor.sees(enterprise.org_path):
-        raise NotFound("enterprise", enterprise_id)
+    enterprise = visible(session, Enterprise, enterprise_id, actor, what="enterprise")
     return enterprise
 
 
@@ -473,9 +460,7 @@ def report_service_day(
     *, session: Session, clock: Clock, actor: Actor, day_id: str, report: str
 ) -> ServiceDay:
     """Report a service day once it has come: what was done, visits counted from records."""
-    row = session.get(ServiceDay, day_id)
-    if row is None or not actor.sees(row.org_path):
-        raise NotFound("service_day", day_id)
+    row = visible(session, ServiceDay, day_id, actor, what="service_day")
     if row.status == "reported":
         raise Conflict("服务日已上报", "the service day is already reported")
     if local_date(clock.now()) < row.day:
@@ -483,14 +468,12 @@ def report_service_day(
     row.status = "reported"
     row.report = report
     row.reported_at = clock.now()
-    events.emit(
+    events.publish(
         session,
+        ServiceDayReported(station_code=row.station_code, day=row.day.isoformat()),
         clock=clock,
-        kind="enterprise.service_day_reported",
-        resource_type="service_day",
         resource_id=row.id,
         org_path=row.org_path,
-        payload={"station_code": row.station_code, "day": row.day.isoformat()},
     )
     return row
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import (
     IncidentRef,
@@ -27,13 +28,14 @@ from yanyun.community.models import (
 )
 from yanyun.community.schemas import RESPONSE_LABELS, ActivityCreate, MobilisationCreate
 from yanyun.community.selection import VolunteerIndex, skills_mask, skills_of
-from yanyun.core import consumers, events
+from yanyun.community.settings import CommunitySettings
+from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import CommunitySettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
-from yanyun.core.events import OutboxEvent
 from yanyun.core.ids import new_id
+from yanyun.events.community import MobilisationChanged, VolunteersCalled, VolunteersStoodDown
+from yanyun.geo import service as geo_service
 from yanyun.geo.service import CityIndex
 
 ENGAGED = ("called", "accepted", "arrived")
@@ -64,32 +66,24 @@ class OutboxNotifier:
     def call(
         self, session: Session, clock: Clock, call: Mobilisation, volunteer_ids: list[str]
     ) -> None:
-        events.emit(
+        events.publish(
             session,
+            VolunteersCalled(title=call.title, lng=call.lng, lat=call.lat,
+                             volunteer_ids=volunteer_ids),
             clock=clock,
-            kind="volunteer.called",
-            resource_type="mobilisation",
             resource_id=call.id,
             org_path=call.org_path,
-            payload={
-                "title": call.title,
-                "lng": call.lng,
-                "lat": call.lat,
-                "volunteer_ids": volunteer_ids,
-            },
         )
 
     def stand_down(
         self, session: Session, clock: Clock, call: Mobilisation, volunteer_ids: list[str]
     ) -> None:
-        events.emit(
+        events.publish(
             session,
+            VolunteersStoodDown(title=call.title, volunteer_ids=volunteer_ids),
             clock=clock,
-            kind="volunteer.stood_down",
-            resource_type="mobilisation",
             resource_id=call.id,
             org_path=call.org_path,
-            payload={"title": call.title, "volunteer_ids": volunteer_ids},
         )
 
 
@@ -173,9 +167,7 @@ def register_volunteer(
 
 
 def get_volunteer(*, session: Session, actor: Actor, volunteer_id: str) -> Volunteer:
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None or not actor.sees(volunteer.org_path):
-        raise NotFound("volunteer", volunteer_id)
+    volunteer = visible(session, Volunteer, volunteer_id, actor, what="volunteer")
     return volunteer
 
 
@@ -390,14 +382,10 @@ def mobilise(
             f"单次最多呼叫{settings.max_headcount}名义警",
             f"one call asks for at most {settings.max_headcount} volunteers",
         )
-    where = city.locate(call_in.lng, call_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction(
-            "地点不在本市辖区内", "the place is outside the city", field="lng"
-        )
+    where = geo_service.place_in_scope(
+        index=city, actor=actor, lng=call_in.lng, lat=call_in.lat
+    )
     assert where.grid and where.station and where.district and where.org_path
-    if actor is not None and not actor.sees(where.org_path):
-        raise Invalid("lng", "地点不在您的辖区内", "the place is outside your jurisdiction")
     radius_m = call_in.radius_m or settings.call_radius_m
     mask = skills_mask(call_in.skills)
     started = time.perf_counter()
@@ -472,29 +460,21 @@ def mobilise(
 
 
 def _emit(session: Session, clock: Clock, call: Mobilisation, kind: str, **extra: Any) -> None:
-    events.emit(
+    events.publish(
         session,
+        MobilisationChanged(
+            title=call.title, status=call.status, source_type=call.source_type,
+            source_id=call.source_id, lng=call.lng, lat=call.lat, **extra,
+        ),
         clock=clock,
         kind=kind,
-        resource_type="mobilisation",
         resource_id=call.id,
         org_path=call.org_path,
-        payload={
-            "title": call.title,
-            "status": call.status,
-            "source_type": call.source_type,
-            "source_id": call.source_id,
-            "lng": call.lng,
-            "lat": call.lat,
-            **extra,
-        },
     )
 
 
 def get_call(*, session: Session, actor: Actor, call_id: str) -> Mobilisation:
-    call = session.get(Mobilisation, call_id)
-    if call is None or not actor.sees(call.org_path):
-        raise NotFound("mobilisation", call_id)
+    call = visible(session, Mobilisation, call_id, actor, what="mobilisation")
     return call
 
 
@@ -542,9 +522,7 @@ def stand_down(
     notifier: Notifier,
 ) -> Mobilisation:
     """End a call: everyone still on it is stood down and told so."""
-    call = session.get(Mobilisation, call_id)
-    if call is None or (actor is not None and not actor.sees(call.org_path)):
-        raise NotFound("mobilisation", call_id)
+    call = visible(session, Mobilisation, call_id, actor, what="mobilisation")
     if call.status != "open":
         raise Conflict("呼叫已解散", "the call has already been stood down")
     now = clock.now()
@@ -631,52 +609,7 @@ def call_read(
     }
 
 
-# ---- incidents, read from command's events ----------------------------------------------
-
-CONSUMER = "community.incidents"
-
-
-def sync_incidents(*, session: Session, clock: Clock, notifier: Notifier, limit: int = 500) -> int:
-    """Bring the incident references up to date; stand down calls of finished incidents."""
-
-    def handle(s: Session, event: OutboxEvent) -> None:
-        p = event.payload or {}
-        if "lng" not in p or "category_code" not in p:
-            return
-        ref = s.get(IncidentRef, event.resource_id)
-        if ref is None:
-            ref = IncidentRef(id=event.resource_id, received_at=event.at)
-            s.add(ref)
-        ref.number = p.get("number") or event.resource_id
-        ref.category_code = p["category_code"]
-        ref.sub_code = p.get("sub_code")
-        ref.status = p.get("status") or "received"
-        ref.lng, ref.lat = float(p["lng"]), float(p["lat"])
-        ref.station_code = p.get("station_code") or ""
-        ref.org_path = event.org_path
-        ref.updated_at = event.at
-        if p.get("received_at"):
-            from datetime import datetime
-
-            ref.received_at = datetime.fromisoformat(p["received_at"])
-        if ref.status in INCIDENT_DONE or event.kind == "incident.merged":
-            for call in s.scalars(
-                select(Mobilisation).where(
-                    Mobilisation.source_id == ref.id, Mobilisation.status == "open"
-                )
-            ):
-                stand_down(
-                    session=s,
-                    clock=clock,
-                    actor=None,
-                    call_id=call.id,
-                    reason="警情已处置，自动解散",
-                    notifier=notifier,
-                )
-
-    return consumers.consume(
-        session, clock=clock, name=CONSUMER, kinds=["incident."], handle=handle, limit=limit
-    )
+# ---- incidents, read from command's events (community/handlers.py keeps them) -------
 
 
 def open_incidents(
@@ -725,9 +658,7 @@ def call_from_incident(
     radius_m: float | None,
 ) -> MobilisationCreate:
     """The call for an incident community has heard of, as plain data."""
-    ref = session.get(IncidentRef, incident_id)
-    if ref is None or not actor.sees(ref.org_path):
-        raise NotFound("incident", incident_id)
+    ref = visible(session, IncidentRef, incident_id, actor, what="incident")
     if ref.status in INCIDENT_DONE:
         raise Conflict("警情已结束，不能呼叫义警", "the incident is finished; no call")
     return MobilisationCreate(

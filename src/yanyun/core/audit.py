@@ -15,7 +15,7 @@ from sqlalchemy import JSON, BigInteger, Integer, String, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yanyun.core.clock import Clock
-from yanyun.core.db import Base
+from yanyun.core.db import READ_ONLY, Base
 from yanyun.core.errors import Invalid
 
 AuditId = BigInteger().with_variant(Integer(), "sqlite")
@@ -53,7 +53,13 @@ def record(
     case_number: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry attributed to the session's actor."""
+    """Append an entry attributed to the session's actor.
+
+    From a session that only reads (a GET), the entry is written and committed
+    in a short transaction of its own before the data goes out: the read is
+    on record even when the request fails afterwards (a lookup that finds
+    nothing is a read too).
+    """
     entry = AuditEntry(
         at=clock.now(),
         user_id=session.info.get("actor_id"),
@@ -66,6 +72,15 @@ def record(
         case_number=case_number,
         detail=detail or {},
     )
+    if session.info.get(READ_ONLY):
+        runtime = session.info["runtime"]
+        writer = runtime.session_factory()
+        try:
+            writer.add(entry)
+            writer.commit()
+        finally:
+            writer.close()
+        return entry
     session.add(entry)
     return entry
 

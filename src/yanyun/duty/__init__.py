@@ -1,1 +1,1 @@
-"""Duty (勤务): officers, shifts and rosters, duty levels, posts and clock-in, tidal deployment."""
+"""Duty (勤务): officers, shifts and rosters, duty levels, posts and clock-in."""

@@ -17,11 +17,11 @@ from shapely import Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import DutySettings
-from yanyun.core.errors import Invalid, NotFound
+from yanyun.core.errors import Invalid
 from yanyun.core.ids import new_id
 from yanyun.duty.models import ClockIn, Officer, Post
 from yanyun.duty.schemas import (
@@ -32,6 +32,8 @@ from yanyun.duty.schemas import (
     PostUpdate,
     StationCompliance,
 )
+from yanyun.duty.settings import DutySettings
+from yanyun.events.duty import ClockedIn
 from yanyun.geo.coords import to_metric
 from yanyun.geo.models import Station
 
@@ -72,9 +74,7 @@ def list_posts(
 
 
 def get_post(*, session: Session, actor: Actor, post_id: str) -> Post:
-    post = session.get(Post, post_id)
-    if post is None or not actor.sees(post.org_path):
-        raise NotFound("post", post_id)
+    post = visible(session, Post, post_id, actor, what="post")
     return post
 
 
@@ -228,14 +228,12 @@ def clock_in(
             distance_m=round(distance, 1),
             clock_in_id=row.id,
         )
-    events.emit(
+    events.publish(
         session,
+        ClockedIn(officer_id=officer.id, window=window, distance_m=round(distance, 1)),
         clock=clock,
-        kind="duty.clocked_in",
-        resource_type="duty_post",
         resource_id=post.id,
         org_path=post.org_path,
-        payload={"officer_id": officer.id, "window": window, "distance_m": round(distance, 1)},
     )
     return row
 

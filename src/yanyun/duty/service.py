@@ -17,10 +17,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, mask_phone
 from yanyun.core import audit, events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
-from yanyun.core.config import DutySettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
@@ -62,6 +62,8 @@ from yanyun.duty.schemas import (
     SwapCreate,
     UnitCrewRead,
 )
+from yanyun.duty.settings import DutySettings
+from yanyun.events.duty import CrewRef, CrewsChanged, DutyLevelRaised, ShiftRef
 from yanyun.geo.models import District, Station
 
 TEAMS = ("A", "B", "C")
@@ -143,9 +145,7 @@ def list_officers(
 
 
 def get_officer(*, session: Session, actor: Actor, officer_id: str) -> Officer:
-    officer = session.get(Officer, officer_id)
-    if officer is None or not actor.sees(officer.org_path):
-        raise NotFound("officer", officer_id)
+    officer = visible(session, Officer, officer_id, actor, what="officer")
     return officer
 
 
@@ -383,31 +383,25 @@ def _announce(
     session: Session, clock: Clock, station_code: str, rows: list[tuple[UnitCrew, Shift | None]]
 ) -> None:
     shifts = {shift.id: shift for _, shift in rows if shift is not None}
-    events.emit(
+    events.publish(
         session,
-        clock=clock,
-        kind=CREWS_CHANGED,
-        resource_type="station",
-        resource_id=station_code,
-        org_path=rows[0][0].org_path,
-        payload={
-            "station_code": station_code,
-            "shifts": [
-                {
-                    "id": shift.id,
-                    "name": shift.name,
-                    "starts_at": as_utc(shift.starts_at).isoformat(),
-                    "ends_at": as_utc(shift.ends_at).isoformat(),
-                }
+        CrewsChanged(
+            station_code=station_code,
+            shifts=[
+                ShiftRef(id=shift.id, name=shift.name, starts_at=as_utc(shift.starts_at),
+                         ends_at=as_utc(shift.ends_at))
                 for shift in shifts.values()
             ],
-            "crewed": [
-                {"unit_id": row.unit_id, "crew": list(row.crew), "shift_id": shift.id}
+            crewed=[
+                CrewRef(unit_id=row.unit_id, crew=list(row.crew), shift_id=shift.id)
                 for row, shift in rows
                 if shift is not None
             ],
-            "uncrewed": [row.unit_id for row, shift in rows if shift is None],
-        },
+            uncrewed=[row.unit_id for row, shift in rows if shift is None],
+        ),
+        clock=clock,
+        resource_id=station_code,
+        org_path=rows[0][0].org_path,
     )
 
 
@@ -506,9 +500,7 @@ def roster(
 
 
 def _shift(session: Session, actor: Actor, shift_id: str) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None or not actor.sees(shift.org_path):
-        raise NotFound("shift", shift_id)
+    shift = visible(session, Shift, shift_id, actor, what="shift")
     return shift
 
 
@@ -728,19 +720,13 @@ def raise_level(
         requirements=requirements,
     )
     session.add(row)
-    events.emit(
+    events.publish(
         session,
+        DutyLevelRaised(level=row.level, area_code=row.area_code,
+                        starts_at=level_in.starts_at, ends_at=level_in.ends_at),
         clock=clock,
-        kind="duty.level_raised",
-        resource_type="duty_level",
         resource_id=row.id,
         org_path=path,
-        payload={
-            "level": row.level,
-            "area_code": row.area_code,
-            "starts_at": level_in.starts_at.isoformat(),
-            "ends_at": level_in.ends_at.isoformat(),
-        },
     )
     return row
 
@@ -972,9 +958,7 @@ def list_levels(
 
 
 def get_level(*, session: Session, actor: Actor, level_id: str) -> DutyLevel:
-    level = session.get(DutyLevel, level_id)
-    if level is None or not actor.sees(level.org_path):
-        raise NotFound("duty_level", level_id)
+    level = visible(session, DutyLevel, level_id, actor, what="duty_level")
     return level
 
 

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from yanyun.core import audit
 from yanyun.core.clock import SHANGHAI, Clock, local_date
-from yanyun.core.config import DutySettings
 from yanyun.core.ids import new_id
 from yanyun.duty import service
 from yanyun.duty.models import ClockIn, DutyLevel, Leave, Officer, Post, UnitCrew
 from yanyun.duty.posts import local_window_bounds
 from yanyun.duty.schemas import Level
+from yanyun.duty.settings import DutySettings
 from yanyun.geo.models import District, Grid, Station
 
 SURNAMES = (

@@ -13,16 +13,18 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth import service as auth_service
-from yanyun.auth.service import Actor
+from yanyun.auth.service import Actor, OrgUnitSpec
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
-from yanyun.core.config import CitySettings
+from yanyun.core.contexts import Provider
 from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid, OutsideJurisdiction
+from yanyun.events.geo import CityBuilt
 from yanyun.geo import boundaries, citygen
 from yanyun.geo.models import District, Grid, Station
 from yanyun.geo.resolver import PointResolver
 from yanyun.geo.schemas import CitySummary, Location, PlaceRef
+from yanyun.geo.settings import CitySettings
 
 CITY_NAMES = {
     "hengyang": ("衡阳市公安局", "Hengyang Public Security Bureau", "430400"),
@@ -81,18 +83,13 @@ def build_city(*, session: Session, clock: Clock, city: CitySettings) -> BuildRe
             "grids": len(generated.grids),
         },
     )
-    events.emit(
+    events.publish(
         session,
+        CityBuilt(districts=len(generated.districts), stations=len(generated.stations),
+                  grids=len(generated.grids)),
         clock=clock,
-        kind="city.built",
-        resource_type="city",
         resource_id=city.name,
         org_path=bureau_code,
-        payload={
-            "districts": len(generated.districts),
-            "stations": len(generated.stations),
-            "grids": len(generated.grids),
-        },
     )
     return BuildReport(
         True, len(generated.districts), len(generated.stations), len(generated.grids)
@@ -166,43 +163,19 @@ def _store_city(
         )
     session.execute(insert(Grid), grid_rows)
 
-    from yanyun.auth.models import OrgUnit
-
-    org_rows = []
-    for d in city.districts:
-        org_rows.append(
-            {
-                "code": d.code,
-                "kind": "branch",
-                "name_zh": f"{d.name_zh}分局",
-                "name_en": f"{d.name_en} Branch",
-                "parent_code": bureau_code,
-                "path": f"{bureau_code}/{d.code}",
-            }
-        )
-    for s in city.stations:
-        org_rows.append(
-            {
-                "code": s.code,
-                "kind": "station",
-                "name_zh": s.name_zh,
-                "name_en": s.name_en,
-                "parent_code": s.district_code,
-                "path": f"{bureau_code}/{s.district_code}/{s.code}",
-            }
-        )
-    for g in city.grids:
-        org_rows.append(
-            {
-                "code": g.code,
-                "kind": "grid",
-                "name_zh": g.name_zh,
-                "name_en": g.name_en,
-                "parent_code": g.station_code,
-                "path": f"{bureau_code}/{g.district_code}/{g.station_code}/{g.code}",
-            }
-        )
-    session.execute(insert(OrgUnit), org_rows)
+    # Auth owns the org tree: geo hands it the branches, stations and grids to add.
+    org_units = [
+        OrgUnitSpec(d.code, "branch", f"{d.name_zh}分局", f"{d.name_en} Branch", bureau_code)
+        for d in city.districts
+    ]
+    org_units += [
+        OrgUnitSpec(s.code, "station", s.name_zh, s.name_en, s.district_code)
+        for s in city.stations
+    ]
+    org_units += [
+        OrgUnitSpec(g.code, "grid", g.name_zh, g.name_en, g.station_code) for g in city.grids
+    ]
+    auth_service.add_org_units(session=session, units=org_units)
 
 
 def summary(*, session: Session) -> CitySummary:
@@ -267,9 +240,20 @@ class CityIndex:
         )
 
 
-def city_index(*, runtime: Runtime, session: Session) -> CityIndex:
-    """The process's index, read from `session` the first time it is asked for."""
-    return runtime.cached("city_index", lambda: load_index(session=session))
+def city_index(*, runtime: Runtime, session: Session | None = None) -> CityIndex:
+    """The process's index, built once (on a session of its own) the first time it is asked for."""
+    return runtime.provide(CITY_INDEX)
+
+
+def _build_index(runtime: Runtime) -> CityIndex:
+    from yanyun.core.db import read_session
+
+    with read_session(runtime) as session:
+        return load_index(session=session)
+
+
+#: The city's point resolver and lookups, one per process.
+CITY_INDEX: Provider[CityIndex] = Provider("geo.city_index", _build_index)
 
 
 def load_index(*, session: Session) -> CityIndex:
@@ -294,9 +278,7 @@ def load_index(*, session: Session) -> CityIndex:
         d.code: PlaceRef(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
         for d in district_rows
     }
-    from yanyun.auth.models import OrgUnit
-
-    bureau = session.scalar(select(OrgUnit.code).where(OrgUnit.kind == "bureau"))
+    bureau = auth_service.bureau_code(session=session)
     return CityIndex(
         resolver=PointResolver(list(geometries)),
         grid_codes=[r.code for r in rows],

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.config import Settings
-from yanyun.core.db import Runtime
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.intel import ingest as checks
@@ -36,15 +35,8 @@ Ingester = Annotated[Actor, Depends(require(Perm.sightings_ingest))]
 OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
 
 
-def pool_of(runtime: Runtime) -> service.Pool:
-    """The process's one pool (one writer), shared by requests and the background job."""
-    return runtime.cached(
-        "intel_pool", lambda: service.open_pool(runtime.settings.lake_path, runtime.settings.intel)
-    )
-
-
 def get_pool(request: Request) -> service.Pool:
-    return pool_of(request.app.state.runtime)
+    return request.app.state.runtime.provide(service.POOL)
 
 
 PoolDep = Annotated[service.Pool, Depends(get_pool)]

@@ -1,6 +1,6 @@
 """The pool's periodic work: compact finished days, seal closed months, forget old batch ids.
 
-Run by the server's background job `yanyun-intel-pool` every
+Run by the scheduled job `intel.pool_maintenance` every
 `maintenance_interval_s`, and by `yanyun intel compact`. Each step is one of
 the pool's crash-safe rewrites, so a job killed half-way leaves the pool as
 it was or as it should be, and the next run carries on. The slow part of a
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from yanyun.core.clock import Clock
-from yanyun.core.config import IntelSettings
+from yanyun.core.jobs import Job
 from yanyun.intel.pool import DAY_MS, Dataset, day_start_ms
+from yanyun.intel.settings import IntelSettings
 
 HOUR_MS = 3_600_000
 
@@ -54,3 +56,23 @@ def maintain_pool(
     report.batches_forgotten = sightings.prune_ledger(forget_before)
     quarantine.prune_ledger(forget_before)
     return report
+
+
+def _maintenance(runtime: Any) -> str:
+    from yanyun.intel.service import POOL
+
+    pool = runtime.provide(POOL)
+    report = maintain_pool(
+        sightings=pool.sightings, quarantine=pool.quarantine, settings=runtime.settings.intel,
+        clock=runtime.clock,
+    )
+    return f"{len(report.days_compacted)} days, {len(report.months_sealed)} months"
+
+
+def _every(settings: Any) -> float:
+    return settings.intel.maintenance_interval_s
+
+
+#: The pool's maintenance, when each step is due; never at start (ingest comes first).
+JOBS = [Job("intel.pool_maintenance", _maintenance, every_s=_every, at_start=False,
+            lease_s=6 * 3600, description="compact finished days, seal closed months")]

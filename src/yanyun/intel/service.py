@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.core.audit import record_personal_read, require_purpose
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import IntelSettings, Settings
+from yanyun.core.config import CoreSettings as Settings
+from yanyun.core.contexts import Provider
 from yanyun.core.errors import Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.geo.models import Grid
@@ -50,6 +51,7 @@ from yanyun.intel.pool import (
     Dataset,
     KeyIndex,
 )
+from yanyun.intel.settings import IntelSettings
 
 # -- the pool ---------------------------------------------------------------
 
@@ -718,3 +720,9 @@ def clear_demo_pool(*, session: Session) -> None:
     """Only for tests that rebuild: the relational side of the demo."""
     session.execute(delete(Registration))
     session.execute(delete(Camera))
+
+
+#: The process's one pool (one writer), shared by requests and the maintenance job.
+POOL: Provider[Pool] = Provider(
+    "intel.pool", lambda runtime: open_pool(runtime.settings.lake_path, runtime.settings.intel)
+)

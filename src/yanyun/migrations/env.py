@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from yanyun.core.db import Base, build_engine
-from yanyun.models import import_all_models
+from yanyun.registry import import_all_models
 
 import_all_models()
 config = context.config

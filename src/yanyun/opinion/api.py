@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
+from yanyun.core.contexts import Provider
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
-from yanyun.geo.api import IndexDep
 from yanyun.opinion import service
 from yanyun.opinion.analysis import Analyzer, shared_analyzer
 from yanyun.opinion.schemas import (
@@ -35,13 +35,19 @@ Handler = Annotated[Actor, Depends(require(Perm.opinion_write))]
 Ingester = Annotated[Actor, Depends(require(Perm.opinion_ingest))]
 
 
-def get_analyzer(request: Request, index: IndexDep) -> Analyzer:
-    """One analyzer per process: its dictionaries take a second or two to load."""
-    runtime = request.app.state.runtime
-    return runtime.cached(
-        "opinion_analyzer",
-        lambda: shared_analyzer(runtime.settings.opinion.city).with_locator(index),
-    )
+def _build_analyzer(runtime: Any) -> Analyzer:
+    from yanyun.geo import service as geo_service
+
+    index = geo_service.city_index(runtime=runtime)
+    return shared_analyzer(runtime.settings.opinion.city).with_locator(index)
+
+
+#: One analyzer per process: its dictionaries take a second or two to load.
+ANALYZER: Provider[Analyzer] = Provider("opinion.analyzer", _build_analyzer)
+
+
+def get_analyzer(request: Request) -> Analyzer:
+    return request.app.state.runtime.provide(ANALYZER)
 
 
 AnalyzerDep = Annotated[Analyzer, Depends(get_analyzer)]
@@ -147,12 +153,6 @@ def close(
     """Close a handled event."""
     service.close_event(session=session, actor=actor, clock=clock, event_id=event_id, close_in=body)
     return service.event_detail(session=session, actor=actor, event_id=event_id)
-
-
-@router.post("/incidents/sync")
-def sync_incidents(session: SessionDep, clock: ClockDep, actor: Ingester) -> dict[str, int]:
-    """Read newly announced incidents from the outbox into opinion's copy."""
-    return {"read": service.sync_incidents(session=session, clock=clock)}
 
 
 @router.get("/officers")

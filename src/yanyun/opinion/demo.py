@@ -18,12 +18,13 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib.resources import files
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.opinion import service
 from yanyun.opinion.analysis import Analyzer
 from yanyun.opinion.models import OpinionEvent, Post
@@ -169,3 +170,24 @@ def _post(
         comments=rng.randint(0, 40),
         likes=rng.randint(0, 200),
     )
+
+
+def build_demo_step(runtime: Any, options: Any) -> str | None:
+    """Two days of invented posts grouped into events, when the demo starts with a past."""
+    from yanyun.core.db import session_scope
+    from yanyun.geo import service as geo_service
+    from yanyun.opinion.analysis import shared_analyzer
+
+    if not options.history_days:
+        return None
+    settings = runtime.settings
+    with session_scope(runtime, actor_username="system") as session:
+        index = geo_service.city_index(runtime=runtime, session=session)
+        analyzer = shared_analyzer(settings.opinion.city).with_locator(index)
+        report = build_demo(
+            session=session, clock=runtime.clock, settings=settings, analyzer=analyzer,
+            seed=settings.city.seed,
+        )
+    if not report.posts:
+        return None
+    return f"opinion 舆情: {report.posts} demo posts in {report.events} events ({{s}} s)"

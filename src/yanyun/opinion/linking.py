@@ -2,7 +2,7 @@
 
 Opinion may not read the command context's tables. The functions here take
 incidents as plain records: the service feeds them from its own copy, filled
-from the outbox's `incident.*` events (see `service.sync_incidents`).
+from command's incident events (see `handlers.py`).
 """
 
 from __future__ import annotations

@@ -16,14 +16,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit, User
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
-from yanyun.core import consumers, events
+from yanyun.core import events
+from yanyun.core.bus import Delivery
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import Settings
+from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.db import count_by, fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound
-from yanyun.core.events import OutboxEvent
+from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
+from yanyun.events.command import IncidentFacts
+from yanyun.events.opinion import (
+    OpinionEventActed,
+    OpinionEventChanged,
+    OpinionEventClosed,
+    OpinionHeatAlert,
+)
 from yanyun.opinion import grouping, heat, ingest, linking
 from yanyun.opinion.analysis import Analyzer
 from yanyun.opinion.models import (
@@ -126,7 +134,6 @@ def ingest_posts(
             f"一次最多提交{cfg.max_batch}条",
             f"at most {cfg.max_batch} posts per delivery",
         )
-    sync_incidents(session=session, clock=clock)
     secret = settings.secret_key.get_secret_value()
     thresholds = grouping.Thresholds(jaccard=cfg.jaccard, containment=cfg.containment)
     seen: set[tuple[str, str]] = set()
@@ -322,14 +329,13 @@ def _open_event(session: Session, clock: Clock, story: Story) -> OpinionEvent:
     session.add(event)
     session.flush()
     _log(session, clock, event, "opened", None, story.title, {"story_id": story.id})
-    events.emit(
+    events.publish(
         session,
+        OpinionEventChanged(**_payload(event)),
         clock=clock,
         kind=EVENT_OPENED,
-        resource_type="opinion_event",
         resource_id=event.id,
         org_path=event.org_path,
-        payload=_payload(event),
     )
     return event
 
@@ -341,7 +347,7 @@ def _payload(event: OpinionEvent) -> dict[str, Any]:
         "category_code": event.category_code,
         "district_code": event.district_code,
         "grid_code": event.grid_code,
-        "first_seen_at": as_utc(event.first_seen_at).isoformat(),
+        "first_seen_at": as_utc(event.first_seen_at),
         "heat": event.heat,
         "heat_level": event.heat_level,
         "unverified_claim": event.unverified_claim,
@@ -435,14 +441,13 @@ def refresh_event(
     level = heat.heat_level(event.heat, cfg.heat_thresholds)
     if level > event.heat_level:
         _log(session, clock, event, "alert", None, None, {"from": event.heat_level, "to": level})
-        events.emit(
+        events.publish(
             session,
+            OpinionHeatAlert(**{**_payload(event), "heat_level": level},
+                             previous_level=event.heat_level),
             clock=clock,
-            kind=HEAT_ALERT,
-            resource_type="opinion_event",
             resource_id=event.id,
             org_path=event.org_path,
-            payload={**_payload(event), "heat_level": level, "previous_level": event.heat_level},
         )
     event.heat_level = level
     return event
@@ -468,35 +473,22 @@ def _known_incidents(session: Session, at: datetime, window_s: int) -> list[link
 INCIDENT_CONSUMER = "opinion.incidents"
 
 
-def sync_incidents(*, session: Session, clock: Clock, limit: int = 5000) -> int:
-    """Copy incidents announced on the outbox (`incident.*`) into opinion's own table.
-
-    A durable consumer: an incident event still committing is waited for, not
-    skipped, and the cursor moves in the same transaction as the copies.
-    """
-    return consumers.consume(
-        session, clock=clock, name=INCIDENT_CONSUMER, kinds=("incident.",),
-        handle=_copy_incident, limit=limit,
-    )
-
-
-def _copy_incident(session: Session, ev: OutboxEvent) -> None:
-    p = ev.payload or {}
-    if "lng" not in p or "received_at" not in p:
-        return
-    row = session.get(KnownIncident, ev.resource_id)
+def copy_incident(d: Delivery) -> None:
+    """Keep opinion's own copy of an incident announced by command (to link posts to it)."""
+    e: IncidentFacts = d.event
+    row = d.session.get(KnownIncident, d.envelope.resource_id)
     if row is None:
-        row = KnownIncident(id=ev.resource_id)
-        session.add(row)
-    row.number = p.get("number")
-    row.status = p.get("status")
-    row.category_code = p.get("category_code")
-    row.sub_code = p.get("sub_code")
-    row.district_code = p.get("district_code")
-    row.lng = float(p["lng"])
-    row.lat = float(p["lat"])
-    row.received_at = datetime.fromisoformat(p["received_at"])
-    session.flush()
+        row = KnownIncident(id=d.envelope.resource_id)
+        d.session.add(row)
+    row.number = e.number
+    row.status = e.status
+    row.category_code = e.category_code
+    row.sub_code = e.sub_code
+    row.district_code = e.district_code
+    row.lng = e.lng
+    row.lat = e.lat
+    row.received_at = e.received_at
+    d.session.flush()
 
 
 def _event_read(event: OpinionEvent, groups: int = 0) -> dict[str, Any]:
@@ -556,9 +548,7 @@ def list_events(
 
 def get_event(*, session: Session, actor: Actor, event_id: str) -> OpinionEvent:
     """The event, if it lies within the actor's scope."""
-    event = session.get(OpinionEvent, event_id)
-    if event is None or not actor.sees(event.org_path):
-        raise NotFound("opinion_event", event_id)
+    event = visible(session, OpinionEvent, event_id, actor, what="opinion_event")
     return event
 
 
@@ -656,14 +646,13 @@ def assign_event(
     event.officer_name = assign_in.officer_name or officer.display_name
     event.status = EventStatus.assigned.value
     _log(session, clock, event, "assign", actor, assign_in.note, {"officer_id": officer.id})
-    events.emit(
+    events.publish(
         session,
+        OpinionEventChanged(**_payload(event)),
         clock=clock,
         kind=EVENT_ASSIGNED,
-        resource_type="opinion_event",
         resource_id=event.id,
         org_path=event.org_path,
-        payload=_payload(event),
     )
     return event
 
@@ -683,14 +672,12 @@ def record_action(
         {} if action_in.verified_false is None else {"verified_false": action_in.verified_false}
     )
     _log(session, clock, event, kind, actor, action_in.note, detail)
-    events.emit(
+    events.publish(
         session,
+        OpinionEventActed(**_payload(event), action=kind),
         clock=clock,
-        kind=EVENT_ACTION,
-        resource_type="opinion_event",
         resource_id=event.id,
         org_path=event.org_path,
-        payload={**_payload(event), "action": kind},
     )
     return event
 
@@ -709,14 +696,12 @@ def close_event(
     event.status = EventStatus.closed.value
     event.closed_at = clock.now()
     _log(session, clock, event, "close", actor, close_in.note)
-    events.emit(
+    events.publish(
         session,
+        OpinionEventClosed(**_payload(event), closed_at=as_utc(event.closed_at)),
         clock=clock,
-        kind=EVENT_CLOSED,
-        resource_type="opinion_event",
         resource_id=event.id,
         org_path=event.org_path,
-        payload={**_payload(event), "closed_at": as_utc(event.closed_at).isoformat()},
     )
     return event
 

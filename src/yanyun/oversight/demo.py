@@ -11,16 +11,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
 from yanyun.core.clock import Clock, as_utc, local_date
-from yanyun.core.config import OversightSettings
 from yanyun.core.ids import new_id
 from yanyun.oversight import risks, workday
 from yanyun.oversight.models import ClearingEntry, SupervisedTask
+from yanyun.oversight.settings import OversightSettings
 
 TITLES = (
     ("manual", "走访辖区重点人员并登记"),
@@ -121,3 +122,15 @@ def build_demo(
     finally:
         session.info.pop("audit_writes", None)
     return DemoReport(len(tasks), len(lines), points)
+
+
+def build_demo_step(runtime: Any, options: Any) -> str | None:
+    """A supervision week (tasks, their clearing, risk points), once."""
+    from yanyun.core.db import session_scope
+
+    with session_scope(runtime, actor_username="system") as session:
+        report = build_demo(session=session, clock=runtime.clock,
+                            settings=runtime.settings.oversight, seed=runtime.settings.city.seed)
+    if not report.tasks:
+        return None
+    return f"supervision 督办: {report.tasks} tasks, {report.risk_points} risk points ({{s}} s)"

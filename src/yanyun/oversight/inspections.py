@@ -19,6 +19,7 @@ from yanyun.core import events
 from yanyun.core.clock import Clock, local_date
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import InspectionItemFailed
 from yanyun.oversight.models import Inspection
 from yanyun.oversight.schemas import ChecklistItem, ChecklistTemplate, InspectionCreate
 
@@ -108,20 +109,19 @@ def fill_checklist(
         if result["ok"]:
             continue
         item = known[result["code"]]
-        events.emit(
+        events.publish(
             session,
+            InspectionItemFailed(
+                title=f"巡察发现：{template.area_zh}·{item.label_zh}未达标",
+                detail=result.get("note"),
+                owner_org_code=unit.code,
+                template_code=template.code,
+                item=item.code,
+            ),
             clock=clock,
-            kind="inspection.item_failed",
-            resource_type="inspection",
             resource_id=f"{row.id}:{item.code}",
             org_path=unit.path,
-            payload={
-                "title": f"巡察发现：{template.area_zh}·{item.label_zh}未达标",
-                "detail": result.get("note"),
-                "owner_org_code": unit.code,
-                "template_code": template.code,
-                "item": item.code,
-            },
+            resource_type="inspection",
         )
     return row
 

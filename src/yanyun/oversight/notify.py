@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.config import OversightSettings
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import NotificationSent
 from yanyun.oversight.models import DeliveryAttempt, Notification
+from yanyun.oversight.settings import OversightSettings
 
 CHANNELS = ("live", "email", "webhook")
 
@@ -61,15 +62,13 @@ class LiveChannel:
     name = "live"
 
     def send(self, session: Session, clock: Clock, message: Message) -> None:
-        events.emit(
+        events.publish(
             session,
+            NotificationSent(kind=message.kind, subject=message.subject, body=message.body,
+                             **message.payload),
             clock=clock,
-            kind="notification",
-            resource_type="notification",
             resource_id=message.id,
             org_path=message.org_path,
-            payload={"kind": message.kind, "subject": message.subject, "body": message.body,
-                     **message.payload},
         )
 
 

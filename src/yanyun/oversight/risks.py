@@ -13,12 +13,14 @@ from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit
+from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.db import fetch_page
-from yanyun.core.errors import Invalid, NotFound
+from yanyun.core.errors import Invalid
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import InspectionItemFailed, RiskInspectionDue
 from yanyun.oversight.models import RiskCheck, RiskPoint
 from yanyun.oversight.schemas import RiskCheckCreate, RiskPointCreate
 
@@ -54,9 +56,7 @@ def create_risk_point(
 
 
 def get_risk_point(*, session: Session, actor: Actor, point_id: str) -> RiskPoint:
-    point = session.get(RiskPoint, point_id)
-    if point is None or not actor.sees(point.org_path):
-        raise NotFound("risk_point", point_id)
+    point = visible(session, RiskPoint, point_id, actor, what="risk_point")
     return point
 
 
@@ -96,11 +96,12 @@ def record_check(
     point.last_checked_at = now
     point.next_due_at = now + timedelta(days=point.cadence_days)
     if not check_in.passed:
-        events.emit(
-            session, clock=clock, kind="inspection.item_failed",
-            resource_type="risk_check", resource_id=check.id, org_path=point.org_path,
-            payload={"title": f"风险点检查未通过：{point.name}", "detail": check_in.findings,
-                     "owner_org_code": point.org_code, "owner_user_id": point.owner_user_id},
+        events.publish(
+            session,
+            InspectionItemFailed(title=f"风险点检查未通过：{point.name}", detail=check_in.findings,
+                                 owner_org_code=point.org_code,
+                                 owner_user_id=point.owner_user_id),
+            clock=clock, resource_id=check.id, org_path=point.org_path,
         )
     return check
 
@@ -125,18 +126,18 @@ def scan_overdue(*, session: Session, clock: Clock) -> int:
     for point in rows:
         point.overdue_flagged_for = point.next_due_at
         due = as_utc(point.next_due_at)
-        events.emit(
-            session, clock=clock, kind="risk.inspection_due", resource_type="risk_point",
-            resource_id=point.id, org_path=point.org_path,
-            payload={
-                "title": f"风险点检查逾期：{point.name}（应于"
-                         f"{due.astimezone(SHANGHAI):%m-%d %H:%M}前检查）",
-                "owner_org_code": point.org_code,
-                "owner_user_id": point.owner_user_id,
-                "due_at": due.isoformat(),
-                "category": point.category,
-                "level": point.level,
-            },
+        events.publish(
+            session,
+            RiskInspectionDue(
+                title=f"风险点检查逾期：{point.name}（应于"
+                      f"{due.astimezone(SHANGHAI):%m-%d %H:%M}前检查）",
+                owner_org_code=point.org_code,
+                owner_user_id=point.owner_user_id,
+                due_at=due,
+                category=point.category,
+                level=point.level,
+            ),
+            clock=clock, resource_id=point.id, org_path=point.org_path,
         )
     return len(rows)
 

@@ -20,13 +20,14 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
-from yanyun.core.config import OversightSettings
 from yanyun.core.db import fetch_page
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import TaskChanged
 from yanyun.oversight import notify, workday
 from yanyun.oversight.models import ClearingEntry, ConsumerCursor, SupervisedTask, TaskStep
 from yanyun.oversight.schemas import SOURCE_LABELS, STATUS_LABELS, TaskCreate
+from yanyun.oversight.settings import OversightSettings
 
 MAX_DUE_AHEAD = timedelta(days=366)
 DONE = ("done", "verified")
@@ -98,20 +99,19 @@ def task_payload(task: SupervisedTask) -> dict[str, Any]:
         "status": task.status,
         "owner_user_id": task.owner_user_id,
         "owner_org_code": task.owner_org_code,
-        "due_at": as_utc(task.due_at).isoformat(),
+        "due_at": as_utc(task.due_at),
         "escalation_level": task.escalation_level,
     }
 
 
 def _emit(session: Session, clock: Clock, task: SupervisedTask, kind: str, **extra: Any) -> None:
-    events.emit(
+    events.publish(
         session,
+        TaskChanged(**task_payload(task), **extra),
         clock=clock,
         kind=f"task.{kind}",
-        resource_type="supervised_task",
         resource_id=task.id,
         org_path=task.org_path,
-        payload={**task_payload(task), **extra},
     )
 
 
@@ -649,7 +649,7 @@ def duties_on(settings: OversightSettings, day: date, unit: workday.OrgRef) -> l
     """The recurring duties that fall on a day at a unit.
 
     >>> from types import SimpleNamespace as U
-    >>> from yanyun.core.config import OversightSettings as S
+    >>> from yanyun.oversight.settings import OversightSettings as S
     >>> station = U(path="S1", kind="station")
     >>> [d.code for d in duties_on(S(), date(2026, 11, 20), station)]  # a Friday, the 20th
     ['daily_checklist', 'enterprise_service_day']

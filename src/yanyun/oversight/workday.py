@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from yanyun.core.clock import SHANGHAI, as_utc, local_date
-from yanyun.core.config import EVERY_DAY, OversightSettings
+from yanyun.oversight.settings import EVERY_DAY, OversightSettings
 
 #: A unit with no working day in the next year is a configuration error; the
 #: search for the next working day stops there rather than looping for ever.

@@ -20,6 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.command.catalogue import Catalogue
+from yanyun.command.timing import (
+    HANDLING_MAX_S,
+    HANDLING_MEDIAN_S,
+    HANDLING_MIN_S,
+    HANDLING_SIGMA,
+    REACTION_MAX_S,
+    REACTION_MIN_S,
+)
 from yanyun.core.clock import SHANGHAI
 from yanyun.geo.models import Grid
 from yanyun.sim.ports import Call
@@ -75,11 +83,6 @@ SERVICE_MEDIAN_MIN: Mapping[str, float] = {
 }
 SERVICE_SIGMA = 0.5
 SERVICE_MIN_S, SERVICE_MAX_S = 5 * 60.0, 180 * 60.0
-# Receipt to a dispatch decision: taking the call, confirming place and kind.
-HANDLING_MEDIAN_S, HANDLING_SIGMA = 40.0, 0.35
-HANDLING_MIN_S, HANDLING_MAX_S = 15.0, 180.0
-# Dispatch to the crew's acknowledgement on the radio or terminal.
-REACTION_MIN_S, REACTION_MAX_S = 5.0, 30.0
 
 
 @dataclass(frozen=True)

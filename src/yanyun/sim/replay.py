@@ -29,6 +29,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from yanyun.command.ranking import FleetIndex, UnitSnapshot
+from yanyun.command.timing import (
+    HANDLING_MAX_S,
+    HANDLING_MEDIAN_S,
+    HANDLING_MIN_S,
+    HANDLING_SIGMA,
+    REACTION_MAX_S,
+    REACTION_MIN_S,
+)
 from yanyun.core.clock import FrozenClock
 from yanyun.core.errors import Conflict, NotFound
 from yanyun.geo.coords import distance_m_array
@@ -91,10 +99,7 @@ CLASS_RULES: Mapping[str, tuple[frozenset[str], int, float]] = {
     "other": (frozenset({"patrol"}), 3, 25.0),
 }
 
-# Handling and reaction times as for the synthetic city: the stream has neither.
-_HANDLING_MEDIAN_S, _HANDLING_SIGMA = 40.0, 0.35
-_HANDLING_MIN_S, _HANDLING_MAX_S = 15.0, 180.0
-_REACTION_MIN_S, _REACTION_MAX_S = 5.0, 30.0
+# Handling and reaction times as for the synthetic city (command.timing): the stream has neither.
 
 _LOCATION = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)")
 
@@ -484,8 +489,8 @@ def _call(
 ) -> Call:
     """A replayed call of a class, with its handling, reaction and on-scene times drawn."""
     required, priority, service_median_min = CLASS_RULES[klass]
-    handling = rng.lognormvariate(math.log(_HANDLING_MEDIAN_S), _HANDLING_SIGMA)
-    reaction = rng.uniform(_REACTION_MIN_S, _REACTION_MAX_S)
+    handling = rng.lognormvariate(math.log(HANDLING_MEDIAN_S), HANDLING_SIGMA)
+    reaction = rng.uniform(REACTION_MIN_S, REACTION_MAX_S)
     service = rng.lognormvariate(math.log(service_median_min * 60.0), SERVICE_SIGMA)
     return Call(
         seq=seq,
@@ -494,7 +499,7 @@ def _call(
         lat=lat,
         category_code=klass,
         sub_code=None,
-        handling_s=min(max(handling, _HANDLING_MIN_S), _HANDLING_MAX_S),
+        handling_s=min(max(handling, HANDLING_MIN_S), HANDLING_MAX_S),
         reaction_s=reaction,
         service_s=min(max(service, SERVICE_MIN_S), SERVICE_MAX_S),
         label=label,

@@ -1,8 +1,9 @@
 """Staff the demo city: duty's people crew command's fleet.
 
 The adapter between the two contexts for the demo build (sim may read both):
-it hands duty the units it must crew, then runs the first shift change and
-command's crewing consumer, so the fleet is crewed the moment the demo opens.
+it hands duty the units it must crew and runs the first shift change; the
+demo step then drains command's crewing handler, so the fleet is crewed the
+moment the demo opens.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yanyun.command.crewing import apply_crewing
 from yanyun.command.models import Unit
 from yanyun.core.clock import Clock
 from yanyun.duty import service as duty_service
@@ -36,6 +36,4 @@ def staff_city(
     if report.built:
         session.flush()
         duty_service.apply_shift_changes(session, clock)
-        session.flush()
-        apply_crewing(session, clock=clock)
     return report

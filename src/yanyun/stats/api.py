@@ -39,7 +39,7 @@ def _forecast(
     return service.next_day_forecast(
         session=session, actor=actor, clock=clock, stats=settings.stats, category=category,
         grid_codes_of=_grid_lookup(index),
-        score_cache=runtime.cached("stats.score_cache", service.ScoreCache),
+        score_cache=runtime.provide(service.SCORE_CACHE),
     )
 
 

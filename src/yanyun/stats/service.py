@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.config import StatsSettings
+from yanyun.core.contexts import Provider
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
 from yanyun.stats.demand import event_hours, forecast_demand, history_demand
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
+from yanyun.stats.settings import StatsSettings
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
 # Raw history demand (the baseline of tidal deployment) counts the last four weeks.
@@ -439,3 +440,7 @@ def grid_hour_demand(
         events, d, method=_method(stats), group_of=group_of, n_groups=n_groups
     )
     return GridHourDemand(day, source, stats.forecast_method, used, demand)
+
+
+#: The live forecast score, kept per Asia/Shanghai day and scope, one per process.
+SCORE_CACHE: Provider[ScoreCache] = Provider("stats.score_cache", lambda runtime: ScoreCache())

@@ -1,14 +1,14 @@
 """Live fan-out of committed events over WebSocket, with resume after reconnect.
 
-One poller per process reads the outbox (so only committed events go out) and
-hands each event to the subscribers whose org scope covers it. A client that
+The process's outbox runner reads committed events (so only committed events
+go out, woken by each commit) and hands them here; the hub passes each to the
+subscribers whose org scope covers it. A client that
 reconnects sends the last id it saw and is caught up from the table first.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -21,29 +21,15 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
-from yanyun.core.db import Runtime
+from yanyun.core.bus import EventRunner, event_json
+from yanyun.core.db import Runtime, read_session
 from yanyun.core.errors import DomainError
-from yanyun.core.events import GapTracker, OutboxEvent
 from yanyun.core.http import SessionDep
 
 log = logging.getLogger("yanyun.live")
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 CATCH_UP_LIMIT = 1000
 QUEUE_SIZE = 10000
-
-
-def event_json(row: OutboxEvent) -> dict[str, Any]:
-    return {
-        "type": "event",
-        "id": row.id,
-        "at": row.at.isoformat(),
-        "kind": row.kind,
-        "resource_type": row.resource_type,
-        "resource_id": row.resource_id,
-        "org_path": row.org_path,
-        "actor": row.actor,
-        "payload": row.payload,
-    }
 
 
 @dataclass(eq=False)
@@ -54,55 +40,30 @@ class Subscriber:
 
 
 class EventHub:
-    """Reads committed events once per interval and fans them out in id order."""
+    """The WebSocket subscribers of this process, fed by the outbox runner in id order."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, runner: EventRunner) -> None:
         self.runtime = runtime
+        self.runner = runner
         self.subscribers: set[Subscriber] = set()
-        self.tracker = GapTracker()
-        self._task: asyncio.Task | None = None
-        self._started = False
 
-    def _read(self) -> list[dict[str, Any]]:
-        with self.runtime.session_factory() as session:
-            rows = events.events_after(session, after_id=self.tracker.cursor)
-            ready = self.tracker.accept(rows, self.runtime.clock.now())
-            return [event_json(r) for r in ready]
-
-    def _latest(self) -> int:
-        with self.runtime.session_factory() as session:
-            return events.latest_event_id(session)
+    @property
+    def cursor(self) -> int:
+        """The last event id handed to subscribers (the runner's live cursor)."""
+        return self.runner.live.cursor
 
     async def start(self) -> None:
         # The start position is fixed before the app serves anyone: a client
         # that connected first and took cursor 0 as "now" would otherwise miss
-        # whatever committed before the first poll moved the cursor past it.
+        # whatever committed before the first read moved the cursor past it.
         try:
-            self.tracker.cursor = await run_in_threadpool(self._latest)
-            self._started = True
+            await run_in_threadpool(self.runner.start_live_at_latest)
         except Exception:
-            log.exception("event hub could not read its start position; retrying in the loop")
-        self._task = asyncio.create_task(self._run(), name="yanyun-event-hub")
+            log.exception("event hub could not read its start position")
 
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        interval = self.runtime.settings.web.event_poll_s
-        while True:
-            try:
-                if not self._started:
-                    self.tracker.cursor = await run_in_threadpool(self._latest)
-                    self._started = True
-                else:
-                    for item in await run_in_threadpool(self._read):
-                        self.publish(item)
-            except Exception:
-                log.exception("event poll failed; retrying")
-            await asyncio.sleep(interval)
+    def publish_many(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            self.publish(item)
 
     def publish(self, item: dict[str, Any]) -> None:
         for sub in list(self.subscribers):
@@ -119,7 +80,7 @@ def _catch_up(
     runtime: Runtime, actor: Actor, after_id: int, up_to: int
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Events in (after_id, up_to] the actor may see; also where the scan stopped."""
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         rows = events.events_after(session, after_id=after_id, limit=CATCH_UP_LIMIT)
     rows = [r for r in rows if r.id <= up_to]
     scanned_to = rows[-1].id if rows else up_to
@@ -128,7 +89,7 @@ def _catch_up(
 
 
 def _authenticate(runtime: Runtime, token: str) -> Actor:
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         actor = auth_service.authenticate(session=session, clock=runtime.clock, token=token)
     if not actor.can(Perm.events_read):
         from yanyun.core.errors import PermissionDenied
@@ -167,12 +128,12 @@ async def live_events(websocket: WebSocket) -> None:
     # in the queue, and the catch-up covers only what it had already passed.
     hub.subscribers.add(sub)
     try:
-        last_sent = after if after else hub.tracker.cursor
+        last_sent = after if after else hub.cursor
         scanned = last_sent
         more = bool(after)
         while more:
             items, scanned, more = await run_in_threadpool(
-                _catch_up, runtime, actor, scanned, hub.tracker.cursor
+                _catch_up, runtime, actor, scanned, hub.cursor
             )
             for item in items:
                 await websocket.send_json(item)

@@ -36,28 +36,6 @@ def login_page() -> HTMLResponse:
     return page("login.html")
 
 
-@router.get(
-    "/map", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
-)
-def map_page() -> HTMLResponse:
-    return page("map.html")
-
-
-@router.get(
-    "/console", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
-)
-def console_page() -> HTMLResponse:
-    return page("console.html")
-
-
-@router.get(
-    "/wall", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public)]
-)
-def wall_page() -> HTMLResponse:
-    """The commander's wall; its JSON twin is GET /api/v1/dashboard/day."""
-    return page("wall.html")
-
-
 @router.get("/api/v1/ui/config", include_in_schema=True, tags=["ui"])
 def ui_config(
     settings: SettingsDep,

@@ -1,0 +1,392 @@
+"""One runner for every reader of the outbox: durable handlers and the live fan-out.
+
+Contexts never write each other's tables. A context that must react to
+another's change declares a :class:`Subscription` in its manifest: a durable
+consumer name, the typed events it wants and a handler. The runner hands each
+committed event of those kinds to the handler once, in id order, inside a
+transaction that also moves the consumer's cursor (`event_cursor`): a crash
+keeps both the effects and the cursor, or neither. The same runner reads new
+events for the live WebSocket hub (an in-memory cursor: a browser resumes
+from the last id it saw).
+
+A commit that wrote events wakes the runner at once (in this process through
+a commit hook, in other server processes through PostgreSQL's NOTIFY); a slow
+poll is only the fallback. Missing ids are waited on by the one gap rule,
+:class:`~yanyun.core.events.GapTracker`.
+
+A handler that raises rolls back only its own event's work (a savepoint) and
+is retried on the next pass; after ``max_attempts`` the event is parked in
+`event_dead_letter` for an operator, and the consumer moves on rather than
+stopping every later event behind one it cannot take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yanyun.core.clock import Clock, as_utc
+from yanyun.core.db import Base, Runtime, read_session
+from yanyun.core.events import (
+    GAP_GRACE,
+    Envelope,
+    Event,
+    EventId,
+    EventSchemaError,
+    GapTracker,
+    OutboxEvent,
+    events_after,
+    latest_event_id,
+    on_commit_with_events,
+    parse,
+)
+
+log = logging.getLogger("yanyun.bus")
+
+
+class EventCursor(Base):
+    """How far one named durable consumer has read the outbox."""
+
+    __tablename__ = "event_cursor"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_id: Mapped[int] = mapped_column(EventId, default=0)
+    updated_at: Mapped[datetime | None]
+
+
+class EventDeadLetter(Base):
+    """An event a consumer failed on: retried, then parked here for an operator to look at."""
+
+    __tablename__ = "event_dead_letter"
+
+    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parked: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    first_failed_at: Mapped[datetime]
+    last_failed_at: Mapped[datetime]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a handler gets: the transaction to work in, the clock, the runtime and the event."""
+
+    session: Session
+    clock: Clock
+    runtime: Runtime
+    envelope: Envelope[Any]
+
+    @property
+    def event(self) -> Any:
+        return self.envelope.event
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A durable consumer: its cursor's name, the typed events it takes, and its handler."""
+
+    consumer: str
+    events: tuple[type[Event], ...]
+    handle: Callable[[Delivery], None]
+    description: str = ""
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for cls in self.events for kind in cls.kinds)
+
+
+def event_json(row: OutboxEvent) -> dict[str, Any]:
+    """The wire form of a committed event (WebSocket and `GET /api/v1/events`)."""
+    return {
+        "type": "event",
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "kind": row.kind,
+        "resource_type": row.resource_type,
+        "resource_id": row.resource_id,
+        "org_path": row.org_path,
+        "actor": row.actor,
+        "payload": row.payload,
+    }
+
+
+LiveSink = Callable[[list[dict[str, Any]]], None]
+
+
+@dataclass
+class EventRunner:
+    """Reads the outbox for the live hub and every durable consumer of one process."""
+
+    runtime: Runtime
+    subscriptions: Sequence[Subscription]
+    batch: int = 500
+    max_attempts: int = 5
+    grace: Any = GAP_GRACE
+    poll_s: float = 2.0
+    live_sinks: list[LiveSink] = field(default_factory=list)
+    live: GapTracker = field(init=False)
+    _trackers: dict[str, GapTracker] = field(init=False, default_factory=dict)
+    # Where each consumer stood after its last pass (another process may move it
+    # further; never behind, so skipping on it loses nothing).
+    _caught_up: dict[str, int] = field(init=False, default_factory=dict)
+    _wake: threading.Event = field(init=False, default_factory=threading.Event)
+    _undo_hook: Callable[[], None] | None = field(init=False, default=None)
+    _listener: threading.Thread | None = field(init=False, default=None)
+    _stop: threading.Event = field(init=False, default_factory=threading.Event)
+    _loop: asyncio.AbstractEventLoop | None = field(init=False, default=None)
+    _async_wake: asyncio.Event | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        names = [s.consumer for s in self.subscriptions]
+        duplicated = {n for n in names if names.count(n) > 1}
+        if duplicated:
+            raise ValueError(f"two subscriptions share a consumer name: {sorted(duplicated)}")
+        self.live = GapTracker(grace=self.grace, holes_may_commit=self._holes_may_commit())
+
+    def _holes_may_commit(self) -> bool:
+        # SQLite has one writer at a time and numbers rows in commit order.
+        return self.runtime.engine.dialect.name != "sqlite"
+
+    # ---- waking -------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Ask for a pass now (thread-safe): a commit wrote events."""
+        self._wake.set()
+        loop, flag = self._loop, self._async_wake
+        if loop is not None and flag is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(flag.set)
+
+    def start_listening(self) -> None:
+        """Wake on this process's commits, and on PostgreSQL on every process's."""
+        self._undo_hook = on_commit_with_events(self.wake)
+        if self.runtime.engine.dialect.name == "postgresql":
+            self._listener = threading.Thread(
+                target=self._listen_pg, name="yanyun-outbox-listen", daemon=True
+            )
+            self._listener.start()
+
+    def stop_listening(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._undo_hook is not None:
+            self._undo_hook()
+        if self._listener is not None:
+            self._listener.join(timeout=3)
+
+    def _listen_pg(self) -> None:
+        from yanyun.core.events import NOTIFY_CHANNEL
+
+        while not self._stop.is_set():
+            try:
+                raw = self.runtime.engine.raw_connection()
+                try:
+                    driver = raw.driver_connection
+                    driver.autocommit = True
+                    driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    while not self._stop.is_set():
+                        for _ in driver.notifies(timeout=1.0):
+                            self._wake.set()
+                finally:
+                    raw.invalidate()
+            except Exception:
+                log.exception("outbox listener lost its connection; reconnecting")
+                self._stop.wait(2.0)
+
+    # ---- the live fan-out ---------------------------------------------------------
+
+    def start_live_at_latest(self) -> int:
+        """Fix the live cursor before anyone connects (see :meth:`read_live`)."""
+        with read_session(self.runtime) as session:
+            self.live.cursor = latest_event_id(session)
+        return self.live.cursor
+
+    def read_live(self) -> list[dict[str, Any]]:
+        """Committed events past the live cursor that no hole may still precede."""
+        with read_session(self.runtime) as session:
+            rows = events_after(session, after_id=self.live.cursor, limit=self.batch)
+            ready = self.live.accept(rows, as_utc(self.runtime.clock.now()))
+            return [event_json(r) for r in ready]
+
+    # ---- durable consumers ----------------------------------------------------------
+
+    def run_durable(self) -> dict[str, int]:
+        """One pass of every durable consumer, each in its own transaction; handled counts.
+
+        A consumer already past the newest event is not opened at all: on SQLite
+        every pass would otherwise queue a write transaction per consumer.
+        """
+        with read_session(self.runtime) as session:
+            newest = latest_event_id(session)
+        handled: dict[str, int] = {}
+        for sub in self.subscriptions:
+            if self._caught_up.get(sub.consumer, -1) >= newest:
+                handled[sub.consumer] = 0
+                continue
+            try:
+                handled[sub.consumer] = self.run_consumer(sub)
+            except Exception:
+                log.exception("consumer %s failed; retrying on the next pass", sub.consumer)
+        return handled
+
+    def run_consumer(self, sub: Subscription) -> int:
+        """Hand the consumer what it has not seen, until caught up; how many it handled."""
+        total = 0
+        while True:
+            handled, more = self._one_batch(sub)
+            total += handled
+            if not more:
+                return total
+
+    def _one_batch(self, sub: Subscription) -> tuple[int, bool]:
+        from yanyun.core.db import session_scope
+
+        with session_scope(self.runtime, actor_username="system") as session:
+            cursor = _lock_cursor(session, sub.consumer)
+            if cursor is None:  # another process holds it: it is doing this work
+                return 0, False
+            tracker = self._trackers.setdefault(
+                sub.consumer,
+                GapTracker(grace=self.grace, holes_may_commit=self._holes_may_commit()),
+            )
+            tracker.cursor = cursor.last_id
+            rows = events_after(session, after_id=cursor.last_id, limit=self.batch)
+            now = as_utc(self.runtime.clock.now())
+            ready = tracker.accept(rows, now)
+            handled = 0
+            for row in ready:
+                if row.kind in sub.kinds:
+                    outcome = self._deliver(session, sub, row, now)
+                    if outcome == "retry":
+                        cursor.updated_at = now
+                        return handled, False
+                    handled += outcome == "handled"
+                cursor.last_id = row.id
+            cursor.updated_at = now
+            more = len(rows) == self.batch and len(ready) == len(rows)
+            if len(ready) == len(rows):
+                self._caught_up[sub.consumer] = cursor.last_id
+            return handled, more
+
+    def _deliver(self, session: Session, sub: Subscription, row: OutboxEvent, now: datetime) -> str:
+        try:
+            envelope = parse(row)
+        except EventSchemaError as exc:
+            # A payload no schema accepts will not heal by retrying: park it at once.
+            _record_failure(session, sub.consumer, row, now, str(exc), park=True)
+            log.error("consumer %s parked event %s: %s", sub.consumer, row.id, exc)
+            return "parked"
+        try:
+            with session.begin_nested():
+                sub.handle(Delivery(session, self.runtime.clock, self.runtime, envelope))
+                session.flush()
+        except Exception as exc:
+            failure = _record_failure(session, sub.consumer, row, now, repr(exc), park=False)
+            if failure.attempts >= self.max_attempts:
+                failure.parked = True
+                log.error("consumer %s parked event %s after %d attempts: %r",
+                          sub.consumer, row.id, failure.attempts, exc)
+                return "parked"
+            log.warning("consumer %s failed on event %s (attempt %d): %r",
+                        sub.consumer, row.id, failure.attempts, exc)
+            return "retry"
+        return "handled"
+
+    # ---- the loop -------------------------------------------------------------------
+
+    async def serve(self, on_live: LiveSink | None = None) -> None:
+        """Run for the server's lifetime: each wake (or poll) feeds the live hub, then consumers."""
+        from starlette.concurrency import run_in_threadpool
+
+        self._loop, self._async_wake = asyncio.get_running_loop(), asyncio.Event()
+        sinks = [*self.live_sinks, *([on_live] if on_live else [])]
+        await run_in_threadpool(self.ensure_cursors)
+        while not self._stop.is_set():
+            self._async_wake.clear()
+            self._wake.clear()
+            try:
+                items = await run_in_threadpool(self.read_live)
+                if items:
+                    for sink in sinks:
+                        sink(items)
+                await run_in_threadpool(self.run_durable)
+            except Exception:
+                log.exception("outbox pass failed; retrying")
+            if self._wake.is_set():
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._async_wake.wait(), self.poll_s)
+
+    def ensure_cursors(self) -> None:
+        """Create every consumer's cursor row once (several processes may race to)."""
+        from yanyun.core.db import insert_ignoring_conflicts, session_scope
+
+        with session_scope(self.runtime, actor_username="system") as session:
+            insert_ignoring_conflicts(
+                session, EventCursor, [{"name": s.consumer, "last_id": 0}
+                                       for s in self.subscriptions], key="name",
+            )
+
+
+def _lock_cursor(session: Session, name: str) -> EventCursor | None:
+    """The consumer's cursor, locked for this transaction; None while another process has it."""
+    from yanyun.core.db import insert_ignoring_conflicts
+
+    locked = select(EventCursor).where(EventCursor.name == name).with_for_update(skip_locked=True)
+    cursor = session.scalars(locked).first()
+    if cursor is not None:
+        return cursor
+    if session.scalar(select(EventCursor.name).where(EventCursor.name == name)) is not None:
+        return None
+    insert_ignoring_conflicts(session, EventCursor, [{"name": name, "last_id": 0}], key="name")
+    return session.scalars(locked).first()
+
+
+def _record_failure(
+    session: Session, consumer: str, row: OutboxEvent, now: datetime, error: str, *, park: bool
+) -> EventDeadLetter:
+    failure = session.get(EventDeadLetter, (consumer, row.id))
+    if failure is None:
+        failure = EventDeadLetter(
+            consumer=consumer, event_id=row.id, kind=row.kind, attempts=0, parked=False,
+            last_error="", first_failed_at=now, last_failed_at=now,
+        )
+        session.add(failure)
+    failure.attempts += 1
+    failure.last_error = error[:4000]
+    failure.last_failed_at = now
+    failure.parked = failure.parked or park
+    session.flush()
+    return failure
+
+
+def set_cursor(session: Session, name: str, position: int) -> None:
+    """Start a consumer after `position` (a new deployment that should not replay history)."""
+    cursor = session.get(EventCursor, name)
+    if cursor is None:
+        session.add(EventCursor(name=name, last_id=position))
+    else:
+        cursor.last_id = position
+
+
+def drain(runtime: Runtime, subscriptions: Sequence[Subscription], consumer: str) -> int:
+    """Run one durable consumer until it has caught up; how many events it handled.
+
+    For the demo build and the tests, which apply a context's reaction at a
+    known moment instead of waiting for the server's runner.
+    """
+    subs = [s for s in subscriptions if s.consumer == consumer]
+    if not subs:
+        raise KeyError(f"no subscription named {consumer!r}")
+    return EventRunner(runtime, subs).run_consumer(subs[0])

@@ -1,0 +1,28 @@
+"""Settings of hotspots and forecasts (``YANYUN_STATS__...``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class StatsSettings(BaseModel):
+    """Hotspots and forecasts (情报研判)."""
+
+    cell_m: float = Field(150.0, ge=10, description="Forecast cell size (m).")
+    forecast_method: Literal["counts", "retro", "prospective", "etas", "boosted"] = Field(
+        "retro", description="Method of the platform's next-day forecast."
+    )
+    window_days: int = Field(365, ge=1, description="Past window the forecast reads (days).")
+    bandwidth_m: float = Field(300.0, ge=0, description="Kernel bandwidth, retro/prospective (m).")
+    coverage: float = Field(
+        0.05, gt=0, le=1, description="Share of cells flagged as hotspots and scored."
+    )
+    score_days: int = Field(30, ge=1, le=120, description="Days of the live score.")
+    day_shift_start_h: int = Field(
+        8, ge=0, le=23, description="Local hour the day shift starts (the next-shift forecast)."
+    )
+    night_shift_start_h: int = Field(
+        20, ge=0, le=23, description="Local hour the night shift starts (the next-shift forecast)."
+    )

@@ -1,0 +1,1 @@
+"""Tidal deployment (潮汐警力): stand points hour by hour, planned from duty and stats, adopted."""

@@ -1,0 +1,42 @@
+"""A server process's scheduler, alone: run the jobs below for a while, then stop.
+
+Started twice by tests/core/test_jobs.py to show that two processes on one
+database never run a job at the same time nor more often than its interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+from yanyun.core.db import build_runtime
+from yanyun.core.jobs import Job, Scheduler
+from yanyun.registry import load_settings
+
+
+def _slow(_runtime: object) -> str:
+    time.sleep(0.3)  # long enough that an overlap would show in the run records
+    return "slow"
+
+
+def _quick(_runtime: object) -> str:
+    return "quick"
+
+
+JOBS = [Job("test.slow", _slow, every_s=1.0), Job("test.quick", _quick, every_s=0.5)]
+
+
+async def main(url: str, seconds: float) -> None:
+    runtime = build_runtime(load_settings(env="test", database_url=url,
+                                          secret_key="test-secret-not-placeholder"))
+    scheduler = Scheduler(runtime, JOBS, tick_s=0.05)
+    task = asyncio.create_task(scheduler.serve())
+    await asyncio.sleep(seconds)
+    scheduler.stop()
+    await task
+    runtime.engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], float(sys.argv[2])))
