@@ -4,8 +4,9 @@ The demo city (202 stations, its fleet, 9,201 officers) is built on a scratch
 database with the clock at 07:00 on a Monday, so the night team crews the
 fleet. The clock then moves past 08:00, 20:00, 08:00 ... and a shift change
 runs as the server runs it: the job `duty.shift_changes` in one transaction,
-then command's durable consumer `command.crewing` drained by the outbox runner. Printed per change: outbox events by kind and their payload
-size (what command's consumer and every city-wide live page read), units
+then command's durable consumer `command.crewing` drained by the outbox
+runner. Printed per change: outbox events by kind and their payload size
+(what command's consumer and every city-wide live page read), units
 re-crewed, and wall-clock seconds of each step.
 
 Run: python benchmarks/bench_shift_change.py [--database-url postgresql+psycopg://...]
@@ -25,11 +26,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from yanyun.command.handlers import SUBSCRIPTIONS as COMMAND_HANDLERS
 from yanyun.command.fleet import build_fleet
+from yanyun.command.handlers import SUBSCRIPTIONS as COMMAND_HANDLERS
 from yanyun.command.models import Unit
-from yanyun.core.clock import SHANGHAI, FrozenClock
 from yanyun.core.bus import drain
+from yanyun.core.clock import SHANGHAI, FrozenClock
 from yanyun.core.db import build_runtime, session_scope
 from yanyun.core.events import OutboxEvent, latest_event_id
 from yanyun.core.migrate import upgrade
