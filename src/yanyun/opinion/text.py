@@ -151,6 +151,10 @@ def to_simplified(text: str) -> str:
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space to their ASCII twins.
 _HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]{0,2000}>", re.S | re.I)
+# A tag as a browser would read one: `<` then a letter, `/` or `!`; "a < b" stays text.
+_DECODED_TAG = re.compile(
+    r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[a-z][^<>]{0,2000}>|<![^<>]{0,2000}>", re.S | re.I
+)
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|p|div|li|h[1-6])\b[^>]*>", re.I)
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -166,6 +170,25 @@ def strip_html(text: str) -> str:
         text = _BLOCK.sub("\n", text)
         text = _TAG.sub("", text)
     return html.unescape(text).strip()
+
+
+def drop_markup(text: str) -> str:
+    """Remove tags that decoding made (`&lt;img&gt;`, full-width `＜img＞` become tags only now).
+
+    Stored text is plain text and every page escapes it; this keeps a post from
+    carrying live-looking markup into titles, exports and other systems.
+
+    >>> drop_markup("通报<img src=x onerror=alert(1)>完")
+    '通报完'
+    """
+    for _ in range(3):
+        if "<" not in text:
+            break
+        stripped = _DECODED_TAG.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def to_halfwidth(text: str) -> str:
@@ -184,7 +207,7 @@ def normalise(text: str) -> str:
     '衡阳警方:网传「蒸湘区」发生命案不实 12日'
     """
     text = strip_html(text)
-    text = to_halfwidth(to_simplified(text))
+    text = drop_markup(to_halfwidth(to_simplified(text)))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -29,6 +29,7 @@ from yanyun.core.db import Runtime, build_runtime, install_session_hooks
 from yanyun.core.jobs import Scheduler
 from yanyun.web import live, pages
 from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
+from yanyun.web.security import SecurityHeadersMiddleware, install_api_docs
 from yanyun.web.templating import page
 
 log = logging.getLogger("yanyun.web")
@@ -119,7 +120,7 @@ def create_app(
         version=__version__,
         description=OPENAPI_DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.runtime = runtime
@@ -128,6 +129,8 @@ def create_app(
     app.state.scheduler = scheduler
     install_error_handlers(app)
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)
+    install_api_docs(app)
 
     for router in routers():
         app.include_router(router)

@@ -13,6 +13,7 @@ import { fmtTime, logout, renderConnBanner, startPageLive } from "./page.js";
 import { circleLayer, GridLoader, nameOf, stationLayer } from "./layers.js";
 import { clockOf as responseClock, fmtDuration } from "./response-clock.js";
 import { el } from "./dom.js";
+import "./leaflet-text.js";
 
 const L = window.L;
 const PARSE_DEBOUNCE_MS = 300;

@@ -2,7 +2,8 @@
 
 /**
  * An element with attributes and children. `class`, `text` (the text content),
- * `dataset` and `on<event>` keys are special; attributes that are null,
+ * `style` (set through the CSSOM, which the page's CSP allows where a style
+ * attribute is refused), `dataset` and `on<event>` keys are special; attributes that are null,
  * undefined or false are left out, true gives an empty (present) attribute, and
  * null, undefined and false children are left out too (arrays are flattened).
  */
@@ -12,6 +13,7 @@ export function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    else if (key === "style") node.style.cssText = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);

@@ -10,6 +10,7 @@ import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import { applyI18n, getLang, makeTranslator, mountLangToggle, onLangChange } from "./i18n.js";
 import { GridLoader } from "./layers.js";
 import { logout } from "./page.js";
+import "./leaflet-text.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);

@@ -5,6 +5,7 @@ import { api, goToLogin, loadSession } from "./api.js";
 import { wgs84ToGcj02 } from "./gcj02.js";
 import { getLang, mountLangToggle, onLangChange } from "./i18n.js";
 import { logout } from "./page.js";
+import "./leaflet-text.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);

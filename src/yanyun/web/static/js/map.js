@@ -14,6 +14,7 @@ import { logout, renderConnBanner, startPageLive } from "./page.js";
 import { labelPoint } from "./geometry.js";
 import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "./layers.js";
 import { el } from "./dom.js";
+import "./leaflet-text.js";
 
 const L = window.L;
 const GRID_MIN_ZOOM = 12;

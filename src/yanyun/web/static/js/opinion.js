@@ -6,6 +6,7 @@ import { api, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
 import { el } from "./dom.js";
 import { logout } from "./page.js";
+import "./leaflet-text.js";
 
 const TEXT = {
   title: ["舆情事件", "Opinion events"],

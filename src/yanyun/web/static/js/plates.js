@@ -7,6 +7,7 @@ import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
 import { logout } from "./page.js";
 import { el } from "./dom.js";
+import "./leaflet-text.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -190,7 +191,7 @@ function drawTrajectory(rows) {
       icon: L.divIcon({ className: `yy-stop ${cls}`, html: String(numbers[0]), iconSize: null }),
       title: passes.map((p) => `${p.n} ${p.s.seen_at_local}`).join("\n"),
     }).addTo(layer);
-    const label = passes.map((p) => `${p.n} · ${p.s.seen_at_local.slice(5, 16)}`).join("<br>");
+    const label = passes.map((p) => `${p.n} · ${p.s.seen_at_local.slice(5, 16)}`).join("\n");
     marker.bindTooltip(label, {
       permanent: stops.size <= PERMANENT_TIMES_UP_TO || numbers.includes(1) || numbers.includes(last),
       direction: "right", offset: [10, 0], className: "yy-time",
