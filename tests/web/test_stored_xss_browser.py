@@ -29,12 +29,20 @@ pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-PROBE = "XSS探针"
-RAW = f'{PROBE}<img src=x data-xss=1 onerror="window.__xss=1"><b data-xss=1>粗</b>'
-ENCODED = f"{PROBE}&lt;img src=x data-xss=1 onerror=window.__xss=1&gt;"
-FULL_WIDTH = f"{PROBE}＜img src=x data-xss=1 onerror=window.__xss=1＞"
-QUOTES = f"{PROBE}\"'><svg data-xss=1 onload=\"window.__xss=1\">"
+PROBE = "探针"
+# Short enough to survive the 40-character event titles whole.
+RAW = f'{PROBE}<img src=x data-xss onerror="window.__xss=1"><b data-xss>粗</b>'
+ENCODED = f"{PROBE}&lt;img src=x data-xss onerror=__xss=1&gt;"
+FULL_WIDTH = f"{PROBE}＜b data-xss＞粗＜/b＞"
+QUOTES = f"{PROBE}\"'><svg data-xss onload=\"window.__xss=1\">"
 PAYLOADS = (RAW, ENCODED, FULL_WIDTH, QUOTES)
+# Four unrelated stories, so each payload heads an opinion event of its own.
+STORIES = (
+    "网传衡阳东站进站口有人持刀伤人，现场旅客惊慌逃散，尚无官方通报。",
+    "雁峰区一小区下午起火，浓烟从十几楼窗户冒出，据说是电动车在楼道充电。",
+    "107国道向阳街道路段发生交通事故，肇事电动车车主逃离现场，有人拍到视频。",
+    "有网友称接到自称公安局的电话，要求把存款转到安全账户，多名老人已经被骗。",
+)
 
 # Every map a page makes is remembered, so the test can open its overlays.
 TRACK_MAPS = """
@@ -117,15 +125,15 @@ def _plant(server: DemoServer, token: str) -> None:
             "lng": lng - i * 0.003, "lat": lat,
         })
         _post(server, token, "/api/v1/community/volunteers", {
-            "name_zh": f"{PROBE}{i}<b data-xss=1>"[:32], "lng": lng, "lat": lat + i * 0.001,
+            "name_zh": f"{PROBE}{i}<b data-xss>", "lng": lng, "lat": lat + i * 0.001,
         })
     posts = [
         {
             "source": "weibo", "external_id": f"xss-{i}-{n}", "title": text,
-            "text": f"{text} 网传衡阳东站进站口有人持刀伤人，现场旅客惊慌逃散，尚无官方通报。{n}",
+            "text": f"{text} {story}{n}",
             "published_at": (now - timedelta(minutes=5 * n)).isoformat(),
         }
-        for i, text in enumerate(PAYLOADS)
+        for i, (text, story) in enumerate(zip(PAYLOADS, STORIES, strict=True))
         for n in range(4)
     ]
     _post(server, token, "/api/v1/opinion/posts", {"posts": posts})
