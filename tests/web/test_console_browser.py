@@ -96,7 +96,7 @@ def test_small_screen_and_map_pick(browser: Any, server: DemoServer) -> None:
         box = page.locator("#map").bounding_box()
         assert box
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_function("window.yanyunConsole.intake().source === 'map'")
+        page.wait_for_function("() => window.yanyunConsole.intake().source === 'map'")
         expect(page.locator(".sg-place .sg-src")).to_have_text("地图选点")
         for col in ("#detail", ".col-left", "#map"):
             b = page.locator(col).bounding_box()

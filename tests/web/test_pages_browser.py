@@ -201,7 +201,7 @@ def test_zoom_in_draws_grids_and_a_click_resolves_the_point(page, server, admin,
     open_map(page, server, admin)
     lng, lat, place = clear_grid_point(server, admin["access_token"])
     set_view(page, lng, lat, 14)
-    page.wait_for_function("window.yanyun.gridStatus() === 'grids_shown'")
+    page.wait_for_function("() => window.yanyun.gridStatus() === 'grids_shown'")
     assert page.locator("path.yy-grid").count() > 20
     expect(page.locator("#grid-status")).to_contain_text("显示")
 
@@ -212,7 +212,7 @@ def test_zoom_in_draws_grids_and_a_click_resolves_the_point(page, server, admin,
     expect(page.locator("#lookup-grid")).to_contain_text(place["grid"]["name_zh"])
 
     set_view(page, 111.2, 27.6, 10)
-    page.wait_for_function("window.yanyun.gridStatus() === 'grids_zoom_in'")
+    page.wait_for_function("() => window.yanyun.gridStatus() === 'grids_zoom_in'")
     assert page.locator("path.yy-grid").count() == 0
     click_wgs(page, 111.2, 27.6)
     expect(page.locator("#lookup")).to_have_attribute("data-status", "outside")
@@ -363,7 +363,7 @@ def test_screenshots_at_two_sizes_and_no_horizontal_overflow(page, server, admin
         _no_horizontal_overflow(page)
         lng, lat, _ = clear_grid_point(server, admin["access_token"])
         set_view(page, lng, lat, 13.5)
-        page.wait_for_function("window.yanyun.gridStatus() === 'grids_shown'")
+        page.wait_for_function("() => window.yanyun.gridStatus() === 'grids_shown'")
         click_wgs(page, lng, lat)
         expect(page.locator("#lookup")).to_have_attribute("data-status", "ok")
         page.mouse.move(5, 5)

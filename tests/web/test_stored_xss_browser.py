@@ -158,7 +158,7 @@ def test_hostile_text_stays_text_on_every_page(browser, server, planted, path, l
         page.goto(f"{server.base_url}{path}")
         page.wait_for_load_state("networkidle")
         if lists_probe:
-            page.wait_for_function(f"document.body.innerText.includes({PROBE!r})",
+            page.wait_for_function(f"() => document.body.innerText.includes({PROBE!r})",
                                    timeout=20_000)
         opened = page.evaluate(OPEN_OVERLAYS)
         assert opened != -1, f"{path}: a popup rendered payload markup"
