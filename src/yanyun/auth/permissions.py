@@ -40,6 +40,8 @@ class Perm(StrEnum):
     users_read = "users:read"
     users_write = "users:write"
     personal_read = "personal:read"
+    # The caller's full number, to call back: those who take and work the call.
+    caller_read = "caller:read"
     audit_read = "audit:read"
     events_read = "events:read"
     city_admin = "city:admin"
@@ -84,7 +86,7 @@ _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write,
-                                    Perm.volunteers_mobilise}
+                                    Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.analyst: frozenset(_EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read}),
     Role.duty_manager: frozenset(
@@ -103,12 +105,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.station_officer: frozenset(
         _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self,
-                     Perm.community_write, Perm.volunteers_mobilise}
+                     Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.station_chief: frozenset(
         _EVERYONE | _SUPERVISING
         | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self,
-           Perm.community_write, Perm.volunteers_mobilise}
+           Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.admin: frozenset(set(Perm)),
 }

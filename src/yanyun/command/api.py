@@ -207,9 +207,12 @@ def list_incidents(
 def incident_detail(
     incident_id: str, session: SessionDep, clock: ClockDep, actor: Reader, catalogue: CatalogueDep
 ) -> dict[str, Any]:
-    """One incident with the caller's number (this read is audited), calls and timeline."""
+    """One incident with its calls and timeline; the caller's full number only for those
+    who call back (dispatchers and the station's officers), and that read is audited."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
-    service.read_caller_details(session=session, clock=clock, incident=incident)
+    full_number = actor.can(Perm.caller_read)
+    if full_number:
+        service.read_caller_details(session=session, clock=clock, incident=incident)
     calls = [
         CallRead(
             received_at=c.received_at,
@@ -225,7 +228,9 @@ def incident_detail(
     ]
     return {
         **incident_read(session, incident, catalogue),
-        "caller_phone": incident.caller_phone,
+        "caller_phone": (
+            incident.caller_phone if full_number else service.masked_phone(incident.caller_phone)
+        ),
         "calls": calls,
         "timeline": timeline,
     }
@@ -323,7 +328,9 @@ def duplicates(
 ) -> list[DuplicateRead]:
     """Open incidents close in place and time, same category: offered for merging."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
-    found = service.find_duplicates(session=session, incident=incident, settings=settings.command)
+    found = service.find_duplicates(
+        session=session, incident=incident, settings=settings.command, actor=actor
+    )
     return [
         DuplicateRead(
             incident_id=o.id,
@@ -433,7 +440,11 @@ def positions(
 ) -> PositionBatchResult:
     """A batch of AVL fixes: the latest wins; rejected rows are counted with the reason."""
     return units.record_positions(
-        session=session, clock=clock, settings=settings.command, positions=body.positions
+        session=session,
+        clock=clock,
+        settings=settings.command,
+        positions=body.positions,
+        actor=actor,
     )
 
 

@@ -558,9 +558,18 @@ def unit_action(
 
 
 def find_duplicates(
-    *, session: Session, incident: Incident, settings: CommandSettings, limit: int = 5
+    *,
+    session: Session,
+    incident: Incident,
+    settings: CommandSettings,
+    actor: Actor | None,
+    limit: int = 5,
 ) -> list[tuple[Incident, float]]:
-    """Open incidents near in place and time, of the same category: likely the same event."""
+    """Open incidents near in place and time, of the same category: likely the same event.
+
+    Only incidents the reader may open are offered: a neighbouring station's
+    incident across the boundary is not named to a station officer.
+    """
     window = timedelta(seconds=settings.duplicate_window_s)
     pad_lat = settings.duplicate_radius_m / 111_000
     pad_lng = pad_lat / max(math.cos(math.radians(incident.lat)), 0.1)
@@ -579,6 +588,8 @@ def find_duplicates(
     )
     found = []
     for other in rows:
+        if actor is not None and not actor.sees(other.org_path):
+            continue
         d = distance_m((incident.lng, incident.lat), (other.lng, other.lat))
         if d <= settings.duplicate_radius_m:
             found.append((other, d))

@@ -67,13 +67,26 @@ def list_units(
 
 
 def record_positions(
-    *, session: Session, clock: Clock, settings: CommandSettings, positions: list[PositionIn]
+    *,
+    session: Session,
+    clock: Clock,
+    settings: CommandSettings,
+    positions: list[PositionIn],
+    actor: Actor | None,
 ) -> PositionBatchResult:
-    """Apply a batch of AVL fixes: the latest fix wins; bad rows are counted and named."""
+    """Apply a batch of AVL fixes: the latest fix wins; bad rows are counted and named.
+
+    A unit outside the sender's scope is an unknown unit: a station's device
+    cannot move another station's car, and cannot learn which ids exist.
+    """
     now = clock.now()
     horizon = now + timedelta(seconds=settings.position_future_tolerance_s)
     ids = {p.unit_id for p in positions}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
+    units = {
+        u.id: u
+        for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))
+        if actor is None or actor.sees(u.org_path)
+    }
     rejected: list[RejectedPosition] = []
     accepted = older = 0
     moved: dict[str, list[dict]] = {}

@@ -214,4 +214,5 @@ class PlatformPort:
             clock=self.clock,
             settings=self.settings,
             positions=[PositionIn(unit_id=u, lng=x, lat=y, at=now) for u, x, y in fixes],
+            actor=None,
         )
