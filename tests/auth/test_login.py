@@ -1,6 +1,14 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
+
 from tests.conftest import PASSWORDS, login_as
+from yanyun.auth import logins
+from yanyun.core.db import build_runtime
+from yanyun.core.errors import Throttled, Unauthenticated
+from yanyun.core.ids import new_id
+from yanyun.web.app import create_app
 
 
 def test_login_issues_token_that_opens_me(client):
@@ -75,3 +83,58 @@ def test_role_without_permission_gets_403_naming_it(client):
     error = resp.json()["error"]
     assert error["details"]["permission"] == "audit:read"
     assert "audit:read" in error["message"]["zh-CN"]
+
+
+def _from(settings, runtime, host: str) -> TestClient:
+    """The app as seen from one client address."""
+    return TestClient(create_app(settings, runtime=runtime), raise_server_exceptions=False,
+                      client=(host, 50000))
+
+
+def _attempt(client: TestClient, username: str, password: str) -> int:
+    body = {"username": username, "password": password}
+    return client.post("/api/v1/auth/login", json=body).status_code
+
+
+def test_a_stranger_guessing_locks_out_only_themselves(settings, runtime):
+    stranger = _from(settings, runtime, "203.0.113.7")
+    desk = _from(settings, runtime, "10.20.0.15")
+    assert [_attempt(stranger, "dispatcher", "guess") for _ in range(6)] == [401] * 5 + [429]
+    # The stranger stays locked out even with the right password...
+    assert _attempt(stranger, "dispatcher", PASSWORDS["dispatcher"]) == 429
+    # ...while the dispatcher at their desk logs in as usual.
+    assert _attempt(desk, "dispatcher", PASSWORDS["dispatcher"]) == 200
+
+
+def test_one_client_cannot_guess_many_names(settings, runtime):
+    prober = _from(settings, runtime, "198.51.100.9")
+    limit = settings.auth.max_failed_logins_per_client
+    codes = [_attempt(prober, f"name{i}", "guess") for i in range(limit + 3)]
+    assert codes[:limit] == [401] * limit
+    assert codes[limit:] == [429] * 3
+    assert _attempt(_from(settings, runtime, "10.20.0.16"), "name0", "guess") == 401
+
+
+def test_parallel_guesses_get_exactly_the_allowed_password_checks(settings):
+    """Check-then-insert cannot race: twenty at once from one client, five checked."""
+    runtime = build_runtime(settings)
+    username = f"race-{new_id(runtime.clock)}"
+    client = f"client-{username}"
+
+    def attempt(_: int) -> str:
+        try:
+            logins.login(runtime=runtime, settings=settings.auth, username=username,
+                         password="guess", client=client)
+        except Throttled:
+            return "throttled"
+        except Unauthenticated:
+            return "checked"
+        return "in"
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            outcomes = list(pool.map(attempt, range(20)))
+    finally:
+        runtime.engine.dispose()
+    assert outcomes.count("checked") == settings.auth.max_failed_logins
+    assert outcomes.count("throttled") == 20 - settings.auth.max_failed_logins

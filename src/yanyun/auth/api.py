@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import AwareDatetime
 
-from yanyun.auth import service
+from yanyun.auth import logins, service
 from yanyun.auth.deps import _bearer, public, require
 from yanyun.auth.models import User
 from yanyun.auth.permissions import ROLE_LABELS, Perm, Role
@@ -24,7 +24,7 @@ from yanyun.auth.schemas import (
 from yanyun.auth.service import Actor
 from yanyun.core import audit
 from yanyun.core.clock import as_utc
-from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -45,25 +45,24 @@ def user_read(user: User) -> UserRead:
 def login(
     body: LoginRequest,
     request: Request,
-    session: SessionDep,
-    clock: ClockDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> TokenRead:
     """Exchange a user name and password for a bearer token (failures are throttled)."""
-    client = request.client.host if request.client else None
-    token, row, user = service.login(
-        session=session,
-        clock=clock,
+    issued = logins.login(
+        runtime=runtime,
         settings=settings.auth,
         username=body.username,
         password=body.password,
-        client=client,
+        client=request.client.host if request.client else None,
     )
     return TokenRead(
-        access_token=token,
-        expires_at=row.expires_at,
-        expires_in_s=max(0, int((as_utc(row.expires_at) - clock.now()).total_seconds())),
-        user=user_read(user),
+        access_token=issued.token,
+        expires_at=issued.expires_at,
+        expires_in_s=max(
+            0, int((as_utc(issued.expires_at) - runtime.clock.now()).total_seconds())
+        ),
+        user=user_read(issued.user),
     )
 
 

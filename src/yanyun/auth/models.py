@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.db import Base
@@ -59,6 +59,7 @@ class LoginAttempt(Base):
     """Failed and successful logins, counted to throttle password guessing."""
 
     __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_client_at", "client", "at"),)
     __audited__ = False
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)

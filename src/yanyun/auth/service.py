@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from yanyun.auth.models import AuthToken, LoginAttempt, OrgUnit, User
+from yanyun.auth.models import AuthToken, OrgUnit, User
 from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.schemas import UserCreate
-from yanyun.auth.settings import AuthSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
+from yanyun.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from yanyun.core.ids import new_id
 from yanyun.events.auth import UserCreated
 
-_hasher = PasswordHasher()
+hasher = PasswordHasher()
 # Verified when the user name is unknown, so timing does not reveal which names exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+DUMMY_HASH = hasher.hash("not-a-real-password")
 
 
 @dataclass(frozen=True)
@@ -58,10 +54,10 @@ class Actor:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
-def _token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -81,75 +77,6 @@ def mask_phone(phone: str | None) -> str | None:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def login(
-    *,
-    session: Session,
-    clock: Clock,
-    settings: AuthSettings,
-    username: str,
-    password: str,
-    client: str | None = None,
-) -> tuple[str, AuthToken, User]:
-    """Check a password and issue a token; throttle repeated failures per user name."""
-    now = clock.now()
-    window_start = now - timedelta(seconds=settings.failed_login_window_s)
-    recent = list(
-        session.scalars(
-            select(LoginAttempt)
-            .where(LoginAttempt.username == username, LoginAttempt.at >= window_start)
-            .order_by(LoginAttempt.at.desc())
-        )
-    )
-    failures = []
-    for attempt in recent:
-        if attempt.succeeded:
-            break
-        failures.append(attempt)
-    if len(failures) >= settings.max_failed_logins:
-        oldest = as_utc(failures[settings.max_failed_logins - 1].at)
-        retry_after = int((oldest - window_start).total_seconds()) + 1
-        raise Throttled(
-            f"登录失败次数过多，请{retry_after}秒后再试",
-            f"too many failed logins; try again in {retry_after} s",
-            retry_after_s=max(retry_after, 1),
-        )
-
-    user = session.scalar(select(User).where(User.username == username))
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    ok = ok and user is not None and user.active
-    session.add(
-        LoginAttempt(id=new_id(clock), username=username, at=now, succeeded=ok, client=client)
-    )
-    if not ok:
-        # The failed attempt must be counted even though the request fails.
-        session.info["commit_on_error"] = True
-        raise Unauthenticated("用户名或密码错误", "wrong user name or password")
-
-    assert user is not None
-    token = secrets.token_urlsafe(32)
-    row = AuthToken(
-        token_hash=_token_digest(token),
-        user_id=user.id,
-        issued_at=now,
-        expires_at=now + timedelta(seconds=settings.token_ttl_s),
-        revoked_at=None,
-    )
-    session.add(row)
-    session.info.update(
-        actor_id=user.id,
-        actor_username=user.username,
-        actor_role=user.roles[0] if user.roles else None,
-    )
-    audit.record(
-        session, clock=clock, action="login", resource_type="app_user", resource_id=user.id
-    )
-    return token, row, user
-
-
 def authenticate(*, session: Session, clock: Clock, token: str) -> Actor:
     """Resolve a bearer token to its actor, refusing unknown, expired or revoked ones."""
     # One round trip: every request pays for this lookup.
@@ -166,7 +93,7 @@ def authenticate(*, session: Session, clock: Clock, token: str) -> Actor:
         )
         .join(User, User.id == AuthToken.user_id)
         .outerjoin(OrgUnit, OrgUnit.code == User.org_code)
-        .where(AuthToken.token_hash == _token_digest(token))
+        .where(AuthToken.token_hash == token_digest(token))
     ).first()
     if found is None:
         raise Unauthenticated("登录凭证无效，请重新登录", "invalid token; log in again")
@@ -199,7 +126,7 @@ def actor_for(*, session: Session, user: User) -> Actor:
 
 
 def logout(*, session: Session, clock: Clock, token: str) -> None:
-    row = session.get(AuthToken, _token_digest(token))
+    row = session.get(AuthToken, token_digest(token))
     if row is not None and row.revoked_at is None:
         row.revoked_at = clock.now()
 
