@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from tests.conftest import (
     drop_database,
@@ -168,3 +169,64 @@ def test_one_incident_event_reaches_the_page_and_every_consumer_through_the_one_
         assert time.monotonic() < deadline, (cursors, copies)
         time.sleep(0.05)
     assert copies[0].number == copies[1].number == event["payload"]["number"]
+
+
+@pytest.fixture
+def quick_recheck(live_client):
+    web = live_client.app.state.runtime.settings.web
+    before = web.socket_recheck_s
+    web.socket_recheck_s = 0.2
+    yield
+    web.socket_recheck_s = before
+
+
+def test_a_socket_closes_soon_after_its_user_logs_out(live_client, quick_recheck):
+    duty = login_as(live_client, "duty")
+    with live_client.websocket_connect("/api/v1/events/ws") as ws:
+        ws.send_json({"token": duty.token, "after": 0})
+        assert ws.receive_json()["type"] == "ready"
+        assert live_client.post("/api/v1/auth/logout", headers=duty.headers).status_code == 204
+        message = ws.receive_json()
+        assert message["type"] == "error" and message["code"] == "unauthenticated"
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 4401
+
+
+def test_opinion_events_reach_only_those_who_may_read_opinion(live_client):
+    admin = login_as(live_client, "admin")
+    opinion = login_as(live_client, "opinion")
+    dispatcher = login_as(live_client, "dispatcher")
+    marker = live_client.get("/api/v1/events", headers=admin.headers,
+                             params={"after": 0, "limit": 1000}).json()
+    after = marker[-1]["id"] if marker else 0
+    text = "网传衡阳东站进站口有人持刀伤人，现场旅客惊慌逃散，尚无官方通报。"
+    posts = [{"source": "weibo", "external_id": f"live-op-{n}", "text": f"{text}{n}"}
+             for n in range(4)]
+    resp = live_client.post("/api/v1/opinion/posts", headers=opinion.headers,
+                            json={"posts": posts})
+    assert resp.status_code in (200, 201), resp.text
+
+    def kinds(login) -> set[str]:
+        got = live_client.get("/api/v1/events", headers=login.headers,
+                              params={"after": after, "limit": 1000}).json()
+        return {e["kind"] for e in got}
+
+    assert any(k.startswith("opinion.") for k in kinds(opinion))
+    assert not any(k.startswith("opinion.") for k in kinds(dispatcher))
+
+
+def test_a_station_user_pages_past_events_of_other_stations(live_client):
+    admin = login_as(live_client, "admin")
+    officer = login_as(live_client, "officer")
+    station = live_client.get("/api/v1/auth/me", headers=officer.headers).json()["user"]["org_code"]
+    start = live_client.get("/api/v1/events", headers=admin.headers,
+                            params={"after": 0, "limit": 1000}).json()
+    after = start[-1]["id"] if start else 0
+    for n in range(5):
+        _create_user(live_client, admin, f"live.page.city{n}")
+    local = _create_user(live_client, admin, "live.page.local", org_code=station)
+    # Five events the officer may not see come first: a page of two still finds theirs.
+    page = live_client.get("/api/v1/events", headers=officer.headers,
+                           params={"after": after, "limit": 2}).json()
+    assert [e["resource_id"] for e in page] == [local]

@@ -39,6 +39,15 @@ class WebSettings(BaseModel):
             "at once, this is only the fallback."
         ),
     )
+    socket_recheck_s: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description=(
+            "How often an open live-events socket checks its token again (s): after a logout "
+            "or when the token expires the socket is closed within this time."
+        ),
+    )
 
 
 class CoreSettings(BaseSettings):

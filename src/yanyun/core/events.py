@@ -82,6 +82,9 @@ class Event(BaseModel):
     kinds: ClassVar[tuple[str, ...]] = ()
     resource_type: ClassVar[str] = ""
     version: ClassVar[int] = 1
+    #: The permission a reader needs to follow these events (None: anyone whose
+    #: org scope covers them). Checked by the live stream and the events list.
+    read_permission: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -292,13 +295,42 @@ def visible_to(org_path: str, scope_path: str) -> bool:
     return org_path == scope_path or org_path.startswith(scope_path + "/")
 
 
+def kinds_needing(granted: Iterable[str]) -> frozenset[str]:
+    """The event kinds a reader holding the permissions `granted` may not follow."""
+    have = set(granted)
+    return frozenset(
+        kind
+        for kind, schema in _REGISTRY.items()
+        if schema.read_permission is not None and schema.read_permission not in have
+    )
+
+
 def events_after(
-    session: Session, *, after_id: int, limit: int = 500, kinds: Iterable[str] | None = None
+    session: Session,
+    *,
+    after_id: int,
+    limit: int = 500,
+    kinds: Iterable[str] | None = None,
+    scope_path: str | None = None,
+    without_kinds: Iterable[str] = (),
 ) -> list[OutboxEvent]:
-    """Committed events with an id above the cursor, oldest first."""
+    """Committed events with an id above the cursor, oldest first.
+
+    With `scope_path`, only events a reader scoped there may see (the rule of
+    :func:`visible_to`, in SQL, so `limit` counts visible events).
+    """
     stmt = select(OutboxEvent).where(OutboxEvent.id > after_id)
     if kinds is not None:
         stmt = stmt.where(OutboxEvent.kind.in_(list(kinds)))
+    hidden = sorted(without_kinds)
+    if hidden:
+        stmt = stmt.where(OutboxEvent.kind.not_in(hidden))
+    if scope_path:
+        stmt = stmt.where(
+            (OutboxEvent.org_path == "")
+            | (OutboxEvent.org_path == scope_path)
+            | OutboxEvent.org_path.startswith(scope_path + "/", autoescape=True)
+        )
     return list(session.scalars(stmt.order_by(OutboxEvent.id).limit(limit)))
 
 

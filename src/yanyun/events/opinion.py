@@ -9,6 +9,8 @@ from yanyun.core.events import Event
 
 class OpinionEventFacts(Event):
     resource_type = "opinion_event"
+    # Public-opinion work is for those who do it, not every role on the map.
+    read_permission = "opinion:read"
 
     title: str
     status: str

@@ -35,6 +35,7 @@ QUEUE_SIZE = 10000
 @dataclass(eq=False)
 class Subscriber:
     scope_path: str
+    hidden_kinds: frozenset[str] = frozenset()
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     overflowed: bool = False
 
@@ -69,6 +70,8 @@ class EventHub:
         for sub in list(self.subscribers):
             if not events.visible_to(item["org_path"], sub.scope_path):
                 continue
+            if item["kind"] in sub.hidden_kinds:
+                continue
             try:
                 sub.queue.put_nowait(item)
             except asyncio.QueueFull:
@@ -81,11 +84,21 @@ def _catch_up(
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Events in (after_id, up_to] the actor may see; also where the scan stopped."""
     with read_session(runtime) as session:
-        rows = events.events_after(session, after_id=after_id, limit=CATCH_UP_LIMIT)
-    rows = [r for r in rows if r.id <= up_to]
-    scanned_to = rows[-1].id if rows else up_to
-    more = len(rows) == CATCH_UP_LIMIT and scanned_to < up_to
-    return [event_json(r) for r in rows if actor.sees(r.org_path)], scanned_to, more
+        rows = _visible_events(session, actor, after_id, CATCH_UP_LIMIT)
+    more = len(rows) == CATCH_UP_LIMIT and rows[-1].id < up_to
+    scanned_to = rows[-1].id if more else up_to
+    return [event_json(r) for r in rows if r.id <= up_to], scanned_to, more
+
+
+def _visible_events(session: Any, actor: Actor, after_id: int, limit: int) -> list[Any]:
+    """The next events the actor may follow: their scope and kinds, filtered before the limit."""
+    return events.events_after(
+        session,
+        after_id=after_id,
+        limit=limit,
+        scope_path=actor.org_path or None,
+        without_kinds=events.kinds_needing(p.value for p in actor.permissions),
+    )
 
 
 def _authenticate(runtime: Runtime, token: str) -> Actor:
@@ -113,17 +126,14 @@ async def live_events(websocket: WebSocket) -> None:
         await websocket.close(code=4400, reason="expected {token, after}")
         return
     except DomainError as exc:
-        await websocket.send_json(
-            {
-                "type": "error",
-                "code": exc.code,
-                "message": {"zh-CN": exc.message_zh, "en": exc.message_en},
-            }
-        )
+        await websocket.send_json(_error_message(exc))
         await websocket.close(code=4401 if exc.status == 401 else 4403, reason=exc.code)
         return
 
-    sub = Subscriber(scope_path=actor.org_path)
+    sub = Subscriber(
+        scope_path=actor.org_path,
+        hidden_kinds=events.kinds_needing(p.value for p in actor.permissions),
+    )
     # Subscribe before catching up: whatever the hub publishes meanwhile waits
     # in the queue, and the catch-up covers only what it had already passed.
     hub.subscribers.add(sub)
@@ -142,12 +152,23 @@ async def live_events(websocket: WebSocket) -> None:
         # Watch the socket while waiting for events, or a client that left
         # would hold its handler (and a clean shutdown) until the next event.
         gone = asyncio.create_task(_until_disconnect(websocket))
+        revoked = asyncio.create_task(
+            _until_token_dies(runtime, token, runtime.settings.web.socket_recheck_s)
+        )
         try:
             while True:
                 getter = asyncio.create_task(sub.queue.get())
-                done, _ = await asyncio.wait({getter, gone}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {getter, gone, revoked}, return_when=asyncio.FIRST_COMPLETED
+                )
                 if gone in done:
                     getter.cancel()
+                    return
+                if revoked in done:
+                    getter.cancel()
+                    exc = revoked.result()
+                    await websocket.send_json(_error_message(exc))
+                    await websocket.close(code=4401, reason=exc.code)
                     return
                 item = getter.result()
                 if sub.overflowed:
@@ -160,10 +181,36 @@ async def live_events(websocket: WebSocket) -> None:
                 last_sent = item["id"]
         finally:
             gone.cancel()
+            revoked.cancel()
     except WebSocketDisconnect:
         pass
     finally:
         hub.subscribers.discard(sub)
+
+
+def _error_message(exc: DomainError) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "code": exc.code,
+        "message": {"zh-CN": exc.message_zh, "en": exc.message_en},
+    }
+
+
+async def _until_token_dies(runtime: Runtime, token: str, every_s: float) -> DomainError:
+    """Check the socket's token again and again; return why it no longer holds.
+
+    A logout, an expiry or a disabled account ends the stream, in every
+    server process (each checks the token table, not a message from the one
+    that logged the user out).
+    """
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await run_in_threadpool(_authenticate, runtime, token)
+        except DomainError as exc:
+            return exc
+        except Exception:  # a database hiccup is not a logout; try again next time
+            log.exception("rechecking a live socket's token failed")
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:
@@ -181,6 +228,9 @@ def list_events(
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
-    """Committed events after a cursor, within the caller's scope (the WebSocket's twin)."""
-    rows = events.events_after(session, after_id=after, limit=limit)
-    return [event_json(r) for r in rows if actor.sees(r.org_path)]
+    """Committed events after a cursor, within the caller's scope (the WebSocket's twin).
+
+    Scope and kinds are applied before the limit: a page is full of what the
+    caller may see, and its last id is the next cursor.
+    """
+    return [event_json(r) for r in _visible_events(session, actor, after, limit)]
