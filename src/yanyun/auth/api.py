@@ -25,6 +25,7 @@ from yanyun.auth.service import Actor
 from yanyun.core import audit
 from yanyun.core.clock import as_utc
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
+from yanyun.core.params import PathKey
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -138,7 +139,7 @@ def create_user(
 
 @router.get("/users/{user_id}/contact", response_model=UserContact)
 def user_contact(
-    user_id: str,
+    user_id: PathKey,
     session: SessionDep,
     clock: ClockDep,
     actor: Annotated[Actor, Depends(require(Perm.personal_read))],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -40,6 +39,7 @@ from yanyun.command.schemas import (
 from yanyun.core.clock import as_utc
 from yanyun.core.contexts import Provider
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import Day, PathKey
 from yanyun.geo.api import IndexDep
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
 
@@ -205,7 +205,11 @@ def list_incidents(
 
 @router.get("/incidents/{incident_id}", response_model=IncidentDetail)
 def incident_detail(
-    incident_id: str, session: SessionDep, clock: ClockDep, actor: Reader, catalogue: CatalogueDep
+    incident_id: PathKey,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Reader,
+    catalogue: CatalogueDep,
 ) -> dict[str, Any]:
     """One incident with its calls and timeline; the caller's full number only for those
     who call back (dispatchers and the station's officers), and that read is audited."""
@@ -237,7 +241,7 @@ def incident_detail(
 
 
 @router.get("/incidents/{incident_id}/timeline", response_model=list[TransitionRead])
-def incident_timeline(incident_id: str, session: SessionDep, actor: Reader) -> list:
+def incident_timeline(incident_id: PathKey, session: SessionDep, actor: Reader) -> list:
     """Every step of the incident, who took it and when."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
     return service.timeline_of(session=session, incident_id=incident.id)
@@ -245,7 +249,7 @@ def incident_timeline(incident_id: str, session: SessionDep, actor: Reader) -> l
 
 @router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
 def move_incident(
-    incident_id: str,
+    incident_id: PathKey,
     body: TransitionIn,
     session: SessionDep,
     clock: ClockDep,
@@ -267,7 +271,7 @@ def move_incident(
 
 @router.get("/incidents/{incident_id}/recommendations", response_model=list[CandidateRead])
 def recommendations(
-    incident_id: str,
+    incident_id: PathKey,
     session: SessionDep,
     actor: Reader,
     index: IndexDep,
@@ -302,7 +306,7 @@ def recommendations(
 
 @router.post("/incidents/{incident_id}/dispatch", response_model=IncidentRead)
 def dispatch(
-    incident_id: str,
+    incident_id: PathKey,
     body: DispatchIn,
     session: SessionDep,
     clock: ClockDep,
@@ -324,7 +328,7 @@ def dispatch(
 
 @router.get("/incidents/{incident_id}/duplicates", response_model=list[DuplicateRead])
 def duplicates(
-    incident_id: str, session: SessionDep, settings: SettingsDep, actor: Reader
+    incident_id: PathKey, session: SessionDep, settings: SettingsDep, actor: Reader
 ) -> list[DuplicateRead]:
     """Open incidents close in place and time, same category: offered for merging."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
@@ -348,7 +352,7 @@ def duplicates(
 
 @router.post("/incidents/{incident_id}/notes", response_model=IncidentRead, status_code=201)
 def add_note(
-    incident_id: str,
+    incident_id: PathKey,
     body: NoteIn,
     session: SessionDep,
     clock: ClockDep,
@@ -365,7 +369,7 @@ def add_note(
 
 @router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
 def merge(
-    incident_id: str,
+    incident_id: PathKey,
     body: MergeIn,
     session: SessionDep,
     clock: ClockDep,
@@ -398,7 +402,7 @@ def dashboard_day(
     clock: ClockDep,
     actor: Reader,
     catalogue: CatalogueDep,
-    day: Annotated[date | None, Query(description="Asia/Shanghai date; today if absent")] = None,
+    day: Annotated[Day | None, Query(description="Asia/Shanghai date; today if absent")] = None,
 ) -> dict[str, Any]:
     """The commander's wall for one day: compact incident rows, last week, units by status."""
     return day_summary.day_summary(
@@ -450,7 +454,7 @@ def positions(
 
 @router.post("/units/{unit_id}/actions", response_model=UnitRead)
 def unit_action(
-    unit_id: str,
+    unit_id: PathKey,
     body: UnitAction,
     session: SessionDep,
     clock: ClockDep,

@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 MAX_NARRATIVE_CHARS = 2000
@@ -56,10 +57,10 @@ class IncidentCreate(InputModel):
     """A call taken by a dispatcher, with the location and category they confirmed."""
 
     source: IncidentSource = IncidentSource.call_110
-    received_at: AwareDatetime | None = Field(
+    received_at: Instant | None = Field(
         None, description="When the call came in; defaults to now."
     )
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Instant | None = None
     caller_phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 -]{2,20}$")
     narrative: str = Field(min_length=2, max_length=MAX_NARRATIVE_CHARS)
     address_text: str | None = Field(None, max_length=200)
@@ -113,7 +114,7 @@ class PositionIn(InputModel):
     unit_id: str = Field(min_length=1, max_length=32)
     lng: float
     lat: float
-    at: AwareDatetime
+    at: Instant
 
 
 class PositionBatch(InputModel):

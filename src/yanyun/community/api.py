@@ -48,6 +48,7 @@ from yanyun.community.schemas import (
     VolunteerUpdate,
 )
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import Code, PathKey
 from yanyun.geo.api import IndexDep
 
 router = APIRouter(prefix="/api/v1/community", tags=["community"])
@@ -111,9 +112,9 @@ def summary(session: SessionDep, actor: Reader) -> dict[str, Any]:
 def list_volunteers(
     session: SessionDep,
     actor: Reader,
-    grid_code: str | None = None,
-    station_code: str | None = None,
-    squad_id: str | None = None,
+    grid_code: Code | None = None,
+    station_code: Code | None = None,
+    squad_id: Code | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def register_volunteer(
 
 @router.patch("/volunteers/{volunteer_id}", response_model=VolunteerRead)
 def update_volunteer(
-    volunteer_id: str,
+    volunteer_id: PathKey,
     body: VolunteerUpdate,
     session: SessionDep,
     actor: Writer,
@@ -162,7 +163,7 @@ def update_volunteer(
 
 @router.post("/volunteers/{volunteer_id}/activities", response_model=ActivityRead, status_code=201)
 def record_activity(
-    volunteer_id: str, body: ActivityCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    volunteer_id: PathKey, body: ActivityCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Record hours of patrol, mediation, civility guidance, school gate or publicity."""
     return volunteers.record_activity(
@@ -172,7 +173,7 @@ def record_activity(
 
 @router.get("/organisation", response_model=list[UnitRead])
 def organisation(
-    session: SessionDep, actor: Reader, parent_id: str | None = None
+    session: SessionDep, actor: Reader, parent_id: Code | None = None
 ) -> list[dict[str, Any]]:
     """One level of 总队 / 支队 / 大队 / 中队, with head counts and rally points."""
     return volunteers.organisation(session=session, actor=actor, parent_id=parent_id)
@@ -230,7 +231,7 @@ def mobilise(
     "/incidents/{incident_id}/mobilisations", response_model=MobilisationRead, status_code=201
 )
 def mobilise_for_incident(
-    incident_id: str,
+    incident_id: PathKey,
     body: FromIncidentIn,
     session: SessionDep,
     clock: ClockDep,
@@ -265,7 +266,7 @@ def mobilise_for_incident(
 
 @router.get("/mobilisations", response_model=list[MobilisationRead])
 def list_calls(
-    session: SessionDep, actor: Reader, status: str | None = None, limit: Limit = 30
+    session: SessionDep, actor: Reader, status: Code | None = None, limit: Limit = 30
 ) -> list[dict[str, Any]]:
     """Recent calls, newest first, with their response counts."""
     return [
@@ -275,7 +276,7 @@ def list_calls(
 
 
 @router.get("/mobilisations/{call_id}", response_model=MobilisationRead)
-def get_call(call_id: str, session: SessionDep, actor: Reader) -> dict[str, Any]:
+def get_call(call_id: PathKey, session: SessionDep, actor: Reader) -> dict[str, Any]:
     """A call with each volunteer called and where they are in it."""
     return volunteers.call_read(
         session, volunteers.get_call(session=session, actor=actor, call_id=call_id)
@@ -284,8 +285,8 @@ def get_call(call_id: str, session: SessionDep, actor: Reader) -> dict[str, Any]
 
 @router.post("/mobilisations/{call_id}/responses/{response_id}", response_model=MobilisationRead)
 def respond(
-    call_id: str,
-    response_id: str,
+    call_id: PathKey,
+    response_id: PathKey,
     body: ResponseAction,
     session: SessionDep,
     clock: ClockDep,
@@ -307,7 +308,7 @@ def respond(
 
 @router.post("/mobilisations/{call_id}/stand-down", response_model=MobilisationRead)
 def stand_down(
-    call_id: str,
+    call_id: PathKey,
     body: StandDownIn,
     session: SessionDep,
     clock: ClockDep,
@@ -334,7 +335,7 @@ def grid_teams(
     session: SessionDep,
     actor: Reader,
     city: IndexDep,
-    station_code: str | None = None,
+    station_code: Code | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -354,10 +355,10 @@ def grid_teams(
 def list_reports(
     session: SessionDep,
     actor: Reader,
-    kind: str | None = None,
-    status: str | None = None,
-    grid_code: str | None = None,
-    station_code: str | None = None,
+    kind: Code | None = None,
+    status: Code | None = None,
+    grid_code: Code | None = None,
+    station_code: Code | None = None,
     overdue: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -399,7 +400,7 @@ def file_report(
 
 @router.post("/grid-reports/{report_id}/actions", response_model=GridReportRead)
 def advance_hazard(
-    report_id: str, body: HazardAction, session: SessionDep, clock: ClockDep, actor: Writer
+    report_id: PathKey, body: HazardAction, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Move a hazard one step: assign, remove, verify."""
     return grid.advance_hazard(
@@ -428,8 +429,8 @@ def grid_counts(
 def list_disputes(
     session: SessionDep,
     actor: Reader,
-    status: str | None = None,
-    station_code: str | None = None,
+    status: Code | None = None,
+    station_code: Code | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -458,7 +459,7 @@ def register_dispute(
 
 @router.post("/disputes/{dispute_id}/assign", response_model=DisputeRead)
 def assign_dispute(
-    dispute_id: str, body: DisputeAssign, session: SessionDep, clock: ClockDep, actor: Writer
+    dispute_id: PathKey, body: DisputeAssign, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Give a dispute its mediator or a station's mediation room."""
     d = service.assign_dispute(
@@ -469,7 +470,7 @@ def assign_dispute(
 
 @router.post("/disputes/{dispute_id}/sessions", status_code=201)
 def add_session(
-    dispute_id: str, body: SessionCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    dispute_id: PathKey, body: SessionCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record one mediation session."""
     row = service.add_session(
@@ -480,7 +481,7 @@ def add_session(
 
 @router.post("/disputes/{dispute_id}/close", response_model=DisputeRead)
 def close_dispute(
-    dispute_id: str, body: DisputeClose, session: SessionDep, clock: ClockDep, actor: Writer
+    dispute_id: PathKey, body: DisputeClose, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Record the outcome of a mediation."""
     d = service.close_dispute(
@@ -508,7 +509,7 @@ def dispute_counts(
 def list_villages(
     session: SessionDep,
     actor: Reader,
-    station_code: str | None = None,
+    station_code: Code | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -520,14 +521,14 @@ def list_villages(
 
 
 @router.get("/villages/{village_code}/meetings", response_model=list[MeetingRead])
-def list_meetings(village_code: str, session: SessionDep, actor: Reader) -> Any:
+def list_meetings(village_code: PathKey, session: SessionDep, actor: Reader) -> Any:
     """A village's courtyard meetings, newest first."""
     return service.list_meetings(session=session, actor=actor, village_code=village_code)
 
 
 @router.post("/villages/{village_code}/meetings", response_model=MeetingRead, status_code=201)
 def hold_meeting(
-    village_code: str, body: MeetingCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    village_code: PathKey, body: MeetingCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> Any:
     """Record a courtyard meeting (屋场警务恳谈会) with attendance and issues raised."""
     return service.hold_meeting(
@@ -542,8 +543,8 @@ def hold_meeting(
 def list_enterprises(
     session: SessionDep,
     actor: Reader,
-    station_code: str | None = None,
-    officer: str | None = None,
+    station_code: Code | None = None,
+    officer: Code | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -561,7 +562,7 @@ def list_enterprises(
 
 @router.put("/enterprises/{enterprise_id}/plan", response_model=EnterpriseRead)
 def update_plan(
-    enterprise_id: str, body: PlanUpdate, session: SessionDep, actor: Writer
+    enterprise_id: PathKey, body: PlanUpdate, session: SessionDep, actor: Writer
 ) -> dict[str, Any]:
     """Replace the enterprise's plan (一企一策)."""
     e = service.update_plan(session=session, actor=actor, enterprise_id=enterprise_id, plan_in=body)
@@ -570,7 +571,7 @@ def update_plan(
 
 @router.post("/enterprises/{enterprise_id}/visits", status_code=201)
 def record_visit(
-    enterprise_id: str, body: VisitCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    enterprise_id: PathKey, body: VisitCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record a visit and the issues raised with their handling."""
     v = service.record_visit(
@@ -587,7 +588,7 @@ def record_visit(
 
 @router.post("/enterprises/{enterprise_id}/cases", status_code=201)
 def add_case(
-    enterprise_id: str, body: CaseCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    enterprise_id: PathKey, body: CaseCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Record an enterprise-related case and the amount recovered."""
     c = service.add_case(
@@ -607,7 +608,7 @@ def list_service_days(
     session: SessionDep,
     actor: Reader,
     city: IndexDep,
-    station_code: str | None = None,
+    station_code: Code | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[dict[str, Any]]:
     """Enterprise service days (the 20th), planned and reported."""
@@ -628,7 +629,7 @@ def plan_service_day(
 
 @router.post("/service-days/{day_id}/report", response_model=ServiceDayRead)
 def report_service_day(
-    day_id: str, body: ServiceDayReport, session: SessionDep, clock: ClockDep, actor: Writer
+    day_id: PathKey, body: ServiceDayReport, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> dict[str, Any]:
     """Report a service day once it has come."""
     row = service.report_service_day(

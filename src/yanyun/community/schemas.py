@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from yanyun.community.selection import SKILLS
+from yanyun.core.params import Day, Instant
 from yanyun.core.schemas import InputModel
 
 
@@ -106,7 +107,7 @@ class VolunteerPage(BaseModel):
 
 class ActivityCreate(InputModel):
     kind: ActivityKind
-    started_at: AwareDatetime
+    started_at: Instant
     hours: float = Field(gt=0, le=24)
 
 
@@ -250,7 +251,7 @@ class GridReportCreate(InputModel):
     lng: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
     photos: list[str] = Field(default_factory=list, max_length=20)
-    deadline: AwareDatetime | None = None
+    deadline: Instant | None = None
 
     @field_validator("photos")
     @classmethod
@@ -316,7 +317,7 @@ class DisputeAssign(InputModel):
 
 
 class SessionCreate(InputModel):
-    held_at: AwareDatetime
+    held_at: Instant
     note: str = Field(min_length=1, max_length=500)
 
 
@@ -354,7 +355,7 @@ class VillageRead(ReadModel):
 
 
 class MeetingCreate(InputModel):
-    held_at: AwareDatetime
+    held_at: Instant
     attendance: int = Field(ge=1, le=5000)
     issues: list[str] = Field(default_factory=list, max_length=50)
 
@@ -396,14 +397,14 @@ class VisitIssue(InputModel):
 
 
 class VisitCreate(InputModel):
-    visited_at: AwareDatetime
+    visited_at: Instant
     issues: list[VisitIssue] = Field(default_factory=list, max_length=50)
     service_day_id: str | None = Field(None, max_length=26)
 
 
 class ServiceDayCreate(InputModel):
     station_code: str = Field(min_length=1, max_length=24)
-    day: date | None = Field(None, description="A 20th; defaults to the next 20th.")
+    day: Day | None = Field(None, description="A 20th; defaults to the next 20th.")
     enterprise_ids: list[str] = Field(default_factory=list, max_length=200)
 
 

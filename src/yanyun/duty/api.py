@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -12,6 +11,7 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import Code, Day, Offset, PathKey
 from yanyun.duty import posts, service
 from yanyun.duty.models import Officer, RosterEntry, Swap
 from yanyun.duty.schemas import (
@@ -72,11 +72,11 @@ def _swap_read(swap: Swap) -> SwapRead:
 def list_officers(
     session: SessionDep,
     actor: Reader,
-    station_code: str | None = None,
-    kind: str | None = Query(None, pattern="^(police|auxiliary)$"),
-    q: str | None = Query(None, max_length=32),
+    station_code: Code | None = None,
+    kind: Code | None = Query(None, pattern="^(police|auxiliary)$"),
+    q: Code | None = Query(None, max_length=32),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> OfficerPage:
     """Officers (民警/辅警) in scope; phone numbers masked."""
     total, rows = service.list_officers(
@@ -92,7 +92,7 @@ def list_officers(
 
 
 @router.get("/officers/{officer_id}", response_model=OfficerRead)
-def get_officer(officer_id: str, session: SessionDep, actor: Reader) -> OfficerRead:
+def get_officer(officer_id: PathKey, session: SessionDep, actor: Reader) -> OfficerRead:
     return service.officer_read(
         service.get_officer(session=session, actor=actor, officer_id=officer_id)
     )
@@ -100,7 +100,7 @@ def get_officer(officer_id: str, session: SessionDep, actor: Reader) -> OfficerR
 
 @router.get("/officers/{officer_id}/contact", response_model=OfficerContact)
 def officer_contact(
-    officer_id: str,
+    officer_id: PathKey,
     session: SessionDep,
     clock: ClockDep,
     actor: PersonalReader,
@@ -132,7 +132,11 @@ def stations(session: SessionDep, actor: Reader) -> list[StationStrength]:
 
 @router.get("/stations/{station_code}/roster", response_model=RosterRead)
 def roster(
-    station_code: str, session: SessionDep, clock: ClockDep, actor: Reader, day: date | None = None
+    station_code: PathKey,
+    session: SessionDep,
+    clock: ClockDep,
+    actor: Reader,
+    day: Day | None = None,
 ) -> RosterRead:
     """A station's shifts of a day, who is on each, which unit each crews, and the crews now."""
     return service.roster(
@@ -142,7 +146,7 @@ def roster(
 
 @router.post("/shifts/{shift_id}/entries", response_model=RosterEntryRead, status_code=201)
 def add_entry(
-    shift_id: str, body: RosterEntryCreate, session: SessionDep, clock: ClockDep, actor: Writer
+    shift_id: PathKey, body: RosterEntryCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> RosterEntryRead:
     """Put an officer on a shift, crewing a unit (which becomes available in command)."""
     entry = service.add_entry(
@@ -153,7 +157,7 @@ def add_entry(
 
 @router.patch("/entries/{entry_id}", response_model=RosterEntryRead)
 def update_entry(
-    entry_id: str, body: RosterEntryUpdate, session: SessionDep, clock: ClockDep, actor: Writer
+    entry_id: PathKey, body: RosterEntryUpdate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> RosterEntryRead:
     """Move an officer to another unit, or record attendance (present / absent)."""
     entry = service.update_entry(
@@ -163,7 +167,9 @@ def update_entry(
 
 
 @router.delete("/entries/{entry_id}", status_code=204)
-def remove_entry(entry_id: str, session: SessionDep, clock: ClockDep, actor: Writer) -> Response:
+def remove_entry(
+    entry_id: PathKey, session: SessionDep, clock: ClockDep, actor: Writer
+) -> Response:
     service.remove_entry(session=session, actor=actor, clock=clock, entry_id=entry_id)
     return Response(status_code=204)
 
@@ -176,7 +182,7 @@ def request_swap(body: SwapCreate, session: SessionDep, clock: ClockDep, actor: 
 
 @router.post("/swaps/{swap_id}/decision", response_model=SwapRead)
 def decide_swap(
-    swap_id: str, body: SwapDecision, session: SessionDep, clock: ClockDep, actor: Writer
+    swap_id: PathKey, body: SwapDecision, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> SwapRead:
     return _swap_read(
         service.decide_swap(
@@ -222,7 +228,7 @@ def raise_level(
 
 @router.get("/levels/{level_id}", response_model=DutyLevelRead)
 def get_level(
-    level_id: str, session: SessionDep, settings: SettingsDep, actor: Reader
+    level_id: PathKey, session: SessionDep, settings: SettingsDep, actor: Reader
 ) -> DutyLevelRead:
     level = service.get_level(session=session, actor=actor, level_id=level_id)
     return service.level_read(session=session, level=level, settings=settings.duty)
@@ -230,7 +236,7 @@ def get_level(
 
 @router.put("/levels/{level_id}/requirements", response_model=DutyLevelRead)
 def set_requirements(
-    level_id: str,
+    level_id: PathKey,
     body: RequirementsUpdate,
     session: SessionDep,
     settings: SettingsDep,
@@ -252,7 +258,7 @@ def requirement_catalogue(settings: SettingsDep, actor: Reader) -> RequirementCa
 
 @router.post("/levels/{level_id}/cancel-leave")
 def cancel_leave(
-    level_id: str, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Writer
+    level_id: PathKey, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Writer
 ) -> dict[str, int]:
     """Cancel the leave a level-2-or-above window flags (取消休假)."""
     level = service.get_level(session=session, actor=actor, level_id=level_id)
@@ -267,9 +273,9 @@ def list_posts(
     session: SessionDep,
     actor: Reader,
     kind: PostKind | None = None,
-    station_code: str | None = None,
+    station_code: Code | None = None,
     limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> PostPage:
     """Fixed posts, quick-response platforms and school-gate posts with their windows."""
     total, rows = posts.list_posts(
@@ -284,7 +290,7 @@ def list_posts(
 
 
 @router.patch("/posts/{post_id}", response_model=PostRead)
-def update_post(post_id: str, body: PostUpdate, session: SessionDep, actor: Writer) -> PostRead:
+def update_post(post_id: PathKey, body: PostUpdate, session: SessionDep, actor: Writer) -> PostRead:
     """Change a post's settings: a school's peak windows, school days, radius, officers."""
     return posts.post_read(
         posts.update_post(session=session, actor=actor, post_id=post_id, post_in=body)
@@ -293,7 +299,7 @@ def update_post(post_id: str, body: PostUpdate, session: SessionDep, actor: Writ
 
 @router.post("/posts/{post_id}/clock-ins", response_model=ClockInRead, status_code=201)
 def clock_in(
-    post_id: str,
+    post_id: PathKey,
     body: ClockInCreate,
     session: SessionDep,
     clock: ClockDep,
@@ -317,9 +323,9 @@ def compliance(
     session: SessionDep,
     clock: ClockDep,
     actor: Reader,
-    day: date | None = None,
+    day: Day | None = None,
     kind: PostKind = PostKind.school_post,
-    station_code: str | None = None,
+    station_code: Code | None = None,
 ) -> ComplianceReport:
     """Clock-in compliance per post window, per station, for a day (school posts by default)."""
     return posts.compliance(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 
@@ -235,8 +236,8 @@ class SwapRead(BaseModel):
 class LeaveCreate(InputModel):
     officer_id: str = Field(min_length=1, max_length=26)
     kind: str = Field("annual", pattern="^(annual|rest|sick|personal)$")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class LeaveRead(BaseModel):
@@ -254,8 +255,8 @@ class DutyLevelCreate(InputModel):
     area_kind: str = Field(pattern="^(district|station)$")
     area_code: str = Field(min_length=1, max_length=24)
     level: Level
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     reason: str = Field(min_length=2, max_length=200)
     # None: the level's defaults (YANYUN_DUTY__LEVEL_REQUIREMENTS) times the
     # stations in the area; [] for none beyond the head count.
@@ -343,7 +344,7 @@ class ClockInCreate(InputModel):
     lng: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
     accuracy_m: float = Field(ge=0, le=100_000)
-    at: AwareDatetime
+    at: Instant
 
 
 class ClockInRead(BaseModel):

@@ -12,6 +12,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import PathKey
 from yanyun.intel import ingest as checks
 from yanyun.intel import service
 from yanyun.intel.schemas import (
@@ -134,7 +135,7 @@ def _read(reader: Any, body: bytes) -> Any:
 
 
 @router.get("/quarantine/{batch_id}")
-def quarantine(batch_id: str, actor: Ingester, pool: PoolDep) -> list[dict[str, Any]]:
+def quarantine(batch_id: PathKey, actor: Ingester, pool: PoolDep) -> list[dict[str, Any]]:
     """Rows of a batch that validation refused, with the reason."""
     return service.quarantined(pool=pool, batch_id=batch_id)
 

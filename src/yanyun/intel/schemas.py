@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 
@@ -73,8 +74,8 @@ class CameraPage(BaseModel):
 class PlateSearchIn(InputModel):
     plate: str = Field(min_length=2, max_length=16)
     fuzzy: bool = False
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     area: str | None = Field(None, max_length=32, description="A district, station or grid code.")
     case_number: str | None = Field(None, max_length=64)
     purpose: str | None = Field(None, max_length=500)

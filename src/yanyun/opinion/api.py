@@ -12,6 +12,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.contexts import Provider
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import Offset, PathKey
 from yanyun.opinion import service
 from yanyun.opinion.analysis import Analyzer, shared_analyzer
 from yanyun.opinion.schemas import (
@@ -110,7 +111,7 @@ def list_events(
     actor: Reader,
     status: Annotated[str | None, Query(max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> EventPage:
     """Opinion events in the caller's scope, hottest first."""
     return service.list_events(
@@ -119,14 +120,14 @@ def list_events(
 
 
 @router.get("/events/{event_id}", response_model=EventDetail)
-def event_detail(event_id: str, session: SessionDep, actor: Reader) -> EventDetail:
+def event_detail(event_id: PathKey, session: SessionDep, actor: Reader) -> EventDetail:
     """An event with its posts, linked incidents, timeline and handling log."""
     return service.event_detail(session=session, actor=actor, event_id=event_id)
 
 
 @router.post("/events/{event_id}/assign", response_model=EventDetail)
 def assign(
-    event_id: str, body: AssignIn, session: SessionDep, clock: ClockDep, actor: Handler
+    event_id: PathKey, body: AssignIn, session: SessionDep, clock: ClockDep, actor: Handler
 ) -> EventDetail:
     """Assign the event to an opinion officer (网上快警)."""
     service.assign_event(
@@ -137,7 +138,7 @@ def assign(
 
 @router.post("/events/{event_id}/actions", response_model=EventDetail)
 def act(
-    event_id: str, body: ActionIn, session: SessionDep, clock: ClockDep, actor: Handler
+    event_id: PathKey, body: ActionIn, session: SessionDep, clock: ClockDep, actor: Handler
 ) -> EventDetail:
     """Record a verification, a response or a published clarification."""
     service.record_action(
@@ -148,7 +149,7 @@ def act(
 
 @router.post("/events/{event_id}/close", response_model=EventDetail)
 def close(
-    event_id: str, body: CloseIn, session: SessionDep, clock: ClockDep, actor: Handler
+    event_id: PathKey, body: CloseIn, session: SessionDep, clock: ClockDep, actor: Handler
 ) -> EventDetail:
     """Close a handled event."""
     service.close_event(session=session, actor=actor, clock=clock, event_id=event_id, close_in=body)
@@ -174,9 +175,13 @@ def feeds(session: SessionDep, actor: Reader) -> list[Any]:
 
 
 @router.post("/feeds", response_model=FeedRead, status_code=201)
-def add_feed(body: FeedCreate, session: SessionDep, clock: ClockDep, actor: Ingester) -> Any:
+def add_feed(
+    body: FeedCreate, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Ingester
+) -> Any:
     """Register an RSS or Atom feed."""
-    return service.create_feed(session=session, clock=clock, feed_in=body)
+    return service.create_feed(
+        session=session, clock=clock, feed_in=body, allowed_hosts=settings.opinion.feed_hosts
+    )
 
 
 @router.post("/feeds/poll", response_model=list[FeedPollResult])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 #: Counts are stored as 32-bit integers; no real post has more reposts than this.
@@ -47,7 +48,7 @@ class PostCreate(InputModel):
         None, max_length=200, description="The source's own id; redelivery with it is idempotent."
     )
     url: str | None = Field(None, max_length=500)
-    published_at: AwareDatetime | None = Field(None, description="Defaults to the time received.")
+    published_at: Instant | None = Field(None, description="Defaults to the time received.")
     title: str | None = Field(None, max_length=300)
     text: str = Field(description="The post or article body.")
     author: str | None = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -14,6 +14,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import as_utc, local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.core.params import Code, Day, Offset, PathKey
 from yanyun.oversight import audit_review, inspections, notify, risks, service
 from yanyun.oversight.models import RiskPoint, SupervisedTask
 from yanyun.oversight.schemas import (
@@ -89,11 +90,11 @@ def list_tasks(
     clock: ClockDep,
     actor: Reader,
     status: TaskStatus | None = None,
-    source: str | None = Query(None, max_length=24),
-    org_code: str | None = Query(None, max_length=48),
+    source: Code | None = Query(None, max_length=24),
+    org_code: Code | None = Query(None, max_length=48),
     mine: bool = False,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> TaskPage:
     """Tasks the user may see: their own, or (chiefs, supervisors) every one in scope."""
     rows, total = service.list_tasks(
@@ -117,7 +118,7 @@ def create_task(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
-def get_task(task_id: str, session: SessionDep, clock: ClockDep, actor: Reader) -> TaskDetail:
+def get_task(task_id: PathKey, session: SessionDep, clock: ClockDep, actor: Reader) -> TaskDetail:
     """A task with its steps: who did what, when, with which evidence."""
     task = service.get_task(session=session, actor=actor, task_id=task_id)
     return _detail(session, task, clock.now())
@@ -125,7 +126,7 @@ def get_task(task_id: str, session: SessionDep, clock: ClockDep, actor: Reader) 
 
 @router.post("/tasks/{task_id}/actions", response_model=TaskDetail)
 def act_on_task(
-    task_id: str,
+    task_id: PathKey,
     body: TaskAction,
     session: SessionDep,
     clock: ClockDep,
@@ -146,7 +147,7 @@ def work_list(
     session: SessionDep,
     clock: ClockDep,
     actor: Reader,
-    org_code: str | None = Query(None, max_length=48),
+    org_code: Code | None = Query(None, max_length=48),
     mine: bool = False,
 ) -> WorkList:
     """Today's work (Asia/Shanghai): due today, overdue, done today."""
@@ -167,8 +168,8 @@ def clearing_board(
     session: SessionDep,
     clock: ClockDep,
     actor: Reader,
-    day: date | None = None,
-    kind: str | None = Query(None, pattern="^(station|branch|bureau)$"),
+    day: Day | None = None,
+    kind: Code | None = Query(None, pattern="^(station|branch|bureau)$"),
 ) -> BoardRead:
     """The 日清零 board of a day: per unit, tasks due, cleared, escalated and the rate."""
     day = day or local_date(clock.now())
@@ -208,7 +209,7 @@ def fill_checklist(
 
 @router.get("/inspections", response_model=list[InspectionRead])
 def list_inspections(
-    session: SessionDep, actor: Checker, day: date | None = None
+    session: SessionDep, actor: Checker, day: Day | None = None
 ) -> list[InspectionRead]:
     return [InspectionRead.model_validate(r)
             for r in inspections.list_inspections(session=session, actor=actor, day=day)]
@@ -219,10 +220,10 @@ def list_risk_points(
     session: SessionDep,
     clock: ClockDep,
     actor: RiskReader,
-    org_code: str | None = Query(None, max_length=48),
+    org_code: Code | None = Query(None, max_length=48),
     overdue: bool = False,
     limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> RiskPointPage:
     """Risk points in scope, soonest inspection first."""
     now = clock.now()
@@ -257,7 +258,7 @@ def create_risk_point(
 
 @router.post("/risks/{point_id}/checks", response_model=RiskCheckRead, status_code=201)
 def record_check(
-    point_id: str, body: RiskCheckCreate, session: SessionDep, clock: ClockDep,
+    point_id: PathKey, body: RiskCheckCreate, session: SessionDep, clock: ClockDep,
     actor: RiskWriter,
 ) -> RiskCheckRead:
     """Record an inspection or unannounced check (暗访) with its findings."""
@@ -267,7 +268,7 @@ def record_check(
 
 
 @router.get("/risks/{point_id}/checks", response_model=list[RiskCheckRead])
-def list_checks(point_id: str, session: SessionDep, actor: RiskReader) -> list[RiskCheckRead]:
+def list_checks(point_id: PathKey, session: SessionDep, actor: RiskReader) -> list[RiskCheckRead]:
     risks.get_risk_point(session=session, actor=actor, point_id=point_id)
     return [RiskCheckRead.model_validate(c) for c in risks.checks_of(session=session,
                                                                        point_id=point_id)]
@@ -296,13 +297,13 @@ def _entry(e: AuditEntry) -> AuditEntryRead:
 def search_audit(
     session: SessionDep,
     actor: AuditReader,
-    user_id: str | None = Query(None, max_length=26),
-    username: str | None = Query(None, max_length=64),
-    role: str | None = Query(None, max_length=32),
-    action: str | None = Query(None, max_length=64),
-    resource_type: str | None = Query(None, max_length=64),
-    resource_id: str | None = Query(None, max_length=64),
-    purpose: str | None = Query(None, max_length=100),
+    user_id: Code | None = Query(None, max_length=26),
+    username: Code | None = Query(None, max_length=64),
+    role: Code | None = Query(None, max_length=32),
+    action: Code | None = Query(None, max_length=64),
+    resource_type: Code | None = Query(None, max_length=64),
+    resource_id: Code | None = Query(None, max_length=64),
+    purpose: Code | None = Query(None, max_length=100),
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     personal_only: bool = False,
@@ -345,14 +346,14 @@ def draw_sample(
 
 
 @router.get("/audit/samples/{sample_id}", response_model=AuditSampleRead)
-def get_sample(sample_id: str, session: SessionDep, actor: AuditReviewer) -> AuditSampleRead:
+def get_sample(sample_id: PathKey, session: SessionDep, actor: AuditReviewer) -> AuditSampleRead:
     return _sample_read(session, audit_review.get_sample(session=session, sample_id=sample_id))
 
 
 @router.post("/audit/samples/{sample_id}/reviews", response_model=AuditReviewRead,
              status_code=201)
 def review_entry(
-    sample_id: str, body: AuditReviewCreate, session: SessionDep, clock: ClockDep,
+    sample_id: PathKey, body: AuditReviewCreate, session: SessionDep, clock: ClockDep,
     actor: AuditReviewer,
 ) -> AuditReviewRead:
     """Record the outcome of reviewing one sampled read (justified, questionable, violation)."""
@@ -367,7 +368,7 @@ def review_entry(
 def list_notifications(
     session: SessionDep,
     actor: NoticeReader,
-    status: str | None = Query(None, pattern="^(pending|sent|failed)$"),
+    status: Code | None = Query(None, pattern="^(pending|sent|failed)$"),
 ) -> list[NotificationRead]:
     """The delivery log's head: each notification, its channel, attempts and last error."""
     return [NotificationRead.model_validate(n)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 
@@ -55,7 +56,7 @@ class TaskCreate(InputModel):
     detail: str | None = Field(None, max_length=4000)
     owner_user_id: str | None = Field(None, max_length=26)
     owner_org_code: str | None = Field(None, max_length=48)
-    due_at: AwareDatetime | None = Field(
+    due_at: Instant | None = Field(
         None, description="Defaults to the end of the owner's working day."
     )
 
@@ -280,8 +281,8 @@ class AuditEntryPage(BaseModel):
 
 
 class AuditSampleCreate(InputModel):
-    since: AwareDatetime
-    until: AwareDatetime
+    since: Instant
+    until: Instant
     size: int = Field(10, ge=1, le=200)
     seed: int | None = Field(
         None, ge=0, le=2**62, description="Replays a sample; defaults from the clock."

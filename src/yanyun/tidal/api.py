@@ -6,7 +6,6 @@ plan joins stats' forecast with duty's algorithm and stored plans.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -18,6 +17,7 @@ from yanyun.core.clock import SHANGHAI
 from yanyun.core.contexts import Provider
 from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
+from yanyun.core.params import Day
 from yanyun.tidal import service as tidal_plan
 from yanyun.tidal.schemas import TidalAdopt, TidalAdoptedRead, TidalDemand, TidalPlanRead
 
@@ -41,7 +41,7 @@ def plan(
     settings: SettingsDep,
     runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.duty_read))],
-    day: Annotated[date | None, Query(description="Local day; today when absent")] = None,
+    day: Annotated[Day | None, Query(description="Local day; today when absent")] = None,
     hour: Annotated[
         int | None, Query(ge=0, le=23, description="Local hour 0-23; now when absent")
     ] = None,

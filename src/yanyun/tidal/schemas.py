@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from yanyun.core.params import Day
 from yanyun.core.schemas import InputModel
 
 
@@ -83,7 +84,7 @@ class TidalPlanRead(BaseModel):
 class TidalAdopt(InputModel):
     """Adopt the plan computed from `demand` for `day` over the caller's scope."""
 
-    day: date
+    day: Day
     demand: TidalDemand = TidalDemand.forecast
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
@@ -28,7 +28,11 @@ from yanyun.core.bus import EventRunner
 from yanyun.core.db import Runtime, build_runtime, install_session_hooks
 from yanyun.core.jobs import Scheduler
 from yanyun.web import live, pages
-from yanyun.web.errors import RejectNulMiddleware, install_error_handlers
+from yanyun.web.errors import (
+    ContainFailuresMiddleware,
+    RejectNulMiddleware,
+    install_error_handlers,
+)
 from yanyun.web.security import SecurityHeadersMiddleware, install_api_docs
 from yanyun.web.templating import page
 
@@ -45,13 +49,9 @@ def page_router() -> APIRouter:
     """Every context's pages: HTML shells, each reading its JSON twin with the user's token."""
     router = APIRouter()
     for _, spec in registry.pages():
-
-        def serve(template: str = spec.template) -> HTMLResponse:
-            return page(template)
-
         router.add_api_route(
             spec.path,
-            serve,
+            _serve(spec.template),
             methods=["GET"],
             response_class=HTMLResponse,
             include_in_schema=False,
@@ -60,6 +60,15 @@ def page_router() -> APIRouter:
             description=f"{spec.title_zh} {spec.title_en}",
         )
     return router
+
+
+def _serve(template: str) -> Callable[[], HTMLResponse]:
+    """A page's endpoint: it takes no parameter (a default argument would be a query one)."""
+
+    def serve() -> HTMLResponse:
+        return page(template)
+
+    return serve
 
 
 def routers() -> list[APIRouter]:
@@ -128,6 +137,7 @@ def create_app(
     app.state.event_runner = runner
     app.state.scheduler = scheduler
     install_error_handlers(app)
+    app.add_middleware(ContainFailuresMiddleware)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)
     install_api_docs(app)

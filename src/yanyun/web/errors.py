@@ -41,7 +41,10 @@ _REASONS_ZH = {
     "list_type": "应为列表",
     "string_type": "应为字符串",
     "finite_number": "应为有限数值",
+    "date_out_of_range": "日期超出范围（1970-01-01 至 2100-12-31）",
 }
+
+_INTERNAL = ("服务器内部错误，已记录", "internal error; it has been logged")
 
 _HTTP_MESSAGES = {
     404: ("未找到该地址", "no such address"),
@@ -116,10 +119,40 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            error_body("internal", "服务器内部错误，已记录", "internal error; it has been logged"),
-            status_code=500,
-        )
+        return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
+
+
+class ContainFailuresMiddleware:
+    """Answer an unexpected error with the JSON 500 here, and keep the connection open.
+
+    Starlette's outermost error middleware re-raises after answering, and the
+    server then drops the keep-alive connection: the client's next request on
+    it would fail too. Failures are logged once, here.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if started:
+                raise
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            body = error_body("internal", *_INTERNAL)
+            await JSONResponse(body, status_code=500)(scope, receive, send)
 
 
 class RejectNulMiddleware:
