@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,12 @@ RSS = """<?xml version="1.0" encoding="gb2312"?>
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/good")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/slow":
             time.sleep(1.5)
         body = RSS if self.path in ("/good", "/slow") else b"\x00\x01 this is not a feed <<<"
@@ -55,6 +62,8 @@ def test_failing_feeds_are_counted_and_never_stop_the_good_one(
     client, session, settings, feed_server
 ) -> None:
     settings.opinion.feed_timeout_s = 0.3
+    settings.opinion.feed_hosts = ["127.0.0.1"]
+    settings.opinion.feed_allow_private_addresses = True
     login = login_as(client, "opinion")
     for name, path in (("slow", "/slow"), ("garbage", "/garbage"), ("good", "/good")):
         r = client.post(
@@ -76,3 +85,60 @@ def test_failing_feeds_are_counted_and_never_stop_the_good_one(
     assert feeds["good"].items_seen == 2
     counts = client.get("/api/v1/opinion/rejections", headers=login.headers).json()
     assert {(c["reason"], c["count"]) for c in counts} == {("feed_timeout", 2), ("feed_garbage", 2)}
+
+
+def test_feeds_only_from_listed_hosts(client, settings, feed_server) -> None:
+    settings.opinion.feed_hosts = [".hy-news.example.cn"]
+    login = login_as(client, "opinion")
+    for url in (feed_server + "/good", "http://169.254.169.254/latest/meta-data/",
+                "http://hy-news.example.cn.attacker.io/rss", "http://user:pw@hy-news.example.cn/"):
+        resp = client.post("/api/v1/opinion/feeds", headers=login.headers,
+                           json={"name": "probe", "url": url})
+        assert resp.status_code == 422, (url, resp.text)
+        assert resp.json()["error"]["field"] == "url"
+    ok = client.post("/api/v1/opinion/feeds", headers=login.headers,
+                     json={"name": "news", "url": "https://rss.hy-news.example.cn/feed"})
+    assert ok.status_code == 201, ok.text
+
+
+def test_a_listed_host_on_a_private_address_is_refused_and_redirects_are_not_followed(
+    client, session, settings, feed_server
+) -> None:
+    settings.opinion.feed_timeout_s = 2
+    settings.opinion.feed_hosts = ["127.0.0.1"]
+    login = login_as(client, "opinion")
+    for name, path in (("internal", "/good"), ("moved", "/redirect")):
+        r = client.post("/api/v1/opinion/feeds", headers=login.headers,
+                        json={"name": name, "url": feed_server + path})
+        assert r.status_code == 201, r.text
+    # Listed, but 127.0.0.1 is not public: refused before any connection.
+    results = {r["name"]: r for r in client.post(
+        "/api/v1/opinion/feeds/poll", headers=login.headers).json()}
+    assert results["internal"]["reason"] == "feed_not_allowed"
+    settings.opinion.feed_allow_private_addresses = True
+    results = {r["name"]: r for r in client.post(
+        "/api/v1/opinion/feeds/poll", headers=login.headers).json()}
+    assert results["internal"]["ok"]
+    assert results["moved"]["reason"] == "feed_redirect"
+
+
+def test_a_failed_connection_records_no_network_detail(
+    client, session, settings, feed_server
+) -> None:
+    """Refused, reset and unreachable read alike: the record is no port scanner's report."""
+    settings.opinion.feed_timeout_s = 2
+    settings.opinion.feed_hosts = ["127.0.0.1"]
+    settings.opinion.feed_allow_private_addresses = True
+    login = login_as(client, "opinion")
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    for name, url in (("closed", f"http://127.0.0.1:{port}/"), ("garbage", feed_server + "/x")):
+        r = client.post("/api/v1/opinion/feeds", headers=login.headers,
+                        json={"name": name, "url": url})
+        assert r.status_code == 201, r.text
+    client.post("/api/v1/opinion/feeds/poll", headers=login.headers)
+    errors = {f.name: f.last_error for f in session.scalars(select(Feed))}
+    assert errors["closed"] == "feed_error: feed could not be fetched"
+    assert "refused" not in errors["closed"].lower() and "errno" not in errors["closed"].lower()

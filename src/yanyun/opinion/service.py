@@ -32,7 +32,7 @@ from yanyun.events.opinion import (
     OpinionEventClosed,
     OpinionHeatAlert,
 )
-from yanyun.opinion import grouping, heat, ingest, linking
+from yanyun.opinion import feed_guard, grouping, heat, ingest, linking
 from yanyun.opinion.analysis import Analyzer
 from yanyun.opinion.models import (
     EventAction,
@@ -777,8 +777,14 @@ def _merge(into: IngestResult, part: IngestResult) -> None:
     into.events = sorted(set(into.events) | set(part.events))
 
 
-def create_feed(*, session: Session, clock: Clock, feed_in: FeedCreate) -> Feed:
-    """Register a feed to poll."""
+def create_feed(
+    *, session: Session, clock: Clock, feed_in: FeedCreate, allowed_hosts: list[str]
+) -> Feed:
+    """Register a feed to poll, from a host the bureau allows."""
+    try:
+        feed_guard.check_url(feed_in.url, allowed_hosts)
+    except Rejected as exc:
+        raise Invalid("url", "订阅源地址不在允许的主机名单内", exc.en) from exc
     if session.scalar(select(Feed.id).where(Feed.url == feed_in.url)):
         raise Conflict("订阅源已存在", "feed already registered", url=feed_in.url)
     feed = Feed(
@@ -805,11 +811,14 @@ def poll_feeds(
     clock: Clock,
     settings: Settings,
     analyzer: Analyzer,
-    fetch: ingest.Fetcher = ingest.http_fetch,
+    fetch: ingest.Fetcher | None = None,
     rumor_model: RumorModel | None = None,
 ) -> list[FeedPollResult]:
     """Poll every enabled feed once; a failing feed is recorded and never stops the others."""
     cfg = settings.opinion
+    fetch = fetch or ingest.guarded_fetch(
+        ingest.FeedAccess(tuple(cfg.feed_hosts), cfg.feed_allow_private_addresses)
+    )
     results = []
     for feed in session.scalars(select(Feed).where(Feed.enabled.is_(True)).order_by(Feed.id)):
         feed.last_polled_at = clock.now()

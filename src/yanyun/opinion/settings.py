@@ -46,6 +46,16 @@ class OpinionSettings(BaseModel):
         5_000_000, gt=0, description="A feed answer larger than this is refused (bytes)."
     )
     feed_poll_s: int = Field(300, ge=10, description="How often enabled feeds are polled (s).")
+    feed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names feeds may be fetched from; `.example.cn` allows its subdomains. "
+        "Empty: no feed can be registered (the poller must not reach arbitrary addresses).",
+    )
+    feed_allow_private_addresses: bool = Field(
+        False,
+        description="Let allowed hosts resolve to loopback or private addresses (an intranet "
+        "feed server); off, such a host is refused even when listed.",
+    )
     rumor_model_path: Path | None = Field(
         None, description="A rumour-score model trained on the bureau's own posts; none = no score."
     )

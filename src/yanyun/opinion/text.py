@@ -41,6 +41,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "feed_timeout": ("订阅源超时", "feed timed out"),
     "feed_garbage": ("订阅源内容无法解析", "feed returned unparseable content"),
     "feed_error": ("订阅源访问失败", "feed could not be fetched"),
+    "feed_not_allowed": ("订阅源地址不在允许范围内", "feed address not allowed"),
+    "feed_redirect": ("订阅源要求跳转，未跟随", "feed redirected; not followed"),
 }
 
 
