@@ -62,3 +62,22 @@ def test_database_refuses_to_change_audit_entries(session, clock, statement):
     )
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
         session.execute(stmt)
+
+
+@pytest.mark.parametrize(
+    ("case_number", "purpose", "field"),
+    [
+        ("X", "核实报警人身份", "case_number"),
+        ("123", "核实报警人身份", "case_number"),
+        ("A2026-11", "xxxx", "purpose"),
+        ("A2026-11", "。。。。。", "purpose"),
+        ("A2026-11", "1234", "purpose"),
+    ],
+)
+def test_the_obviously_empty_is_no_purpose(session, clock, case_number, purpose, field):
+    with pytest.raises(Invalid) as err:
+        audit.record_personal_read(
+            session, clock=clock, resource_type="x", resource_id="1",
+            purpose=purpose, case_number=case_number,
+        )
+    assert err.value.field == field

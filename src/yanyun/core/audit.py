@@ -8,6 +8,7 @@ DELETE on the table (triggers, see the migration).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -85,13 +86,51 @@ def record(
     return entry
 
 
+_CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{3,63}$")
+
+
+def _case_number_plausible(case_number: str) -> bool:
+    """A case or incident number: its format, four digits or more, not one character repeated.
+
+    >>> [_case_number_plausible(c) for c in ("A2026-11", "X", "123", "00000-0", "A 2026")]
+    [True, False, False, False, False]
+    """
+    digits = [c for c in case_number if c.isdigit()]
+    signs = {c for c in case_number if c.isalnum()}
+    return bool(_CASE_NUMBER.match(case_number)) and len(digits) >= 4 and len(signs) >= 2
+
+
+def _purpose_plausible(purpose: str) -> bool:
+    """A reason in words: at least three different letters, none making up most of it.
+
+    >>> [_purpose_plausible(p) for p in ("核实报警人身份", "xxxx", "。。。。", "abab", "1234")]
+    [True, False, False, False, False]
+    """
+    letters = [c for c in purpose if c.isalpha()]
+    if len(set(letters)) < 3:
+        return False
+    most = max(letters.count(c) for c in set(letters))
+    return most / len(letters) < 0.6
+
+
 def require_purpose(purpose: str | None, case_number: str | None) -> tuple[str, str]:
-    """Refuse a personal-data query that does not say which case and why."""
+    """Refuse a personal-data query that does not say which case and why.
+
+    Until every search is bound to a case record (合成作战), the obviously empty
+    is refused: a number that is no case number, a purpose of one letter typed
+    over and over.
+    """
     if not case_number or not case_number.strip():
         raise Invalid(
             "case_number",
             "查询个人信息必须填写案件编号",
             "a case number is required to query personal data",
+        )
+    if not _case_number_plausible(case_number.strip()):
+        raise Invalid(
+            "case_number",
+            "案件编号格式不正确（字母、数字和连字符，至少含4位数字）",
+            "not a case number (letters, digits and dashes, with at least four digits)",
         )
     if not purpose or len(purpose.strip()) < MIN_PURPOSE_CHARS:
         raise Invalid(
@@ -99,6 +138,12 @@ def require_purpose(purpose: str | None, case_number: str | None) -> tuple[str, 
             f"查询个人信息必须说明用途（至少{MIN_PURPOSE_CHARS}个字）",
             f"a purpose of at least {MIN_PURPOSE_CHARS} characters is required to query "
             "personal data",
+        )
+    if not _purpose_plausible(purpose.strip()):
+        raise Invalid(
+            "purpose",
+            "请用文字说明查询用途",
+            "say in words why the personal data is needed",
         )
     return purpose.strip(), case_number.strip()
 
