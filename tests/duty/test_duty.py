@@ -409,3 +409,15 @@ def test_crewing_still_applies_one_unit_events_left_in_the_outbox(runtime, sessi
     assert apply_crewing(runtime, session) == 1
     session.refresh(unit)
     assert unit.status == "out_of_service" and unit.crew == []
+
+
+def test_a_search_for_a_percent_sign_matches_no_one(client, runtime, session, clock):
+    staff(runtime, session, clock, n=1)
+    duty = login_as(client, "duty")
+    everyone = client.get("/api/v1/duty/officers", headers=duty.headers,
+                          params={"limit": 10}).json()
+    assert everyone["total"] > 0
+    for wildcard in ("%", "_", "%%"):
+        found = client.get("/api/v1/duty/officers", headers=duty.headers,
+                           params={"q": wildcard, "limit": 10}).json()
+        assert found["total"] == 0, wildcard

@@ -77,6 +77,10 @@ def test_bad_rows_are_refused_with_reasons_and_kept_in_quarantine(client, camera
     kept = client.get("/api/v1/intel/quarantine/batch-bad-1", headers=admin.headers).json()
     assert [r["row"] for r in kept] == [1, 2, 3, 4, 5, 6, 7]
     assert {r["batch_id"] for r in kept} == {"batch-bad-1"}
+    # The sender sees which row and why, not the plates: that read is bound to no case.
+    sent = {r.get("plate") for r in rows} - {None}
+    shown = [r["plate"] for r in kept if r["plate"] is not None]
+    assert shown and all("*" in p and p not in sent for p in shown), shown
     # Re-sending the same batch adds nothing and answers the same counts.
     again = _ingest(client, admin, "batch-bad-1", rows).json()
     assert again["duplicate_batch"] and again["accepted"] == 2 and again["rejected"] == 7

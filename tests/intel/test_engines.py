@@ -106,3 +106,10 @@ def test_fuzzy_through_the_vocabulary_equals_the_scan(pool: Dataset) -> None:
         )
         assert _rows(engine.search(query)) == _rows(engine.scan_fuzzy(query))
     assert len(engine.vocabulary) == 150
+
+
+@pytest.mark.parametrize("plate", ["湘D1'OR'1", "湘D\\\\' OR 1=1 --", "湘D 12345", ""])
+def test_nothing_but_a_plate_reaches_the_sql_text(plate: str) -> None:
+    query = PlateQuery(start_ms=0, end_ms=1, plates=(plate,))
+    with pytest.raises(ValueError, match="not a plate"):
+        render_sql(query, "spark")

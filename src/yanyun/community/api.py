@@ -128,7 +128,7 @@ def list_volunteers(
         limit=limit,
         offset=offset,
     )
-    return {"total": total, "items": [volunteers.volunteer_read(v) for v in rows]}
+    return {"total": total, "items": [volunteers.volunteer_read(v, actor) for v in rows]}
 
 
 @router.post("/volunteers", response_model=VolunteerRead, status_code=201)
@@ -141,9 +141,11 @@ def register_volunteer(
     cache: CacheDep,
 ) -> dict[str, Any]:
     """Register a volunteer; home grid and station follow from where they live."""
-    v = volunteers.register_volunteer(session=session, clock=clock, index=city, volunteer_in=body)
+    v = volunteers.register_volunteer(
+        session=session, clock=clock, index=city, actor=actor, volunteer_in=body
+    )
     cache.forget()
-    return volunteers.volunteer_read(v)
+    return volunteers.volunteer_read(v, actor)
 
 
 @router.patch("/volunteers/{volunteer_id}", response_model=VolunteerRead)
@@ -158,7 +160,7 @@ def update_volunteer(
     v = volunteers.update_volunteer(
         session=session, actor=actor, volunteer_id=volunteer_id, update=body, cache=cache
     )
-    return volunteers.volunteer_read(v)
+    return volunteers.volunteer_read(v, actor)
 
 
 @router.post("/volunteers/{volunteer_id}/activities", response_model=ActivityRead, status_code=201)

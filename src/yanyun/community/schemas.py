@@ -95,8 +95,9 @@ class VolunteerRead(ReadModel):
     skills: list[str]
     available: bool
     grid_patroller: bool
-    lng: float
-    lat: float
+    # Where a volunteer lives: only for those who call volunteers out.
+    lng: float | None
+    lat: float | None
     hours_total: float
 
 

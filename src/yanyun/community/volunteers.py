@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yanyun.auth.permissions import Perm
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import (
@@ -32,7 +33,7 @@ from yanyun.community.settings import CommunitySettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import fetch_page
-from yanyun.core.errors import Conflict, Invalid, NotFound, OutsideJurisdiction
+from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
 from yanyun.events.community import MobilisationChanged, VolunteersCalled, VolunteersStoodDown
 from yanyun.geo import service as geo_service
@@ -120,7 +121,9 @@ def load_index(*, session: Session, built_at_s: float = 0.0) -> VolunteerIndex:
 # ---- registry ---------------------------------------------------------------------
 
 
-def volunteer_read(v: Volunteer) -> dict[str, Any]:
+def volunteer_read(v: Volunteer, actor: Actor) -> dict[str, Any]:
+    """A volunteer as a reader sees them: the home point only for those who call volunteers out."""
+    home = actor.can(Perm.volunteers_mobilise)
     return {
         "id": v.id,
         "name_zh": v.name_zh,
@@ -130,19 +133,22 @@ def volunteer_read(v: Volunteer) -> dict[str, Any]:
         "skills": skills_of(v.skills_mask),
         "available": v.available,
         "grid_patroller": v.grid_patroller,
-        "lng": v.lng,
-        "lat": v.lat,
+        "lng": v.lng if home else None,
+        "lat": v.lat if home else None,
         "hours_total": round(v.hours_total, 1),
     }
 
 
 def register_volunteer(
-    *, session: Session, clock: Clock, index: CityIndex, volunteer_in: Any
+    *, session: Session, clock: Clock, index: CityIndex, actor: Actor | None, volunteer_in: Any
 ) -> Volunteer:
-    """Register a volunteer at their home; the grid and station come from the point."""
-    where = index.locate(volunteer_in.lng, volunteer_in.lat)
-    if not where.inside:
-        raise OutsideJurisdiction("住址不在本市辖区内", "home is outside the city", field="lng")
+    """Register a volunteer at their home; the grid and station come from the point.
+
+    A station's users register volunteers who live in their own area only.
+    """
+    where = geo_service.place_in_scope(
+        index=index, actor=actor, lng=volunteer_in.lng, lat=volunteer_in.lat
+    )
     assert where.grid and where.station and where.org_path
     if volunteer_in.squad_id and session.get(VolunteerUnit, volunteer_in.squad_id) is None:
         raise Invalid("squad_id", "中队不存在", "no such squad")

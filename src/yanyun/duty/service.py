@@ -139,7 +139,7 @@ def list_officers(
     if kind:
         stmt = stmt.where(Officer.kind == kind)
     if q:
-        stmt = stmt.where(Officer.name_zh.contains(q) | (Officer.badge_no == q))
+        stmt = stmt.where(Officer.name_zh.contains(q, autoescape=True) | (Officer.badge_no == q))
     total, rows = fetch_page(session, stmt, Officer.badge_no, limit=limit, offset=offset)
     return total, rows
 

@@ -52,7 +52,15 @@ class PlateQuery:
 
 
 def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    """A plate as an SQL literal; only letters and digits may reach the text.
+
+    Quote doubling alone is not enough for Spark, which also reads backslash
+    escapes; a plate is letters and digits (a province character included), so
+    anything else is refused before it can become SQL.
+    """
+    if not value or not all(c.isalnum() for c in value):
+        raise ValueError(f"not a plate: {value!r}")
+    return "'" + value + "'"
 
 
 def render_sql(query: PlateQuery, engine: str) -> str:

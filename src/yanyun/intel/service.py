@@ -506,10 +506,26 @@ def _ledger(
     session.flush()
 
 
+def mask_plate(plate: str | None) -> str | None:
+    """Enough of a plate to find the row in the sender's file, not enough to track a car.
+
+    >>> mask_plate("湘DLJ15N"), mask_plate("AB"), mask_plate(None)
+    ('湘D***5N', '**', None)
+    """
+    if plate is None:
+        return None
+    if len(plate) <= 4:
+        return "*" * len(plate)
+    return plate[:2] + "*" * (len(plate) - 4) + plate[-2:]
+
+
 def quarantined(*, pool: Pool, batch_id: str) -> list[dict[str, Any]]:
+    """A batch's refused rows with their reasons; plates masked (this read is bound to no case)."""
     table = pool.quarantine.read_all()
-    rows = table.filter(pc.equal(table.column("batch_id"), batch_id)).sort_by("row")
-    return rows.to_pylist()
+    rows = table.filter(pc.equal(table.column("batch_id"), batch_id)).sort_by("row").to_pylist()
+    for row in rows:
+        row["plate"] = mask_plate(row.get("plate"))
+    return rows
 
 
 # -- plate search -----------------------------------------------------------
