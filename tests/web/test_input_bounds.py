@@ -144,3 +144,28 @@ def test_a_page_takes_no_template_from_the_query(client):
     resp = client.get("/map", params={"template": "../../../etc/passwd"})
     assert resp.status_code == 200
     assert "passwd" not in resp.text
+
+
+def test_an_empty_service_day_on_a_visit_is_a_clear_answer(client):
+    admin = login_as(client, "admin")
+    enterprises = client.get("/api/v1/community/enterprises", headers=admin.headers,
+                             params={"limit": 1}).json()
+    rows = enterprises["items"] if isinstance(enterprises, dict) else enterprises
+    enterprise_id = rows[0]["id"] if rows else "EN00001"
+    resp = client.post(f"/api/v1/community/enterprises/{enterprise_id}/visits",
+                       headers=admin.headers,
+                       json={"visited_at": "2026-11-23T10:00:00+08:00", "service_day_id": ""})
+    assert resp.status_code in (201, 404, 422), resp.text
+    assert resp.json().get("error", {}).get("code") != "internal"
+
+
+def test_an_opinion_file_with_a_nul_after_four_kib_is_refused_not_a_failure(client):
+    opinion = login_as(client, "opinion")
+    body = ("衡阳网友称石鼓区一路口两车相撞。" * 400).encode() + b"\x00tail"
+    resp = client.post("/api/v1/opinion/files", headers=opinion.headers, content=body,
+                       params={"filename": "posts.txt"})
+    assert resp.status_code in (200, 422), resp.text
+    if resp.status_code == 200:
+        result = resp.json()
+        # Refused and counted, never lost in silence.
+        assert result["accepted"] == 0 and result["rejected"] == {"malformed": 1}, result

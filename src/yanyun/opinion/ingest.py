@@ -83,7 +83,10 @@ def read_delivery(raw: bytes, *, filename: str, source: str) -> Parsed:
             except (ValueError, ValidationError, TypeError) as exc:
                 out.rejections.append((n, rejected("malformed", f"row {n + 1}: {_short(exc)}")))
     else:
-        out.posts.append(PostCreate(source=source, title=filename, text=text))
+        try:
+            out.posts.append(PostCreate(source=source, title=filename, text=text))
+        except ValidationError as exc:  # a NUL past the sniffed head, an over-long name
+            out.rejections.append((0, rejected("malformed", _short(exc))))
     return out
 
 
