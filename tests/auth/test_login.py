@@ -138,3 +138,24 @@ def test_parallel_guesses_get_exactly_the_allowed_password_checks(settings):
         runtime.engine.dispose()
     assert outcomes.count("checked") == settings.auth.max_failed_logins
     assert outcomes.count("throttled") == 20 - settings.auth.max_failed_logins
+
+
+def test_the_pages_session_is_an_httponly_strict_cookie_that_writes_need_a_header(client):
+    resp = client.post("/api/v1/auth/login",
+                       json={"username": "duty", "password": PASSWORDS["duty"]})
+    assert resp.status_code == 200
+    cookie = resp.headers["set-cookie"]
+    assert cookie.startswith("yanyun_session=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    jar = {"yanyun_session": resp.cookies["yanyun_session"]}
+    client.cookies.clear()
+    assert client.get("/api/v1/auth/me", cookies=jar).status_code == 200
+    # A cross-site form could send the cookie (were it not SameSite) but not this header.
+    blocked = client.post("/api/v1/auth/logout", cookies=jar)
+    assert blocked.status_code == 401
+    out = client.post("/api/v1/auth/logout", cookies=jar, headers={"X-Yanyun-Request": "1"})
+    assert out.status_code == 204
+    assert 'yanyun_session=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers[
+        "set-cookie"]
+    client.cookies.clear()
+    assert client.get("/api/v1/auth/me", cookies=jar).status_code == 401

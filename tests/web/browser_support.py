@@ -192,9 +192,14 @@ def api_get(base_url: str, token: str, path: str) -> Any:
 
 
 def store_session(page: Any, base_url: str, login: dict[str, Any]) -> None:
-    """Put a token where the pages keep it, as the login page would."""
+    """Log the page in as the login page would: the HttpOnly session cookie the server
+    sets, and who is logged in until when in sessionStorage (no token there)."""
+    page.context.add_cookies([{
+        "name": "yanyun_session", "value": login["access_token"], "url": base_url,
+        "httpOnly": True, "sameSite": "Strict",
+    }])
     page.goto(f"{base_url}/login")
-    session = {"token": login["access_token"], "user": login["user"]}
+    session = {"user": login["user"]}
     # Expiry counted on the browser's clock, as the login page does.
     page.evaluate(
         "([k, v, s]) => sessionStorage.setItem(k, JSON.stringify("

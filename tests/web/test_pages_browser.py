@@ -176,6 +176,19 @@ def test_admin_logs_in_with_enter_and_sees_the_whole_city(page, server, admin):
     expect(page.locator("#grid-status")).to_contain_text("放大至 12 级")
 
 
+def test_no_script_on_the_page_can_read_the_login_token(page, server):
+    login_via_form(page, server, "dispatcher", PASSWORDS["dispatcher"])
+    page.wait_for_url("**/map")
+    page.wait_for_selector("body[data-map-ready='1']")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    token = cookies["yanyun_session"]["value"]
+    session_cookie = cookies["yanyun_session"]
+    assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Strict"
+    assert token not in page.evaluate("document.cookie")
+    stored = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage, localStorage))")
+    assert token not in stored and "token" not in stored
+
+
 def test_live_banner_reports_connected(page, server, admin):
     open_map(page, server, admin)
     banner = page.locator("#conn-banner")
@@ -264,7 +277,8 @@ def test_banner_reconnects_with_backoff_and_resumes_from_the_last_event(page, se
     expect(page.locator("#conn-text")).to_contain_text("重连")
     expect(banner).to_have_attribute("data-state", "connected", timeout=5000)
     expect(page.locator("#conn-last")).to_contain_text("#41 incident.opened")
-    assert hellos[0] == {"token": admin["access_token"], "after": 0}
+    # The page holds no token: its socket is authenticated by the session cookie.
+    assert hellos[0] == {"after": 0}
     assert hellos[1]["after"] == 41
 
 

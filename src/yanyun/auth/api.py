@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime
 
 from yanyun.auth import logins, service
-from yanyun.auth.deps import _bearer, public, require
+from yanyun.auth.deps import SESSION_COOKIE, bearer_or_cookie, public, require
 from yanyun.auth.models import User
 from yanyun.auth.permissions import ROLE_LABELS, Perm, Role
 from yanyun.auth.schemas import (
@@ -46,10 +45,15 @@ def user_read(user: User) -> UserRead:
 def login(
     body: LoginRequest,
     request: Request,
+    response: Response,
     runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> TokenRead:
-    """Exchange a user name and password for a bearer token (failures are throttled)."""
+    """Exchange a user name and password for a token (failures are throttled).
+
+    API clients send the token back as a bearer header; the pages never see
+    it: it also comes as an HttpOnly, SameSite=Strict session cookie.
+    """
     issued = logins.login(
         runtime=runtime,
         settings=settings.auth,
@@ -57,26 +61,35 @@ def login(
         password=body.password,
         client=request.client.host if request.client else None,
     )
+    ttl = max(0, int((as_utc(issued.expires_at) - runtime.clock.now()).total_seconds()))
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        max_age=ttl,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return TokenRead(
         access_token=issued.token,
         expires_at=issued.expires_at,
-        expires_in_s=max(
-            0, int((as_utc(issued.expires_at) - runtime.clock.now()).total_seconds())
-        ),
+        expires_in_s=ttl,
         user=user_read(issued.user),
     )
 
 
 @router.post("/auth/logout", status_code=204)
 def logout(
+    response: Response,
     session: SessionDep,
     clock: ClockDep,
     actor: Annotated[Actor, Depends(require(Perm.account))],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    token: Annotated[str, Depends(bearer_or_cookie)],
 ) -> None:
-    """Revoke the token this request carries."""
-    assert credentials is not None
-    service.logout(session=session, clock=clock, token=credentials.credentials)
+    """Revoke the token this request carries, and clear the pages' session cookie."""
+    service.logout(session=session, clock=clock, token=token)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
 @router.get("/auth/me", response_model=MeRead)

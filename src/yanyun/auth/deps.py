@@ -21,16 +21,45 @@ from yanyun.core.http import ClockDep, SessionDep
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
 PERMISSION_ATTR = "__yanyun_permission__"
 PUBLIC_ATTR = "__yanyun_public__"
+#: The pages' session: an HttpOnly cookie, out of reach of any script on the page.
+SESSION_COOKIE = "yanyun_session"
+#: A header a cross-site form cannot send; the pages send it with every write.
+CSRF_HEADER = "x-yanyun-request"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+    """The caller's token: a bearer header (API clients), else the pages' session cookie.
+
+    A write authenticated by the cookie must carry the pages' own header as
+    well: the cookie is SameSite=Strict, and the header is the second lock.
+    """
+    if credentials is not None and credentials.credentials:
+        return credentials.credentials
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise Unauthenticated("请先登录", "log in first: no bearer token")
+    if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != "1":
+        raise Unauthenticated(
+            "请求缺少页面标识，请刷新页面后重试",
+            f"a write with the session cookie needs the {CSRF_HEADER} header",
+        )
+    return cookie
+
+
+def bearer_or_cookie(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    return request_token(request, credentials)
 
 
 def current_actor(
     session: SessionDep,
     clock: ClockDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    token: Annotated[str, Depends(bearer_or_cookie)],
 ) -> Actor:
-    if credentials is None or not credentials.credentials:
-        raise Unauthenticated("请先登录", "log in first: no bearer token")
-    actor = service.authenticate(session=session, clock=clock, token=credentials.credentials)
+    actor = service.authenticate(session=session, clock=clock, token=token)
     session.info.update(
         actor_id=actor.user_id, actor_username=actor.username, actor_role=actor.primary_role
     )

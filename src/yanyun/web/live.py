@@ -12,12 +12,13 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from yanyun.auth import service as auth_service
-from yanyun.auth.deps import require
+from yanyun.auth.deps import SESSION_COOKIE, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
@@ -119,7 +120,11 @@ async def live_events(websocket: WebSocket) -> None:
     hub: EventHub = websocket.app.state.event_hub
     try:
         hello = await asyncio.wait_for(websocket.receive_json(), timeout=10)
-        token = str(hello.get("token", ""))
+        # API clients send their token; the pages' socket carries the session cookie,
+        # accepted only from a page of this site (a foreign page's socket is refused).
+        token = str(hello.get("token") or "")
+        if not token and _same_origin(websocket):
+            token = websocket.cookies.get(SESSION_COOKIE, "")
         after = int(hello.get("after") or 0)
         actor = await run_in_threadpool(_authenticate, runtime, token)
     except (TimeoutError, ValueError, TypeError, AttributeError, WebSocketDisconnect):
@@ -186,6 +191,12 @@ async def live_events(websocket: WebSocket) -> None:
         pass
     finally:
         hub.subscribers.discard(sub)
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    origin = websocket.headers.get("origin")
+    host = websocket.headers.get("host")
+    return bool(origin and host) and urlsplit(origin).netloc == host
 
 
 def _error_message(exc: DomainError) -> dict[str, Any]:

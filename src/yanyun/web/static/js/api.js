@@ -1,9 +1,13 @@
-// The JSON API as the pages use it: the bearer token lives in sessionStorage,
-// so it ends with the browser tab; errors carry the server's bilingual message.
+// The JSON API as the pages use it. The login token travels only in an
+// HttpOnly session cookie that no script can read; sessionStorage keeps just
+// who is logged in and until when (it ends with the browser tab). Errors carry
+// the server's bilingual message.
 
 import { pick, t } from "./i18n.js";
 
 const SESSION_KEY = "yanyun.session";
+/** What pages pass as `token`: "use the session cookie", not a secret. */
+export const SESSION_COOKIE = "session-cookie";
 
 export class ApiError extends Error {
   constructor({ status, code, message, field, retryAfterS }) {
@@ -33,21 +37,27 @@ export function loadSession() {
   if (!raw) return null;
   try {
     const session = JSON.parse(raw);
-    if (!session.token || Date.parse(session.expiresAt) <= Date.now()) {
+    if (!session.user || Date.parse(session.expiresAt) <= Date.now()) {
       clearSession();
       return null;
     }
-    return session;
+    return { ...session, token: SESSION_COOKIE };
   } catch {
     clearSession();
     return null;
   }
 }
 
-export function saveSession({ access_token: token, expires_in_s: expiresInS, user }) {
+export function saveSession({ expires_in_s: expiresInS, user }) {
   // Expiry on this device's clock, counted from now: the server's clock may differ.
+  // The token itself is not kept: the server set it as an HttpOnly cookie.
   const expiresAt = new Date(Date.now() + expiresInS * 1000).toISOString();
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token, expiresAt, user }));
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ expiresAt, user }));
+}
+
+/** Headers of a request that the session cookie authenticates (the cross-site guard). */
+export function sessionHeaders() {
+  return { "X-Yanyun-Request": "1" };
 }
 
 export function clearSession() {
@@ -82,11 +92,13 @@ export function safeNext(raw) {
 export async function api(path, { method = "GET", body, token, signal } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (token === SESSION_COOKIE) Object.assign(headers, sessionHeaders());
+  else if (token) headers.Authorization = `Bearer ${token}`;
   let resp;
   try {
     resp = await fetch(path, {
-      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, signal, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     if (err.name === "AbortError") throw err;

@@ -1,7 +1,7 @@
 // Tomorrow's hotspot cells on the map, and beside them how well the same method
 // did on the days before (yesterday's hit rate, the last days' pooled rate, PAI).
 
-import { api, goToLogin, loadSession } from "./api.js";
+import { api, goToLogin, loadSession, sessionHeaders } from "./api.js";
 import { wgs84ToGcj02 } from "./gcj02.js";
 import { getLang, mountLangToggle, onLangChange } from "./i18n.js";
 import { logout } from "./page.js";
@@ -132,7 +132,7 @@ function drawHotspots() {
 }
 
 async function download(path, filename) {
-  const res = await fetch(path, { headers: { Authorization: `Bearer ${state.session.token}` } });
+  const res = await fetch(path, { headers: sessionHeaders(), credentials: "same-origin" });
   if (!res.ok) return;
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);

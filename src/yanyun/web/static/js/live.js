@@ -1,6 +1,8 @@
 // The live-events WebSocket: authenticate in the first message, resume from the
 // last event id seen, and reconnect with exponential backoff after a drop.
 
+import { SESSION_COOKIE } from "./api.js";
+
 const LAST_ID_KEY = "yanyun.lastEventId";
 const MAX_DELAY_S = 30;
 
@@ -81,7 +83,9 @@ export class LiveEvents {
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.addEventListener("open", () => {
-      ws.send(JSON.stringify({ token: this.token, after: this.lastId }));
+      // The pages' socket is authenticated by the session cookie of its handshake.
+      const hello = this.token && this.token !== SESSION_COOKIE ? { token: this.token } : {};
+      ws.send(JSON.stringify({ ...hello, after: this.lastId }));
     });
     ws.addEventListener("message", (message) => {
       let msg;
