@@ -12,7 +12,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Code, Day, Offset, PathKey
-from yanyun.duty import posts, service
+from yanyun.duty import levels, posts, service
 from yanyun.duty.models import Officer, RosterEntry, Swap
 from yanyun.duty.schemas import (
     AreaRead,
@@ -205,8 +205,8 @@ def list_levels(
 ) -> list[DutyLevelRead]:
     """Duty levels in force (or all), each with its shortfall against the roster."""
     return [
-        service.level_read(session=session, level=lv, settings=settings.duty)
-        for lv in service.list_levels(session=session, actor=actor, clock=clock, active_only=active)
+        levels.level_read(session=session, level=lv, settings=settings.duty)
+        for lv in levels.list_levels(session=session, actor=actor, clock=clock, active_only=active)
     ]
 
 
@@ -219,19 +219,19 @@ def raise_level(
     actor: Writer,
 ) -> DutyLevelRead:
     """Raise a duty level (勤务等级) over a district or station for a window."""
-    level = service.raise_level(
+    level = levels.raise_level(
         session=session, actor=actor, clock=clock, level_in=body, settings=settings.duty
     )
     session.flush()
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    return levels.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/levels/{level_id}", response_model=DutyLevelRead)
 def get_level(
     level_id: PathKey, session: SessionDep, settings: SettingsDep, actor: Reader
 ) -> DutyLevelRead:
-    level = service.get_level(session=session, actor=actor, level_id=level_id)
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    level = levels.get_level(session=session, actor=actor, level_id=level_id)
+    return levels.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.put("/levels/{level_id}/requirements", response_model=DutyLevelRead)
@@ -243,17 +243,17 @@ def set_requirements(
     actor: Writer,
 ) -> DutyLevelRead:
     """Replace what a level requires per shift by skill, certification and post."""
-    level = service.set_requirements(
+    level = levels.set_requirements(
         session=session, actor=actor, level_id=level_id, requirements=body.requirements
     )
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    return levels.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/requirements", response_model=RequirementCatalogue)
 def requirement_catalogue(settings: SettingsDep, actor: Reader) -> RequirementCatalogue:
     """What a duty level can require (skills, certifications, posts) and each level's
     default per station and shift."""
-    return service.requirement_catalogue(settings.duty)
+    return levels.requirement_catalogue(settings.duty)
 
 
 @router.post("/levels/{level_id}/cancel-leave")
@@ -261,8 +261,8 @@ def cancel_leave(
     level_id: PathKey, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Writer
 ) -> dict[str, int]:
     """Cancel the leave a level-2-or-above window flags (取消休假)."""
-    level = service.get_level(session=session, actor=actor, level_id=level_id)
-    n = service.cancel_leave(
+    level = levels.get_level(session=session, actor=actor, level_id=level_id)
+    n = levels.cancel_leave(
         session=session, actor=actor, clock=clock, level=level, settings=settings.duty
     )
     return {"cancelled": n}

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from yanyun.core import audit
 from yanyun.core.clock import SHANGHAI, Clock, local_date
 from yanyun.core.ids import new_id
-from yanyun.duty import service
+from yanyun.duty import levels, service
 from yanyun.duty.models import ClockIn, DutyLevel, Leave, Officer, Post, UnitCrew
 from yanyun.duty.posts import local_window_bounds
 from yanyun.duty.schemas import Level
@@ -347,7 +347,7 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
     if district is None:
         return
     starts = datetime.combine(today, service.SHIFT_TIMES[0][1], tzinfo=SHANGHAI)
-    path, _ = service._area(session, "district", district.code)
+    path, _ = levels.area_of(session, "district", district.code)
     session.add(
         DutyLevel(
             id=new_id(clock),
@@ -360,7 +360,7 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
             reason="南岳景区旅游高峰：平战结合，节点警务，取消休假，全警上岗",
             raised_by=None,
             raised_at=clock.now(),
-            requirements=service.default_requirements(
+            requirements=levels.default_requirements(
                 session=session, level=Level.level_2, org_path=path, settings=duty
             ),
         )
