@@ -248,7 +248,7 @@ def test_level_requirements_by_skill_certification_and_post_show_their_shortfall
         )
     ).one()
     away = {
-        lv.officer_id for lv in service._on_leave(session, None, shift.starts_at, shift.ends_at)
+        lv.officer_id for lv in service.on_leave(session, None, shift.starts_at, shift.ends_at)
     }
     on_duty = [
         (e, o)

@@ -13,7 +13,7 @@ from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Code, Day, Offset, PathKey
 from yanyun.duty import levels, posts, service
-from yanyun.duty.models import Officer, RosterEntry, Swap
+from yanyun.duty.models import Swap
 from yanyun.duty.schemas import (
     AreaRead,
     ClockInCreate,
@@ -21,6 +21,7 @@ from yanyun.duty.schemas import (
     ComplianceReport,
     DutyLevelCreate,
     DutyLevelRead,
+    LeaveCancelled,
     LeaveCreate,
     LeaveRead,
     OfficerContact,
@@ -48,20 +49,6 @@ Reader = Annotated[Actor, Depends(require(Perm.duty_read))]
 Writer = Annotated[Actor, Depends(require(Perm.duty_write))]
 Self = Annotated[Actor, Depends(require(Perm.duty_self))]
 PersonalReader = Annotated[Actor, Depends(require(Perm.personal_read))]
-
-
-def _entry_read(session, entry: RosterEntry) -> RosterEntryRead:
-    officer = session.get(Officer, entry.officer_id)
-    return RosterEntryRead(
-        id=entry.id,
-        officer_id=officer.id,
-        officer_name_zh=officer.name_zh,
-        officer_kind=officer.kind,
-        rank=officer.rank,
-        unit_id=entry.unit_id,
-        attendance=entry.attendance,
-        on_leave=False,
-    )
 
 
 def _swap_read(swap: Swap) -> SwapRead:
@@ -152,7 +139,7 @@ def add_entry(
     entry = service.add_entry(
         session=session, actor=actor, clock=clock, shift_id=shift_id, entry_in=body
     )
-    return _entry_read(session, entry)
+    return service.entry_read(session, entry)
 
 
 @router.patch("/entries/{entry_id}", response_model=RosterEntryRead)
@@ -163,7 +150,7 @@ def update_entry(
     entry = service.update_entry(
         session=session, actor=actor, clock=clock, entry_id=entry_id, entry_in=body
     )
-    return _entry_read(session, entry)
+    return service.entry_read(session, entry)
 
 
 @router.delete("/entries/{entry_id}", status_code=204)
@@ -196,7 +183,7 @@ def grant_leave(
     body: LeaveCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> LeaveRead:
     leave = service.grant_leave(session=session, actor=actor, clock=clock, leave_in=body)
-    return service.leave_read(leave, session.get(Officer, leave.officer_id))
+    return service.granted_read(session, leave)
 
 
 @router.get("/levels", response_model=list[DutyLevelRead])
@@ -256,16 +243,16 @@ def requirement_catalogue(settings: SettingsDep, actor: Reader) -> RequirementCa
     return levels.requirement_catalogue(settings.duty)
 
 
-@router.post("/levels/{level_id}/cancel-leave")
+@router.post("/levels/{level_id}/cancel-leave", response_model=LeaveCancelled)
 def cancel_leave(
     level_id: PathKey, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Writer
-) -> dict[str, int]:
+) -> LeaveCancelled:
     """Cancel the leave a level-2-or-above window flags (取消休假)."""
     level = levels.get_level(session=session, actor=actor, level_id=level_id)
     n = levels.cancel_leave(
         session=session, actor=actor, clock=clock, level=level, settings=settings.duty
     )
-    return {"cancelled": n}
+    return LeaveCancelled(cancelled=n)
 
 
 @router.get("/posts", response_model=PostPage)

@@ -23,6 +23,8 @@ from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
+from yanyun.duty.crews import apply_shift_changes
+from yanyun.duty.leave import leave_read
 from yanyun.duty.models import (
     DutyLevel,
     Leave,
@@ -31,6 +33,7 @@ from yanyun.duty.models import (
     RosterEntry,
     Shift,
 )
+from yanyun.duty.officers import station_paths
 from yanyun.duty.schemas import (
     LEVEL_LABELS,
     LEVEL_ORDER,
@@ -46,7 +49,6 @@ from yanyun.duty.schemas import (
     RequirementStaffing,
     ShiftStaffing,
 )
-from yanyun.duty.service import apply_shift_changes, leave_read, station_paths
 from yanyun.duty.settings import DutySettings
 from yanyun.events.duty import DutyLevelRaised
 from yanyun.geo.models import District, Station
@@ -102,9 +104,12 @@ def raise_level(
     if not actor.sees(path):
         raise NotFound("area", level_in.area_code)
     if level_in.requirements is None:
-        requirements = default_requirements(
-            session=session, level=level_in.level, org_path=path, settings=settings
-        )
+        requirements = [
+            req.model_dump(mode="json")
+            for req in default_requirements(
+                session=session, level=level_in.level, org_path=path, settings=settings
+            )
+        ]
     else:
         requirements = _checked(level_in.requirements)
     row = DutyLevel(
@@ -161,7 +166,7 @@ def _template(settings: DutySettings, level: Level) -> list[tuple[str, str, int]
 
 def default_requirements(
     *, session: Session, level: Level, org_path: str, settings: DutySettings
-) -> list[dict[str, Any]]:
+) -> list[Requirement]:
     """A level's default requirements over an area: the per-station template times its
     stations."""
     stations = sum(
@@ -169,7 +174,7 @@ def default_requirements(
         if path == org_path or path.startswith(org_path + "/")
     )
     return [
-        {"kind": kind, "code": code, "count": count * max(stations, 1)}
+        Requirement(kind=kind, code=code, count=count * max(stations, 1))
         for kind, code, count in _template(settings, level)
     ]
 

@@ -360,9 +360,12 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
             reason="南岳景区旅游高峰：平战结合，节点警务，取消休假，全警上岗",
             raised_by=None,
             raised_at=clock.now(),
-            requirements=levels.default_requirements(
-                session=session, level=Level.level_2, org_path=path, settings=duty
-            ),
+            requirements=[
+                req.model_dump(mode="json")
+                for req in levels.default_requirements(
+                    session=session, level=Level.level_2, org_path=path, settings=duty
+                )
+            ],
         )
     )
 
