@@ -12,7 +12,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Code, Day, Offset, PathKey
-from yanyun.duty import levels, posts, service
+from yanyun.duty import level_staffing, levels, posts, service
 from yanyun.duty.models import Swap
 from yanyun.duty.schemas import (
     AreaRead,
@@ -192,7 +192,7 @@ def list_levels(
 ) -> list[DutyLevelRead]:
     """Duty levels in force (or all), each with its shortfall against the roster."""
     return [
-        levels.level_read(session=session, level=lv, settings=settings.duty)
+        level_staffing.level_read(session=session, level=lv, settings=settings.duty)
         for lv in levels.list_levels(session=session, actor=actor, clock=clock, active_only=active)
     ]
 
@@ -210,7 +210,7 @@ def raise_level(
         session=session, actor=actor, clock=clock, level_in=body, settings=settings.duty
     )
     session.flush()
-    return levels.level_read(session=session, level=level, settings=settings.duty)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/levels/{level_id}", response_model=DutyLevelRead)
@@ -218,7 +218,7 @@ def get_level(
     level_id: PathKey, session: SessionDep, settings: SettingsDep, actor: Reader
 ) -> DutyLevelRead:
     level = levels.get_level(session=session, actor=actor, level_id=level_id)
-    return levels.level_read(session=session, level=level, settings=settings.duty)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.put("/levels/{level_id}/requirements", response_model=DutyLevelRead)
@@ -233,7 +233,7 @@ def set_requirements(
     level = levels.set_requirements(
         session=session, actor=actor, level_id=level_id, requirements=body.requirements
     )
-    return levels.level_read(session=session, level=level, settings=settings.duty)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/requirements", response_model=RequirementCatalogue)

@@ -14,6 +14,7 @@ from yanyun.auth.service import Actor, mask_phone
 from yanyun.core import audit
 from yanyun.core.clock import Clock
 from yanyun.core.db import fetch_page
+from yanyun.core.errors import Invalid
 from yanyun.duty.models import Officer
 from yanyun.duty.schemas import AreaRead, OfficerContact, OfficerRead, StationStrength
 from yanyun.geo.models import District, Station
@@ -23,6 +24,21 @@ def station_paths(session: Session) -> dict[str, str]:
     """Station code -> org path, from the org tree."""
     rows = session.execute(select(OrgUnit.code, OrgUnit.path).where(OrgUnit.kind == "station"))
     return {code: path for code, path in rows}
+
+
+def area_of(session: Session, kind: str, code: str) -> tuple[str, str]:
+    """(org path, Chinese name) of a district or station."""
+    if kind == "district":
+        district = session.get(District, code)
+        bureau = session.scalar(select(OrgUnit.path).where(OrgUnit.kind == "bureau"))
+        if district is None or bureau is None:
+            raise Invalid("area_code", "未知辖区", "unknown district")
+        path = session.scalar(select(OrgUnit.path).where(OrgUnit.code == code))
+        return path or f"{bureau}/{code}", district.name_zh
+    station = session.get(Station, code)
+    if station is None:
+        raise Invalid("area_code", "未知派出所", "unknown station")
+    return station_paths(session).get(code, code), station.name_zh
 
 
 def officer_read(officer: Officer) -> OfficerRead:

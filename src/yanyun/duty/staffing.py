@@ -23,6 +23,7 @@ from yanyun.core.clock import SHANGHAI, Clock, local_date
 from yanyun.core.ids import new_id
 from yanyun.duty import levels, service
 from yanyun.duty.models import ClockIn, DutyLevel, Leave, Officer, Post, UnitCrew
+from yanyun.duty.officers import area_of
 from yanyun.duty.posts import local_window_bounds
 from yanyun.duty.schemas import Level
 from yanyun.duty.settings import DutySettings
@@ -347,7 +348,7 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
     if district is None:
         return
     starts = datetime.combine(today, service.SHIFT_TIMES[0][1], tzinfo=SHANGHAI)
-    path, _ = levels.area_of(session, "district", district.code)
+    path, _ = area_of(session, "district", district.code)
     session.add(
         DutyLevel(
             id=new_id(clock),
