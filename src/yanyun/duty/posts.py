@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 
 from shapely import Point
 from sqlalchemy import select
@@ -189,16 +190,7 @@ def clock_in(
     )
     session.add(row)
     if refusal is not None:
-        session.flush()
-        session.info["commit_on_error"] = True
-        raise Invalid(
-            refusal[0],
-            refusal[2],
-            refusal[3],
-            reason=refusal[1],
-            distance_m=round(distance, 1),
-            clock_in_id=row.id,
-        )
+        _refuse(session, row, refusal)
     events.publish(
         session,
         ClockedIn(officer_id=officer.id, window=window, distance_m=round(distance, 1)),
@@ -256,6 +248,20 @@ def _refusal(
             f"{post.radius_m:.0f} m allowed",
         )
     return None
+
+
+def _refuse(session: Session, row: ClockIn, refusal: Refusal) -> NoReturn:
+    """Keep the refused attempt (committed despite the error) and raise its reason."""
+    session.flush()
+    session.info["commit_on_error"] = True
+    raise Invalid(
+        refusal[0],
+        refusal[2],
+        refusal[3],
+        reason=refusal[1],
+        distance_m=row.distance_m,
+        clock_in_id=row.id,
+    )
 
 
 def compliance(

@@ -26,7 +26,7 @@ from yanyun.duty.models import DutyLevel, Leave, Officer, Post, UnitCrew
 from yanyun.duty.officers import area_of
 from yanyun.duty.schemas import Level
 from yanyun.duty.settings import DutySettings
-from yanyun.duty.staffing_posts import clock_in_history, place_posts
+from yanyun.duty.staffing_posts import PostRow, clock_in_history, place_posts
 from yanyun.geo.models import District, Station
 
 SURNAMES = (
@@ -260,7 +260,7 @@ def _insert_people_and_posts(
     station_rows: list[Station],
     officers: list[dict],
     spec: StaffingSpec,
-) -> list[dict]:
+) -> list[PostRow]:
     """Bulk-insert the officers, posts, the units duty crews and some leave; returns the posts."""
     session.info["audit_writes"] = False
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,24 @@ SCHOOL_KINDS = (
 )
 
 
+class PostRow(TypedDict):
+    """A post as bulk-inserted into `duty_post`."""
+
+    id: str
+    kind: str
+    name_zh: str
+    name_en: str
+    station_code: str
+    org_path: str
+    unit_id: str | None
+    lng: float
+    lat: float
+    radius_m: float
+    windows: list[list[str]]
+    weekdays: list[int]
+    required_officers: int
+
+
 def place_posts(
     session: Session,
     rng: random.Random,
@@ -40,7 +58,7 @@ def place_posts(
     station_rows: list[Station],
     *,
     school_posts: int,
-) -> list[dict[str, Any]]:
+) -> list[PostRow]:
     """Rows of every post of these stations: one per fixed-post and quick-response unit,
     then the school-gate posts."""
     codes = {s.code for s in station_rows}
@@ -49,14 +67,14 @@ def place_posts(
     )
 
 
-def _unit_posts(units: list[UnitSeat], paths: dict[str, str], codes: set[str]) -> list[dict]:
-    posts = []
+def _unit_posts(units: list[UnitSeat], paths: dict[str, str], codes: set[str]) -> list[PostRow]:
+    posts: list[PostRow] = []
     for u in units:
         if u.kind not in ("fixed_post", "quick_response") or u.station_code not in codes:
             continue
         qr = u.kind == "quick_response"
         posts.append(
-            dict(
+            PostRow(
                 id=f"P-{u.id}",
                 kind=u.kind,
                 name_zh=f"快警平台{u.id[2:].lstrip('0')}号"
@@ -84,7 +102,7 @@ def _school_posts(
     station_rows: list[Station],
     codes: set[str],
     wanted: int,
-) -> list[dict]:
+) -> list[PostRow]:
     """School-gate posts at grid centres, urban grids four times as likely."""
     grids = list(
         session.execute(
@@ -100,14 +118,14 @@ def _school_posts(
     while len(chosen) < n:
         g = rng.choices(grids, weights=weights)[0]
         chosen.setdefault(g.code, g)
-    posts = []
+    posts: list[PostRow] = []
     per_station: dict[str, int] = defaultdict(int)
     for i, g in enumerate(sorted(chosen.values(), key=lambda g: g.code), start=1):
         zh, en, windows, _ = rng.choices(SCHOOL_KINDS, weights=[k[3] for k in SCHOOL_KINDS])[0]
         per_station[g.station_code] += 1
         k = per_station[g.station_code]
         posts.append(
-            dict(
+            PostRow(
                 id=f"SP{i:03d}",
                 kind="school_post",
                 name_zh=f"{names[g.station_code]}第{k}{zh}护学岗",
@@ -131,7 +149,7 @@ def clock_in_history(
     rng: random.Random,
     clock: Clock,
     officers: list[dict[str, Any]],
-    posts: list[dict[str, Any]],
+    posts: list[PostRow],
     now: datetime,
     *,
     school_days: int,
