@@ -8,6 +8,7 @@ from tests.bus import consumers_from_now, drain
 from yanyun.command.crewing import CONSUMER, crew_changes
 from yanyun.core import events
 from yanyun.core.bus import Delivery, EventCursor
+from yanyun.duty.models import RosterEntry, Shift
 from yanyun.geo.models import Station
 from yanyun.sim.staffing import staff_city
 
@@ -38,3 +39,14 @@ def apply_crewing(runtime, session) -> int:
         named += len(crew_changes(Delivery(session, runtime.clock, runtime, events.parse(row))))
     drain(runtime, CONSUMER)
     return named
+
+
+def current_entries(session, unit_id, now) -> list[RosterEntry]:
+    """Roster entries crewing the unit in the shift on at this instant."""
+    return list(
+        session.scalars(
+            select(RosterEntry)
+            .join(Shift, Shift.id == RosterEntry.shift_id)
+            .where(RosterEntry.unit_id == unit_id, Shift.starts_at <= now, Shift.ends_at > now)
+        )
+    )

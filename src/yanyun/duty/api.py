@@ -12,8 +12,8 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Code, Day, Offset, PathKey
-from yanyun.duty import posts, service
-from yanyun.duty.models import Officer, RosterEntry, Swap
+from yanyun.duty import level_staffing, levels, posts, service
+from yanyun.duty.models import Swap
 from yanyun.duty.schemas import (
     AreaRead,
     ClockInCreate,
@@ -21,6 +21,7 @@ from yanyun.duty.schemas import (
     ComplianceReport,
     DutyLevelCreate,
     DutyLevelRead,
+    LeaveCancelled,
     LeaveCreate,
     LeaveRead,
     OfficerContact,
@@ -48,20 +49,6 @@ Reader = Annotated[Actor, Depends(require(Perm.duty_read))]
 Writer = Annotated[Actor, Depends(require(Perm.duty_write))]
 Self = Annotated[Actor, Depends(require(Perm.duty_self))]
 PersonalReader = Annotated[Actor, Depends(require(Perm.personal_read))]
-
-
-def _entry_read(session, entry: RosterEntry) -> RosterEntryRead:
-    officer = session.get(Officer, entry.officer_id)
-    return RosterEntryRead(
-        id=entry.id,
-        officer_id=officer.id,
-        officer_name_zh=officer.name_zh,
-        officer_kind=officer.kind,
-        rank=officer.rank,
-        unit_id=entry.unit_id,
-        attendance=entry.attendance,
-        on_leave=False,
-    )
 
 
 def _swap_read(swap: Swap) -> SwapRead:
@@ -152,7 +139,7 @@ def add_entry(
     entry = service.add_entry(
         session=session, actor=actor, clock=clock, shift_id=shift_id, entry_in=body
     )
-    return _entry_read(session, entry)
+    return service.entry_read(session, entry)
 
 
 @router.patch("/entries/{entry_id}", response_model=RosterEntryRead)
@@ -163,7 +150,7 @@ def update_entry(
     entry = service.update_entry(
         session=session, actor=actor, clock=clock, entry_id=entry_id, entry_in=body
     )
-    return _entry_read(session, entry)
+    return service.entry_read(session, entry)
 
 
 @router.delete("/entries/{entry_id}", status_code=204)
@@ -196,7 +183,7 @@ def grant_leave(
     body: LeaveCreate, session: SessionDep, clock: ClockDep, actor: Writer
 ) -> LeaveRead:
     leave = service.grant_leave(session=session, actor=actor, clock=clock, leave_in=body)
-    return service.leave_read(leave, session.get(Officer, leave.officer_id))
+    return service.granted_read(session, leave)
 
 
 @router.get("/levels", response_model=list[DutyLevelRead])
@@ -205,8 +192,8 @@ def list_levels(
 ) -> list[DutyLevelRead]:
     """Duty levels in force (or all), each with its shortfall against the roster."""
     return [
-        service.level_read(session=session, level=lv, settings=settings.duty)
-        for lv in service.list_levels(session=session, actor=actor, clock=clock, active_only=active)
+        level_staffing.level_read(session=session, level=lv, settings=settings.duty)
+        for lv in levels.list_levels(session=session, actor=actor, clock=clock, active_only=active)
     ]
 
 
@@ -219,19 +206,19 @@ def raise_level(
     actor: Writer,
 ) -> DutyLevelRead:
     """Raise a duty level (勤务等级) over a district or station for a window."""
-    level = service.raise_level(
+    level = levels.raise_level(
         session=session, actor=actor, clock=clock, level_in=body, settings=settings.duty
     )
     session.flush()
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/levels/{level_id}", response_model=DutyLevelRead)
 def get_level(
     level_id: PathKey, session: SessionDep, settings: SettingsDep, actor: Reader
 ) -> DutyLevelRead:
-    level = service.get_level(session=session, actor=actor, level_id=level_id)
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    level = levels.get_level(session=session, actor=actor, level_id=level_id)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.put("/levels/{level_id}/requirements", response_model=DutyLevelRead)
@@ -243,29 +230,29 @@ def set_requirements(
     actor: Writer,
 ) -> DutyLevelRead:
     """Replace what a level requires per shift by skill, certification and post."""
-    level = service.set_requirements(
+    level = levels.set_requirements(
         session=session, actor=actor, level_id=level_id, requirements=body.requirements
     )
-    return service.level_read(session=session, level=level, settings=settings.duty)
+    return level_staffing.level_read(session=session, level=level, settings=settings.duty)
 
 
 @router.get("/requirements", response_model=RequirementCatalogue)
 def requirement_catalogue(settings: SettingsDep, actor: Reader) -> RequirementCatalogue:
     """What a duty level can require (skills, certifications, posts) and each level's
     default per station and shift."""
-    return service.requirement_catalogue(settings.duty)
+    return levels.requirement_catalogue(settings.duty)
 
 
-@router.post("/levels/{level_id}/cancel-leave")
+@router.post("/levels/{level_id}/cancel-leave", response_model=LeaveCancelled)
 def cancel_leave(
     level_id: PathKey, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Writer
-) -> dict[str, int]:
+) -> LeaveCancelled:
     """Cancel the leave a level-2-or-above window flags (取消休假)."""
-    level = service.get_level(session=session, actor=actor, level_id=level_id)
-    n = service.cancel_leave(
+    level = levels.get_level(session=session, actor=actor, level_id=level_id)
+    n = levels.cancel_leave(
         session=session, actor=actor, clock=clock, level=level, settings=settings.duty
     )
-    return {"cancelled": n}
+    return LeaveCancelled(cancelled=n)
 
 
 @router.get("/posts", response_model=PostPage)

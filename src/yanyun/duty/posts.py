@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 
 from shapely import Point
 from sqlalchemy import select
@@ -169,38 +170,9 @@ def clock_in(
     at = as_utc(clock_in_in.at)
     distance = distance_to_post_m(post, clock_in_in.lng, clock_in_in.lat)
     window = window_at(post, at, early_min=settings.clock_in_early_min)
-    refusal: tuple[str, str, str, str] | None = None
-    if abs((at - now).total_seconds()) > settings.clock_in_max_skew_s:
-        refusal = (
-            "at",
-            "clock_skew",
-            "设备时间与服务器时间相差过大，请校准时间后重试",
-            "the device time is too far from the server's; correct it and retry",
-        )
-    elif clock_in_in.accuracy_m > settings.clock_in_max_accuracy_m:
-        refusal = (
-            "accuracy_m",
-            "imprecise",
-            f"定位精度不足（{clock_in_in.accuracy_m:.0f}米，要求{settings.clock_in_max_accuracy_m:.0f}米以内）",
-            f"the position fix is too imprecise ({clock_in_in.accuracy_m:.0f} m; "
-            f"{settings.clock_in_max_accuracy_m:.0f} m or better needed)",
-        )
-    elif window is None:
-        spans = "、".join(f"{a}-{b}" for a, b in post.windows)
-        refusal = (
-            "at",
-            "outside_window",
-            f"不在岗位时段内（{spans}，上学日）",
-            f"outside the post's time window ({spans.replace('、', ', ')}, on its days)",
-        )
-    elif distance > post.radius_m:
-        refusal = (
-            "lng",
-            "outside_geofence",
-            f"不在岗位范围内：距岗位{distance:.0f}米，允许{post.radius_m:.0f}米",
-            f"outside the post's geofence: {distance:.0f} m from the post, "
-            f"{post.radius_m:.0f} m allowed",
-        )
+    refusal = _refusal(
+        post, clock_in_in, at=at, now=now, distance=distance, window=window, settings=settings
+    )
     row = ClockIn(
         id=new_id(clock),
         post_id=post.id,
@@ -218,16 +190,7 @@ def clock_in(
     )
     session.add(row)
     if refusal is not None:
-        session.flush()
-        session.info["commit_on_error"] = True
-        raise Invalid(
-            refusal[0],
-            refusal[2],
-            refusal[3],
-            reason=refusal[1],
-            distance_m=round(distance, 1),
-            clock_in_id=row.id,
-        )
+        _refuse(session, row, refusal)
     events.publish(
         session,
         ClockedIn(officer_id=officer.id, window=window, distance_m=round(distance, 1)),
@@ -236,6 +199,69 @@ def clock_in(
         org_path=post.org_path,
     )
     return row
+
+
+# (field, reason code, message zh, message en) of a clock-in that does not count.
+Refusal = tuple[str, str, str, str]
+
+
+def _refusal(
+    post: Post,
+    clock_in_in: ClockInCreate,
+    *,
+    at: datetime,
+    now: datetime,
+    distance: float,
+    window: str | None,
+    settings: DutySettings,
+) -> Refusal | None:
+    """Why a clock-in does not count (the first reason found), or None when it counts."""
+    if abs((at - now).total_seconds()) > settings.clock_in_max_skew_s:
+        return (
+            "at",
+            "clock_skew",
+            "设备时间与服务器时间相差过大，请校准时间后重试",
+            "the device time is too far from the server's; correct it and retry",
+        )
+    if clock_in_in.accuracy_m > settings.clock_in_max_accuracy_m:
+        return (
+            "accuracy_m",
+            "imprecise",
+            f"定位精度不足（{clock_in_in.accuracy_m:.0f}米，要求{settings.clock_in_max_accuracy_m:.0f}米以内）",
+            f"the position fix is too imprecise ({clock_in_in.accuracy_m:.0f} m; "
+            f"{settings.clock_in_max_accuracy_m:.0f} m or better needed)",
+        )
+    if window is None:
+        spans = "、".join(f"{a}-{b}" for a, b in post.windows)
+        return (
+            "at",
+            "outside_window",
+            f"不在岗位时段内（{spans}，上学日）",
+            f"outside the post's time window ({spans.replace('、', ', ')}, on its days)",
+        )
+    if distance > post.radius_m:
+        return (
+            "lng",
+            "outside_geofence",
+            f"不在岗位范围内：距岗位{distance:.0f}米，允许{post.radius_m:.0f}米",
+            f"outside the post's geofence: {distance:.0f} m from the post, "
+            f"{post.radius_m:.0f} m allowed",
+        )
+    return None
+
+
+def _refuse(session: Session, row: ClockIn, refusal: Refusal) -> NoReturn:
+    """Keep the refused attempt (committed despite the error) and raise its reason."""
+    session.flush()
+    session.info["commit_on_error"] = True
+    raise Invalid(
+        refusal[0],
+        refusal[2],
+        refusal[3],
+        reason=refusal[1],
+        distance_m=row.distance_m,
+        clock_in_id=row.id,
+    )
 
 
 def compliance(
@@ -255,17 +281,7 @@ def compliance(
         for p in session.scalars(stmt.order_by(Post.station_code, Post.id))
         if day.isoweekday() in p.weekdays
     ]
-    present: dict[tuple[str, str], set[str]] = defaultdict(set)
-    ids = [p.id for p in posts]
-    for chunk in range(0, len(ids), 500):
-        for post_id, window, officer_id in session.execute(
-            select(ClockIn.post_id, ClockIn.window, ClockIn.officer_id).where(
-                ClockIn.day == day,
-                ClockIn.accepted.is_(True),
-                ClockIn.post_id.in_(ids[chunk : chunk + 500]),
-            )
-        ):
-            present[(post_id, window)].add(officer_id)
+    present = _present(session, day, [p.id for p in posts])
     rows: list[ComplianceRow] = []
     for p in posts:
         for start, end in p.windows:
@@ -282,6 +298,35 @@ def compliance(
                     met=n >= p.required_officers,
                 )
             )
+    met = sum(r.met for r in rows)
+    return ComplianceReport(
+        day=day,
+        school_day=day.isoweekday() <= 5,
+        windows=len(rows),
+        met=met,
+        rate=round(met / len(rows), 4) if rows else 0.0,
+        rows=rows,
+        stations=_station_rates(session, rows),
+    )
+
+
+def _present(session: Session, day: date, ids: list[str]) -> dict[tuple[str, str], set[str]]:
+    """(post, window) -> officers whose clock-in of the day counted."""
+    present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for chunk in range(0, len(ids), 500):
+        for post_id, window, officer_id in session.execute(
+            select(ClockIn.post_id, ClockIn.window, ClockIn.officer_id).where(
+                ClockIn.day == day,
+                ClockIn.accepted.is_(True),
+                ClockIn.post_id.in_(ids[chunk : chunk + 500]),
+            )
+        ):
+            present[(post_id, window)].add(officer_id)
+    return present
+
+
+def _station_rates(session: Session, rows: list[ComplianceRow]) -> list[StationCompliance]:
+    """Per station, the share of its windows already due that were met."""
     names = {
         s.code: s.name_zh
         for s in session.scalars(
@@ -292,7 +337,7 @@ def compliance(
     for r in rows:
         if r.due:
             per_station[r.station_code].append(r)
-    stations = [
+    return [
         StationCompliance(
             station_code=code,
             station_name_zh=names.get(code, code),
@@ -302,16 +347,6 @@ def compliance(
         )
         for code, items in sorted(per_station.items())
     ]
-    met = sum(r.met for r in rows)
-    return ComplianceReport(
-        day=day,
-        school_day=day.isoweekday() <= 5,
-        windows=len(rows),
-        met=met,
-        rate=round(met / len(rows), 4) if rows else 0.0,
-        rows=rows,
-        stations=stations,
-    )
 
 
 def local_window_bounds(day: date, window: list[str]) -> tuple[datetime, datetime]:

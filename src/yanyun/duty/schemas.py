@@ -251,6 +251,12 @@ class LeaveRead(BaseModel):
     status: str
 
 
+class LeaveCancelled(BaseModel):
+    """How many leaves a duty level's window cancelled."""
+
+    cancelled: int
+
+
 class DutyLevelCreate(InputModel):
     area_kind: str = Field(pattern="^(district|station)$")
     area_code: str = Field(min_length=1, max_length=24)

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from yanyun.core import audit
 from yanyun.core.clock import SHANGHAI, Clock, local_date
 from yanyun.core.ids import new_id
-from yanyun.duty import service
-from yanyun.duty.models import ClockIn, DutyLevel, Leave, Officer, Post, UnitCrew
-from yanyun.duty.posts import local_window_bounds
+from yanyun.duty import levels, service
+from yanyun.duty.models import DutyLevel, Leave, Officer, Post, UnitCrew
+from yanyun.duty.officers import area_of
 from yanyun.duty.schemas import Level
 from yanyun.duty.settings import DutySettings
-from yanyun.geo.models import District, Grid, Station
+from yanyun.duty.staffing_posts import PostRow, clock_in_history, place_posts
+from yanyun.geo.models import District, Station
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
@@ -62,12 +63,6 @@ CREW = {
     "motorcycle": (1, 0),
     "foot": (1, 1),
 }
-SCHOOL_KINDS = (
-    # (name suffix zh, en, windows, weight)
-    ("小学", "Primary School", [["07:20", "08:00"], ["16:20", "17:10"]], 5),
-    ("中学", "Middle School", [["06:50", "07:30"], ["17:30", "18:20"]], 3),
-    ("幼儿园", "Kindergarten", [["07:50", "08:40"], ["16:00", "16:40"]], 2),
-)
 
 
 @dataclass(frozen=True)
@@ -141,82 +136,139 @@ def build_staffing(
     officers: list[dict] = []
     badge = 100000
     for st in station_rows:
-        lo, hi = spec.police_range(st.grade)
-        n_police = rng.randint(lo, hi)
-        n_aux = max(lo, round(n_police * rng.uniform(0.9, 1.2)))
-        members: list[dict] = []
-        for i in range(n_police + n_aux):
-            police = i < n_police
-            badge += 1
-            if police:
-                rank = "一级警督" if i == 0 else _weighted(rng, POLICE_RANKS)
-                skills = sorted(rng.sample(POLICE_SKILLS, rng.randint(2, 4)))
-                certs = [
-                    rng.choice(
-                        (
-                            "执法资格（基本级）",
-                            "执法资格（基本级）",
-                            "执法资格（中级）",
-                            "执法资格（高级）",
-                        )
-                    )
-                ]
-                if "driving" in skills:
-                    certs.append("C1驾驶证")
-                if "firearms" in skills:
-                    certs.append("持枪证")
-            else:
-                rank = _weighted(rng, AUX_RANKS)
-                skills = sorted(rng.sample(AUX_SKILLS, rng.randint(1, 3)))
-                certs = ["辅警上岗证"] + (["C1驾驶证"] if "driving" in skills else [])
-            if "first_aid" in skills:
-                certs.append("急救员证")
-            members.append(
-                dict(
-                    id=new_id(clock),
-                    badge_no=f"{'J' if police else 'F'}{badge}",
-                    name_zh=_name(rng),
-                    kind="police" if police else "auxiliary",
-                    station_code=st.code,
-                    org_path=paths.get(st.code, st.code),
-                    rank=rank,
-                    skills=skills,
-                    certifications=certs,
-                    phone=f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
-                    team="",
-                    default_unit_id=None,
-                    active=True,
-                )
-            )
-        # Teams interleave 民警 and 辅警 so each team has both.
-        police_rows = [m for m in members if m["kind"] == "police"]
-        aux_rows = [m for m in members if m["kind"] == "auxiliary"]
-        for group in (police_rows, aux_rows):
-            for i, m in enumerate(group):
-                m["team"] = service.TEAMS[i % 3]
-        for team in service.TEAMS:
-            free_p = [m for m in police_rows if m["team"] == team]
-            free_a = [m for m in aux_rows if m["team"] == team]
-            station_units = units_by_station.get(st.code, [])
-            # First one person per unit, so every unit is crewed; then fill crews.
-            for u in station_units:
-                pool = free_p or free_a
-                if pool:
-                    pool.pop(0)["default_unit_id"] = u.id
-            for u in station_units:
-                need_p, need_a = CREW.get(u.kind, (1, 1))
-                for pool, need in ((free_p, need_p - 1), (free_a, need_a)):
-                    for _ in range(max(0, need)):
-                        if pool:
-                            pool.pop(0)["default_unit_id"] = u.id
+        members = _station_officers(rng, clock, st, spec, paths, first_badge=badge + 1)
+        badge += len(members)
+        _crew_units(members, units_by_station.get(st.code, []))
         officers += members
+    now = clock.now()
+    today = local_date(now)
+    posts = _insert_people_and_posts(
+        session, rng, clock, now, units, paths, station_rows, officers, spec
+    )
+    shifts = service.plan_rosters(
+        session=session,
+        clock=clock,
+        days=[today - timedelta(days=1), today, today + timedelta(days=1)],
+        stations=[s.code for s in station_rows],
+    )
+    _nanyue_peak(session, clock, today, spec.duty or DutySettings())
+    clock_in_history(
+        session, rng, clock, officers, posts, now,
+        school_days=spec.history_school_days, share=spec.clock_in_share,
+    )
+    audit.record(
+        session,
+        clock=clock,
+        action="build_staffing",
+        resource_type="duty_officer",
+        detail={"seed": seed, "officers": len(officers), "posts": len(posts)},
+    )
+    return StaffingReport(True, len(officers), shifts, len(posts))
+
+
+def _station_officers(
+    rng: random.Random,
+    clock: Clock,
+    st: Station,
+    spec: StaffingSpec,
+    paths: dict[str, str],
+    *,
+    first_badge: int,
+) -> list[dict]:
+    """A station's 民警 then 辅警, as many as its grade calls for."""
+    lo, hi = spec.police_range(st.grade)
+    n_police = rng.randint(lo, hi)
+    n_aux = max(lo, round(n_police * rng.uniform(0.9, 1.2)))
+    members: list[dict] = []
+    for i in range(n_police + n_aux):
+        police = i < n_police
+        badge = first_badge + i
+        if police:
+            rank = "一级警督" if i == 0 else _weighted(rng, POLICE_RANKS)
+            skills = sorted(rng.sample(POLICE_SKILLS, rng.randint(2, 4)))
+            certs = [
+                rng.choice(
+                    (
+                        "执法资格（基本级）",
+                        "执法资格（基本级）",
+                        "执法资格（中级）",
+                        "执法资格（高级）",
+                    )
+                )
+            ]
+            if "driving" in skills:
+                certs.append("C1驾驶证")
+            if "firearms" in skills:
+                certs.append("持枪证")
+        else:
+            rank = _weighted(rng, AUX_RANKS)
+            skills = sorted(rng.sample(AUX_SKILLS, rng.randint(1, 3)))
+            certs = ["辅警上岗证"] + (["C1驾驶证"] if "driving" in skills else [])
+        if "first_aid" in skills:
+            certs.append("急救员证")
+        members.append(
+            dict(
+                id=new_id(clock),
+                badge_no=f"{'J' if police else 'F'}{badge}",
+                name_zh=_name(rng),
+                kind="police" if police else "auxiliary",
+                station_code=st.code,
+                org_path=paths.get(st.code, st.code),
+                rank=rank,
+                skills=skills,
+                certifications=certs,
+                phone=f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
+                team="",
+                default_unit_id=None,
+                active=True,
+            )
+        )
+    return members
+
+
+def _crew_units(members: list[dict], station_units: list[UnitSeat]) -> None:
+    """Put the station's officers in teams and give each a unit it crews by default."""
+    # Teams interleave 民警 and 辅警 so each team has both.
+    police_rows = [m for m in members if m["kind"] == "police"]
+    aux_rows = [m for m in members if m["kind"] == "auxiliary"]
+    for group in (police_rows, aux_rows):
+        for i, m in enumerate(group):
+            m["team"] = service.TEAMS[i % 3]
+    for team in service.TEAMS:
+        free_p = [m for m in police_rows if m["team"] == team]
+        free_a = [m for m in aux_rows if m["team"] == team]
+        # First one person per unit, so every unit is crewed; then fill crews.
+        for u in station_units:
+            pool = free_p or free_a
+            if pool:
+                pool.pop(0)["default_unit_id"] = u.id
+        for u in station_units:
+            need_p, need_a = CREW.get(u.kind, (1, 1))
+            for pool, need in ((free_p, need_p - 1), (free_a, need_a)):
+                for _ in range(max(0, need)):
+                    if pool:
+                        pool.pop(0)["default_unit_id"] = u.id
+
+
+def _insert_people_and_posts(
+    session: Session,
+    rng: random.Random,
+    clock: Clock,
+    now: datetime,
+    units: list[UnitSeat],
+    paths: dict[str, str],
+    station_rows: list[Station],
+    officers: list[dict],
+    spec: StaffingSpec,
+) -> list[PostRow]:
+    """Bulk-insert the officers, posts, the units duty crews and some leave; returns the posts."""
     session.info["audit_writes"] = False
     try:
         session.execute(insert(Officer), officers)
-        posts = _posts(session, rng, units, paths, station_rows, spec)
+        posts = place_posts(
+            session, rng, units, paths, station_rows, school_posts=spec.school_posts
+        )
         session.execute(insert(Post), posts)
-        now = clock.now()
-        today = local_date(now)
         # Every unit duty must crew is known from the start, crewed or not.
         session.execute(
             insert(UnitCrew),
@@ -239,86 +291,6 @@ def build_staffing(
             session.execute(insert(Leave), leaves)
     finally:
         session.info.pop("audit_writes", None)
-    shifts = service.plan_rosters(
-        session=session,
-        clock=clock,
-        days=[today - timedelta(days=1), today, today + timedelta(days=1)],
-        stations=[s.code for s in station_rows],
-    )
-    _nanyue_peak(session, clock, today, spec.duty or DutySettings())
-    _clock_in_history(session, rng, clock, officers, posts, now, spec)
-    audit.record(
-        session,
-        clock=clock,
-        action="build_staffing",
-        resource_type="duty_officer",
-        detail={"seed": seed, "officers": len(officers), "posts": len(posts)},
-    )
-    return StaffingReport(True, len(officers), shifts, len(posts))
-
-
-def _posts(session, rng, units, paths, station_rows, spec: StaffingSpec) -> list[dict]:
-    codes = {s.code for s in station_rows}
-    posts = []
-    for u in units:
-        if u.kind not in ("fixed_post", "quick_response") or u.station_code not in codes:
-            continue
-        qr = u.kind == "quick_response"
-        posts.append(
-            dict(
-                id=f"P-{u.id}",
-                kind=u.kind,
-                name_zh=f"快警平台{u.id[2:].lstrip('0')}号"
-                if qr
-                else f"固定执勤点{u.id[2:].lstrip('0')}",
-                name_en=f"Quick-response platform {u.id}" if qr else f"Fixed post {u.id}",
-                station_code=u.station_code,
-                org_path=paths.get(u.station_code, u.station_code),
-                unit_id=u.id,
-                lng=u.lng,
-                lat=u.lat,
-                radius_m=150.0 if qr else 100.0,
-                windows=[["00:00", "24:00"]],
-                weekdays=[1, 2, 3, 4, 5, 6, 7],
-                required_officers=2 if qr else 1,
-            )
-        )
-    grids = list(
-        session.execute(
-            select(Grid.code, Grid.station_code, Grid.is_urban, Grid.lng, Grid.lat)
-            .where(Grid.station_code.in_(sorted(codes)))
-            .order_by(Grid.code)
-        )
-    )
-    names = {s.code: s.name_zh.removesuffix("派出所") for s in station_rows}
-    n = min(spec.school_posts, len(grids))
-    weights = [4.0 if g.is_urban else 1.0 for g in grids]
-    chosen: dict[str, object] = {}
-    while len(chosen) < n:
-        g = rng.choices(grids, weights=weights)[0]
-        chosen.setdefault(g.code, g)
-    per_station: dict[str, int] = defaultdict(int)
-    for i, g in enumerate(sorted(chosen.values(), key=lambda g: g.code), start=1):
-        zh, en, windows, _ = rng.choices(SCHOOL_KINDS, weights=[k[3] for k in SCHOOL_KINDS])[0]
-        per_station[g.station_code] += 1
-        k = per_station[g.station_code]
-        posts.append(
-            dict(
-                id=f"SP{i:03d}",
-                kind="school_post",
-                name_zh=f"{names[g.station_code]}第{k}{zh}护学岗",
-                name_en=f"{en} {k} of {g.station_code} school-gate post",
-                station_code=g.station_code,
-                org_path=paths.get(g.station_code, g.station_code),
-                unit_id=None,
-                lng=g.lng,
-                lat=g.lat,
-                radius_m=120.0,
-                windows=windows,
-                weekdays=[1, 2, 3, 4, 5],
-                required_officers=2 if zh == "中学" else 1,
-            )
-        )
     return posts
 
 
@@ -347,7 +319,7 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
     if district is None:
         return
     starts = datetime.combine(today, service.SHIFT_TIMES[0][1], tzinfo=SHANGHAI)
-    path, _ = service._area(session, "district", district.code)
+    path, _ = area_of(session, "district", district.code)
     session.add(
         DutyLevel(
             id=new_id(clock),
@@ -360,56 +332,11 @@ def _nanyue_peak(session: Session, clock: Clock, today: date, duty: DutySettings
             reason="南岳景区旅游高峰：平战结合，节点警务，取消休假，全警上岗",
             raised_by=None,
             raised_at=clock.now(),
-            requirements=service.default_requirements(
-                session=session, level=Level.level_2, org_path=path, settings=duty
-            ),
+            requirements=[
+                req.model_dump(mode="json")
+                for req in levels.default_requirements(
+                    session=session, level=Level.level_2, org_path=path, settings=duty
+                )
+            ],
         )
     )
-
-
-def _clock_in_history(session, rng, clock, officers, posts, now: datetime, spec) -> None:
-    """Past school days' clock-ins, so the compliance report has a history to show."""
-    schools = [p for p in posts if p["kind"] == "school_post"]
-    staff = defaultdict(list)
-    for m in officers:
-        staff[m["station_code"]].append(m["id"])
-    rows = []
-    day = local_date(now)
-    days: list[date] = []
-    while len(days) < spec.history_school_days + 1:
-        if day.isoweekday() <= 5:
-            days.append(day)
-        day -= timedelta(days=1)
-    for d in days:
-        for p in schools:
-            for w in p["windows"]:
-                start, end = local_window_bounds(d, w)
-                if end > now:
-                    continue
-                if rng.random() >= spec.clock_in_share:
-                    continue
-                for officer_id in rng.sample(staff[p["station_code"]], p["required_officers"]):
-                    at = start + timedelta(minutes=rng.randint(-5, 20))
-                    rows.append(
-                        dict(
-                            id=new_id(clock),
-                            post_id=p["id"],
-                            officer_id=officer_id,
-                            device_at=at,
-                            received_at=at,
-                            day=d,
-                            lng=p["lng"] + rng.uniform(-0.0004, 0.0004),
-                            lat=p["lat"] + rng.uniform(-0.0004, 0.0004),
-                            accuracy_m=rng.choice((5.0, 8.0, 12.0, 20.0)),
-                            distance_m=round(rng.uniform(3, 60), 1),
-                            accepted=True,
-                            window=f"{w[0]}-{w[1]}",
-                            reason=None,
-                        )
-                    )
-    if rows:
-        session.info["audit_writes"] = False
-        try:
-            session.execute(insert(ClockIn), rows)
-        finally:
-            session.info.pop("audit_writes", None)

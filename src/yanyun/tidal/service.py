@@ -253,19 +253,50 @@ def plan_read(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
         day=day, demand=source,
     )
-    planner = scope.planner
     if use_adopted:
         stands = {(s["hour"], s["unit_id"]): (s["lng"], s["lat"]) for s in adopted.stands}
         hours = [TidalHourShare(**h) for h in adopted.hours]
         method = adopted.method
     else:
-        stands = {
-            (h, u.id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
-            for h in range(24)
-            for i, u in enumerate(scope.units)
-        }
+        stands = _computed_stands(scope, plan)
         hours = plan.shares
         method = plan.method
+    total, cur, rec = _day_shares(hours)
+    return TidalPlanRead(
+        day=day,
+        hour=hour,
+        demand=source,
+        source="adopted" if use_adopted else "computed",
+        method=method,
+        incidents_used=plan.incidents_used,
+        target_s=URBAN_TARGET_S,
+        travel_budget_s=TRAVEL_BUDGET_S,
+        units=_units_at(scope, stands, hour),
+        hours=hours,
+        day_demand=round(total, 3),
+        day_current=round(cur, 4),
+        day_recommended=round(rec, 4),
+        grids=_grid_demand(scope.planner, plan, hour),
+        bbox=_bbox(scope.planner),
+        adopted=adopted_read(session, adopted) if adopted is not None else None,
+    )
+
+
+Stands = dict[tuple[int, str], tuple[float, float]]
+
+
+def _computed_stands(scope: ScopePlanner, plan: DayPlan) -> Stands:
+    """(hour, unit) -> where the computed plan stands the unit."""
+    return {
+        (h, u.id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
+        for h in range(24)
+        for i, u in enumerate(scope.units)
+    }
+
+
+def _units_at(scope: ScopePlanner, stands: Stands, hour: int) -> list[TidalUnit]:
+    """Each unit at home and at its stand in the hour (home when the plan leaves it there)."""
+    planner = scope.planner
     units = []
     for i, u in enumerate(scope.units):
         home = (float(planner.cur_lng[i]), float(planner.cur_lat[i]))
@@ -279,36 +310,23 @@ def plan_read(
                 stand_lng=s_lng, stand_lat=s_lat, moves=d > 1.0, distance_m=round(d, 1),
             )
         )
+    return units
+
+
+def _grid_demand(planner: Planner, plan: DayPlan, hour: int) -> list[TidalGridDemand]:
+    """The hour's expected incidents by grid (grids with next to none left out)."""
     w = plan.by_hour[hour]
-    grids = [
+    return [
         TidalGridDemand(grid_code=planner.grids.codes[g], demand=round(float(w[g]), 4))
         for g in np.flatnonzero(w > 1e-4)
     ]
-    total, cur, rec = _day_shares(hours)
+
+
+def _bbox(planner: Planner) -> list[float] | None:
     g = planner.grids
-    bbox = (
-        [float(g.lng.min()), float(g.lat.min()), float(g.lng.max()), float(g.lat.max())]
-        if len(g.codes)
-        else None
-    )
-    return TidalPlanRead(
-        day=day,
-        hour=hour,
-        demand=source,
-        source="adopted" if use_adopted else "computed",
-        method=method,
-        incidents_used=plan.incidents_used,
-        target_s=URBAN_TARGET_S,
-        travel_budget_s=TRAVEL_BUDGET_S,
-        units=units,
-        hours=hours,
-        day_demand=round(total, 3),
-        day_current=round(cur, 4),
-        day_recommended=round(rec, 4),
-        grids=grids,
-        bbox=bbox,
-        adopted=adopted_read(session, adopted) if adopted is not None else None,
-    )
+    if not len(g.codes):
+        return None
+    return [float(g.lng.min()), float(g.lat.min()), float(g.lng.max()), float(g.lat.max())]
 
 
 def adopt(
