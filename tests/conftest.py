@@ -193,6 +193,9 @@ def login_as(client: TestClient, username: str) -> Login:
         "/api/v1/auth/login", json={"username": username, "password": PASSWORDS[username]}
     )
     assert resp.status_code == 200, resp.text
+    # The tests speak as API clients with bearer tokens: the pages' session cookie
+    # the login also sets must not make the client's next anonymous call a logged-in one.
+    client.cookies.clear()
     return Login(resp.json()["access_token"])
 
 
