@@ -9,8 +9,8 @@ from typing import Any
 
 from yanyun.core.contexts import Provider
 from yanyun.intel.engines import Engine, build_engine
-from yanyun.intel.ingest import RecentSightings
 from yanyun.intel.pool import QUARANTINE, SIGHTINGS, Dataset, KeyIndex
+from yanyun.intel.recent import RecentSightings
 from yanyun.intel.settings import IntelSettings
 
 
