@@ -30,6 +30,8 @@ from yanyun.intel.settings import IntelSettings
 
 @dataclass(frozen=True)
 class IngestResult:
+    """What a batch came to: its counts, and the first refused rows with their reasons."""
+
     batch_id: str
     rows: int
     accepted: int
