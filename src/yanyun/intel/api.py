@@ -23,6 +23,7 @@ from yanyun.intel.schemas import (
     IngestRead,
     PlateSearchIn,
     PlateSearchRead,
+    QuarantinedRead,
     RegistrationQuery,
     RegistrationRead,
     SightingBatchIn,
@@ -74,7 +75,7 @@ def _ingest(
 
 
 @router.get("/datasets", response_model=list[DatasetRead])
-def list_datasets(session: SessionDep, actor: CameraReader, pool: PoolDep) -> list[dict]:
+def list_datasets(session: SessionDep, actor: CameraReader, pool: PoolDep) -> list[DatasetRead]:
     """The pool's catalog: each dataset, its schema, source and whether it is personal."""
     return service.catalog(session=session, pool=pool)
 
@@ -134,8 +135,8 @@ def _read(reader: Any, body: bytes) -> Any:
         raise Invalid("body", "无法读取批次数据", f"the batch cannot be read: {exc}") from exc
 
 
-@router.get("/quarantine/{batch_id}")
-def quarantine(batch_id: PathKey, actor: Ingester, pool: PoolDep) -> list[dict[str, Any]]:
+@router.get("/quarantine/{batch_id}", response_model=list[QuarantinedRead])
+def quarantine(batch_id: PathKey, actor: Ingester, pool: PoolDep) -> list[QuarantinedRead]:
     """Rows of a batch that validation refused, with the reason."""
     return service.quarantined(pool=pool, batch_id=batch_id)
 
@@ -143,11 +144,7 @@ def quarantine(batch_id: PathKey, actor: Ingester, pool: PoolDep) -> list[dict[s
 @router.post("/pool/compact", response_model=CompactRead)
 def compact(actor: Ingester, pool: PoolDep) -> CompactRead:
     """Rewrite each day's small files into its plate-sorted layout."""
-    days = pool.sightings.compact_all()
-    manifest = pool.sightings.manifest()
-    return CompactRead(
-        days_compacted=days, files=len(manifest.files), rows=sum(f.rows for f in manifest.files)
-    )
+    return service.compact_sightings(pool=pool)
 
 
 @router.post("/plate-search", response_model=PlateSearchRead)
@@ -158,7 +155,7 @@ def plate_search(
     settings: SettingsDep,
     actor: Searcher,
     pool: PoolDep,
-) -> dict[str, Any]:
+) -> PlateSearchRead:
     """Sightings and trajectory of a plate (exact or fuzzy); needs a case number and a purpose."""
     return service.search_plate(
         session=session,
@@ -180,7 +177,7 @@ def plate_search(
 @router.post("/registrations/lookup", response_model=RegistrationRead)
 def registration(
     body: RegistrationQuery, session: SessionDep, clock: ClockDep, actor: OwnerReader
-) -> dict[str, Any]:
+) -> RegistrationRead:
     """The registered owner of a plate (masked); needs a case number and a purpose."""
     return service.lookup_registration(
         session=session,

@@ -50,6 +50,21 @@ class IngestRead(BaseModel):
     rejects_truncated: bool
 
 
+class QuarantinedRead(BaseModel):
+    """A refused row as the quarantine keeps it; the plate is masked."""
+
+    batch_id: str
+    row: int
+    reason: str
+    reason_zh: str
+    reason_en: str
+    plate: str | None
+    camera: str | None
+    seen_at: str | None
+    kind: str | None
+    received_at: datetime
+
+
 class CameraRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
