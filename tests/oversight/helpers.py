@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tests.bus import drain
 from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.service import Actor, actor_for
 from yanyun.core.clock import SHANGHAI
+from yanyun.oversight import service
+from yanyun.oversight.models import ClearingEntry, SupervisedTask
 from yanyun.oversight.settings import OversightSettings
 
 
@@ -40,3 +43,51 @@ def other_station(session, not_code: str) -> OrgUnit:
 
 def settings(**overrides) -> OversightSettings:
     return OversightSettings(**overrides)
+
+
+MONDAY = date(2026, 11, 23)
+FRIDAY = date(2026, 11, 27)
+SATURDAY = date(2026, 11, 28)
+#: A bureau whose every unit keeps office hours (the old default), for the weekend rules.
+OFFICE_HOURS = {"working_days": [0, 1, 2, 3, 4]}
+
+
+def new_task(session, clock, s, owner_code, title="核查辖区治安隐患", due=None):
+    """A manual task given to a unit, flushed."""
+    task, created = service.create_task(
+        session=session, clock=clock, settings=s, actor=None, title=title, source="manual",
+        owner_org_code=owner_code, due_at=due,
+    )
+    assert created
+    session.flush()
+    return task
+
+
+def ledger_lines(session, task):
+    """The task's clearing ledger as (unit, day, outcome), oldest first."""
+    return [
+        (e.org_code, e.day, e.outcome)
+        for e in session.scalars(
+            select(ClearingEntry).where(ClearingEntry.task_id == task.id)
+            .order_by(ClearingEntry.day, ClearingEntry.deadline_at)
+        )
+    ]
+
+
+API = "/api/v1/oversight"
+
+
+def tasks_made(runtime, session):
+    """Let supervision read what was published; how many tasks it made."""
+    before = session.scalar(select(func.count()).select_from(SupervisedTask))
+    drain(runtime, "oversight.tasks", session=session)
+    return session.scalar(select(func.count()).select_from(SupervisedTask)) - before
+
+
+def checklist_results(client, login, code, failing=()):
+    """Answers to every item of a checklist template; the failing ones not ok."""
+    templates = {t["code"]: t for t in client.get(f"{API}/checklists", headers=login.headers)
+                 .json()}
+    return [{"code": i["code"], "ok": i["code"] not in failing,
+             "note": "未到岗" if i["code"] in failing else None}
+            for i in templates[code]["items"]]

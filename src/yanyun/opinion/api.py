@@ -25,6 +25,7 @@ from yanyun.opinion.schemas import (
     FeedPollResult,
     FeedRead,
     IngestResult,
+    OfficerRead,
     PostBatch,
     RejectionCount,
 )
@@ -156,14 +157,14 @@ def close(
     return service.event_detail(session=session, actor=actor, event_id=event_id)
 
 
-@router.get("/officers")
-def officers(session: SessionDep, actor: Handler) -> list[dict[str, str]]:
+@router.get("/officers", response_model=list[OfficerRead])
+def officers(session: SessionDep, actor: Handler) -> list[OfficerRead]:
     """Opinion officers an event may be assigned to."""
     return service.opinion_officers(session=session)
 
 
 @router.get("/rejections", response_model=list[RejectionCount])
-def rejections(session: SessionDep, actor: Reader) -> list[dict[str, Any]]:
+def rejections(session: SessionDep, actor: Reader) -> list[RejectionCount]:
     """Refused deliveries counted per source and reason."""
     return service.rejection_counts(session=session)
 

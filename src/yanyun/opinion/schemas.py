@@ -148,11 +148,18 @@ class EventPage(BaseModel):
     items: list[EventRead]
 
 
+class TimelineHour(BaseModel):
+    """Posts published in one hour (the hour's start, ISO 8601 UTC)."""
+
+    hour: str
+    posts: int
+
+
 class EventDetail(EventRead):
     stories: list[StoryRead]
     incidents: list[IncidentLink]
     actions: list[ActionRead]
-    timeline: list[dict[str, str | int]]
+    timeline: list[TimelineHour]
 
 
 class AssignIn(InputModel):
@@ -203,3 +210,10 @@ class RejectionCount(BaseModel):
     source: str
     reason: str
     count: int
+
+
+class OfficerRead(BaseModel):
+    """An opinion officer an event may be assigned to."""
+
+    id: str
+    name: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -55,16 +55,9 @@ def build_demo(
         select(OrgUnit).where(OrgUnit.kind.in_(("station", "branch", "bureau"))))}
     stations = sorted(c for c, u in units.items() if u.kind == "station")
     now = clock.now()
-    today = local_date(now)
-    past: list = []
-    day = today - timedelta(days=1)
-    # The past working days of any station; a station that keeps office hours
-    # skips its days off below.
-    while len(past) < days and day > today - timedelta(days=days * 7):
-        if any(workday.is_working_day(settings, units[code], day) for code in stations):
-            past.append(day)
-        day -= timedelta(days=1)
-    tasks, lines = [], []
+    past = _past_working_days(settings, units, stations, local_date(now), days)
+    tasks: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     # Each station keeps its own habit: some clear nearly everything, some lag.
     habit = {code: rng.uniform(0.7, 1.0) for code in stations}
     for day in sorted(past):
@@ -74,24 +67,8 @@ def build_demo(
             for n in range(rng.randint(1, 4)):
                 source, title = rng.choice(TITLES)
                 task_id = new_id(clock)
-                unit = units[code]
-                line_day, level, done_at = day, 0, None
-                chain = []
-                while True:
-                    deadline = workday.deadline(settings, unit.path, line_day)
-                    if as_utc(deadline) > now:
-                        chain.append((unit, line_day, deadline, "pending"))
-                        break
-                    odds = habit[code] if level == 0 else 0.75
-                    if rng.random() < odds:
-                        done_at = deadline - timedelta(minutes=rng.randint(10, 480))
-                        chain.append((unit, line_day, deadline, "cleared"))
-                        break
-                    chain.append((unit, line_day, deadline, "escalated"))
-                    level += 1
-                    unit = units.get(unit.parent_code or "", unit)
-                    line_day = workday.next_working_day(
-                        settings, unit, line_day + timedelta(days=1))
+                chain, level, done_at = _chain(settings, units, units[code], day, now, rng,
+                                               habit[code])
                 last_unit, _, last_deadline, _ = chain[-1]
                 tasks.append({
                     "id": task_id, "title": title, "detail": None, "source": source,
@@ -122,6 +99,46 @@ def build_demo(
     finally:
         session.info.pop("audit_writes", None)
     return DemoReport(len(tasks), len(lines), points)
+
+
+def _past_working_days(
+    settings: OversightSettings, units: dict[str, OrgUnit], stations: list[str], today: date,
+    days: int,
+) -> list[date]:
+    past: list[date] = []
+    day = today - timedelta(days=1)
+    # The past working days of any station; a station that keeps office hours
+    # skips its days off below.
+    while len(past) < days and day > today - timedelta(days=days * 7):
+        if any(workday.is_working_day(settings, units[code], day) for code in stations):
+            past.append(day)
+        day -= timedelta(days=1)
+    return past
+
+
+def _chain(
+    settings: OversightSettings, units: dict[str, OrgUnit], unit: OrgUnit, day: date,
+    now: datetime, rng: random.Random, habit: float,
+) -> tuple[list[tuple[OrgUnit, date, datetime, str]], int, datetime | None]:
+    """A task's ledger lines: escalated up the tree until cleared, or pending today."""
+    line_day, level, done_at = day, 0, None
+    chain = []
+    while True:
+        deadline = workday.deadline(settings, unit.path, line_day)
+        if as_utc(deadline) > now:
+            chain.append((unit, line_day, deadline, "pending"))
+            break
+        odds = habit if level == 0 else 0.75
+        if rng.random() < odds:
+            done_at = deadline - timedelta(minutes=rng.randint(10, 480))
+            chain.append((unit, line_day, deadline, "cleared"))
+            break
+        chain.append((unit, line_day, deadline, "escalated"))
+        level += 1
+        unit = units.get(unit.parent_code or "", unit)
+        line_day = workday.next_working_day(
+            settings, unit, line_day + timedelta(days=1))
+    return chain, level, done_at
 
 
 def build_demo_step(runtime: Any, options: Any) -> str | None:
