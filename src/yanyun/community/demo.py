@@ -10,6 +10,7 @@ on every later start.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +151,7 @@ def _read_city(session: Session) -> DemoCity:
     )
 
 
-def _insert(session: Session, tables: tuple[tuple[Any, list[dict[str, Any]]], ...]) -> None:
+def _insert(session: Session, tables: tuple[tuple[Any, Sequence[Mapping[str, Any]]], ...]) -> None:
     """Insert every table's rows in bulk, unaudited row by row (the build is audited once)."""
     connection = session.connection()
     session.info["audit_writes"] = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from random import Random
-from typing import Any
+from typing import Any, TypedDict
 
 from yanyun.community.demo_spec import GIVEN, SURNAMES, CommunitySpec, DemoCity, person_name
 from yanyun.core.clock import local_date
@@ -32,12 +32,47 @@ PLAN_ITEMS = (
 )
 
 
+
+class EnterpriseRow(TypedDict):
+    id: str
+    name_zh: str
+    kind: str
+    park: str | None
+    station_code: str
+    org_path: str
+    officer_name: str
+    lng: float
+    lat: float
+    plan_items: list[dict[str, Any]]
+
+
+class CaseRow(TypedDict):
+    id: str
+    enterprise_id: str
+    org_path: str
+    title: str
+    status: str
+    amount_recovered_yuan: float
+    opened_at: datetime
+
+
+class ServiceDayRow(TypedDict):
+    id: str
+    station_code: str
+    org_path: str
+    day: date
+    status: str
+    planned_enterprises: list[str]
+    report: str | None
+    reported_at: datetime | None
+
+
 def enterprises(
     rng: Random, now: datetime, city: DemoCity, spec: CommunitySpec
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[EnterpriseRow], list[CaseRow], list[ServiceDayRow]]:
     """Enterprises and projects per project officer, their cases, and service days."""
     urban = [g for g in city.grids if g.is_urban] or list(city.grids)
-    rows = []
+    rows: list[EnterpriseRow] = []
     for i, officer in enumerate(_officers(rng, spec)):
         home = rng.choice(urban)
         for k in range(spec.enterprises_per_officer):
@@ -58,7 +93,7 @@ def _officers(rng: Random, spec: CommunitySpec) -> list[str]:
 
 def _enterprise(
     rng: Random, i: int, k: int, officer: str, home: Any, org_path: str, spec: CommunitySpec
-) -> dict[str, Any]:
+) -> EnterpriseRow:
     """The officer's k-th enterprise; every other officer's last one is a project site."""
     project = k == spec.enterprises_per_officer - 1 and i % 2 == 0
     name = (
@@ -83,11 +118,11 @@ def _enterprise(
 
 
 def _cases(
-    rng: Random, now: datetime, enterprises: list[dict[str, Any]], spec: CommunitySpec
-) -> list[dict[str, Any]]:
+    rng: Random, now: datetime, enterprises: list[EnterpriseRow], spec: CommunitySpec
+) -> list[CaseRow]:
     """Solved and prosecuted cases sharing the amount recovered."""
     per_case = spec.recovered_yuan / max(spec.solved_cases + spec.prosecuted_cases, 1)
-    cases = []
+    cases: list[CaseRow] = []
     for i in range(spec.solved_cases + spec.prosecuted_cases):
         e = enterprises[rng.randrange(len(enterprises))]
         cases.append(
@@ -119,14 +154,14 @@ def _past_service_days(today: date) -> list[date]:
 
 
 def _service_days(
-    now: datetime, enterprises: list[dict[str, Any]], station_path: dict[str, str]
-) -> list[dict[str, Any]]:
+    now: datetime, enterprises: list[EnterpriseRow], station_path: dict[str, str]
+) -> list[ServiceDayRow]:
     """The last two service days of every station with enterprises."""
     past = _past_service_days(local_date(now))
     by_station: dict[str, list[str]] = {}
     for e in enterprises:
         by_station.setdefault(e["station_code"], []).append(e["id"])
-    days: list[dict[str, Any]] = []
+    days: list[ServiceDayRow] = []
     for code, ids in sorted(by_station.items()):
         for day in past:
             # The latest 20th waits for its report; the one before is reported.

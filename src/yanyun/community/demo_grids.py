@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from random import Random
-from typing import Any
+from typing import Any, TypedDict
 
 from yanyun.community.demo_spec import CommunitySpec, DemoCity, person_name
 from yanyun.core.clock import Clock, local_date
@@ -31,7 +31,39 @@ HAZARDS = {
 }
 
 
-def teams(rng: Random, city: DemoCity) -> list[dict[str, Any]]:
+class GridTeamRow(TypedDict):
+    grid_code: str
+    station_code: str
+    org_path: str
+    officer_name: str
+    auxiliary_name: str
+
+
+class GridReportRow(TypedDict, total=False):
+    id: str
+    kind: str
+    hazard_type: str | None
+    title: str
+    detail: str | None
+    grid_code: str
+    station_code: str
+    org_path: str
+    lng: float
+    lat: float
+    status: str
+    photos: list[str]
+    reported_by: str | None
+    found_at: datetime
+    deadline: datetime | None
+    assignee: str | None
+    assigned_at: datetime | None
+    removed_at: datetime | None
+    verified_at: datetime | None
+    overdue_at: datetime | None
+    note: str | None
+
+
+def teams(rng: Random, city: DemoCity) -> list[GridTeamRow]:
     """Each grid's officer and auxiliary (the N are its patrolling volunteers)."""
     return [
         {
@@ -50,12 +82,12 @@ def _year_start(now: datetime) -> datetime:
     return now - timedelta(days=(local - date(local.year, 1, 1)).days + 1)
 
 
-def reports(rng: Random, clock: Clock, city: DemoCity, spec: CommunitySpec) -> list[dict[str, Any]]:
+def reports(rng: Random, clock: Clock, city: DemoCity, spec: CommunitySpec) -> list[GridReportRow]:
     """This year's social-dynamics reports, hazards removed, and hazards still open."""
     now = clock.now()
     start = _year_start(now)
     span_s = max((now - start).total_seconds() - 7 * 86400, 86400)
-    rows = []
+    rows: list[GridReportRow] = []
     n_rows = spec.reports_this_year + spec.hazards_removed_this_year + spec.hazards_open
     for i in range(n_rows):
         g = rng.choice(city.grids)
@@ -77,7 +109,7 @@ def reports(rng: Random, clock: Clock, city: DemoCity, spec: CommunitySpec) -> l
     return rows
 
 
-def _report_base(i: int, g: Any, org_path: str) -> dict[str, Any]:
+def _report_base(i: int, g: Any, org_path: str) -> GridReportRow:
     """The columns every report shares, at the centre of its grid."""
     return {
         "id": f"GR{i + 1:07d}",
@@ -103,13 +135,13 @@ def _report_base(i: int, g: Any, org_path: str) -> dict[str, Any]:
 def _hazard(
     rng: Random,
     i: int,
-    base: dict[str, Any],
+    base: GridReportRow,
     *,
     removed: bool,
     start: datetime,
     span_s: float,
     now: datetime,
-) -> dict[str, Any]:
+) -> GridReportRow:
     """A hazard: removed and verified within its 72 hours, or found lately and still open."""
     kind = rng.choice(("fire", "public_order"))
     found = (

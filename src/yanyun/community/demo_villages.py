@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
@@ -22,13 +22,51 @@ DISPUTE_TEXT = {
 }
 
 
+class VillageRow(TypedDict):
+    code: str
+    name_zh: str
+    grid_code: str
+    station_code: str
+    org_path: str
+    auxiliary_name: str
+    patrol_team_size: int
+    mediators: list[str]
+
+
+class MeetingRow(TypedDict):
+    id: str
+    village_code: str
+    org_path: str
+    held_at: datetime
+    attendance: int
+    issues: list[str]
+
+
+class DisputeRow(TypedDict):
+    id: str
+    kind: str
+    summary: str
+    parties: int
+    grid_code: str
+    station_code: str
+    org_path: str
+    status: str
+    registered_at: datetime
+    mediator_name: str | None
+    room_station_code: str | None
+    outcome: str | None
+    outcome_note: str | None
+    closed_at: datetime | None
+
+
 def villages(
     rng: Random, now: datetime, city: DemoCity, spec: CommunitySpec
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[VillageRow], list[MeetingRow]]:
     """Villages in rural grids, each with its auxiliary, mediators and one courtyard meeting."""
     grids, grid_path = city.grids, city.grid_path
     rural = [g for g in grids if not g.is_urban] or list(grids)
-    villages, meetings = [], []
+    villages: list[VillageRow] = []
+    meetings: list[MeetingRow] = []
     for i in range(spec.villages):
         g = rural[i % len(rural)]
         code = f"VL{i + 1:05d}"
@@ -69,13 +107,13 @@ def villages(
 
 def disputes(
     nrng: np.random.Generator, now: datetime, city: DemoCity, spec: CommunitySpec
-) -> list[dict[str, Any]]:
+) -> list[DisputeRow]:
     """A year of disputes, most closed within two days, one in twenty without agreement."""
     grids, grid_path = city.grids, city.grid_path
     n = spec.disputes_per_year
     ages = nrng.uniform(0, 365, n)
     pick = nrng.integers(0, len(grids), n)
-    rows = []
+    rows: list[DisputeRow] = []
     for i in range(n):
         g = grids[pick[i]]
         kind = DISPUTE_KINDS[i % len(DISPUTE_KINDS)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -12,11 +12,48 @@ from yanyun.community.demo_spec import GIVEN, SURNAMES, CommunitySpec, DemoCity
 from yanyun.community.selection import SKILLS
 
 
+class UnitRow(TypedDict):
+    id: str
+    level: str
+    parent_id: str | None
+    name_zh: str
+    name_en: str
+    district_code: str | None
+    station_code: str | None
+    org_path: str
+
+
+class RallyPointRow(TypedDict):
+    id: str
+    unit_id: str
+    name_zh: str
+    grid_code: str
+    org_path: str
+    lng: float
+    lat: float
+
+
+class VolunteerRow(TypedDict):
+    id: str
+    name_zh: str
+    squad_id: str | None
+    home_grid_code: str
+    station_code: str
+    org_path: str
+    skills_mask: int
+    available: bool
+    grid_patroller: bool
+    lng: float
+    lat: float
+    hours_total: float
+    registered_at: datetime
+
+
 def organisation(
     rng: Random, city: DemoCity, spec: CommunitySpec
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[UnitRow], list[RallyPointRow]]:
     """Units (corps, detachment per district, brigade and squads per station) and rally points."""
-    corps = {
+    corps: UnitRow = {
         "id": f"VC-{city.bureau}",
         "level": "corps",
         "parent_id": None,
@@ -39,7 +76,7 @@ def organisation(
         }
         for d in city.districts
     ]
-    points = []
+    points: list[RallyPointRow] = []
     district_codes = {d.code for d in city.districts}
     for s in city.stations:
         if s.district_code not in district_codes:
@@ -49,10 +86,10 @@ def organisation(
     return units, points
 
 
-def _brigade(station: Any, org_path: str, spec: CommunitySpec) -> list[dict[str, Any]]:
+def _brigade(station: Any, org_path: str, spec: CommunitySpec) -> list[UnitRow]:
     """A station's brigade and its squads."""
     brigade = f"VB-{station.code}"
-    rows = [
+    rows: list[UnitRow] = [
         {
             "id": brigade,
             "level": "brigade",
@@ -82,10 +119,10 @@ def _brigade(station: Any, org_path: str, spec: CommunitySpec) -> list[dict[str,
 
 def _rally_points(
     rng: Random, station: Any, city: DemoCity, spec: CommunitySpec
-) -> list[dict[str, Any]]:
+) -> list[RallyPointRow]:
     """A brigade's rally points, each at the centre of one of its station's grids."""
     own = city.by_station.get(station.code, [])
-    points = []
+    points: list[RallyPointRow] = []
     for k in range(1, spec.rally_points_per_brigade + 1):
         if not own:
             break
@@ -110,7 +147,7 @@ def volunteers(
     city: DemoCity,
     squads: dict[str, list[str]],
     spec: CommunitySpec,
-) -> list[dict[str, Any]]:
+) -> list[VolunteerRow]:
     """Volunteers living in the city's grids, more in urban ones, with skills and hours."""
     grids, grid_path = city.grids, city.grid_path
     n = spec.volunteers
@@ -141,7 +178,7 @@ def volunteers(
     given2 = np.array(list(GIVEN))[nrng.integers(0, len(GIVEN), n)]
     two = nrng.random(n) < 0.7
     registered = now - timedelta(days=30)
-    rows = []
+    rows: list[VolunteerRow] = []
     for i in range(n):
         g = grids[pick[i]]
         own = squads.get(g.station_code) or [None]
