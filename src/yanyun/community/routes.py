@@ -29,6 +29,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def get_index_cache(request: Request) -> IndexCache:
+    """The process's volunteer index cache, made on first use."""
     state = request.app.state.runtime.state
     with _lock:
         cache = state.get("volunteer_index")
@@ -40,6 +41,7 @@ def get_index_cache(request: Request) -> IndexCache:
 
 
 def get_notifier(request: Request) -> Notifier:
+    """The deployment's channel to volunteers' phones (the outbox one unless one is set)."""
     return request.app.state.runtime.state.get("volunteer_notifier") or OutboxNotifier()
 
 
