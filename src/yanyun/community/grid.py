@@ -18,7 +18,6 @@ The event's `org_path` is the grid's, `resource_type` "grid_report" and
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -26,7 +25,15 @@ from sqlalchemy.orm import Session
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.community.models import GridReport, GridTeam, Volunteer
-from yanyun.community.schemas import HAZARD_LABELS, GridReportCreate, HazardAction
+from yanyun.community.places import name_zh
+from yanyun.community.schemas import (
+    HAZARD_LABELS,
+    CountRow,
+    GridReportCreate,
+    GridTeamRead,
+    GridTotals,
+    HazardAction,
+)
 from yanyun.community.settings import CommunitySettings
 from yanyun.core import events
 from yanyun.core.clock import Clock, as_utc
@@ -98,6 +105,7 @@ def file_report(
 
 
 def get_report(*, session: Session, actor: Actor, report_id: str) -> GridReport:
+    """The grid report if the actor's area holds it, else NotFound."""
     report = visible(session, GridReport, report_id, actor, what="grid_report")
     return report
 
@@ -156,7 +164,7 @@ def scan_overdue(*, session: Session, clock: Clock, limit: int = 500) -> int:
         report.overdue_at = now
         events.publish(
             session,
-            HazardOverdue(**overdue_payload(report)),
+            overdue_event(report),
             clock=clock,
             resource_id=report.id,
             org_path=report.org_path,
@@ -164,19 +172,19 @@ def scan_overdue(*, session: Session, clock: Clock, limit: int = 500) -> int:
     return len(rows)
 
 
-def overdue_payload(report: GridReport) -> dict[str, Any]:
-    """The `hazard.overdue` payload (see the module docstring)."""
-    return {
-        "hazard_id": report.id,
-        "grid_code": report.grid_code,
-        "station_code": report.station_code,
-        "title": report.title,
-        "hazard_type": report.hazard_type,
-        "status": report.status,
-        "deadline": as_utc(report.deadline) if report.deadline else None,
-        "assignee": report.assignee,
-        "found_at": as_utc(report.found_at),
-    }
+def overdue_event(report: GridReport) -> HazardOverdue:
+    """The `hazard.overdue` event of a hazard (payload: see the module docstring)."""
+    return HazardOverdue(
+        hazard_id=report.id,
+        grid_code=report.grid_code,
+        station_code=report.station_code,
+        title=report.title,
+        hazard_type=report.hazard_type,
+        status=report.status,
+        deadline=as_utc(report.deadline) if report.deadline else None,
+        assignee=report.assignee,
+        found_at=as_utc(report.found_at),
+    )
 
 
 def _emit(session: Session, clock: Clock, report: GridReport, kind: str) -> None:
@@ -206,6 +214,7 @@ def list_reports(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[GridReport]]:
+    """Grid reports and hazards in the actor's area, newest first."""
     stmt = actor.scope(select(GridReport), GridReport.org_path)
     if kind:
         stmt = stmt.where(GridReport.kind == kind)
@@ -224,9 +233,12 @@ def list_reports(
 
 
 def report_counts(
-    *, session: Session, actor: Actor, by: str, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Reports collected and hazards found / removed, per grid or per station, most first."""
+    *, session: Session, actor: Actor, by: str, city: CityIndex | None = None, limit: int = 50
+) -> list[CountRow]:
+    """Reports collected and hazards found / removed, per grid or per station, most first.
+
+    With `city`, each row carries the grid's or station's name.
+    """
     column = GridReport.grid_code if by == "grid" else GridReport.station_code
     removed = GridReport.status.in_(("removed", "verified"))
     stmt = (
@@ -252,16 +264,18 @@ def report_counts(
         .order_by(func.count().desc(), column)
         .limit(limit)
     )
+    names = (city.grids if by == "grid" else city.stations) if city else {}
     return [
-        {
-            "code": r.code,
-            "counts": {
+        CountRow(
+            code=r.code,
+            name_zh=name_zh(names, r.code),
+            counts={
                 "reports": int(r.reports or 0),
                 "hazards": int(r.hazards or 0),
                 "hazards_removed": int(r.removed or 0),
                 "overdue": int(r.overdue or 0),
             },
-        }
+        )
         for r in session.execute(stmt)
     ]
 
@@ -274,7 +288,7 @@ def grid_teams(
     station_code: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[GridTeamRead]]:
     """Grids' 1 + 1 + N: officer, auxiliary, volunteer patrollers, with report counts."""
     stmt = actor.scope(select(GridTeam), GridTeam.org_path)
     if station_code:
@@ -284,30 +298,30 @@ def grid_teams(
     patrollers = count_by(
         session, Volunteer.home_grid_code, codes, Volunteer.grid_patroller.is_(True)
     )
-    counts = {r["code"]: r["counts"] for r in _counts_for(session, codes)}
+    counts = _counts_for(session, codes)
     out = []
     for t in teams:
         c = counts.get(t.grid_code, {})
-        grid = city.grids.get(t.grid_code)
         out.append(
-            {
-                "grid_code": t.grid_code,
-                "grid_name_zh": grid.name_zh if grid else None,
-                "station_code": t.station_code,
-                "officer_name": t.officer_name,
-                "auxiliary_name": t.auxiliary_name,
-                "patrollers": int(patrollers.get(t.grid_code, 0)),
-                "reports": c.get("reports", 0),
-                "hazards": c.get("hazards", 0),
-                "hazards_removed": c.get("hazards_removed", 0),
-            }
+            GridTeamRead(
+                grid_code=t.grid_code,
+                grid_name_zh=name_zh(city.grids, t.grid_code),
+                station_code=t.station_code,
+                officer_name=t.officer_name,
+                auxiliary_name=t.auxiliary_name,
+                patrollers=int(patrollers.get(t.grid_code, 0)),
+                reports=c.get("reports", 0),
+                hazards=c.get("hazards", 0),
+                hazards_removed=c.get("hazards_removed", 0),
+            )
         )
     return total, out
 
 
-def _counts_for(session: Session, codes: list[str]) -> list[dict[str, Any]]:
+def _counts_for(session: Session, codes: list[str]) -> dict[str, dict[str, int]]:
+    """Reports, hazards and hazards removed per grid of `codes`."""
     if not codes:
-        return []
+        return {}
     removed = GridReport.status.in_(("removed", "verified"))
     rows = session.execute(
         select(
@@ -319,20 +333,17 @@ def _counts_for(session: Session, codes: list[str]) -> list[dict[str, Any]]:
         .where(GridReport.grid_code.in_(codes))
         .group_by(GridReport.grid_code)
     ).all()
-    return [
-        {
-            "code": r[0],
-            "counts": {
-                "reports": int(r[1] or 0),
-                "hazards": int(r[2] or 0),
-                "hazards_removed": int(r[3] or 0),
-            },
+    return {
+        r[0]: {
+            "reports": int(r[1] or 0),
+            "hazards": int(r[2] or 0),
+            "hazards_removed": int(r[3] or 0),
         }
         for r in rows
-    ]
+    }
 
 
-def city_totals(*, session: Session, actor: Actor) -> dict[str, int]:
+def city_totals(*, session: Session, actor: Actor) -> GridTotals:
     """The seeds' headline figures for the actor's area."""
     removed = GridReport.status.in_(("removed", "verified"))
     r = session.execute(
@@ -358,10 +369,10 @@ def city_totals(*, session: Session, actor: Actor) -> dict[str, int]:
         session.scalar(actor.scope(select(func.count()).select_from(GridTeam), GridTeam.org_path))
         or 0
     )
-    return {
-        "grid_teams": teams,
-        "reports": int(r[0] or 0),
-        "hazards": int(r[1] or 0),
-        "hazards_removed": int(r[2] or 0),
-        "hazards_overdue": int(r[3] or 0),
-    }
+    return GridTotals(
+        grid_teams=teams,
+        reports=int(r[0] or 0),
+        hazards=int(r[1] or 0),
+        hazards_removed=int(r[2] or 0),
+        hazards_overdue=int(r[3] or 0),
+    )

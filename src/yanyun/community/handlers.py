@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from yanyun.community.incidents import INCIDENT_DONE
+from yanyun.community.mobilisation import stand_down
 from yanyun.community.models import IncidentRef, Mobilisation
-from yanyun.community.volunteers import INCIDENT_DONE, Notifier, OutboxNotifier, stand_down
+from yanyun.community.notifiers import Notifier, OutboxNotifier
 from yanyun.core.bus import Delivery, Subscription
 from yanyun.events.command import IncidentBreached, IncidentChanged, IncidentFacts, IncidentMerged
 

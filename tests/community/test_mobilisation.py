@@ -1,4 +1,5 @@
-"""Volunteers and 一呼百应: selection, safety rules, the call's life, incidents via events."""
+"""一呼百应: the nearest available volunteers are called, never to unsafe categories; answers and
+the stand-down."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import doctest
 import pytest
 from sqlalchemy import func, select
 
-from tests.community.helpers import CITY, SMALL, build_small, place_volunteer, urban_grid
-from yanyun.community import selection, volunteers
-from yanyun.community.models import Mobilisation, Volunteer, VolunteerUnit
-from yanyun.community.schemas import MobilisationCreate
+from tests.community.helpers import CITY, place_volunteer, urban_grid
+from yanyun.community import mobilisation, volunteers
+from yanyun.community.models import Mobilisation
+from yanyun.community.notifiers import OutboxNotifier
+from yanyun.community.volunteer_schemas import MobilisationCreate
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.events import OutboxEvent
 
@@ -30,35 +32,20 @@ def _call(grid, **overrides):
 
 
 def _mobilise(session, clock, city, settings, call_in):
-    return volunteers.mobilise(
+    return mobilisation.mobilise(
         session=session,
         clock=clock,
         actor=CITY,
         city=city,
         volunteers=volunteers.load_index(session=session),
         settings=settings,
-        notifier=volunteers.OutboxNotifier(),
+        notifier=OutboxNotifier(),
         call_in=call_in,
     )
 
 
-def test_selection_doctests() -> None:
-    assert doctest.testmod(selection).failed == 0
-    assert doctest.testmod(volunteers).failed == 0
-
-
-def test_demo_builder_is_sized_by_spec_and_idempotent(session, clock) -> None:
-    build_small(session, clock)
-    assert session.scalar(select(func.count()).select_from(Volunteer)) == SMALL.volunteers
-    levels = dict(
-        session.execute(
-            select(VolunteerUnit.level, func.count()).group_by(VolunteerUnit.level)
-        ).all()
-    )
-    assert levels["corps"] == 1 and levels["detachment"] >= 1
-    assert levels["squad"] == levels["brigade"] * SMALL.squads_per_brigade
-    build_small(session, clock)
-    assert session.scalar(select(func.count()).select_from(Volunteer)) == SMALL.volunteers
+def test_mobilisation_doctests() -> None:
+    assert doctest.testmod(mobilisation).failed == 0
 
 
 def test_call_picks_nearest_available_volunteers_with_the_skill(
@@ -74,9 +61,9 @@ def test_call_picks_nearest_available_volunteers_with_the_skill(
     call, ms = _mobilise(
         session, clock, city, community_settings, _call(grid, skills=["first_aid"], headcount=5)
     )
-    read = volunteers.call_read(session, call)
-    assert [r["volunteer_id"] for r in read["responses"]] == ["VT-NEAR", "VT-FAR"]
-    assert read["responses"][0]["eta_s"] < read["responses"][1]["eta_s"]
+    read = mobilisation.call_read(session, call)
+    assert [r.volunteer_id for r in read.responses] == ["VT-NEAR", "VT-FAR"]
+    assert read.responses[0].eta_s < read.responses[1].eta_s
     assert ms >= 0
     session.commit()  # the events are written with the transaction that made the call
     kinds = [e.kind for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))]
@@ -112,9 +99,9 @@ def test_call_tracks_answers_and_ends_with_a_stand_down(
         place_volunteer(session, grid, f"VT-{i}", metres_east=metres)
     call, _ = _mobilise(session, clock, city, community_settings, _call(grid, headcount=3))
     responses = {
-        r["volunteer_id"]: r["id"] for r in volunteers.call_read(session, call)["responses"]
+        r.volunteer_id: r.id for r in mobilisation.call_read(session, call).responses
     }
-    act = lambda vid, action: volunteers.respond(  # noqa: E731
+    act = lambda vid, action: mobilisation.respond(  # noqa: E731
         session=session,
         clock=clock,
         actor=CITY,
@@ -135,20 +122,20 @@ def test_call_tracks_answers_and_ends_with_a_stand_down(
         community_settings,
         _call(grid, headcount=5, title="另一个呼叫", radius_m=300),
     )
-    assert [r["volunteer_id"] for r in volunteers.call_read(session, other)["responses"]] == [
+    assert [r.volunteer_id for r in mobilisation.call_read(session, other).responses] == [
         "VT-1"
     ]
-    volunteers.stand_down(
+    mobilisation.stand_down(
         session=session,
         clock=clock,
         actor=CITY,
         call_id=call.id,
         reason="任务完成",
-        notifier=volunteers.OutboxNotifier(),
+        notifier=OutboxNotifier(),
     )
-    read = volunteers.call_read(session, call)
-    assert read["status"] == "stood_down"
-    assert read["counts"] == {
+    read = mobilisation.call_read(session, call)
+    assert read.status == "stood_down"
+    assert read.counts == {
         "called": 0,
         "accepted": 0,
         "declined": 1,
@@ -180,35 +167,3 @@ def test_call_beyond_headcount_limit_or_outside_city_is_refused(
         )
     with pytest.raises(Conflict):
         _mobilise(session, clock, city, community_settings, _call(grid))  # nobody registered
-
-
-def test_index_select_matches_a_plain_scan(session, clock) -> None:
-    build_small(session, clock)
-    index = volunteers.load_index(session=session)
-    grid = urban_grid(session)
-    picked = index.select(lng=grid.lng, lat=grid.lat, required_mask=0, radius_m=20_000, limit=10)
-    from yanyun.geo.coords import distance_m
-
-    rows = session.execute(
-        select(Volunteer.id, Volunteer.lng, Volunteer.lat).where(Volunteer.available.is_(True))
-    ).all()
-    plain = sorted(rows, key=lambda r: distance_m((r.lng, r.lat), (grid.lng, grid.lat)))
-    plain = [r.id for r in plain if distance_m((r.lng, r.lat), (grid.lng, grid.lat)) <= 20_000]
-    assert [c.volunteer_id for c in picked] == plain[:10]
-
-
-def test_organisation_counts_add_up_level_by_level(session, clock) -> None:
-    build_small(session, clock)
-    corps = volunteers.organisation(session=session, actor=CITY, parent_id=None)
-    assert [u["level"] for u in corps] == ["corps"]
-    assert corps[0]["volunteers"] == SMALL.volunteers
-    detachments = volunteers.organisation(session=session, actor=CITY, parent_id=corps[0]["id"])
-    assert sum(d["volunteers"] for d in detachments) == SMALL.volunteers
-    with_brigades = next(d for d in detachments if d["children"])
-    brigades = volunteers.organisation(session=session, actor=CITY,
-                                       parent_id=with_brigades["id"])
-    assert sum(b["volunteers"] for b in brigades) == with_brigades["volunteers"]
-    squads = volunteers.organisation(session=session, actor=CITY, parent_id=brigades[0]["id"])
-    assert len(squads) == SMALL.squads_per_brigade
-    assert sum(s["volunteers"] for s in squads) == brigades[0]["volunteers"]
-    assert brigades[0]["rally_points"] > 0
