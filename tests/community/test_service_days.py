@@ -61,3 +61,21 @@ def test_service_day_is_a_20th_planned_then_reported_once_it_has_come(session, c
     assert (read.visits, read.issues, read.issues_resolved) == (1, 1, 1)
     totals = enterprise_service.enterprise_totals(session=session, actor=CITY)
     assert totals.project_officers == 6 and totals.cases == 7
+
+
+@pytest.mark.parametrize("service_day_id", ["", "01ZZZZZZZZZZZZZZZZZZZZZZZZ"])
+def test_a_visit_with_no_or_an_unknown_service_day(session, clock, service_day_id) -> None:
+    """An empty id is no service day; an unknown one is refused by field, not a database error."""
+    build_small(session, clock)
+    _, enterprises = enterprise_service.list_enterprises(session=session, actor=CITY, limit=1)
+    visit_in = VisitCreate(visited_at=clock.now(), service_day_id=service_day_id)
+    if service_day_id:
+        with pytest.raises(Invalid) as err:
+            enterprise_service.record_visit(session=session, clock=clock, actor=CITY,
+                                            enterprise_id=enterprises[0].id, visit_in=visit_in)
+        assert err.value.field == "service_day_id"
+    else:
+        visit = enterprise_service.record_visit(session=session, clock=clock, actor=CITY,
+                                                enterprise_id=enterprises[0].id, visit_in=visit_in)
+        session.flush()
+        assert visit.service_day_id is None

@@ -105,7 +105,7 @@ def record_visit(
     row = EnterpriseVisit(
         id=new_id(clock),
         enterprise_id=enterprise.id,
-        service_day_id=visit_in.service_day_id,
+        service_day_id=visit_in.service_day_id or None,  # "" is no service day
         visited_at=visit_in.visited_at,
         issues=[i.model_dump() for i in visit_in.issues],
     )
