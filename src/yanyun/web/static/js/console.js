@@ -12,7 +12,7 @@ import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from 
 import { fmtTime, logout, renderConnBanner, startPageLive } from "./page.js";
 import { circleLayer, GridLoader, nameOf, stationLayer } from "./layers.js";
 import { clockOf as responseClock, fmtDuration } from "./response-clock.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 import "./leaflet-text.js";
 
 const L = window.L;
@@ -187,7 +187,7 @@ function createMap(districts) {
     map, pane: "yy-grids", token: state.session.token, coordsToLatLng,
     wgsOf: (ll) => state.toWgs(ll.lng, ll.lat), minZoom: GRID_MIN_ZOOM, cap: GRID_CAP,
     style: () => (tiles ? GRID_STYLE_TILES : GRID_STYLE),
-    onFeature: (f, l) => l.bindTooltip(() => nameOf(f.properties), { sticky: true, className: "yy-tip" }),
+    onFeature: (f, l) => l.bindTooltip(() => textOf(nameOf(f.properties)), { sticky: true, className: "yy-tip" }),
   });
   state.layerControl = L.control.layers(null, {
     [ct("layer_stations")]: stations, [ct("layer_circles")]: circles, [ct("layer_grids")]: state.grids.group,
@@ -211,7 +211,7 @@ function drawUnit(u) {
     });
     marker.bindTooltip(() => {
       const unit = state.units.get(u.id);
-      return `${unit.call_sign} · ${ct(`unit_${unit.status}`)}`;
+      return textOf(`${unit.call_sign} · ${ct(`unit_${unit.status}`)}`);
     }, { direction: "top", className: "yy-tip" });
     marker.bindPopup(() => unitPopup(state.units.get(u.id)), { maxWidth: 260 });
     marker.on("add", () => {
@@ -259,7 +259,7 @@ function drawIncident(inc) {
     marker.on("click", () => select(inc.id));
     marker.bindTooltip(() => {
       const cur = state.incidents.get(inc.id);
-      return cur ? `${cur.number} · ${categoryLabel(cur)} · ${statusLabel(cur)}` : "";
+      return textOf(cur ? `${cur.number} · ${categoryLabel(cur)} · ${statusLabel(cur)}` : "");
     }, { direction: "top", className: "yy-tip" });
     marker.on("add", () => marker.getElement()?.setAttribute("data-incident", inc.id));
     marker.addTo(state.map);

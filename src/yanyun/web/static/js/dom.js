@@ -23,3 +23,8 @@ export function el(tag, attrs = {}, ...children) {
   }
   return node;
 }
+
+/** Text for a widget that would read a string as HTML (a Leaflet tooltip): a text node. */
+export function textOf(value) {
+  return document.createTextNode(String(value ?? ""));
+}

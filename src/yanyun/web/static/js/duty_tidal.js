@@ -5,7 +5,7 @@
 // manager adopts the day's plan with POST /api/v1/duty/tidal/adopt.
 
 import { api, goToLogin, loadSession } from "./api.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
 import { applyI18n, getLang, makeTranslator, mountLangToggle, onLangChange } from "./i18n.js";
 import { GridLoader } from "./layers.js";
@@ -142,13 +142,13 @@ function drawUnits() {
       L.circleMarker(stand, {
         pane: "td-units", className: "td-stand", radius: 6, weight: 1.5, color: "#0b1320",
         fillColor: "#f0b429", fillOpacity: 1,
-      }).bindTooltip(() => tt("stand_tip", { unit: u.call_sign, h: d.hour }), { className: "yy-tip" })
+      }).bindTooltip(() => textOf(tt("stand_tip", { unit: u.call_sign, h: d.hour })), { className: "yy-tip" })
         .addTo(state.unitLayer);
     }
     L.circleMarker(now, {
       pane: "td-units", className: "td-unit", radius: 5, weight: 1.5, color: "#0b1320",
       fillColor: "#6b8cae", fillOpacity: 1,
-    }).bindTooltip(() => tt("unit_tip", { unit: u.call_sign }), { className: "yy-tip" })
+    }).bindTooltip(() => textOf(tt("unit_tip", { unit: u.call_sign })), { className: "yy-tip" })
       .addTo(state.unitLayer);
   }
 }
@@ -299,9 +299,9 @@ function initMap() {
   state.grids = new GridLoader({
     map, pane: "td-grids", token: state.session.token, coordsToLatLng, wgsOf,
     minZoom: GRID_MIN_ZOOM, cap: GRID_CAP, style: gridStyle,
-    onFeature: (f, layer) => layer.bindTooltip(() => tt("grid_tip", {
+    onFeature: (f, layer) => layer.bindTooltip(() => textOf(tt("grid_tip", {
       code: f.properties.code, v: (state.demandByCode.get(f.properties.code) || 0).toFixed(2),
-    }), { sticky: true, className: "yy-tip" }),
+    })), { sticky: true, className: "yy-tip" }),
   });
 }
 

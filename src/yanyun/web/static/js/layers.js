@@ -5,7 +5,7 @@
 
 import { api, ApiError } from "./api.js";
 import { getLang, t } from "./i18n.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 
 const L = window.L;
 const STATION_RADIUS = { 1: 7, 2: 5.5, 3: 4 };
@@ -52,7 +52,7 @@ export function stationLayer(collection, { coordsToLatLng, pane }) {
     onEachFeature: (f, layer) => {
       layer.on("add", () => layer.getElement()?.setAttribute("data-code", f.properties.code));
       layer.bindPopup(() => stationPopup(f.properties), { maxWidth: 280 });
-      layer.bindTooltip(() => nameOf(f.properties), {
+      layer.bindTooltip(() => textOf(nameOf(f.properties)), {
         direction: "top", offset: [0, -6], className: "yy-tip",
       });
     },
@@ -79,10 +79,10 @@ export function circleLayer(circles, { displayLatLng, pane }) {
       bubblingMouseEvents: true,
     });
     ring.on("add", () => ring.getElement()?.setAttribute("data-circle", c.id));
-    ring.bindTooltip(() => t("circle_tip", {
+    ring.bindTooltip(() => textOf(t("circle_tip", {
       name: getLang() === "en" ? c.name_en : c.name_zh, m: c.target_min,
       km: (c.radius_m / 1000).toFixed(1),
-    }), { sticky: true, className: "yy-tip" });
+    })), { sticky: true, className: "yy-tip" });
     group.addLayer(ring);
   }
   return group;

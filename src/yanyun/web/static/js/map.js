@@ -13,7 +13,7 @@ import {
 import { logout, renderConnBanner, startPageLive } from "./page.js";
 import { labelPoint } from "./geometry.js";
 import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "./layers.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 import "./leaflet-text.js";
 
 const L = window.L;
@@ -223,7 +223,7 @@ function initGrids() {
     cap: GRID_CAP,
     style: gridStyle,
     onFeature: (f, layer) => {
-      layer.bindTooltip(() => nameOf(f.properties), { sticky: true, className: "yy-tip" });
+      layer.bindTooltip(() => textOf(nameOf(f.properties)), { sticky: true, className: "yy-tip" });
       layer.on("mouseover", () => {
         if (f.properties.code !== state.selectedGrid) layer.setStyle(GRID_HOVER);
       });

@@ -4,7 +4,7 @@
 
 import { api, goToLogin, loadSession } from "./api.js";
 import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 import { logout } from "./page.js";
 import "./leaflet-text.js";
 
@@ -125,7 +125,7 @@ function drawMarkers() {
     L.circleMarker([e.lat, e.lng], {
       radius: 6 + 2 * e.heat_level, color: "#fff", weight: e.id === state.selected ? 3 : 1,
       fillColor: HEAT_COLOURS[e.heat_level], fillOpacity: 0.9,
-    }).bindTooltip(e.title).on("click", () => select(e.id)).addTo(state.layer);
+    }).bindTooltip(textOf(e.title)).on("click", () => select(e.id)).addTo(state.layer);
   }
 }
 

@@ -6,7 +6,7 @@
 import { api, ApiError, goToLogin, loadSession } from "./api.js";
 import { getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
 import { logout } from "./page.js";
-import { el } from "./dom.js";
+import { el, textOf } from "./dom.js";
 import "./leaflet-text.js";
 
 const L = window.L;
@@ -192,7 +192,7 @@ function drawTrajectory(rows) {
       title: passes.map((p) => `${p.n} ${p.s.seen_at_local}`).join("\n"),
     }).addTo(layer);
     const label = passes.map((p) => `${p.n} · ${p.s.seen_at_local.slice(5, 16)}`).join("\n");
-    marker.bindTooltip(label, {
+    marker.bindTooltip(textOf(label), {
       permanent: stops.size <= PERMANENT_TIMES_UP_TO || numbers.includes(1) || numbers.includes(last),
       direction: "right", offset: [10, 0], className: "yy-time",
     });
