@@ -72,6 +72,8 @@ class Perm(StrEnum):
     community_write = "community:write"
     volunteers_mobilise = "volunteers:mobilise"
     forecast_read = "forecast:read"
+    # Acting as a unit's crew from a phone: sign on, 签收, 到场, 处置完毕, positions.
+    field_act = "field:act"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -104,12 +106,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                     Perm.opinion_read, Perm.community_write}
     ),
     Role.station_officer: frozenset(
-        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self,
+        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act,
                      Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.station_chief: frozenset(
         _EVERYONE | _SUPERVISING
-        | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self,
+        | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self, Perm.field_act,
            Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.admin: frozenset(set(Perm)),

@@ -1,0 +1,49 @@
+"""Routes of the field app: sign on to a unit, see its dispatches, send what was done."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.field import actions, service
+from yanyun.field.schemas import ActionBatch, BatchResult, MeRead, ShiftRead, ShiftStart
+
+router = APIRouter(prefix="/api/v1/field", tags=["field"])
+
+Crew = Annotated[Actor, Depends(require(Perm.field_act))]
+
+
+@router.get("/me", response_model=MeRead)
+def me(session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Crew) -> MeRead:
+    """The phone's whole screen: the user, their unit, its open dispatches."""
+    return service.me(session=session, clock=clock, actor=actor, settings=settings.field)
+
+
+@router.post("/shift", response_model=ShiftRead, status_code=201)
+def sign_on(body: ShiftStart, session: SessionDep, clock: ClockDep, actor: Crew) -> ShiftRead:
+    """上岗: this phone acts for the unit from now on."""
+    shift = service.sign_on(session=session, clock=clock, actor=actor, unit_id=body.unit_id)
+    return service.me_shift(session, shift)
+
+
+@router.post("/shift/end", status_code=204)
+def sign_off(session: SessionDep, clock: ClockDep, actor: Crew) -> None:
+    """下岗: the phone stops acting for its unit."""
+    service.sign_off(session=session, clock=clock, actor=actor)
+
+
+@router.post("/actions", response_model=BatchResult)
+def send_actions(
+    body: ActionBatch, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Crew
+) -> BatchResult:
+    """Apply the phone's queued actions in order, each exactly once (a resent key is
+    answered as it was the first time); each gets its own answer."""
+    return actions.apply_actions(
+        session=session, clock=clock, actor=actor, settings=settings.field,
+        command_settings=settings.command, actions=body.actions,
+    )

@@ -1,0 +1,16 @@
+"""What the field app contributes: the crew's phone API, applied exactly once."""
+
+from yanyun.core.contexts import ContextManifest
+from yanyun.field.settings import FieldSettings
+
+manifest = ContextManifest(
+    name="field",
+    label_zh="一线",
+    label_en="Field",
+    layer=50,
+    settings=("field", FieldSettings),
+    models=("yanyun.field.models",),
+    routers=("yanyun.field.api:router",),
+    description="acts for units through command's services (flat dispatch gives a crew "
+    "authority over the incidents its unit is sent to); every action keyed and applied once",
+)

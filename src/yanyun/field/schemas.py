@@ -1,0 +1,131 @@
+"""What phones send and what they are told."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from yanyun.core.params import Instant
+from yanyun.core.schemas import InputModel
+
+#: How a crew ends its work at a scene (处置结果), zh and en.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "mediated": ("已调解", "mediated"),
+    "stopped": ("已制止", "stopped"),
+    "taken_in": ("已带离/传唤", "taken in"),
+    "handed_over": ("已移交", "handed over"),
+    "assisted": ("已救助", "assisted"),
+    "unfounded": ("无警情/谎报", "nothing found"),
+    "other": ("其他", "other"),
+}
+
+ActionKind = Literal["acknowledge", "arrive", "clear", "position"]
+ActionStatus = Literal["applied", "conflict", "rejected"]
+
+
+class ShiftStart(InputModel):
+    unit_id: str = Field(min_length=1, max_length=32)
+
+
+class FieldAction(InputModel):
+    """One thing a crew member did, stamped with a key their phone made at that moment."""
+
+    key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: ActionKind
+    at: Instant = Field(description="When the crew member acted, on the phone's clock.")
+    incident_id: str | None = Field(None, min_length=1, max_length=26)
+    outcome: Literal[tuple(OUTCOMES)] | None = None  # type: ignore[valid-type]
+    note: str | None = Field(None, max_length=500)
+    lng: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+    @model_validator(mode="after")
+    def _complete(self) -> FieldAction:
+        if self.kind == "position" and (self.lng is None or self.lat is None):
+            raise ValueError("a position needs lng and lat (位置需要经纬度)")
+        if self.kind in ("acknowledge", "arrive", "clear") and self.incident_id is None:
+            raise ValueError(f"{self.kind} needs incident_id ({self.kind} 需要警情编号)")
+        if self.kind == "clear" and self.outcome is None:
+            raise ValueError("clear needs an outcome (处置完毕需要处置结果)")
+        return self
+
+
+class ActionBatch(InputModel):
+    """A phone's queue, in the order its user acted."""
+
+    actions: list[FieldAction] = Field(min_length=1, max_length=1000)
+
+
+class ActionResult(BaseModel):
+    """What became of one action; a replayed key gets its first answer again."""
+
+    key: str
+    kind: str
+    status: ActionStatus
+    replayed: bool
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    unit_status: str | None = None
+    incident_status: str | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[ActionResult]
+    applied: int
+    replayed: int
+    conflicts: int
+    rejected: int
+
+
+class ShiftRead(BaseModel):
+    unit_id: str
+    call_sign: str
+    started_at: datetime
+
+
+class DispatchRead(BaseModel):
+    """An incident this unit is sent to, as the crew needs it on the street."""
+
+    incident_id: str
+    number: str
+    status: str
+    priority: int
+    category_code: str
+    sub_code: str | None
+    narrative: str
+    address_text: str | None
+    lng: float
+    lat: float
+    caller_phone_masked: str | None
+    received_at: datetime
+    assigned_at: datetime
+    acknowledged_at: datetime | None
+    arrived_at: datetime | None
+    dispatch_target_s: int
+    arrival_target_s: int
+    arrival_breached: bool
+
+
+class FieldUnitRead(BaseModel):
+    id: str
+    call_sign: str
+    kind: str
+    status: str
+    lng: float
+    lat: float
+    position_at: datetime | None
+
+
+class MeRead(BaseModel):
+    """Everything the phone shows: who, on which unit, sent where."""
+
+    user_id: str
+    display_name: str
+    shift: ShiftRead | None
+    unit: FieldUnitRead | None
+    dispatches: list[DispatchRead]
+    outcomes: dict[str, tuple[str, str]]
+    position_every_s: float
+    server_time: datetime

@@ -1,0 +1,53 @@
+"""the field app: crews signed on to units, and action keys applied exactly once
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-05 12:30:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import yanyun.core.db
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "applied_action",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("actor_id", sa.String(length=26), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("answer", sa.JSON(), nullable=False),
+        sa.Column("applied_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_applied_action")),
+    )
+    op.create_index(op.f("ix_applied_action_actor_id"), "applied_action", ["actor_id"])
+    op.create_index(op.f("ix_applied_action_applied_at"), "applied_action", ["applied_at"])
+    op.create_table(
+        "field_shift",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("unit_id", sa.String(length=32), nullable=False),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_field_shift_user_id_app_user")
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_field_shift_unit_id_unit")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_field_shift")),
+    )
+    for column in ("user_id", "unit_id", "org_path", "ended_at"):
+        op.create_index(op.f(f"ix_field_shift_{column}"), "field_shift", [column])
+
+
+def downgrade() -> None:
+    op.drop_table("field_shift")
+    op.drop_table("applied_action")
