@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.command.api import CATALOGUE
+from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.field import actions, service
 from yanyun.field.schemas import ActionBatch, BatchResult, MeRead, ShiftRead, ShiftStart
 
@@ -19,9 +20,14 @@ Crew = Annotated[Actor, Depends(require(Perm.field_act))]
 
 
 @router.get("/me", response_model=MeRead)
-def me(session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Crew) -> MeRead:
+def me(
+    session: SessionDep, clock: ClockDep, settings: SettingsDep, runtime: RuntimeDep, actor: Crew
+) -> MeRead:
     """The phone's whole screen: the user, their unit, its open dispatches."""
-    return service.me(session=session, clock=clock, actor=actor, settings=settings.field)
+    return service.me(
+        session=session, clock=clock, actor=actor, settings=settings.field,
+        catalogue=runtime.provide(CATALOGUE),
+    )
 
 
 @router.post("/shift", response_model=ShiftRead, status_code=201)

@@ -1,6 +1,6 @@
 """What the field app contributes: the crew's phone API, applied exactly once."""
 
-from yanyun.core.contexts import ContextManifest
+from yanyun.core.contexts import ContextManifest, Page
 from yanyun.field.settings import FieldSettings
 
 manifest = ContextManifest(
@@ -11,6 +11,10 @@ manifest = ContextManifest(
     settings=("field", FieldSettings),
     models=("yanyun.field.models",),
     routers=("yanyun.field.api:router",),
+    pages=(
+        Page("/m", "field.html", "一线移动端", "Field app", module="field",
+             permission="field:act"),
+    ),
     description="acts for units through command's services (flat dispatch gives a crew "
     "authority over the incidents its unit is sent to); every action keyed and applied once",
 )

@@ -94,6 +94,8 @@ class DispatchRead(BaseModel):
     priority: int
     category_code: str
     sub_code: str | None
+    category_label_zh: str
+    category_label_en: str
     narrative: str
     address_text: str | None
     lng: float

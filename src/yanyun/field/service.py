@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from yanyun.auth.models import User
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, mask_phone
+from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.core.clock import Clock
 from yanyun.core.ids import new_id
@@ -68,7 +69,18 @@ def sign_off(*, session: Session, clock: Clock, actor: Actor) -> FieldShift | No
     return shift
 
 
-def active_dispatches(session: Session, unit_id: str) -> list[DispatchRead]:
+def _category(catalogue: Catalogue, incident: Incident) -> tuple[str, str]:
+    category = catalogue.category(incident.category_code)
+    zh, en = category.label_zh, category.label_en
+    if incident.sub_code:
+        sub = catalogue.subcategory(incident.sub_code)
+        zh, en = f"{zh}/{sub.label_zh}", f"{en}/{sub.label_en}"
+    return zh, en
+
+
+def active_dispatches(
+    session: Session, catalogue: Catalogue, unit_id: str
+) -> list[DispatchRead]:
     """The incidents this unit is sent to and has not cleared, newest first."""
     rows = session.execute(
         select(Assignment, Incident)
@@ -84,6 +96,8 @@ def active_dispatches(session: Session, unit_id: str) -> list[DispatchRead]:
             priority=incident.priority,
             category_code=incident.category_code,
             sub_code=incident.sub_code,
+            category_label_zh=_category(catalogue, incident)[0],
+            category_label_en=_category(catalogue, incident)[1],
             narrative=incident.narrative,
             address_text=incident.address_text,
             lng=incident.lng,
@@ -102,7 +116,9 @@ def active_dispatches(session: Session, unit_id: str) -> list[DispatchRead]:
     ]
 
 
-def me(*, session: Session, clock: Clock, actor: Actor, settings: FieldSettings) -> MeRead:
+def me(
+    *, session: Session, clock: Clock, actor: Actor, settings: FieldSettings, catalogue: Catalogue
+) -> MeRead:
     """What the phone shows now; read again after every action and live event."""
     user = session.get(User, actor.user_id)
     shift = open_shift(session, actor)
@@ -114,7 +130,7 @@ def me(*, session: Session, clock: Clock, actor: Actor, settings: FieldSettings)
         if shift is not None and unit is not None
         else None,
         unit=FieldUnitRead.model_validate(unit, from_attributes=True) if unit else None,
-        dispatches=active_dispatches(session, unit.id) if unit is not None else [],
+        dispatches=active_dispatches(session, catalogue, unit.id) if unit is not None else [],
         outcomes=OUTCOMES,
         position_every_s=settings.position_every_s,
         server_time=clock.now(),

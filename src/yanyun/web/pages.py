@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from yanyun import __version__
 from yanyun.auth.deps import public, require
@@ -16,7 +17,8 @@ from yanyun.web.templating import page
 
 router = APIRouter()
 
-
+#: The field app's service worker, served from the root so it may control /m.
+FIELD_WORKER = Path(__file__).parent / "static" / "js" / "field-sw.js"
 
 @router.get("/api/v1/health", tags=["ops"], dependencies=[Depends(public)])
 def health(clock: ClockDep) -> dict[str, str]:
@@ -34,6 +36,11 @@ def index() -> RedirectResponse:
 )
 def login_page() -> HTMLResponse:
     return page("login.html")
+
+
+@router.get("/field-sw.js", include_in_schema=False, dependencies=[Depends(public)])
+def field_worker() -> FileResponse:
+    return FileResponse(FIELD_WORKER, media_type="text/javascript")
 
 
 @router.get("/api/v1/ui/config", include_in_schema=True, tags=["ui"])

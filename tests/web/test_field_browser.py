@@ -1,0 +1,127 @@
+"""The field app on an emulated phone: it rings, 签收, goes offline, and nothing is lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.browser_support import (
+    RESULTS_DIR,
+    ConsoleWatch,
+    DemoServer,
+    api_get,
+    api_login,
+    new_context,
+    store_session,
+)
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+PHONE = {
+    "viewport": {"width": 360, "height": 780},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "permissions": ["geolocation"],
+}
+
+
+def _post(server: DemoServer, token: str, path: str, body: dict) -> Any:
+    resp = httpx.post(f"{server.base_url}{path}", json=body, timeout=15,
+                      headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code in (200, 201), (path, resp.status_code, resp.text)
+    return resp.json()
+
+
+def _dispatch_to(server: DemoServer, unit: dict) -> dict:
+    """The center opens an incident near the unit and sends it there."""
+    dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
+    incident = _post(server, dispatcher, "/api/v1/incidents", {
+        "source": "call_110", "narrative": "报警人称小区门口有人打架，一人受伤",
+        "caller_phone": "13807345678", "lng": unit["lng"] + 0.002, "lat": unit["lat"] + 0.001,
+        "category_code": "10", "sub_code": "1002",
+    })
+    _post(server, dispatcher, f"/api/v1/incidents/{incident['id']}/dispatch",
+          {"unit_ids": [unit["id"]]})
+    return incident
+
+
+def _timeline(server: DemoServer, incident_id: str) -> list[dict]:
+    token = api_login(server.base_url, "dispatcher")["access_token"]
+    return api_get(server.base_url, token, f"/api/v1/incidents/{incident_id}/timeline")
+
+
+def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
+    browser: Any, server: DemoServer
+) -> None:
+    console = ConsoleWatch()
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    console.attach(page)
+    login = api_login(server.base_url, "officer")
+    units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
+    unit = (units.get("items") if isinstance(units, dict) else units)[0]
+    context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    try:
+        store_session(page, server.base_url, login)
+        page.goto(f"{server.base_url}/m")
+        page.wait_for_selector("body[data-field-ready='1']")
+        page.tap(f"button[data-unit='{unit['id']}']")
+        expect(page.locator("#fd-idle")).to_be_visible()
+        expect(page.locator("#fd-unit")).to_contain_text(unit["call_sign"])
+
+        incident = _dispatch_to(server, unit)
+        # The phone rings from the live event, without a reload.
+        expect(page.locator("#fd-ring")).to_be_visible()
+        card = page.locator(f"article[data-incident='{incident['id']}']")
+        expect(card).to_contain_text("小区门口有人打架")
+        expect(page.locator("#fd-ring")).to_contain_text(incident["category_label_zh"])
+        expect(card).to_contain_text("138****5678")
+        href = card.locator("a.fd-nav").get_attribute("href")
+        assert href.startswith("https://uri.amap.com/marker?position=")
+        page.screenshot(path=str(RESULTS_DIR / "field-dispatch.png"))
+        card.locator("button[data-act='acknowledge']").tap()
+        expect(page.locator("#fd-ring")).to_be_hidden()
+        expect(page.locator("body")).to_have_attribute("data-pending", "0")
+
+        # A dead spot: 到场 and 处置完毕 are taken offline, and the page is reloaded.
+        context.set_offline(True)
+        card.locator("button[data-act='arrive']").tap()
+        card.locator("button[data-act='clear']").tap()
+        page.select_option("#fd-outcome", "mediated")
+        page.fill("#fd-note", "双方已和解，现场秩序恢复")
+        page.screenshot(path=str(RESULTS_DIR / "field-clear.png"))
+        page.tap("#fd-clear-send")
+        expect(page.locator("body")).to_have_attribute("data-pending", "2")
+        page.screenshot(path=str(RESULTS_DIR / "field-offline.png"))
+        page.reload()
+        page.wait_for_selector("body[data-field-ready='1']")
+        expect(page.locator("body")).to_have_attribute("data-pending", "2")
+        expect(page.locator("#fd-net")).to_have_attribute("data-state", "offline")
+
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(page.locator("body")).to_have_attribute("data-pending", "0")
+        expect(page.locator("#fd-idle")).to_be_visible()
+
+        timeline = _timeline(server, incident["id"])
+        moves = [t["to_status"] for t in timeline if t["from_status"] != t["to_status"]]
+        assert moves.count("en_route") == 1
+        assert moves.count("on_scene") == 1
+        assert moves.count("resolved") == 1
+        assert any("已调解" in (t["note"] or "") and "双方已和解" in t["note"] for t in timeline)
+        dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
+        detail = api_get(server.base_url, dispatcher, f"/api/v1/incidents/{incident['id']}")
+        assert detail["status"] == "resolved"
+        # Offline, the browser logs every failed request; anything else is a fault.
+        faults = [e for e in console.unexpected()
+                  if "ERR_INTERNET_DISCONNECTED" not in e and "WebSocket" not in e]
+        assert faults == [], console.unexpected()
+    finally:
+        context.close()
