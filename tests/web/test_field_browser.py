@@ -125,3 +125,57 @@ def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
         assert faults == [], console.unexpected()
     finally:
         context.close()
+
+
+def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
+    browser: Any, server: DemoServer
+) -> None:
+    console = ConsoleWatch()
+    console.allow_status(422)
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    console.attach(page)
+    login = api_login(server.base_url, "chief")
+    units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
+    unit = (units.get("items") if isinstance(units, dict) else units)[-1]
+    context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    try:
+        store_session(page, server.base_url, login)
+        page.goto(f"{server.base_url}/m")
+        page.wait_for_selector("body[data-field-ready='1']")
+        page.fill("#fd-pin", "8642")
+        page.tap(f"button[data-unit='{unit['id']}']")
+        expect(page.locator("#fd-idle")).to_be_visible()
+        sos = page.locator("#fd-sos")
+        # A tap is not a call for help; a two-second press is.
+        sos.tap()
+        page.wait_for_timeout(500)
+        expect(page.locator("body")).to_have_attribute("data-sos", "none")
+        box = sos.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.wait_for_timeout(2300)
+        page.mouse.up()
+        expect(page.locator("body")).to_have_attribute("data-sos", "sent")
+        page.screenshot(path=str(RESULTS_DIR / "field-emergency.png"))
+        dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
+        units_now = api_get(server.base_url, dispatcher, "/api/v1/units?status=emergency")
+        listed = units_now.get("items") if isinstance(units_now, dict) else units_now
+        assert [u["id"] for u in listed] == [unit["id"]]
+        incidents = api_get(server.base_url, dispatcher, "/api/v1/incidents")
+        help_calls = [i for i in incidents if i["sub_code"] == "9010" and i["status"] == "received"]
+        assert len(help_calls) == 1 and help_calls[0]["priority"] == 1
+
+        page.fill("#fd-sos-pin", "1111")
+        page.tap("#fd-sos-cancel")
+        expect(page.locator(".fd-msg").first).to_contain_text("撤销密码错误")
+        expect(page.locator("body")).to_have_attribute("data-sos", "sent")
+        page.fill("#fd-sos-pin", "8642")
+        page.tap("#fd-sos-cancel")
+        expect(page.locator("body")).to_have_attribute("data-sos", "none")
+        detail = api_get(server.base_url, dispatcher, f"/api/v1/incidents/{help_calls[0]['id']}")
+        assert detail["status"] == "cancelled"
+        assert console.unexpected() == []
+    finally:
+        context.close()

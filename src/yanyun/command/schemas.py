@@ -20,6 +20,8 @@ class IncidentSource(StrEnum):
     volunteer_tip = "volunteer_tip"
     camera_alarm = "camera_alarm"
     online_report = "online_report"
+    # 一键求助: an officer's phone raised it, at the officer's last position.
+    officer_emergency = "officer_emergency"
 
 
 class IncidentStatus(StrEnum):
@@ -39,6 +41,8 @@ class UnitStatus(StrEnum):
     en_route = "en_route"
     on_scene = "on_scene"
     out_of_service = "out_of_service"
+    # Its crew pressed 一键求助: not to be sent anywhere until the emergency ends.
+    emergency = "emergency"
 
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -69,11 +69,14 @@ class IncidentBreached(IncidentFacts):
 
 
 class UnitChanged(Event):
-    """A unit's status changed: dispatched, on its way, on scene, free, out of service."""
+    """A unit's status changed: dispatched, on its way, on scene, free, out of service,
+    or in an emergency (its crew asked for help)."""
 
     kinds = tuple(
         f"unit.{status}"
-        for status in ("available", "dispatched", "en_route", "on_scene", "out_of_service")
+        for status in (
+            "available", "dispatched", "en_route", "on_scene", "out_of_service", "emergency"
+        )
     )
     resource_type = "unit"
 

@@ -76,7 +76,7 @@ def _released(incident: Incident) -> dict:
     )
 
 
-def _acting_for(actor: Actor, incident: Incident) -> Actor:
+def acting_for(actor: Actor, incident: Incident) -> Actor:
     """The crew member, with authority over this one incident the dispatch gave them."""
     return replace(actor, org_path=incident.org_path)
 
@@ -96,7 +96,7 @@ def _on_incident(
         incident_id=incident.id, action=command_action,
     )
     if action.kind == "clear":
-        _record_outcome(session, clock, _acting_for(actor, incident), unit, incident, action)
+        _record_outcome(session, clock, acting_for(actor, incident), unit, incident, action)
     return _answer("applied", unit_status=unit.status, incident_status=incident.status)
 
 

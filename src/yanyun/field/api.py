@@ -11,8 +11,18 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.command.api import CATALOGUE
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
-from yanyun.field import actions, service
-from yanyun.field.schemas import ActionBatch, BatchResult, MeRead, ShiftRead, ShiftStart
+from yanyun.field import actions, emergency, service
+from yanyun.field.schemas import (
+    ActionBatch,
+    BatchResult,
+    EmergencyCancel,
+    EmergencyIn,
+    EmergencyRead,
+    MeRead,
+    ShiftRead,
+    ShiftStart,
+)
+from yanyun.geo.api import IndexDep
 
 router = APIRouter(prefix="/api/v1/field", tags=["field"])
 
@@ -33,7 +43,9 @@ def me(
 @router.post("/shift", response_model=ShiftRead, status_code=201)
 def sign_on(body: ShiftStart, session: SessionDep, clock: ClockDep, actor: Crew) -> ShiftRead:
     """上岗: this phone acts for the unit from now on."""
-    shift = service.sign_on(session=session, clock=clock, actor=actor, unit_id=body.unit_id)
+    shift = service.sign_on(
+        session=session, clock=clock, actor=actor, unit_id=body.unit_id, pin=body.pin
+    )
     return service.me_shift(session, shift)
 
 
@@ -53,3 +65,23 @@ def send_actions(
         session=session, clock=clock, actor=actor, settings=settings.field,
         command_settings=settings.command, actions=body.actions,
     )
+
+
+@router.post("/emergency", response_model=EmergencyRead, status_code=201)
+def raise_emergency(
+    body: EmergencyIn, session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    runtime: RuntimeDep, index: IndexDep, actor: Crew,
+) -> EmergencyRead:
+    """一键求助: a priority-1 incident at the officer's last position, the unit in emergency."""
+    return emergency.raise_emergency(
+        session=session, clock=clock, actor=actor, index=index,
+        catalogue=runtime.provide(CATALOGUE), settings=settings.command, press=body,
+    )
+
+
+@router.post("/emergency/cancel", response_model=EmergencyRead)
+def cancel_emergency(
+    body: EmergencyCancel, session: SessionDep, clock: ClockDep, actor: Crew
+) -> EmergencyRead:
+    """The officer is safe: the PIN set at sign-on cancels their own call for help."""
+    return emergency.cancel_emergency(session=session, clock=clock, actor=actor, cancel=body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.db import Base
@@ -26,3 +26,6 @@ class FieldShift(Base):
     org_path: Mapped[str] = mapped_column(String(255), index=True)
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The PIN that cancels a 一键求助 (argon2): whoever grabs the phone cannot call help off.
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0)

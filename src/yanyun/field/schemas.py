@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
@@ -25,14 +25,45 @@ ActionKind = Literal["acknowledge", "arrive", "clear", "position"]
 ActionStatus = Literal["applied", "conflict", "rejected"]
 
 
+#: A key the phone made when its user acted (a UUID, say).
+ActionKey = Annotated[
+    str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+#: 4-8 digits that cancel a 一键求助.
+Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,8}$")]
+
+
 class ShiftStart(InputModel):
     unit_id: str = Field(min_length=1, max_length=32)
+    pin: Pin | None = None
+
+
+class EmergencyIn(InputModel):
+    """一键求助: the phone's last fix, if it has one (else the unit's last position)."""
+
+    key: ActionKey
+    at: Instant
+    lng: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+
+class EmergencyCancel(InputModel):
+    incident_id: str = Field(min_length=1, max_length=26)
+    pin: Pin
+
+
+class EmergencyRead(BaseModel):
+    incident_id: str
+    number: str
+    status: str
+    unit_status: str | None
+    replayed: bool = False
 
 
 class FieldAction(InputModel):
     """One thing a crew member did, stamped with a key their phone made at that moment."""
 
-    key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    key: ActionKey
     kind: ActionKind
     at: Instant = Field(description="When the crew member acted, on the phone's clock.")
     incident_id: str | None = Field(None, min_length=1, max_length=26)
@@ -83,6 +114,7 @@ class ShiftRead(BaseModel):
     unit_id: str
     call_sign: str
     started_at: datetime
+    has_pin: bool = False
 
 
 class DispatchRead(BaseModel):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.models import User
 from yanyun.auth.scope import visible
-from yanyun.auth.service import Actor, mask_phone
+from yanyun.auth.service import Actor, hasher, mask_phone
 from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.core.clock import Clock
@@ -32,7 +32,9 @@ def open_shift(session: Session, actor: Actor) -> FieldShift | None:
     ).first()
 
 
-def sign_on(*, session: Session, clock: Clock, actor: Actor, unit_id: str) -> FieldShift:
+def sign_on(
+    *, session: Session, clock: Clock, actor: Actor, unit_id: str, pin: str | None = None
+) -> FieldShift:
     """上岗: bind this user's phone to a unit in their area, ending any earlier sign-on.
 
     A unit outside the user's area is an unknown unit (404): a phone cannot
@@ -48,7 +50,7 @@ def sign_on(*, session: Session, clock: Clock, actor: Actor, unit_id: str) -> Fi
         earlier.ended_at = now
     shift = FieldShift(
         id=new_id(clock), user_id=actor.user_id, unit_id=unit.id, org_path=unit.org_path,
-        started_at=now,
+        started_at=now, pin_hash=hasher.hash(pin) if pin else None, pin_failures=0,
     )
     session.add(shift)
     session.flush()
@@ -58,7 +60,7 @@ def sign_on(*, session: Session, clock: Clock, actor: Actor, unit_id: str) -> Fi
 def me_shift(session: Session, shift: FieldShift) -> ShiftRead:
     unit = session.get(Unit, shift.unit_id)
     return ShiftRead(unit_id=shift.unit_id, call_sign=unit.call_sign if unit else shift.unit_id,
-                     started_at=shift.started_at)
+                     started_at=shift.started_at, has_pin=shift.pin_hash is not None)
 
 
 def sign_off(*, session: Session, clock: Clock, actor: Actor) -> FieldShift | None:
@@ -126,9 +128,7 @@ def me(
     return MeRead(
         user_id=actor.user_id,
         display_name=user.display_name if user is not None else actor.username,
-        shift=ShiftRead(unit_id=unit.id, call_sign=unit.call_sign, started_at=shift.started_at)
-        if shift is not None and unit is not None
-        else None,
+        shift=me_shift(session, shift) if shift is not None else None,
         unit=FieldUnitRead.model_validate(unit, from_attributes=True) if unit else None,
         dispatches=active_dispatches(session, catalogue, unit.id) if unit is not None else [],
         outcomes=OUTCOMES,

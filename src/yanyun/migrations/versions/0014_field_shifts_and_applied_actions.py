@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ended_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("pin_hash", sa.String(length=255), nullable=True),
+        sa.Column("pin_failures", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_field_shift_user_id_app_user")
         ),

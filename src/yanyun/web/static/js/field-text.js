@@ -36,6 +36,14 @@ const TEXT = {
   status_out_of_service: ["暂停", "Out of service"],
   status_resolved: ["已处置", "Resolved"],
   status_cancelled: ["已撤销", "Cancelled"],
+  pin_label: ["一键求助撤销密码（4-8位数字，可不设）", "PIN to cancel a call for help (4-8 digits, optional)"],
+  pin_bad: ["撤销密码须为4-8位数字", "The PIN is 4 to 8 digits"],
+  sos_hold: ["按住 2 秒 一键求助", "Hold 2 s: call for help"],
+  sos_on: ["求助已发出，支援正在赶来", "Help is called and on its way"],
+  sos_waiting: ["求助待发送：网络恢复后立即发出", "Call for help waiting for the network"],
+  sos_cancel_pin: ["输入撤销密码解除求助", "Enter your PIN to call it off"],
+  sos_cancel: ["解除求助", "Call off"],
+  status_emergency: ["紧急求助", "Emergency"],
   load_error: ["加载失败：{msg}", "Failed to load: {msg}"],
 };
 

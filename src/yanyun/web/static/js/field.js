@@ -18,6 +18,7 @@ const token = session?.token;
 const userId = session?.user?.id;
 const ME_KEY = `yanyun.field.me:${userId}`;
 const CLEAR_KEY = `yanyun.field.clearing:${userId}`;
+const SOS_KEY = `yanyun.field.sos:${userId}`;
 
 let me = null;
 let serverOffset = 0; // server clock minus this phone's clock, in ms
@@ -73,6 +74,8 @@ function cachedMe() {
 async function refresh() {
   try {
     keepMe(await api("/api/v1/field/me", { token }));
+    // The center ended the emergency (the unit is no longer in it): so does the phone.
+    if (sosState()?.sent && me.unit && me.unit.status !== "emergency") saveSos(null);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 0) throw err;
     me = me || cachedMe(); // offline: show what the phone last knew
@@ -110,6 +113,7 @@ function applyLocally(action) {
 /** Send every kept action in order; an answered one is forgotten, whatever the answer. */
 async function flush() {
   if (flushing || !userId) return;
+  await sendSos();
   flushing = true;
   try {
     let items = await outbox.pending(userId);
@@ -159,6 +163,100 @@ async function sendPosition() {
   } catch {
     // A lost fix is replaced by the next one.
   }
+}
+
+// ---- 一键求助 ------------------------------------------------------------------
+
+function sosState() {
+  try {
+    return JSON.parse(localStorage.getItem(SOS_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function saveSos(value) {
+  if (value) localStorage.setItem(SOS_KEY, JSON.stringify(value));
+  else localStorage.removeItem(SOS_KEY);
+}
+
+function errorResult(err) {
+  const text = err instanceof ApiError ? err.text() : String(err);
+  return { status: "rejected", reason_zh: text, reason_en: text };
+}
+
+/** A long press, not a tap: a phone in a pocket must not call for help by itself. */
+function mountSosButton() {
+  const button = $("fd-sos");
+  let timer = null;
+  const stop = () => {
+    clearTimeout(timer);
+    button.dataset.holding = "0";
+  };
+  button.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    button.dataset.holding = "1";
+    timer = setTimeout(() => {
+      stop();
+      pressSos();
+    }, 2000);
+  });
+  for (const name of ["pointerup", "pointerleave", "pointercancel"]) button.addEventListener(name, stop);
+  button.addEventListener("contextmenu", (event) => event.preventDefault());
+}
+
+async function pressSos() {
+  if (sosState()) return;
+  const press = { key: outbox.newKey(), at: now().toISOString() };
+  if (lastFix) {
+    press.lng = lastFix.coords.longitude;
+    press.lat = lastFix.coords.latitude;
+  }
+  // Kept before it is sent: without a network it goes out the moment one returns.
+  saveSos({ press, sent: null });
+  renderSos();
+  await sendSos();
+}
+
+async function sendSos() {
+  const state = sosState();
+  if (!state || state.sent) return;
+  try {
+    const sent = await api("/api/v1/field/emergency", { method: "POST", token, body: state.press });
+    saveSos({ press: state.press, sent });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 0) {
+      showMessage(errorResult(err));
+      if (err instanceof ApiError && err.status === 422) saveSos(null);
+    }
+  }
+  renderSos();
+}
+
+async function cancelSos() {
+  const state = sosState();
+  if (!state?.sent) return;
+  try {
+    await api("/api/v1/field/emergency/cancel", {
+      method: "POST", token, body: { incident_id: state.sent.incident_id, pin: $("fd-sos-pin").value },
+    });
+    saveSos(null);
+    $("fd-sos-pin").value = "";
+    await refresh();
+  } catch (err) {
+    showMessage(errorResult(err));
+  }
+  renderSos();
+}
+
+function renderSos() {
+  const state = sosState();
+  $("fd-sos").hidden = Boolean(state) || !me;
+  $("fd-sos-on").hidden = !state;
+  document.body.dataset.sos = state ? (state.sent ? "sent" : "waiting") : "none";
+  if (!state) return;
+  $("fd-sos-h").textContent = state.sent ? f("sos_on") : f("sos_waiting");
+  $("fd-sos-number").textContent = state.sent?.number || "";
 }
 
 // ---- ringing -----------------------------------------------------------------
@@ -311,7 +409,15 @@ async function renderUnits() {
     el("button", { type: "button", class: "fd-btn fd-btn-unit", dataset: { unit: u.id },
       text: `${u.call_sign} · ${statusText(u.status)}`,
       onclick: async () => {
-        await api("/api/v1/field/shift", { method: "POST", token, body: { unit_id: u.id } });
+        const pin = $("fd-pin").value.trim();
+        if (pin && !/^[0-9]{4,8}$/.test(pin)) {
+          showMessage({ status: "rejected", reason_zh: f("pin_bad"), reason_en: f("pin_bad") });
+          return;
+        }
+        await api("/api/v1/field/shift", {
+          method: "POST", token, body: { unit_id: u.id, pin: pin || undefined },
+        });
+        $("fd-pin").value = "";
         await refresh();
       } }))));
 }
@@ -330,6 +436,7 @@ async function render() {
   $("fd-dispatches").replaceChildren(...me.dispatches.map(dispatchCard));
   ring(signedOn ? me.dispatches.find((d) => !d.acknowledged_at) : null);
   renderClear();
+  renderSos();
   document.body.dataset.fieldReady = "1";
 }
 
@@ -379,6 +486,8 @@ async function main() {
     render();
   });
   $("fd-clear-send").addEventListener("click", sendClear);
+  $("fd-sos-cancel").addEventListener("click", cancelSos);
+  mountSosButton();
   $("fd-note").addEventListener("input", (e) => localStorage.setItem(`${CLEAR_KEY}:note`, e.target.value));
   $("fd-outcome").addEventListener("change", (e) => localStorage.setItem(`${CLEAR_KEY}:outcome`, e.target.value));
   $("fd-signoff").addEventListener("click", async () => {
