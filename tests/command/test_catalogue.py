@@ -24,6 +24,8 @@ SHIPPED_TOP_LEVEL = {
     "70": ("assistance", "群众求助"),
     "80": ("complaint", "投诉举报"),
     "90": ("other", "其他"),
+    # Raised by an officer's phone (一键求助), never by a caller.
+    "95": ("officer_safety", "警员安全"),
 }
 
 
@@ -71,7 +73,7 @@ def write(tmp_path: Path, data: Any) -> Path:
     return path
 
 
-def test_shipped_catalogue_has_the_nine_categories_in_order(shipped: Catalogue) -> None:
+def test_shipped_catalogue_has_the_110_categories_and_officer_safety_in_order(shipped: Catalogue) -> None:
     assert [(c.code, c.key, c.label_zh) for c in shipped.categories] == [
         (code, key, zh) for code, (key, zh) in SHIPPED_TOP_LEVEL.items()
     ]

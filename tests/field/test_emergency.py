@@ -49,7 +49,7 @@ def test_one_press_opens_one_priority_one_incident_and_takes_the_unit_out(client
     assert _emergencies(session) == before + 1
     session.expire_all()
     incident = session.get(Incident, first.json()["incident_id"])
-    assert incident.priority == 1 and incident.sub_code == "9010"
+    assert incident.priority == 1 and incident.sub_code == "9501"
     assert abs(incident.lng - (unit.lng + 0.001)) < 1e-9
     assert session.get(Unit, unit.id).status == "emergency"
     # A unit whose crew needs help is sent nowhere else.

@@ -164,7 +164,7 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         listed = units_now.get("items") if isinstance(units_now, dict) else units_now
         assert [u["id"] for u in listed] == [unit["id"]]
         incidents = api_get(server.base_url, dispatcher, "/api/v1/incidents")
-        help_calls = [i for i in incidents if i["sub_code"] == "9010" and i["status"] == "received"]
+        help_calls = [i for i in incidents if i["sub_code"] == "9501" and i["status"] == "received"]
         assert len(help_calls) == 1 and help_calls[0]["priority"] == 1
 
         page.fill("#fd-sos-pin", "1111")

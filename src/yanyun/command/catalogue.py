@@ -333,7 +333,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     --------
     >>> cat = load_catalogue()
     >>> [c.code for c in cat.categories]
-    ['10', '20', '30', '40', '50', '60', '70', '80', '90']
+    ['10', '20', '30', '40', '50', '60', '70', '80', '90', '95']
     >>> sub = cat.subcategory("5001")
     >>> sub.priority, sub.capabilities, sub.volunteer_safe
     (1, ('water_rescue', 'first_aid'), False)

@@ -33,7 +33,7 @@ from yanyun.field.service import open_shift
 from yanyun.geo.service import CityIndex
 
 #: The catalogue's sub-category of an officer's call for help (民警紧急求助).
-EMERGENCY = ("90", "9010")
+EMERGENCY = ("95", "9501")
 #: Wrong PINs before the phone can no longer cancel.
 MAX_PIN_FAILURES = 5
 
