@@ -179,3 +179,42 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         assert console.unexpected() == []
     finally:
         context.close()
+
+
+def test_the_public_files_a_tip_without_an_account_and_follows_it(
+    browser: Any, server: DemoServer
+) -> None:
+    console = ConsoleWatch()
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    console.attach(page)
+    dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
+    units = api_get(server.base_url, dispatcher, "/api/v1/units")
+    spot = (units.get("items") if isinstance(units, dict) else units)[0]
+    context.set_geolocation({"longitude": spot["lng"], "latitude": spot["lat"]})
+    try:
+        page.goto(f"{server.base_url}/tip")
+        page.wait_for_selector("body[data-tip-ready='1']")
+        page.fill("#tip-text", "桥洞下每晚有人聚众赌博，十几个人，有人放哨")
+        page.fill("#tip-place", "湘江桥东侧桥洞")
+        page.check("#tip-locate")
+        page.tap("#tip-send")
+        page.wait_for_selector("body[data-tip-sent]")
+        number = page.locator("#tip-number").inner_text()
+        code = page.locator("#tip-code").inner_text()
+        assert number.startswith("XS") and len(code) == 8
+        page.screenshot(path=str(RESULTS_DIR / "field-tip.png"))
+
+        queue = api_get(server.base_url, dispatcher, "/api/v1/tips?status=received")
+        tip = next(t for t in queue["items"] if t["number"] == number)
+        assert tip["lng"] is not None and "聚众赌博" in tip["text"]
+        _post(server, dispatcher, f"/api/v1/tips/{tip['id']}/triage",
+              {"outcome": "incident", "category_code": "20", "sub_code": "2003"})
+        page.tap("#tip-lookup button[type='submit']")
+        result = page.locator("#lookup-result")
+        expect(result).to_have_attribute("data-status", "converted")
+        expect(result).to_contain_text("转民警处置")
+        assert console.unexpected() == []
+    finally:
+        context.close()

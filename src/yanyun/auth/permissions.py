@@ -74,6 +74,8 @@ class Perm(StrEnum):
     forecast_read = "forecast:read"
     # Acting as a unit's crew from a phone: sign on, 签收, 到场, 处置完毕, positions.
     field_act = "field:act"
+    # Reading and handling the public's tips (线索举报): they carry the tipster's phone.
+    tips_handle = "tips:handle"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -88,9 +90,11 @@ _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write,
-                                    Perm.volunteers_mobilise, Perm.caller_read}
+                                    Perm.volunteers_mobilise, Perm.caller_read, Perm.tips_handle}
     ),
-    Role.analyst: frozenset(_EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read}),
+    Role.analyst: frozenset(
+        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read, Perm.tips_handle}
+    ),
     Role.duty_manager: frozenset(
         _EVERYONE
         | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,
@@ -107,12 +111,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.station_officer: frozenset(
         _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act,
-                     Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
+                     Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
+                     Perm.caller_read}
     ),
     Role.station_chief: frozenset(
         _EVERYONE | _SUPERVISING
         | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self, Perm.field_act,
-           Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
+           Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
+           Perm.caller_read}
     ),
     Role.admin: frozenset(set(Perm)),
 }

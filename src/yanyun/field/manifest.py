@@ -10,10 +10,11 @@ manifest = ContextManifest(
     layer=50,
     settings=("field", FieldSettings),
     models=("yanyun.field.models",),
-    routers=("yanyun.field.api:router",),
+    routers=("yanyun.field.api:router", "yanyun.field.tips_api:router"),
     pages=(
         Page("/m", "field.html", "一线移动端", "Field app", module="field",
              permission="field:act"),
+        Page("/tip", "tip.html", "线索举报", "Report a tip", module="field", nav=False),
     ),
     description="acts for units through command's services (flat dispatch gives a crew "
     "authority over the incidents its unit is sent to); every action keyed and applied once",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.db import Base
@@ -29,3 +29,45 @@ class FieldShift(Base):
     # The PIN that cancels a 一键求助 (argon2): whoever grabs the phone cannot call help off.
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Tip(Base):
+    """A tip from the public (线索举报): what they saw, where, and how it was handled.
+
+    The tipster gets a number and a receipt code to follow it; only the
+    code's digest is kept. A contact phone is optional and personal data.
+    """
+
+    __tablename__ = "field_tip"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    receipt_digest: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    place_text: Mapped[str | None] = mapped_column(String(200))
+    lng: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    # Where it lies (the city, when it was not placed): who sees it in their queue.
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    client: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    public_reply: Mapped[str | None] = mapped_column(String(500))
+    # The officer's own note (an intelligence note lives here): never shown to the tipster.
+    note: Mapped[str | None] = mapped_column(String(500))
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None]
+    incident_id: Mapped[str | None] = mapped_column(String(26))
+    report_id: Mapped[str | None] = mapped_column(String(26))
+
+
+class SpentChallenge(Base):
+    """A proof-of-work challenge already used for a tip: one tip per challenge."""
+
+    __tablename__ = "field_spent_challenge"
+    __audited__ = False
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_at: Mapped[datetime] = mapped_column(index=True)

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 
 class FieldSettings(BaseModel):
-    """How phones report and how long a batch of offline actions may be."""
+    """How phones report, how long a batch of offline actions may be, how tips are braked."""
 
     position_every_s: float = Field(
         10.0, ge=1, le=600,
@@ -14,4 +14,15 @@ class FieldSettings(BaseModel):
     )
     max_actions_per_batch: int = Field(
         100, ge=1, le=1000, description="Actions one replay of a phone's queue may carry."
+    )
+    tip_proof_bits: int = Field(
+        16, ge=0, le=26,
+        description="Proof-of-work difficulty of a public tip (leading zero bits of SHA-256; "
+        "16 is about a second in a phone's browser).",
+    )
+    tip_proof_max_age_s: float = Field(
+        900, ge=30, description="How long a tip form's challenge stays valid (s)."
+    )
+    tips_per_client_per_hour: int = Field(
+        5, ge=1, le=1000, description="Public tips one network address may file per hour."
     )

@@ -1,4 +1,4 @@
-"""the field app: crews signed on to units, and action keys applied exactly once
+"""the field app: crews signed on to units, action keys applied exactly once, public tips
 
 Revision ID: 0014
 Revises: 0013
@@ -50,6 +50,45 @@ def upgrade() -> None:
         op.create_index(op.f(f"ix_field_shift_{column}"), "field_shift", [column])
 
 
+    op.create_table(
+        "field_tip",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("receipt_digest", sa.String(length=64), nullable=False),
+        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("place_text", sa.String(length=200), nullable=True),
+        sa.Column("lng", sa.Float(), nullable=True),
+        sa.Column("lat", sa.Float(), nullable=True),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("contact_phone", sa.String(length=32), nullable=True),
+        sa.Column("client", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.Column("public_reply", sa.String(length=500), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("handled_by", sa.String(length=64), nullable=True),
+        sa.Column("handled_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("incident_id", sa.String(length=26), nullable=True),
+        sa.Column("report_id", sa.String(length=26), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_field_tip")),
+        sa.UniqueConstraint("number", name=op.f("uq_field_tip_number")),
+    )
+    for column in ("received_at", "org_path", "client", "status"):
+        op.create_index(op.f(f"ix_field_tip_{column}"), "field_tip", [column])
+    op.create_table(
+        "field_spent_challenge",
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("spent_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name=op.f("pk_field_spent_challenge")),
+    )
+    op.create_index(
+        op.f("ix_field_spent_challenge_spent_at"), "field_spent_challenge", ["spent_at"]
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("field_spent_challenge")
+    op.drop_table("field_tip")
     op.drop_table("field_shift")
     op.drop_table("applied_action")
