@@ -24,6 +24,13 @@ PUBLIC_PATHS = {
     "/community",
     "/volunteers",
     "/forecast",
+    "/m",
+    "/field-sw.js",
+    # The public's door for tips (线索举报): no account, a proof of work and a rate limit.
+    "/tip",
+    "/api/v1/tips/challenge",
+    "/api/v1/tips",
+    "/api/v1/tips/status",
 }
 
 
