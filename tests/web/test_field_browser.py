@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests.web.browser_support import (
     RESULTS_DIR,
@@ -49,6 +51,13 @@ def _dispatch_to(server: DemoServer, unit: dict) -> dict:
     _post(server, dispatcher, f"/api/v1/incidents/{incident['id']}/dispatch",
           {"unit_ids": [unit["id"]]})
     return incident
+
+
+def _jpeg() -> bytes:
+    image = Image.new("RGB", (320, 240), (40, 90, 160))
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _timeline(server: DemoServer, incident_id: str) -> list[dict]:
@@ -96,9 +105,12 @@ def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
         card.locator("button[data-act='clear']").tap()
         page.select_option("#fd-outcome", "mediated")
         page.fill("#fd-note", "双方已和解，现场秩序恢复")
+        page.set_input_files("#fd-photos", files=[
+            {"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
         page.screenshot(path=str(RESULTS_DIR / "field-clear.png"))
         page.tap("#fd-clear-send")
         expect(page.locator("body")).to_have_attribute("data-pending", "2")
+        expect(page.locator("body")).to_have_attribute("data-pending-photos", "1")
         page.screenshot(path=str(RESULTS_DIR / "field-offline.png"))
         page.reload()
         page.wait_for_selector("body[data-field-ready='1']")
@@ -108,6 +120,7 @@ def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
         context.set_offline(False)
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
         expect(page.locator("body")).to_have_attribute("data-pending", "0")
+        expect(page.locator("body")).to_have_attribute("data-pending-photos", "0")
         expect(page.locator("#fd-idle")).to_be_visible()
 
         timeline = _timeline(server, incident["id"])
@@ -119,6 +132,9 @@ def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
         dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
         detail = api_get(server.base_url, dispatcher, f"/api/v1/incidents/{incident['id']}")
         assert detail["status"] == "resolved"
+        photos = api_get(server.base_url, dispatcher,
+                         f"/api/v1/field/incidents/{incident['id']}/photos")
+        assert len(photos) == 1 and photos[0]["content_type"] == "image/jpeg"
         # Offline, the browser logs every failed request; anything else is a fault.
         faults = [e for e in console.unexpected()
                   if "ERR_INTERNET_DISCONNECTED" not in e and "WebSocket" not in e]

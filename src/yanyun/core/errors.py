@@ -61,6 +61,17 @@ class PermissionDenied(DomainError):
     status = 403
 
 
+class TooLarge(DomainError):
+    """A body over its limit: refused before it is read to the end."""
+
+    code = "too_large"
+    status = 413
+
+    def __init__(self, field: str, message_zh: str, message_en: str, **details: Any) -> None:
+        super().__init__(message_zh, message_en, field=field, **details)
+        self.field = field
+
+
 class Throttled(DomainError):
     code = "throttled"
     status = 429

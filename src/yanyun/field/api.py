@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.command.api import CATALOGUE
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
-from yanyun.field import actions, emergency, service
+from yanyun.core.params import PathKey
+from yanyun.field import actions, emergency, photos, service
 from yanyun.field.schemas import (
     ActionBatch,
     BatchResult,
@@ -19,6 +20,7 @@ from yanyun.field.schemas import (
     EmergencyIn,
     EmergencyRead,
     MeRead,
+    PhotoRead,
     ShiftRead,
     ShiftStart,
 )
@@ -27,6 +29,7 @@ from yanyun.geo.api import IndexDep
 router = APIRouter(prefix="/api/v1/field", tags=["field"])
 
 Crew = Annotated[Actor, Depends(require(Perm.field_act))]
+Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
 
 
 @router.get("/me", response_model=MeRead)
@@ -85,3 +88,57 @@ def cancel_emergency(
 ) -> EmergencyRead:
     """The officer is safe: the PIN set at sign-on cancels their own call for help."""
     return emergency.cancel_emergency(session=session, clock=clock, actor=actor, cancel=body)
+
+
+async def photo_body(request: Request) -> bytes:
+    """The request body, refused (413) as soon as it passes the photo limit, never read on."""
+    settings = request.app.state.runtime.settings.field
+    limit = settings.max_photo_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise photos.too_large(settings)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise photos.too_large(settings)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("/incidents/{incident_id}/photos", response_model=PhotoRead, status_code=201)
+def add_photo(
+    incident_id: PathKey,
+    data: Annotated[bytes, Depends(photo_body)],
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Crew,
+    key: Annotated[str, Header(alias="X-Yanyun-Key", min_length=8, max_length=64,
+                               pattern=r"^[A-Za-z0-9_-]+$")],
+) -> PhotoRead:
+    """A scene photo as the raw request body; its bytes decide what it is, not its name.
+    Sent again with the same key (the answer was lost), it is kept once."""
+    return photos.add_photo(
+        session=session, clock=clock, actor=actor, settings=settings.field,
+        incident_id=incident_id, key=key, data=data,
+    )
+
+
+@router.get("/incidents/{incident_id}/photos", response_model=list[PhotoRead])
+def list_photos(incident_id: PathKey, session: SessionDep, actor: Reader) -> list[PhotoRead]:
+    """The scene photos of an incident the caller sees (metadata only)."""
+    return photos.photos_of(session=session, actor=actor, incident_id=incident_id)
+
+
+@router.get("/photos/{photo_id}", response_class=Response)
+def open_photo(
+    photo_id: PathKey, session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    actor: Reader,
+) -> Response:
+    """A scene photo's bytes; each view is audited with the incident's number."""
+    data, content_type = photos.open_photo(
+        session=session, clock=clock, actor=actor, settings=settings.field, photo_id=photo_id
+    )
+    return Response(data, media_type=content_type,
+                    headers={"Content-Disposition": "inline", "Cache-Control": "no-store"})

@@ -71,3 +71,22 @@ class SpentChallenge(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     spent_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ScenePhoto(Base):
+    """A photo a crew took at an incident, stored once by its content's SHA-256."""
+
+    __tablename__ = "field_photo"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    # The incident's area: who may see the photo.
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    unit_id: Mapped[str | None] = mapped_column(String(32))
+    taken_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]

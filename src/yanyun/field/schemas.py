@@ -163,3 +163,16 @@ class MeRead(BaseModel):
     outcomes: dict[str, tuple[str, str]]
     position_every_s: float
     server_time: datetime
+
+
+class PhotoRead(BaseModel):
+    id: str
+    digest: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    incident_id: str
+    unit_id: str | None
+    taken_by: str
+    uploaded_at: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 
@@ -25,4 +27,18 @@ class FieldSettings(BaseModel):
     )
     tips_per_client_per_hour: int = Field(
         5, ge=1, le=1000, description="Public tips one network address may file per hour."
+    )
+    photo_path: Path = Field(
+        Path("./var/photos"), description="Folder of scene photos, stored by content hash."
+    )
+    max_photo_bytes: int = Field(
+        10_000_000, ge=10_000, le=100_000_000, description="Largest photo accepted (bytes)."
+    )
+    max_photo_pixels: int = Field(
+        50_000_000, ge=100_000, description="Largest photo accepted (pixels): a small file "
+        "that decodes to a huge image (a decompression bomb) is refused."
+    )
+    keep_photo_position: bool = Field(
+        True, description="Keep the position and time a phone wrote into a photo (EXIF), as "
+        "evidence; off, photos are re-encoded without it."
     )

@@ -1,4 +1,4 @@
-"""the field app: crews signed on to units, action keys applied exactly once, public tips
+"""the field app: crews on units, action keys applied once, public tips, scene photos
 
 Revision ID: 0014
 Revises: 0013
@@ -85,9 +85,30 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_field_spent_challenge_spent_at"), "field_spent_challenge", ["spent_at"]
     )
+    op.create_table(
+        "field_photo",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("content_type", sa.String(length=32), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.String(length=26), nullable=False),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("unit_id", sa.String(length=32), nullable=True),
+        sa.Column("taken_by", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incident.id"], name=op.f("fk_field_photo_incident_id_incident")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_field_photo")),
+    )
+    for column in ("digest", "incident_id", "org_path"):
+        op.create_index(op.f(f"ix_field_photo_{column}"), "field_photo", [column])
 
 
 def downgrade() -> None:
+    op.drop_table("field_photo")
     op.drop_table("field_spent_challenge")
     op.drop_table("field_tip")
     op.drop_table("field_shift")

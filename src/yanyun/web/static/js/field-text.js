@@ -44,6 +44,8 @@ const TEXT = {
   sos_cancel_pin: ["输入撤销密码解除求助", "Enter your PIN to call it off"],
   sos_cancel: ["解除求助", "Call off"],
   status_emergency: ["紧急求助", "Emergency"],
+  photos: ["现场照片", "Scene photos"],
+  photo_refused: ["照片未上传：{msg}", "Photo not uploaded: {msg}"],
   load_error: ["加载失败：{msg}", "Failed to load: {msg}"],
 };
 

@@ -3,7 +3,7 @@
 // outbox kept on the phone, so an action taken without a network is applied
 // exactly once when it returns. Positions go out while signed on.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
+import { api, ApiError, goToLogin, loadSession, sessionHeaders } from "./api.js";
 import { el } from "./dom.js";
 import { f, applyFieldText } from "./field-text.js";
 import { wgs84ToGcj02 } from "./gcj02.js";
@@ -41,8 +41,39 @@ function renderNet() {
 
 async function renderPending() {
   const items = userId ? await outbox.pending(userId) : [];
-  $("fd-pending").textContent = items.length ? f("pending", { n: items.length }) : "";
+  const photos = userId ? await outbox.pendingPhotos(userId) : [];
+  const n = items.length + photos.length;
+  $("fd-pending").textContent = n ? f("pending", { n }) : "";
   document.body.dataset.pending = String(items.length);
+  document.body.dataset.pendingPhotos = String(photos.length);
+}
+
+/** Send kept photos one by one; a refused one is forgotten with a message, a lost one kept. */
+async function uploadPhotos() {
+  for (const entry of await outbox.pendingPhotos(userId)) {
+    let resp;
+    try {
+      resp = await fetch(`/api/v1/field/incidents/${encodeURIComponent(entry.incidentId)}/photos`, {
+        method: "POST", credentials: "same-origin", body: entry.blob,
+        headers: { ...sessionHeaders(), "X-Yanyun-Key": entry.key,
+          "Content-Type": entry.blob.type || "application/octet-stream" },
+      });
+    } catch {
+      return; // offline: kept for the next try
+    }
+    if (!resp.ok) {
+      const data = await resp.json().catch(() => null);
+      const msg = data?.error?.message;
+      showMessage({ status: "rejected",
+        reason_zh: f("photo_refused", { msg: msg?.["zh-CN"] || resp.status }),
+        reason_en: f("photo_refused", { msg: msg?.en || resp.status }) });
+    }
+    if (resp.ok || (resp.status >= 400 && resp.status < 500 && resp.status !== 401)) {
+      await outbox.forgetPhoto(entry.seq);
+    } else {
+      return;
+    }
+  }
 }
 
 function showMessage(result) {
@@ -116,6 +147,7 @@ async function flush() {
   await sendSos();
   flushing = true;
   try {
+    await uploadPhotos();
     let items = await outbox.pending(userId);
     while (items.length) {
       let answer;
@@ -386,6 +418,9 @@ async function sendClear() {
   const incidentId = localStorage.getItem(CLEAR_KEY);
   if (!incidentId) return;
   const note = $("fd-note").value.trim();
+  // The photos are kept on the phone before anything is sent: a dead spot loses none.
+  for (const file of $("fd-photos").files) await outbox.keepPhoto(userId, incidentId, file);
+  $("fd-photos").value = "";
   await act("clear", { incident_id: incidentId, outcome: $("fd-outcome").value, note: note || null });
   for (const key of [CLEAR_KEY, `${CLEAR_KEY}:outcome`, `${CLEAR_KEY}:note`]) localStorage.removeItem(key);
   $("fd-note").value = "";

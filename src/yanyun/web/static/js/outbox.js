@@ -5,6 +5,7 @@
 
 const DB_NAME = "yanyun-field";
 const STORE = "actions";
+const PHOTOS = "photos";
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -14,18 +15,23 @@ function request(req) {
 }
 
 function open() {
-  const req = indexedDB.open(DB_NAME, 1);
+  const req = indexedDB.open(DB_NAME, 2);
   req.onupgradeneeded = () => {
-    req.result.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+    const db = req.result;
+    for (const name of [STORE, PHOTOS]) {
+      if (!db.objectStoreNames.contains(name)) {
+        db.createObjectStore(name, { keyPath: "seq", autoIncrement: true });
+      }
+    }
   };
   return request(req);
 }
 
-async function withStore(mode, fn) {
+async function withStore(mode, fn, name = STORE) {
   const db = await open();
   try {
-    const tx = db.transaction(STORE, mode);
-    const result = await fn(tx.objectStore(STORE));
+    const tx = db.transaction(name, mode);
+    const result = await fn(tx.objectStore(name));
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
@@ -57,4 +63,20 @@ export function remove(seqs) {
 /** A fresh action key: made once, when the user acts, and never again. */
 export function newKey() {
   return crypto.randomUUID();
+}
+
+/** Keep a photo (the file itself) for an incident until the server has it. */
+export function keepPhoto(userId, incidentId, blob) {
+  return withStore("readwrite", (store) =>
+    request(store.add({ userId, incidentId, key: newKey(), blob })), PHOTOS);
+}
+
+/** This user's kept photos, oldest first, as {seq, incidentId, key, blob}. */
+export async function pendingPhotos(userId) {
+  const all = await withStore("readonly", (store) => request(store.getAll()), PHOTOS);
+  return all.filter((entry) => entry.userId === userId);
+}
+
+export function forgetPhoto(seq) {
+  return withStore("readwrite", (store) => request(store.delete(seq)), PHOTOS);
 }
