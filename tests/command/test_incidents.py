@@ -100,7 +100,7 @@ def test_full_lifecycle_is_recorded_with_who_and_when(client, session, clock):
         r = client.post(
             f"/api/v1/incidents/{inc['id']}/transitions",
             headers=dispatcher.headers,
-            json={"to": target, "note": "处置完毕"},
+            json={"to": target, "note": "处置完毕", "outcome": "mediated"},
         )
         assert r.status_code == 200, r.text
     detail = client.get(f"/api/v1/incidents/{inc['id']}", headers=dispatcher.headers).json()
@@ -160,7 +160,7 @@ def test_cancel_releases_units_and_reopen_allows_new_dispatch(client, session):
     cancelled = client.post(
         f"/api/v1/incidents/{inc['id']}/transitions",
         headers=dispatcher.headers,
-        json={"to": "cancelled"},
+        json={"to": "cancelled", "note": "报警人称已自行解决"},
     )
     assert cancelled.json()["units"] == []
     session.expire_all()
@@ -294,3 +294,29 @@ def test_note_joins_the_timeline_without_moving_the_incident(client, session, cl
         f"/api/v1/incidents/{inc['id']}/notes", headers=analyst.headers, json={"text": "看看"}
     )
     assert denied.status_code == 403
+
+
+def test_resolving_names_its_outcome_and_cancelling_its_reason(client, session):
+    dispatcher = login_as(client, "dispatcher")
+    inc = create_incident(client, dispatcher.headers, grid_point(session))
+    url = f"/api/v1/incidents/{inc['id']}/transitions"
+    bare_cancel = client.post(url, headers=dispatcher.headers, json={"to": "cancelled"})
+    assert bare_cancel.status_code == 422 and "原因" in bare_cancel.text
+    unit = available_units(session, limit=1)[0]
+    client.post(f"/api/v1/incidents/{inc['id']}/dispatch", headers=dispatcher.headers,
+                json={"unit_ids": [unit.id]})
+    client.post(f"/api/v1/units/{unit.id}/actions", headers=dispatcher.headers,
+                json={"action": "arrive", "incident_id": inc["id"]})
+    bare = client.post(url, headers=dispatcher.headers, json={"to": "resolved"})
+    assert bare.status_code == 422 and "处置结果" in bare.text
+    odd = client.post(url, headers=dispatcher.headers, json={"to": "resolved", "outcome": "won"})
+    assert odd.status_code == 422
+    done = client.post(url, headers=dispatcher.headers,
+                       json={"to": "resolved", "outcome": "handed_over", "note": "移交交警"})
+    assert done.status_code == 200 and done.json()["outcome"] == "handed_over"
+    last = client.get(f"/api/v1/incidents/{inc['id']}", headers=dispatcher.headers).json()
+    assert last["timeline"][-1]["note"] == "处置结果：已移交 / handed over。移交交警"
+    outcomes = client.get("/api/v1/incident-outcomes", headers=dispatcher.headers).json()
+    assert outcomes["handed_over"] == ["已移交", "handed over"]
+    reopened = client.post(url, headers=dispatcher.headers, json={"to": "reopened"})
+    assert reopened.json()["outcome"] is None

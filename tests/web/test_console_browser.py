@@ -194,3 +194,64 @@ def test_keyboard_only_call_to_dispatch_then_note_and_merge(
     finally:
         context.close()
     assert not console.unexpected(), f"console errors: {console.unexpected()}"
+
+
+def test_the_console_closes_every_incident_and_acts_for_units_without_a_device(
+        browser: Any, server: DemoServer) -> None:
+    import httpx
+
+    login = api_login(server.base_url, "dispatcher")
+    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    station = httpx.get(f"{server.base_url}/api/v1/geo/stations", headers=headers,
+                        timeout=10).json()["features"][3]["geometry"]["coordinates"]
+
+    def open_incident(narrative: str) -> str:
+        created = httpx.post(f"{server.base_url}/api/v1/incidents", headers=headers, timeout=10,
+                             json={"narrative": narrative, "category_code": "60",
+                                   "sub_code": "6002", "lng": station[0], "lat": station[1]})
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+    worked, dropped = open_incident("邻居装修噪音引发争吵"), open_incident("楼下有人吵架")
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1600, "height": 1000}, console)
+    try:
+        page.click(f".qrow[data-id='{worked}']")
+        page.locator("#recs .rdispatch").first.click()
+        unit_row = page.locator("#lifecycle .lc-unit").first
+        expect(unit_row).to_be_visible()
+        # The detail holds no stray "null" text anywhere.
+        assert "null" not in page.locator("#detail").inner_text()
+        unit_row.locator("[data-unit-action='acknowledge']").click()
+        expect(page.locator("#detail-status")).to_have_text("出警途中")
+        unit_row.locator("[data-unit-action='arrive']").click()
+        expect(page.locator("#detail-status")).to_have_text("已到场")
+        page.click("#lifecycle [data-move='resolved']")
+        page.fill("#lc-note", "双方已调解，约定施工时间")
+        page.click("#lc-send")
+        expect(page.locator(".dmsg-error")).to_contain_text("请选择处置结果")
+        page.select_option("#lc-outcome", "mediated")
+        page.press("#lc-note", "Enter")
+        expect(page.locator("#detail-status")).to_have_text("已处置")
+        expect(page.locator("#detail-outcome")).to_have_text("已调解")
+        page.screenshot(path=str(RESULTS_DIR / "console-resolved.png"))
+        page.click("#lifecycle [data-move='closed']")
+        expect(page.locator("#detail-status")).to_have_text("已结案")
+        expect(page.locator(f".qrow[data-id='{worked}']")).to_have_count(0)
+
+        page.click(f".qrow[data-id='{dropped}']")
+        page.click("#lifecycle [data-move='cancelled']")
+        page.press("#lc-note", "Enter")
+        expect(page.locator(".dmsg-error")).to_contain_text("请填写撤销原因")
+        page.fill("#lc-note", "报警人来电称已自行解决")
+        page.click("#lc-send")
+        expect(page.locator("#detail-status")).to_have_text("已撤销")
+        page.click("#lifecycle [data-move='reopened']")
+        expect(page.locator("#detail-status")).to_have_text("已重启")
+        timeline = httpx.get(f"{server.base_url}/api/v1/incidents/{worked}", headers=headers,
+                             timeout=10).json()
+        assert timeline["status"] == "closed" and timeline["outcome"] == "mediated"
+        assert any("约定施工时间" in (t["note"] or "") for t in timeline["timeline"])
+        assert not console.unexpected(), console.unexpected()
+    finally:
+        context.close()

@@ -16,6 +16,7 @@ from yanyun.command.catalogue import Catalogue, load_catalogue
 from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
 from yanyun.command.models import Incident, ResponseCircle
 from yanyun.command.schemas import (
+    OUTCOMES,
     STATUS_LABELS,
     CallRead,
     CandidateRead,
@@ -150,6 +151,7 @@ def incident_read(
         allowed_transitions=lifecycle.allowed_from(incident.status),
         clock=_clock_read(incident),
         merged_into_id=incident.merged_into_id,
+        outcome=incident.outcome,
         units=service.assigned_units(session=session, incident_id=incident.id)
         if units is None
         else units,
@@ -264,6 +266,7 @@ def move_incident(
         incident_id=incident_id,
         to_status=body.to,
         note=body.note,
+        outcome=body.outcome,
     )
     session.flush()
     return incident_read(session, incident, catalogue)
@@ -414,6 +417,12 @@ def dashboard_day(
 def categories(actor: Reader, catalogue: CatalogueDep) -> list[dict[str, Any]]:
     """The catalogue of incident categories with codes and zh/en labels."""
     return [dataclasses.asdict(c) for c in catalogue.categories]
+
+
+@router.get("/incident-outcomes")
+def outcomes(actor: Reader) -> dict[str, tuple[str, str]]:
+    """The outcomes a resolved incident may have (处置结果), code -> [zh, en]."""
+    return OUTCOMES
 
 
 @router.get("/units", response_model=list[UnitRead])

@@ -54,6 +54,8 @@ class Incident(Base):
     dispatch_breached: Mapped[bool] = mapped_column(Boolean, default=False)
     arrival_breached: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("incident.id"))
+    # 处置结果 when resolved (a code of command.schemas.OUTCOMES).
+    outcome: Mapped[str | None] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(26))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
@@ -83,9 +83,34 @@ class IncidentCreate(InputModel):
         return value
 
 
+#: How an incident ended at the scene (处置结果), zh and en.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "mediated": ("已调解", "mediated"),
+    "stopped": ("已制止", "stopped"),
+    "taken_in": ("已带离/传唤", "taken in"),
+    "handed_over": ("已移交", "handed over"),
+    "assisted": ("已救助", "assisted"),
+    "unfounded": ("无警情/谎报", "nothing found"),
+    "other": ("其他", "other"),
+}
+
+Outcome = Literal[tuple(OUTCOMES)]  # type: ignore[valid-type]
+
+
 class TransitionIn(InputModel):
+    """A move along the lifecycle: resolving names its outcome, cancelling its reason."""
+
     to: Literal["en_route", "on_scene", "resolved", "closed", "cancelled", "reopened"]
     note: str | None = Field(None, max_length=500)
+    outcome: Outcome | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> TransitionIn:
+        if self.to == "resolved" and self.outcome is None:
+            raise ValueError("resolving needs an outcome (处置完毕须注明处置结果)")
+        if self.to == "cancelled" and not (self.note and self.note.strip()):
+            raise ValueError("cancelling needs a reason in the note (撤销须说明原因)")
+        return self
 
 
 class DispatchIn(InputModel):
@@ -197,6 +222,7 @@ class IncidentRead(BaseModel):
     allowed_transitions: list[str]
     clock: ClockRead
     merged_into_id: str | None
+    outcome: str | None = None
     units: list[str]
 
 

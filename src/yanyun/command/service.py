@@ -27,7 +27,7 @@ from yanyun.command.models import (
     ResponseCircle,
     Unit,
 )
-from yanyun.command.schemas import STATUS_LABELS, IncidentCreate
+from yanyun.command.schemas import OUTCOMES, STATUS_LABELS, IncidentCreate
 from yanyun.command.settings import CommandSettings
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc, local_date
@@ -319,9 +319,22 @@ def transition(
     incident_id: str,
     to_status: str,
     note: str | None = None,
+    outcome: str | None = None,
 ) -> Incident:
-    """Move an incident along its lifecycle; units are released when it ends."""
+    """Move an incident along its lifecycle; units are released when it ends.
+
+    Resolving records its outcome (处置结果) on the incident and, in words, on
+    the timeline; reopening clears it.
+    """
     incident = get_incident(session=session, actor=actor, incident_id=incident_id, for_update=True)
+    if to_status == "resolved" and outcome is not None and lifecycle.can_move(
+        incident.status, to_status
+    ):
+        zh, en = OUTCOMES[outcome]
+        incident.outcome = outcome
+        note = f"处置结果：{zh} / {en}" + (f"。{note}" if note else "")
+    elif to_status == "reopened":
+        incident.outcome = None
     first_arrival = to_status == "on_scene" and incident.arrived_at is None
     if first_arrival and lifecycle.can_move(incident.status, to_status):
         incident.arrived_at = clock.now()

@@ -24,12 +24,12 @@ from yanyun.auth.service import Actor
 from yanyun.command import service as incidents
 from yanyun.command import units
 from yanyun.command.models import Assignment, Incident, Unit
-from yanyun.command.schemas import PositionIn
+from yanyun.command.schemas import OUTCOMES, PositionIn
 from yanyun.command.settings import CommandSettings
 from yanyun.core import once
 from yanyun.core.clock import Clock
 from yanyun.core.errors import DomainError, Invalid
-from yanyun.field.schemas import OUTCOMES, ActionResult, BatchResult, FieldAction
+from yanyun.field.schemas import ActionResult, BatchResult, FieldAction
 from yanyun.field.service import open_shift
 from yanyun.field.settings import FieldSettings
 
@@ -106,9 +106,7 @@ def _record_outcome(
 ) -> None:
     """处置完毕: the outcome goes on the timeline; the last crew on scene resolves the incident."""
     zh, en = OUTCOMES[action.outcome or "other"]
-    text = f"{unit.call_sign} 处置完毕：{zh} / {en}"
-    if action.note:
-        text = f"{text}。{action.note}"
+    text = f"{unit.call_sign} 处置完毕" + (f"：{action.note}" if action.note else "")
     still_there = session.scalar(
         select(Assignment.id).where(
             Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None)
@@ -117,9 +115,10 @@ def _record_outcome(
     if incident.status == "on_scene" and still_there is None:
         incidents.transition(
             session=session, clock=clock, actor=actor, incident_id=incident.id,
-            to_status="resolved", note=text[:500],
+            to_status="resolved", note=text[:450], outcome=action.outcome or "other",
         )
     else:
+        text = f"{text}（处置结果：{zh} / {en}）"
         incidents.add_note(
             session=session, clock=clock, actor=actor, incident_id=incident.id, text=text[:500]
         )

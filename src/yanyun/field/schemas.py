@@ -7,19 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from yanyun.command.schemas import OUTCOMES
 from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
-
-#: How a crew ends its work at a scene (处置结果), zh and en.
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "mediated": ("已调解", "mediated"),
-    "stopped": ("已制止", "stopped"),
-    "taken_in": ("已带离/传唤", "taken in"),
-    "handed_over": ("已移交", "handed over"),
-    "assisted": ("已救助", "assisted"),
-    "unfounded": ("无警情/谎报", "nothing found"),
-    "other": ("其他", "other"),
-}
 
 ActionKind = Literal["acknowledge", "arrive", "clear", "position"]
 ActionStatus = Literal["applied", "conflict", "rejected"]

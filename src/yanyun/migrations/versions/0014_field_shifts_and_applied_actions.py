@@ -1,4 +1,4 @@
-"""the field app: crews on units, action keys applied once, public tips, scene photos
+"""the field app: crews on units, keys applied once, tips, photos; incident outcomes
 
 Revision ID: 0014
 Revises: 0013
@@ -19,6 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("incident") as batch:
+        batch.add_column(sa.Column("outcome", sa.String(length=16), nullable=True))
     op.create_table(
         "applied_action",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -108,6 +110,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("incident") as batch:
+        batch.drop_column("outcome")
     op.drop_table("field_photo")
     op.drop_table("field_spent_challenge")
     op.drop_table("field_tip")

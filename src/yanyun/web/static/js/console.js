@@ -47,6 +47,9 @@ const state = {
   unitMarkers: new Map(),
   selectedId: null,
   detail: null,
+  // A move being explained (resolve: outcome and note; cancel: reason), kept across redraws.
+  move: null,
+  outcomes: null,
   recs: null,
   recsFor: null,
   actionMsg: null,
@@ -617,7 +620,132 @@ function renderDetail() {
   const more = extra.length ? el("div", { class: "card dmore" }, ...extra) : null;
   const open = OPEN.has(live.status);
   $("note-box").hidden = false;
-  body.replaceChildren(head, msg, open ? recs : null, open ? duplicatesCard() : null, more);
+  // replaceChildren writes a null as the text "null": only real nodes go in.
+  body.replaceChildren(...[head, msg, lifecycleCard(live), open ? recs : null,
+    open ? duplicatesCard() : null, more].filter(Boolean));
+}
+
+// ---- closing the loop: moves, outcomes, and units without a device ----------
+
+/** The moves a dispatcher makes from here (dispatching is the recommendations' job). */
+const MOVES = ["en_route", "on_scene", "resolved", "closed", "cancelled", "reopened"];
+
+function lifecycleCard(live) {
+  const d = state.detail;
+  if (!d || d.id !== live.id) return null;
+  const allowed = (d.allowed_transitions || []).filter((m) => MOVES.includes(m));
+  const form = state.move && state.move.incidentId === d.id ? moveForm(d) : null;
+  const units = OPEN.has(d.status) ? (d.units || []) : [];
+  if (!allowed.length && !units.length) return null;
+  return el("div", { class: "card lifecycle", id: "lifecycle" },
+    el("h2", {}, ct("lc_title"), d.outcome
+      ? el("span", { class: "hint muted", id: "detail-outcome" }, outcomeLabel(d.outcome)) : null),
+    el("div", { class: "lc-moves" }, allowed.map((m) => el("button", {
+      type: "button", class: `btn btn-small lc-move lc-${m}`, dataset: { move: m },
+      onclick: () => startMove(d.id, m),
+    }, ct(`lc_${m}`)))),
+    form,
+    units.length ? el("div", { class: "lc-units" },
+      el("div", { class: "muted small" }, ct("lc_units_hint")),
+      units.map((u) => el("div", { class: "lc-unit", dataset: { unit: u } },
+        el("span", { class: "mono" }, state.units.get(u)?.call_sign || u),
+        ["acknowledge", "arrive", "clear"].map((a) => el("button", {
+          type: "button", class: "btn btn-small", dataset: { unitAction: a },
+          onclick: () => unitAction(d.id, u, a),
+        }, ct(`lc_unit_${a}`)))))) : null);
+}
+
+function outcomeLabel(code) {
+  const pair = state.outcomes?.[code];
+  return pair ? pair[en() ? 1 : 0] : code;
+}
+
+/** Resolving asks for an outcome, cancelling for a reason; the rest go at once. */
+function startMove(incidentId, to) {
+  if (to === "resolved" || to === "cancelled") {
+    state.move = { incidentId, to, outcome: "", note: "" };
+    renderDetail();
+    $("lc-note")?.focus();
+    return;
+  }
+  sendMove(incidentId, { to });
+}
+
+function moveForm(d) {
+  const m = state.move;
+  const resolving = m.to === "resolved";
+  const outcome = resolving ? el("select", { id: "lc-outcome", "aria-label": ct("lc_outcome"),
+    onchange: (e) => { m.outcome = e.target.value; } },
+  el("option", { value: "" }, ct("lc_choose_outcome")),
+  Object.keys(state.outcomes || {}).map((code) => el("option", {
+    value: code, selected: code === m.outcome }, outcomeLabel(code)))) : null;
+  const input = el("input", { type: "text", id: "lc-note", maxlength: "500", value: m.note,
+    placeholder: ct(resolving ? "lc_note_placeholder" : "lc_reason_placeholder"),
+    "aria-label": ct(resolving ? "lc_note_placeholder" : "lc_reason_placeholder"),
+    oninput: (e) => { m.note = e.target.value; },
+    onkeydown: (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        submitMove(d.id);
+      } else if (e.key === "Escape") {
+        state.move = null;
+        renderDetail();
+      }
+    } });
+  return el("div", { class: "lc-form", dataset: { move: m.to } }, outcome, input,
+    el("button", { type: "button", class: "btn btn-small btn-primary", id: "lc-send",
+      onclick: () => submitMove(d.id) }, ct(resolving ? "lc_resolve_send" : "lc_cancel_send")),
+    el("button", { type: "button", class: "btn btn-small", onclick: () => {
+      state.move = null;
+      renderDetail();
+    } }, ct("lc_back")));
+}
+
+function submitMove(incidentId) {
+  const m = state.move;
+  if (!m) return;
+  if (m.to === "resolved" && !m.outcome) {
+    state.actionMsg = note("error", "lc_need_outcome");
+    renderDetail();
+    return;
+  }
+  if (m.to === "cancelled" && !m.note.trim()) {
+    state.actionMsg = note("error", "lc_need_reason");
+    renderDetail();
+    return;
+  }
+  const body = { to: m.to };
+  if (m.note.trim()) body.note = m.note.trim();
+  if (m.outcome) body.outcome = m.outcome;
+  sendMove(incidentId, body);
+}
+
+async function sendMove(incidentId, body) {
+  try {
+    const inc = await api(`/api/v1/incidents/${incidentId}/transitions`, {
+      method: "POST", body, token: state.session.token,
+    });
+    upsertIncident(inc);
+    state.move = null;
+    state.actionMsg = note("ok", "lc_moved", { s: statusWord(inc.status) });
+  } catch (err) {
+    state.actionMsg = failure(err);
+  }
+  if (state.selectedId === incidentId) await loadDetail(incidentId);
+  else renderDetail();
+}
+
+async function unitAction(incidentId, unitId, action) {
+  try {
+    await api(`/api/v1/units/${encodeURIComponent(unitId)}/actions`, {
+      method: "POST", body: { action, incident_id: incidentId }, token: state.session.token,
+    });
+    state.actionMsg = note("ok", `lc_unit_${action}_ok`,
+      { u: state.units.get(unitId)?.call_sign || unitId });
+  } catch (err) {
+    state.actionMsg = failure(err);
+  }
+  if (state.selectedId === incidentId) await loadDetail(incidentId);
 }
 
 /**
@@ -861,7 +989,8 @@ async function main() {
   let incidents;
   let units;
   try {
-    [state.me, state.config, districts, state.stations, state.circles, state.categories, incidents, units] = await Promise.all([
+    [state.me, state.config, districts, state.stations, state.circles, state.categories, incidents, units,
+      state.outcomes] = await Promise.all([
       api("/api/v1/auth/me", { token }),
       api("/api/v1/ui/config", { token }),
       api("/api/v1/geo/districts", { token }),
@@ -870,6 +999,7 @@ async function main() {
       api("/api/v1/incident-categories", { token }),
       api("/api/v1/incidents?open_only=true&limit=500", { token }),
       api("/api/v1/units?limit=5000", { token }),
+      api("/api/v1/incident-outcomes", { token }),
     ]);
   } catch (err) {
     document.body.classList.remove("is-pending");
