@@ -156,6 +156,14 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
     units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
     unit = (units.get("items") if isinstance(units, dict) else units)[-1]
     context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    # The command center's console, open in a second page on a desk.
+    desk = new_context(browser, server, viewport={"width": 1600, "height": 1000})
+    desk.set_default_timeout(20_000)
+    center = desk.new_page()
+    console.attach(center)
+    store_session(center, server.base_url, api_login(server.base_url, "dispatcher"))
+    center.goto(f"{server.base_url}/console")
+    center.wait_for_selector("body[data-console-ready='1']")
     try:
         store_session(page, server.base_url, login)
         page.goto(f"{server.base_url}/m")
@@ -175,6 +183,13 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         page.mouse.up()
         expect(page.locator("body")).to_have_attribute("data-sos", "sent")
         page.screenshot(path=str(RESULTS_DIR / "field-emergency.png"))
+        # The console turns red without a reload and opens the call for help.
+        banner = center.locator(f"#sos-banner .sos-row[data-unit='{unit['id']}']")
+        expect(banner).to_be_visible()
+        banner.locator("button").click()
+        expect(center.locator("#detail-number")).to_be_visible()
+        expect(center.locator(".dcat")).to_contain_text("民警紧急求助")
+        center.screenshot(path=str(RESULTS_DIR / "console-emergency.png"))
         dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
         units_now = api_get(server.base_url, dispatcher, "/api/v1/units?status=emergency")
         listed = units_now.get("items") if isinstance(units_now, dict) else units_now
@@ -192,9 +207,11 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         expect(page.locator("body")).to_have_attribute("data-sos", "none")
         detail = api_get(server.base_url, dispatcher, f"/api/v1/incidents/{help_calls[0]['id']}")
         assert detail["status"] == "cancelled"
+        expect(center.locator("#sos-banner")).to_be_hidden()
         assert console.unexpected() == []
     finally:
         context.close()
+        desk.close()
 
 
 def test_the_public_files_a_tip_without_an_account_and_follows_it(

@@ -20,7 +20,7 @@ const PARSE_DEBOUNCE_MS = 300;
 const OPEN = new Set(["received", "dispatched", "en_route", "on_scene", "reopened"]);
 const UNIT_COLOURS = {
   available: "#3fb67f", dispatched: "#e3a63b", en_route: "#4ea1f3",
-  on_scene: "#c77dff", out_of_service: "#5d6b7c",
+  on_scene: "#c77dff", out_of_service: "#5d6b7c", emergency: "#ff1744",
 };
 const PRIORITY_COLOURS = { 1: "#ec6a5e", 2: "#f08c3c", 3: "#e3c33b", 4: "#7fb3e6" };
 const GRID_MIN_ZOOM = 13;
@@ -50,6 +50,8 @@ const state = {
   // A move being explained (resolve: outcome and note; cancel: reason), kept across redraws.
   move: null,
   outcomes: null,
+  // Units whose crew pressed 一键求助, by unit id: {incidentId, number}.
+  emergencies: new Map(),
   recs: null,
   recsFor: null,
   actionMsg: null,
@@ -927,7 +929,31 @@ function onEvent(event) {
     for (const pos of p.positions || []) onUnitEvent(pos.id, { lng: pos.lng, lat: pos.lat });
   } else if (event.kind.startsWith("unit.")) {
     onUnitEvent(event.resource_id, p);
+    noteEmergency(event.resource_id, p);
   }
+}
+
+/** 一键求助: a red banner for every unit in emergency until its emergency ends. */
+function noteEmergency(unitId, p) {
+  if (p.status === "emergency") {
+    state.emergencies.set(unitId, { incidentId: p.incident_id, number: p.number });
+  } else if (p.status && state.emergencies.has(unitId)) {
+    state.emergencies.delete(unitId);
+  } else {
+    return;
+  }
+  renderEmergencies();
+}
+
+function renderEmergencies() {
+  const banner = $("sos-banner");
+  banner.hidden = state.emergencies.size === 0;
+  document.body.dataset.emergencies = String(state.emergencies.size);
+  banner.replaceChildren(...[...state.emergencies].map(([unitId, e]) => el("div", { class: "sos-row", dataset: { unit: unitId } },
+    el("strong", {}, ct("sos_title")),
+    el("span", {}, ct("sos_text", { u: state.units.get(unitId)?.call_sign || unitId, n: e.number || "" })),
+    e.incidentId ? el("button", { type: "button", class: "btn btn-small", dataset: { sosIncident: e.incidentId },
+      onclick: () => select(e.incidentId, { focus: true }) }, ct("sos_open")) : null)));
 }
 
 function startLive() {
@@ -1022,7 +1048,10 @@ async function main() {
   for (const u of units) {
     state.units.set(u.id, u);
     drawUnit(u);
+    // Already in emergency when the page opened: the banner names the unit.
+    if (u.status === "emergency") state.emergencies.set(u.id, { incidentId: null, number: null });
   }
+  renderEmergencies();
   for (const inc of incidents) {
     state.incidents.set(inc.id, inc);
     drawIncident(inc);
