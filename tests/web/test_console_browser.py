@@ -255,3 +255,40 @@ def test_the_console_closes_every_incident_and_acts_for_units_without_a_device(
         assert not console.unexpected(), console.unexpected()
     finally:
         context.close()
+
+
+def test_a_dispatch_not_acknowledged_in_time_is_flagged_with_a_redispatch(
+        browser: Any, server: DemoServer) -> None:
+    import httpx
+
+    login = api_login(server.base_url, "dispatcher")
+    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    station = httpx.get(f"{server.base_url}/api/v1/geo/stations", headers=headers,
+                        timeout=10).json()["features"][5]["geometry"]["coordinates"]
+    created = httpx.post(f"{server.base_url}/api/v1/incidents", headers=headers, timeout=10,
+                         json={"narrative": "小区门口有人醉酒闹事", "category_code": "20",
+                               "sub_code": "2002", "lng": station[0], "lat": station[1]}).json()
+    recs = httpx.get(f"{server.base_url}/api/v1/incidents/{created['id']}/recommendations",
+                     headers=headers, timeout=10).json()
+    unit_id = recs[0]["unit_id"]
+    sent = httpx.post(f"{server.base_url}/api/v1/incidents/{created['id']}/dispatch",
+                      headers=headers, timeout=10, json={"unit_ids": [unit_id]})
+    assert sent.status_code == 200, sent.text
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1600, "height": 1000}, console)
+    try:
+        page.click(f".qrow[data-id='{created['id']}']")
+        row = page.locator(f"#lifecycle .lc-unit[data-unit='{unit_id}']")
+        expect(row).to_have_attribute("data-unacked", "0")
+        page.clock.fast_forward(75_000)
+        expect(row).to_have_attribute("data-unacked", "1")
+        expect(row.locator(".lc-late")).to_contain_text("未签收")
+        row.locator("[data-redispatch]").click()
+        expect(page.locator(".dmsg-ok")).to_contain_text("请从推荐中改派")
+        free = httpx.get(f"{server.base_url}/api/v1/units?status=available&limit=5000",
+                         headers=headers, timeout=10).json()
+        assert unit_id in {u["id"] for u in free}
+        expect(page.locator("#recs .rec").first).to_be_visible()
+        assert not console.unexpected(), console.unexpected()
+    finally:
+        context.close()

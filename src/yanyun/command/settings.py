@@ -32,6 +32,10 @@ class CommandSettings(BaseModel):
     breach_scan_s: float = Field(
         5.0, gt=0, description="How often open incidents are checked for missed 1-3-5 targets."
     )
+    ack_deadline_s: int = Field(
+        60, ge=10, le=3600, description="A unit that has not acknowledged (签收) a dispatch "
+        "within this is flagged on the console with a re-dispatch suggestion (s).",
+    )
     position_future_tolerance_s: int = Field(
         60, ge=0, description="Positions stamped further in the future than this are rejected."
     )

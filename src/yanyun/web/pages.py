@@ -53,4 +53,5 @@ def ui_config(
         "tile_url": settings.web.tile_url,
         "tile_crs": settings.web.tile_crs,
         "city": settings.city.name,
+        "ack_deadline_s": settings.command.ack_deadline_s,
     }

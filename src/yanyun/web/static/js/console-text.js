@@ -111,6 +111,9 @@ const TEXT = {
   lc_unit_clear: ["解除", "Clear"],
   lc_unit_acknowledge_ok: ["{u} 已签收", "{u} acknowledged"],
   lc_unit_arrive_ok: ["{u} 已到场", "{u} arrived"],
+  lc_unacked: ["未签收已 {s} 秒", "not acknowledged for {s} s"],
+  lc_redispatch: ["改派", "Send another"],
+  lc_redispatch_ok: ["已解除 {u}，请从推荐中改派", "{u} released: send another from the list"],
   lc_unit_clear_ok: ["{u} 已解除", "{u} cleared"],
 };
 

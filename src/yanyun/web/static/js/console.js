@@ -50,6 +50,7 @@ const state = {
   // A move being explained (resolve: outcome and note; cancel: reason), kept across redraws.
   move: null,
   outcomes: null,
+  overdueShown: 0,
   // Units whose crew pressed 一键求助, by unit id: {incidentId, number}.
   emergencies: new Map(),
   recs: null,
@@ -152,6 +153,12 @@ function tickClocks() {
     const clock = clockOf(inc, now);
     big.querySelector(".big").textContent = fmtDuration(clock.shown);
     big.dataset.level = clock.level;
+  }
+  // A unit passing its acknowledgement deadline redraws the detail that flags it.
+  const overdue = unackedUnits(now).length;
+  if (overdue !== state.overdueShown) {
+    state.overdueShown = overdue;
+    renderDetail();
   }
   const values = [...state.incidents.values()];
   $("sum-breached").textContent = fmtNumber(values.filter((i) => clockOf(i, now).level === "bad").length);
@@ -638,6 +645,7 @@ function lifecycleCard(live) {
   const allowed = (d.allowed_transitions || []).filter((m) => MOVES.includes(m));
   const form = state.move && state.move.incidentId === d.id ? moveForm(d) : null;
   const units = OPEN.has(d.status) ? (d.units || []) : [];
+  const late = new Map(unackedUnits());
   if (!allowed.length && !units.length) return null;
   return el("div", { class: "card lifecycle", id: "lifecycle" },
     el("h2", {}, ct("lc_title"), d.outcome
@@ -649,12 +657,35 @@ function lifecycleCard(live) {
     form,
     units.length ? el("div", { class: "lc-units" },
       el("div", { class: "muted small" }, ct("lc_units_hint")),
-      units.map((u) => el("div", { class: "lc-unit", dataset: { unit: u } },
+      units.map((u) => el("div", { class: "lc-unit", dataset: { unit: u, unacked: late.has(u) ? "1" : "0" } },
         el("span", { class: "mono" }, state.units.get(u)?.call_sign || u),
+        late.has(u) ? el("span", { class: "lc-late" }, ct("lc_unacked", { s: late.get(u) })) : null,
+        late.has(u) ? el("button", { type: "button", class: "btn btn-small btn-primary", dataset: { redispatch: u },
+          onclick: () => redispatch(d.id, u) }, ct("lc_redispatch")) : null,
         ["acknowledge", "arrive", "clear"].map((a) => el("button", {
           type: "button", class: "btn btn-small", dataset: { unitAction: a },
           onclick: () => unitAction(d.id, u, a),
         }, ct(`lc_unit_${a}`)))))) : null);
+}
+
+/**
+ * Units of the selected incident sent but not acknowledged (签收) within the
+ * deadline: [unitId, seconds waiting]. Their dispatch time is the timeline's
+ * assignment row.
+ */
+function unackedUnits(now = Date.now()) {
+  const d = state.detail;
+  if (!d || !OPEN.has(d.status)) return [];
+  const deadline = (state.config?.ack_deadline_s || 60) * 1000;
+  const out = [];
+  for (const u of d.units || []) {
+    if (state.units.get(u)?.status !== "dispatched") continue;
+    const sent = [...(d.timeline || [])].reverse()
+      .find((t) => t.unit_id === u && t.from_status === t.to_status);
+    const waited = sent ? now - Date.parse(sent.at) : 0;
+    if (waited > deadline) out.push([u, Math.round(waited / 1000)]);
+  }
+  return out;
 }
 
 function outcomeLabel(code) {
@@ -735,6 +766,13 @@ async function sendMove(incidentId, body) {
   }
   if (state.selectedId === incidentId) await loadDetail(incidentId);
   else renderDetail();
+}
+
+/** Release a unit that never acknowledged and offer the next-fastest units. */
+async function redispatch(incidentId, unitId) {
+  await unitAction(incidentId, unitId, "clear");
+  state.actionMsg = note("ok", "lc_redispatch_ok", { u: state.units.get(unitId)?.call_sign || unitId });
+  if (state.selectedId === incidentId) await loadRecs(incidentId);
 }
 
 async function unitAction(incidentId, unitId, action) {
