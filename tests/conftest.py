@@ -29,7 +29,7 @@ from yanyun.core.db import Runtime, build_engine, install_session_hooks, session
 from yanyun.core.migrate import upgrade
 from yanyun.geo import service as geo_service
 from yanyun.geo.settings import CitySettings
-from yanyun.registry import Settings
+from yanyun.registry import Settings, install_work_checks
 from yanyun.web.app import create_app
 
 PG_URL = os.environ.get("YANYUN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -49,6 +49,8 @@ TEST_CITY = CitySettings(
     mediation_rooms=16,
 )
 PASSWORDS = {u.username: u.password for u in DEMO_USERS}
+# What a personal-data read may be bound to: every context's work checks, as the edges install.
+install_work_checks()
 
 
 def _pg_available() -> bool:

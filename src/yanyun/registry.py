@@ -140,3 +140,16 @@ def import_all_events() -> None:
     for m in manifests():
         for name in m.events:
             importlib.import_module(name)
+
+
+def install_work_checks() -> None:
+    """Tell the audit what a personal-data read may be bound to: every context's checks.
+
+    Called by each edge (the web app, the command line, the tests) before the
+    first request; without it the kernel refuses every personal-data read.
+    """
+    from yanyun.core import audit
+
+    audit.install_work_checks(
+        tuple(resolve(ref) for m in manifests() for ref in m.work_checks)
+    )

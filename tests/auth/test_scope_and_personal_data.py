@@ -1,3 +1,4 @@
+from tests.cases.helpers import open_case
 from tests.conftest import login_as
 
 
@@ -37,10 +38,11 @@ def test_contact_read_needs_purpose_and_case_and_is_audited(client):
     refused = client.get(url, headers=analyst.headers)
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "case_number"
+    case = open_case(client, analyst)["number"]
     ok = client.get(
         url,
         headers=analyst.headers,
-        params={"purpose": "核实报警人身份", "case_number": "A430400-2026-77"},
+        params={"purpose": "核实报警人身份", "case_number": case},
     )
     assert ok.status_code == 200
     assert "*" not in ok.json()["phone"]
@@ -48,7 +50,7 @@ def test_contact_read_needs_purpose_and_case_and_is_audited(client):
     trail = client.get(
         "/api/v1/audit",
         headers=supervisor.headers,
-        params={"action": "read_personal", "case_number": "A430400-2026-77"},
+        params={"action": "read_personal", "case_number": case},
     )
     assert trail.status_code == 200
     [entry] = trail.json()

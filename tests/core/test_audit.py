@@ -6,6 +6,7 @@ from yanyun.auth.models import OrgUnit
 from yanyun.core import audit
 from yanyun.core.audit import AuditEntry
 from yanyun.core.errors import Invalid
+from yanyun.registry import install_work_checks
 
 
 def test_every_flushed_write_is_audited_with_its_actor(session):
@@ -20,7 +21,16 @@ def test_every_flushed_write_is_audited_with_its_actor(session):
     assert entry.detail == {"fields": ["name_en"]}
 
 
-def test_personal_read_requires_case_number_and_purpose(session, clock):
+@pytest.fixture
+def work_of_u1(session):
+    """The kernel's port alone: a check that calls "A2026-1" user u1's work."""
+    session.info["actor_id"] = "u1"
+    audit.install_work_checks((lambda _s, user, ref: user == "u1" and ref == "A2026-1",))
+    yield
+    install_work_checks()
+
+
+def test_personal_read_requires_case_number_and_purpose(session, clock, work_of_u1):
     with pytest.raises(Invalid) as err:
         audit.record_personal_read(
             session,
@@ -51,6 +61,19 @@ def test_personal_read_requires_case_number_and_purpose(session, clock):
     )
     session.flush()
     assert entry.id is not None
+    # A well-formed number that is not the reader's work is refused.
+    with pytest.raises(Invalid) as err:
+        audit.record_personal_read(
+            session, clock=clock, resource_type="app_user", resource_id="x",
+            purpose="核查肇事车辆车主", case_number="A2026-2",
+        )
+    assert err.value.field == "case_number"
+    session.info["actor_id"] = "u2"
+    with pytest.raises(Invalid):
+        audit.record_personal_read(
+            session, clock=clock, resource_type="app_user", resource_id="x",
+            purpose="核查肇事车辆车主", case_number="A2026-1",
+        )
 
 
 @pytest.mark.parametrize("statement", ["update", "delete"])

@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from tests.cases.helpers import open_case
 from tests.conftest import login_as
 from tests.duty.helpers import staff
 from yanyun.core.audit import AuditEntry
@@ -35,8 +36,13 @@ def test_stations_staffed_by_grade_with_contacts_masked_and_audited(
     url = f"/api/v1/duty/officers/{item['id']}/contact"
     refused = client.get(url, headers=duty.headers)
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "case_number"
-    full = client.get(
+    made_up = client.get(
         url, params={"case_number": "A2026-11", "purpose": "紧急联系当班民警"}, headers=duty.headers
+    )
+    assert made_up.status_code == 422 and made_up.json()["error"]["field"] == "case_number"
+    case = open_case(client, duty, kind="special")["number"]
+    full = client.get(
+        url, params={"case_number": case, "purpose": "紧急联系当班民警"}, headers=duty.headers
     )
     assert full.status_code == 200 and "*" not in full.json()["phone"]
     logged = session.scalar(

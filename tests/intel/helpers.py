@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from tests.cases.helpers import open_case
 from tests.conftest import START
 from yanyun.intel import ingest as checks
 from yanyun.intel.pool import SIGHTINGS, Dataset
@@ -112,10 +113,11 @@ def ingest_rows(client, login, batch_id, rows):
 
 
 def search(client, login, plate, **extra):
-    """Search a plate over the day before START, with a case number and a purpose."""
+    """Search a plate over the day before START, under a case the searcher opened."""
+    if "case_number" not in extra:
+        extra["case_number"] = open_case(client, login)["number"]
     body = {
         "plate": plate,
-        "case_number": "A4304000000002026110001",
         "purpose": "肇事逃逸电动车轨迹研判",
         "start": (START - timedelta(days=1)).isoformat(),
         "end": START.isoformat(),

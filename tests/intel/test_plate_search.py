@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.cases.helpers import open_case
 from tests.conftest import login_as
 from tests.intel.helpers import at, ingest_rows, search
 from yanyun.core.audit import AuditEntry
@@ -24,7 +25,11 @@ def test_plate_search_needs_case_and_purpose_and_is_audited(client, cameras, ses
     no_purpose = search(client, analyst, "湘D8B012", purpose="")
     assert no_purpose.status_code == 422 and no_purpose.json()["error"]["field"] == "purpose"
 
-    resp = search(client, analyst, "湘D8B012")
+    # Free text that looks like a case number is no case: it names no work of the analyst's.
+    made_up = search(client, analyst, "湘D8B012", case_number="A4304000000002026110001")
+    assert made_up.status_code == 422 and made_up.json()["error"]["field"] == "case_number"
+    case = open_case(client, analyst)
+    resp = search(client, analyst, "湘D8B012", case_number=case["number"])
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert [s["camera"] for s in body["sightings"]] == cam[:5]
@@ -39,10 +44,11 @@ def test_plate_search_needs_case_and_purpose_and_is_audited(client, cameras, ses
         select(AuditEntry).where(AuditEntry.resource_type == "intel_sighting")
     ).all()
     assert [(e.resource_id, e.case_number, e.action) for e in entries] == [
-        ("湘D8B012", "A4304000000002026110001", "read_personal")
+        ("湘D8B012", case["number"], "read_personal")
     ]
     # A dispatcher may search; an opinion officer may not.
-    assert search(client, login_as(client, "opinion"), "湘D8B012").status_code == 403
+    opinion = login_as(client, "opinion")
+    assert search(client, opinion, "湘D8B012", case_number=case["number"]).status_code == 403
 
 
 def test_fuzzy_search_uses_the_confusion_table(client, cameras):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from tests.cases.helpers import open_case
 from tests.conftest import login_as
 
 AUDIT = "/api/v1/oversight/audit"
@@ -9,9 +10,10 @@ AUDIT = "/api/v1/oversight/audit"
 
 def _read_contacts(client, login, n, purpose="核实报警人身份"):
     target = client.get("/api/v1/auth/me", headers=login.headers).json()["user"]["id"]
-    for i in range(n):
+    for _ in range(n):
+        case = open_case(client, login)["number"]
         resp = client.get(f"/api/v1/users/{target}/contact", headers=login.headers,
-                          params={"purpose": purpose, "case_number": f"A430400-2026-{i:03d}"})
+                          params={"purpose": purpose, "case_number": case})
         assert resp.status_code == 200, resp.text
 
 

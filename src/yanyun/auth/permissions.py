@@ -76,6 +76,10 @@ class Perm(StrEnum):
     field_act = "field:act"
     # Reading and handling the public's tips (线索举报): they carry the tipster's phone.
     tips_handle = "tips:handle"
+    # Cases (合成作战): read one's cases; open and work them; oversee an area's cases.
+    cases_read = "cases:read"
+    cases_write = "cases:write"
+    cases_oversee = "cases:oversee"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -85,18 +89,23 @@ _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
 # Plate searches and owners reach personal data: the roles that investigate.
 _INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.
-_SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify}
+_SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify, Perm.cases_read,
+                Perm.cases_oversee}
+# Who opens and works cases with others from any unit.
+_CASEWORK = {Perm.cases_read, Perm.cases_write}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
-        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.incidents_write, Perm.units_write,
-                                    Perm.volunteers_mobilise, Perm.caller_read, Perm.tips_handle}
+        _EVERYONE | _INVESTIGATE | _CASEWORK
+        | {Perm.personal_read, Perm.incidents_write, Perm.units_write, Perm.volunteers_mobilise,
+           Perm.caller_read, Perm.tips_handle}
     ),
     Role.analyst: frozenset(
-        _EVERYONE | _INVESTIGATE | {Perm.personal_read, Perm.opinion_read, Perm.tips_handle}
+        _EVERYONE | _INVESTIGATE | _CASEWORK
+        | {Perm.personal_read, Perm.opinion_read, Perm.tips_handle}
     ),
     Role.duty_manager: frozenset(
-        _EVERYONE
+        _EVERYONE | _CASEWORK
         | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,
            Perm.personal_read, Perm.duty_write, Perm.duty_self,
            Perm.community_write, Perm.volunteers_mobilise}
@@ -110,12 +119,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                     Perm.opinion_read, Perm.community_write}
     ),
     Role.station_officer: frozenset(
-        _EVERYONE | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act,
-                     Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
-                     Perm.caller_read}
+        _EVERYONE | _CASEWORK
+        | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act, Perm.tips_handle,
+           Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
     ),
     Role.station_chief: frozenset(
-        _EVERYONE | _SUPERVISING
+        _EVERYONE | _SUPERVISING | _CASEWORK
         | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self, Perm.field_act,
            Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
            Perm.caller_read}

@@ -43,6 +43,7 @@ class Host:
         settings = settings or self.settings()
         if migrate:
             upgrade(settings.database_url)
+        registry.install_work_checks()
         return build_runtime(settings)
 
     def demo_runtime(self, settings: Any | None = None, *, through: int = 50) -> Runtime:

@@ -37,6 +37,7 @@ from yanyun.command.schemas import (
     UnitAction,
     UnitRead,
 )
+from yanyun.core import audit
 from yanyun.core.clock import as_utc
 from yanyun.core.contexts import Provider
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
@@ -216,7 +217,8 @@ def incident_detail(
     """One incident with its calls and timeline; the caller's full number only for those
     who call back (dispatchers and the station's officers), and that read is audited."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
-    full_number = actor.can(Perm.caller_read)
+    # Only while the incident is worked: a closed one shows the number masked.
+    full_number = actor.can(Perm.caller_read) and audit.works_on(session, incident.number)
     if full_number:
         service.read_caller_details(session=session, clock=clock, incident=incident)
     calls = [

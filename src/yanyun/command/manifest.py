@@ -27,4 +27,5 @@ manifest = ContextManifest(
                  description="the fleet and its quick-response circles"),
     ),
     warm_up=("yanyun.command.api:warm_up",),
+    work_checks=("yanyun.command.guard:dispatcher_works_on",),
 )

@@ -9,6 +9,7 @@ DELETE on the table (triggers, see the migration).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -116,9 +117,10 @@ def _purpose_plausible(purpose: str) -> bool:
 def require_purpose(purpose: str | None, case_number: str | None) -> tuple[str, str]:
     """Refuse a personal-data query that does not say which case and why.
 
-    Until every search is bound to a case record (合成作战), the obviously empty
-    is refused: a number that is no case number, a purpose of one letter typed
-    over and over.
+    The obviously empty is refused here, before any work: a number that is no
+    case number, a purpose of one letter typed over and over. That the case is
+    the reader's own live work is checked when the read is recorded
+    (:func:`bind_to_work`).
     """
     if not case_number or not case_number.strip():
         raise Invalid(
@@ -148,6 +150,45 @@ def require_purpose(purpose: str | None, case_number: str | None) -> tuple[str, 
     return purpose.strip(), case_number.strip()
 
 
+#: A check that a reference (a case or incident number) is this user's live work:
+#: ``check(session, user_id, reference) -> bool``. Contexts contribute them in their
+#: manifests (``work_checks``); the edges install them at start.
+WorkCheck = Callable[[Session, str, str], bool]
+_work_checks: tuple[WorkCheck, ...] | None = None
+
+
+def install_work_checks(checks: tuple[WorkCheck, ...]) -> None:
+    """Set what a personal-data read may be bound to (called once by each edge at start)."""
+    global _work_checks
+    _work_checks = tuple(checks)
+
+
+def works_on(session: Session, case_number: str) -> bool:
+    """Whether the session's user may bind a personal-data read to ``case_number`` now."""
+    user_id = session.info.get("actor_id")
+    if _work_checks is None:
+        raise RuntimeError("no work checks installed: call registry.install_work_checks()")
+    return bool(user_id) and any(check(session, user_id, case_number) for check in _work_checks)
+
+
+def bind_to_work(session: Session, case_number: str) -> None:
+    """Refuse a personal-data read whose case is not the reader's own live work.
+
+    The number must name an open case the reader is a member of, or an open
+    incident the reader works (its dispatcher, or a crew sent to it): free
+    text that merely looks like a number no longer passes. Fails closed when
+    no context has said what work is.
+    """
+    if works_on(session, case_number):
+        return
+    raise Invalid(
+        "case_number",
+        f"{case_number}不是您参与的在办案件或您正在处置的警情",
+        f"{case_number} is not an open case you are a member of, nor an open incident you "
+        "work on",
+    )
+
+
 def record_personal_read(
     session: Session,
     *,
@@ -158,8 +199,10 @@ def record_personal_read(
     case_number: str | None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Check purpose and case, then log the read; call before returning the data."""
+    """Check purpose and case (bound to the reader's live work), then log the read; call
+    before returning the data."""
     purpose, case_number = require_purpose(purpose, case_number)
+    bind_to_work(session, case_number)
     return record(
         session,
         clock=clock,

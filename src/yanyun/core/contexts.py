@@ -116,6 +116,9 @@ class ContextManifest:
     - ``demo``: steps that build its part of the demo city.
     - ``cli``: its command-line sub-apps.
     - ``warm_up``: references to functions of the runtime run once at start.
+    - ``work_checks``: references to functions ``(session, user_id, reference) -> bool``
+      saying whether a case or incident number is that user's live work (what
+      a personal-data read may be bound to, `core.audit.bind_to_work`).
     - ``live``: what keeps the demo alive beside the server: functions
       ``start(runtime, calls_per_hour=, seed=)`` returning a handle with ``stop()``.
     - ``layer``: its place in the dependency order (lower is more basic);
@@ -136,6 +139,7 @@ class ContextManifest:
     demo: tuple[DemoStep, ...] = ()
     cli: tuple[CliEntry, ...] = ()
     warm_up: tuple[str, ...] = ()
+    work_checks: tuple[str, ...] = ()
     live: tuple[str, ...] = ()
     description: str = ""
 
@@ -148,6 +152,7 @@ class ContextManifest:
             *(step.build for step in self.demo),
             *(entry.reference for entry in self.cli),
             *self.warm_up,
+            *self.work_checks,
             *self.live,
         ]
 

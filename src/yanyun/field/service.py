@@ -9,6 +9,7 @@ from yanyun.auth.models import User
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, hasher, mask_phone
 from yanyun.command.catalogue import Catalogue
+from yanyun.command.guard import worked_incident
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.core.clock import Clock
 from yanyun.core.ids import new_id
@@ -135,3 +136,16 @@ def me(
         position_every_s=settings.position_every_s,
         server_time=clock.now(),
     )
+
+
+def crew_works_on(session: Session, user_id: str, reference: str) -> bool:
+    """Whether the user is signed on to a unit sent to this incident, still being worked."""
+    incident = worked_incident(session, reference)
+    if incident is None:
+        return False
+    return session.scalar(
+        select(FieldShift.id)
+        .join(Assignment, Assignment.unit_id == FieldShift.unit_id)
+        .where(FieldShift.user_id == user_id, FieldShift.ended_at.is_(None),
+               Assignment.incident_id == incident.id)
+    ) is not None

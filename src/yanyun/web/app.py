@@ -94,6 +94,7 @@ def create_app(
     tests drive handlers and jobs themselves, on their own clock.
     """
     runtime = runtime or build_runtime(settings)
+    registry.install_work_checks()
     install_session_hooks(runtime.session_factory)
     registry.import_all_events()
     runner = EventRunner(

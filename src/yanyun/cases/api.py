@@ -1,0 +1,83 @@
+"""Routes of case work (合成作战)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.cases import service
+from yanyun.cases.schemas import CaseCreate, CaseDetail, CaseRead, MemberAdd, NoteIn, StatusChange
+from yanyun.core.http import ClockDep, SessionDep
+from yanyun.core.params import Offset, PathKey
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+Worker = Annotated[Actor, Depends(require(Perm.cases_write))]
+Reader = Annotated[Actor, Depends(require(Perm.cases_read))]
+
+
+def _detail(session, case_id: str, actor: Actor) -> CaseDetail:
+    case, _ = service.get_case(session=session, actor=actor, case_id=case_id)
+    return service.case_detail(session, case, actor)
+
+
+@router.post("", response_model=CaseDetail, status_code=201)
+def open_case(body: CaseCreate, session: SessionDep, clock: ClockDep, actor: Worker) -> CaseDetail:
+    """Open a case (from an incident, its place, time and narrative come along)."""
+    case = service.open_case(session=session, clock=clock, actor=actor, case_in=body)
+    return service.case_detail(session, case, actor)
+
+
+@router.get("", response_model=list[CaseRead])
+def list_cases(
+    session: SessionDep,
+    actor: Reader,
+    status: str | None = Query(None, pattern="^(open|suspended|solved|closed)$"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: Offset = 0,
+) -> list[CaseRead]:
+    """The caller's cases, and those of their area for supervisors."""
+    return service.list_cases(session=session, actor=actor, status=status, limit=limit,
+                              offset=offset)
+
+
+@router.get("/{case_id}", response_model=CaseDetail)
+def case_detail(case_id: PathKey, session: SessionDep, actor: Reader) -> CaseDetail:
+    """A case with its members and one timeline, searches included."""
+    return _detail(session, case_id, actor)
+
+
+@router.post("/{case_id}/members", response_model=CaseDetail, status_code=201)
+def add_member(case_id: PathKey, body: MemberAdd, session: SessionDep, clock: ClockDep,
+               actor: Worker) -> CaseDetail:
+    service.add_member(session=session, clock=clock, actor=actor, case_id=case_id,
+                       username=body.username)
+    return _detail(session, case_id, actor)
+
+
+@router.delete("/{case_id}/members/{user_id}", response_model=CaseDetail)
+def remove_member(case_id: PathKey, user_id: PathKey, session: SessionDep, clock: ClockDep,
+                  actor: Worker) -> CaseDetail:
+    service.remove_member(session=session, clock=clock, actor=actor, case_id=case_id,
+                          user_id=user_id)
+    return _detail(session, case_id, actor)
+
+
+@router.post("/{case_id}/status", response_model=CaseDetail)
+def change_status(case_id: PathKey, body: StatusChange, session: SessionDep, clock: ClockDep,
+                  actor: Worker) -> CaseDetail:
+    """Suspend, solve (with detentions and amounts recovered), close or reopen."""
+    service.change_status(session=session, clock=clock, actor=actor, case_id=case_id,
+                          change=body)
+    return _detail(session, case_id, actor)
+
+
+@router.post("/{case_id}/notes", response_model=CaseDetail, status_code=201)
+def add_note(case_id: PathKey, body: NoteIn, session: SessionDep, clock: ClockDep,
+             actor: Worker) -> CaseDetail:
+    service.add_note(session=session, clock=clock, actor=actor, case_id=case_id, text=body.text)
+    return _detail(session, case_id, actor)

@@ -1,0 +1,15 @@
+"""What case work (合成作战) contributes: cases, their members and the purpose guard's cases."""
+
+from yanyun.core.contexts import ContextManifest
+
+manifest = ContextManifest(
+    name="cases",
+    label_zh="合成作战",
+    label_en="Cases",
+    layer=50,
+    models=("yanyun.cases.models",),
+    routers=("yanyun.cases.api:router",),
+    work_checks=("yanyun.cases.service:member_of_open_case",),
+    description="a case takes in incidents from command; every personal-data search names "
+    "an open case the searcher is a member of (or an incident they work)",
+)
