@@ -74,7 +74,15 @@ def test_roster_unit_crewed_only_while_someone_on_duty(browser: Any, server: Dem
         expect(phone).to_contain_text("****")
         first.locator("button[data-reveal]").click()
         expect(page.locator("#contact-error")).to_contain_text("案件编号")
+        # A number that names no case of the duty manager's is refused; a real one passes.
         page.fill("#case-number", "A4304-2026-118")
+        page.fill("#purpose", "联系当班民警核实警情")
+        first.locator("button[data-reveal]").click()
+        expect(page.locator("#contact-error")).to_contain_text("不是您参与的在办案件")
+        case = httpx.post(f"{server.base_url}/api/v1/cases", timeout=10,
+                          headers={"Authorization": f"Bearer {login['access_token']}"},
+                          json={"kind": "special", "title": "当班民警紧急联络"}).json()
+        page.fill("#case-number", case["number"])
         page.fill("#purpose", "联系当班民警核实警情")
         first.locator("button[data-reveal]").click()
         expect(phone).not_to_contain_text("*")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.web.browser_support import (
@@ -35,7 +36,11 @@ def test_plate_search_draws_the_trajectory_with_times(browser: Any, server: Demo
     context.set_default_timeout(20_000)
     page = context.new_page()
     console.attach(page)
-    store_session(page, server.base_url, api_login(server.base_url, "analyst"))
+    login = api_login(server.base_url, "analyst")
+    store_session(page, server.base_url, login)
+    case = httpx.post(f"{server.base_url}/api/v1/cases", timeout=10,
+                      headers={"Authorization": f"Bearer {login['access_token']}"},
+                      json={"kind": "traffic", "title": "G107向阳街道电动车肇事逃逸案"}).json()
     page.goto(f"{server.base_url}/intel/plates")
     page.wait_for_selector("body[data-ready='1']")
     plate = _sample_plate(server)
@@ -46,7 +51,7 @@ def test_plate_search_draws_the_trajectory_with_times(browser: Any, server: Demo
     expect(page.locator("#form-error")).to_have_text("请填写案件编号")
     expect(page.locator("#result-card")).to_be_hidden()
 
-    page.fill("#case-number", "A4304000000002026110023")
+    page.fill("#case-number", case["number"])
     page.fill("#purpose", "电动车肇事逃逸案件轨迹研判")
     page.click("#search-btn")
     page.wait_for_selector("body[data-result]")
