@@ -13,9 +13,11 @@ from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
+from yanyun.intel import around, service
 from yanyun.intel import ingest as checks
-from yanyun.intel import service
 from yanyun.intel.schemas import (
+    AroundIn,
+    AroundRead,
     CameraPage,
     CameraRead,
     CompactRead,
@@ -145,6 +147,24 @@ def quarantine(batch_id: PathKey, actor: Ingester, pool: PoolDep) -> list[Quaran
 def compact(actor: Ingester, pool: PoolDep) -> CompactRead:
     """Rewrite each day's small files into its plate-sorted layout."""
     return service.compact_sightings(pool=pool)
+
+
+@router.post("/around", response_model=AroundRead)
+def search_around(
+    body: AroundIn,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: Searcher,
+    pool: PoolDep,
+) -> AroundRead:
+    """Plates seen near a place within minutes of a time, closest first, with their movements
+    in the hour around; needs the searcher's case and a purpose, and is audited."""
+    return around.search_around(
+        session=session, clock=clock, pool=pool, settings=settings.intel, lng=body.lng,
+        lat=body.lat, at=body.at, radius_m=body.radius_m, minutes=body.minutes,
+        purpose=body.purpose, case_number=body.case_number, limit=body.limit,
+    )
 
 
 @router.post("/plate-search", response_model=PlateSearchRead)

@@ -170,3 +170,42 @@ class CompactRead(BaseModel):
     days_compacted: int
     files: int
     rows: int
+
+
+class AroundIn(InputModel):
+    """Plates seen near a place within minutes of a time (a scene's passers-by)."""
+
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    at: Instant
+    radius_m: float = Field(300, gt=0, le=20_000)
+    minutes: float = Field(15, gt=0, le=1440)
+    case_number: str | None = Field(None, max_length=64)
+    purpose: str | None = Field(None, max_length=500)
+    limit: int = Field(20, ge=1, le=200)
+
+
+class AroundCandidate(BaseModel):
+    plate: str
+    kind: str
+    score: float = Field(description="Distance over radius plus time gap over window, at its "
+                         "closest passage: lower is closer.")
+    closest_camera: str
+    closest_m: float
+    closest_gap_s: float
+    away_m_per_min: float | None = Field(
+        description="Straight-line metres from the scene per minute, at its last sighting "
+        "within the hour after (who left fast)."
+    )
+    sightings: list[SightingRead]
+
+
+class AroundRead(BaseModel):
+    lng: float
+    lat: float
+    at: datetime
+    radius_m: float
+    minutes: float
+    cameras: int
+    passages: int
+    candidates: list[AroundCandidate]

@@ -52,6 +52,14 @@ class IntelSettings(BaseModel):
     max_window_days: int = Field(
         400, ge=1, description="Longest time window of one plate search (days)."
     )
+    around_max_radius_m: float = Field(
+        2000, ge=50, le=20_000,
+        description="Largest radius of a search around a place and time (metres).",
+    )
+    around_max_minutes: float = Field(
+        120, ge=1, le=1440,
+        description="Widest half-window of a search around a place and time (minutes).",
+    )
     cameras: int = Field(20_000, ge=1, description="Cameras in the demo city's registry.")
     demo_plates: int = Field(8_000, ge=10, description="Plates in the demo pool.")
     demo_days: int = Field(14, ge=0, description="Days of sightings in the demo pool.")
