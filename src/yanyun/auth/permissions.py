@@ -68,6 +68,8 @@ class Perm(StrEnum):
     sightings_search = "sightings:search"
     sightings_ingest = "sightings:ingest"
     registrations_read = "registrations:read"
+    # Registering, transferring and cancelling e-bikes (电动车登记), at the stations.
+    registrations_write = "registrations:write"
     community_read = "community:read"
     community_write = "community:write"
     volunteers_mobilise = "volunteers:mobilise"
@@ -121,13 +123,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.station_officer: frozenset(
         _EVERYONE | _CASEWORK
         | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act, Perm.tips_handle,
-           Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read}
+           Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read,
+           Perm.registrations_write}
     ),
     Role.station_chief: frozenset(
         _EVERYONE | _SUPERVISING | _CASEWORK
         | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self, Perm.field_act,
            Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
-           Perm.caller_read}
+           Perm.caller_read, Perm.registrations_write}
     ),
     Role.admin: frozenset(set(Perm)),
 }

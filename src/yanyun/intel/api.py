@@ -4,28 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.config import CoreSettings as Settings
-from yanyun.core.errors import Invalid
+from yanyun.core.errors import Invalid, TooLarge
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
-from yanyun.intel import around, service
+from yanyun.intel import around, ebike_registry, service
 from yanyun.intel import ingest as checks
 from yanyun.intel.schemas import (
     AroundIn,
     AroundRead,
     CameraPage,
     CameraRead,
+    CancelIn,
     CompactRead,
     DatasetRead,
+    ImportResult,
     IngestRead,
+    OwnerIn,
     PlateSearchIn,
     PlateSearchRead,
     QuarantinedRead,
+    RegistrationIn,
     RegistrationQuery,
     RegistrationRead,
     SightingBatchIn,
@@ -37,6 +41,8 @@ CameraReader = Annotated[Actor, Depends(require(Perm.cameras_read))]
 Searcher = Annotated[Actor, Depends(require(Perm.sightings_search))]
 Ingester = Annotated[Actor, Depends(require(Perm.sightings_ingest))]
 OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
+Registrar = Annotated[Actor, Depends(require(Perm.registrations_write))]
+MAX_IMPORT_BYTES = 50_000_000
 
 
 def get_pool(request: Request) -> service.Pool:
@@ -207,6 +213,52 @@ def registration(
         purpose=body.purpose,
         case_number=body.case_number,
     )
+
+
+async def register_file(request: Request) -> bytes:
+    """An import file as the raw body, refused (413) past 50 MB without reading on."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_IMPORT_BYTES:
+            raise TooLarge("file", "导入文件超过50MB", "the import file is over 50 MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("/registrations", response_model=RegistrationRead, status_code=201)
+def register_ebike(body: RegistrationIn, session: SessionDep, clock: ClockDep,
+                   actor: Registrar) -> RegistrationRead:
+    """电动车登记: an e-bike and its owner (shown masked)."""
+    return ebike_registry.register(session=session, clock=clock, actor=actor, reg_in=body)
+
+
+@router.post("/registrations/import", response_model=ImportResult)
+def import_registrations(
+    data: Annotated[bytes, Depends(register_file)], session: SessionDep, clock: ClockDep,
+    actor: Registrar,
+) -> ImportResult:
+    """Load an old register (CSV in UTF-8 or GBK, or XLSX): all rows or none, each bad row
+    named with its line and field."""
+    result = ebike_registry.import_registrations(session=session, clock=clock, actor=actor,
+                                                 data=data)
+    return result
+
+
+@router.post("/registrations/{plate}/transfer", response_model=RegistrationRead)
+def transfer_ebike(plate: Annotated[str, Path(min_length=2, max_length=16)], body: OwnerIn,
+                   session: SessionDep, clock: ClockDep, actor: Registrar) -> RegistrationRead:
+    """过户: a new owner; the former one stays in the registration's history."""
+    return ebike_registry.transfer(session=session, clock=clock, actor=actor, plate=plate,
+                                   owner=body)
+
+
+@router.post("/registrations/{plate}/cancel", response_model=RegistrationRead)
+def cancel_ebike(plate: Annotated[str, Path(min_length=2, max_length=16)], body: CancelIn,
+                 session: SessionDep, clock: ClockDep, actor: Registrar) -> RegistrationRead:
+    """注销: kept on record, no longer active."""
+    return ebike_registry.cancel(session=session, clock=clock, actor=actor, plate=plate,
+                                 reason=body.reason)
 
 
 @router.get("/cameras", response_model=CameraPage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.db import Base
@@ -48,6 +48,27 @@ class Registration(Base):
     brand: Mapped[str] = mapped_column(String(64))
     colour: Mapped[str] = mapped_column(String(16))
     registered_at: Mapped[datetime]
+    # "active", or "cancelled" (注销: kept on record, no longer the plate's owner).
+    status: Mapped[str] = mapped_column(String(12), default="active", index=True)
+    cancelled_at: Mapped[datetime | None]
+
+
+class RegistrationChange(Base):
+    """A registration's history: registered, transferred (from and to whom), cancelled."""
+
+    __tablename__ = "intel_registration_change"
+    __personal__ = True
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    registration_id: Mapped[str] = mapped_column(
+        ForeignKey("intel_registration.id"), index=True
+    )
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(64))
+    owner_name: Mapped[str] = mapped_column(String(64))
+    owner_id_number: Mapped[str] = mapped_column(String(18))
+    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 class PoolDataset(Base):

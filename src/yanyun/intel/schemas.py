@@ -151,6 +151,7 @@ class RegistrationRead(BaseModel):
     brand: str
     colour: str
     registered_at: datetime
+    status: str = "active"
 
 
 class DatasetRead(BaseModel):
@@ -209,3 +210,39 @@ class AroundRead(BaseModel):
     cameras: int
     passages: int
     candidates: list[AroundCandidate]
+
+
+class OwnerIn(InputModel):
+    """Who owns the e-bike (personal data: shown masked, read only under a case)."""
+
+    owner_name: str = Field(min_length=1, max_length=64)
+    owner_id_number: str = Field(min_length=18, max_length=18)
+    owner_phone: str = Field(min_length=11, max_length=11)
+    address: str = Field(min_length=2, max_length=200)
+
+
+class RegistrationIn(OwnerIn):
+    plate: str = Field(min_length=2, max_length=16)
+    vehicle_kind: Literal["ebike", "car"] = "ebike"
+    brand: str = Field(min_length=1, max_length=64)
+    colour: str = Field(min_length=1, max_length=16)
+
+
+class CancelIn(InputModel):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class ImportRowError(BaseModel):
+    line: int
+    field: str
+    reason_zh: str
+    reason_en: str
+
+
+class ImportResult(BaseModel):
+    """All rows loaded, or none with every bad row named (at most 500 listed)."""
+
+    loaded: int
+    rows: int
+    error_count: int
+    errors: list[ImportRowError]
