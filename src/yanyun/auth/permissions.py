@@ -70,6 +70,8 @@ class Perm(StrEnum):
     registrations_read = "registrations:read"
     # Registering, transferring and cancelling e-bikes (电动车登记), at the stations.
     registrations_write = "registrations:write"
+    # Approving a watch (布控) someone else asked for.
+    watch_approve = "watch:approve"
     community_read = "community:read"
     community_write = "community:write"
     volunteers_mobilise = "volunteers:mobilise"
@@ -92,7 +94,7 @@ _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
 _INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.
 _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify, Perm.cases_read,
-                Perm.cases_oversee}
+                Perm.cases_oversee, Perm.watch_approve}
 # Who opens and works cases with others from any unit.
 _CASEWORK = {Perm.cases_read, Perm.cases_write}
 

@@ -9,6 +9,7 @@ manifest = ContextManifest(
     layer=50,
     models=("yanyun.cases.models",),
     routers=("yanyun.cases.api:router",),
+    subscriptions=("yanyun.cases.handlers:SUBSCRIPTIONS",),
     work_checks=("yanyun.cases.service:member_of_open_case",),
     description="a case takes in incidents from command; every personal-data search names "
     "an open case the searcher is a member of (or an incident they work)",

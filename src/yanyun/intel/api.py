@@ -13,7 +13,7 @@ from yanyun.core.config import CoreSettings as Settings
 from yanyun.core.errors import Invalid, TooLarge
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
-from yanyun.intel import around, ebike_registry, service
+from yanyun.intel import around, ebike_registry, service, watchlist
 from yanyun.intel import ingest as checks
 from yanyun.intel.schemas import (
     AroundIn,
@@ -23,6 +23,7 @@ from yanyun.intel.schemas import (
     CancelIn,
     CompactRead,
     DatasetRead,
+    HitDecision,
     ImportResult,
     IngestRead,
     OwnerIn,
@@ -33,6 +34,10 @@ from yanyun.intel.schemas import (
     RegistrationQuery,
     RegistrationRead,
     SightingBatchIn,
+    WatchDecision,
+    WatchHitRead,
+    WatchIn,
+    WatchRead,
 )
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
@@ -259,6 +264,50 @@ def cancel_ebike(plate: Annotated[str, Path(min_length=2, max_length=16)], body:
     """注销: kept on record, no longer active."""
     return ebike_registry.cancel(session=session, clock=clock, actor=actor, plate=plate,
                                  reason=body.reason)
+
+
+@router.post("/watches", response_model=WatchRead, status_code=201)
+def request_watch(body: WatchIn, session: SessionDep, clock: ClockDep,
+                  actor: Searcher) -> WatchRead:
+    """布控: ask for a plate to be watched under one's case; a second user approves it."""
+    return watchlist.request_watch(session=session, clock=clock, actor=actor, watch_in=body)
+
+
+@router.get("/watches", response_model=list[WatchRead])
+def list_watches(session: SessionDep, actor: Searcher) -> list[WatchRead]:
+    """The watches of the caller's area, newest first."""
+    return watchlist.list_watches(session=session, actor=actor)
+
+
+@router.post("/watches/{entry_id}/decision", response_model=WatchRead)
+def decide_watch(entry_id: PathKey, body: WatchDecision, session: SessionDep, clock: ClockDep,
+                 actor: Annotated[Actor, Depends(require(Perm.watch_approve))]) -> WatchRead:
+    """Approve or refuse a watch someone else asked for."""
+    return watchlist.decide_watch(session=session, clock=clock, actor=actor, entry_id=entry_id,
+                                  decision=body)
+
+
+@router.post("/watches/{entry_id}/end", response_model=WatchRead)
+def end_watch(entry_id: PathKey, session: SessionDep, clock: ClockDep,
+              actor: Searcher) -> WatchRead:
+    return watchlist.end_watch(session=session, clock=clock, actor=actor, entry_id=entry_id)
+
+
+@router.get("/watch-hits", response_model=list[WatchHitRead])
+def watch_hits(
+    session: SessionDep, actor: Searcher,
+    status: str | None = Query(None, pattern="^(pending|confirmed|rejected)$"),
+) -> list[WatchHitRead]:
+    """Sightings of watched plates in the caller's area, newest first."""
+    return watchlist.list_hits(session=session, actor=actor, status=status)
+
+
+@router.post("/watch-hits/{hit_id}/decision", response_model=WatchHitRead)
+def decide_hit(hit_id: PathKey, body: HitDecision, session: SessionDep, clock: ClockDep,
+               actor: Searcher) -> WatchHitRead:
+    """Confirm the read against the image (then it may be acted on), or reject it."""
+    return watchlist.decide_hit(session=session, clock=clock, actor=actor, hit_id=hit_id,
+                                confirm=body.confirm)
 
 
 @router.get("/cameras", response_model=CameraPage)

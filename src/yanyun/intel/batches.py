@@ -20,6 +20,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import Clock
 from yanyun.core.errors import Invalid
 from yanyun.intel import ingest as checks
+from yanyun.intel import watchlist
 from yanyun.intel.cameras import camera_book
 from yanyun.intel.lake import Pool
 from yanyun.intel.models import IngestBatch
@@ -101,6 +102,9 @@ def ingest(
         result = _append_accepted(
             pool=pool, checked=checked, recent=recent, batch_id=batch_id, source=source, now=now
         )
+    if not result.duplicate:
+        # Watched plates (布控) are raised with the batch's answer, in its transaction.
+        watchlist.check_batch(session=session, clock=clock, accepted=checked.accepted)
     _ledger(session, clock, actor, batch_id, source, result.recorded)
     return IngestResult(
         batch_id=batch_id,

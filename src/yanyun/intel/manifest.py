@@ -10,6 +10,7 @@ manifest = ContextManifest(
     layer=40,
     settings=("intel", IntelSettings),
     models=("yanyun.intel.models",),
+    events=("yanyun.events.intel",),
     routers=("yanyun.intel.api:router",),
     pages=(
         Page("/intel/plates", "plates.html", "车辆轨迹", "Plate trajectories", module="intel",

@@ -101,3 +101,41 @@ class IngestBatch(Base):
     rejected: Mapped[int] = mapped_column(Integer)
     flagged: Mapped[int] = mapped_column(Integer)
     received_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class WatchEntry(Base):
+    """A plate on watch for a case, from its request to its end."""
+
+    __tablename__ = "intel_watch"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    plate: Mapped[str] = mapped_column(String(16), index=True)
+    canonical: Mapped[str] = mapped_column(String(16), index=True)
+    case_number: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WatchHit(Base):
+    """A sighting that matched a watch, until an operator confirms or rejects the read."""
+
+    __tablename__ = "intel_watch_hit"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(26), index=True)
+    case_number: Mapped[str] = mapped_column(String(64), index=True)
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    read_plate: Mapped[str] = mapped_column(String(16))
+    match: Mapped[str] = mapped_column(String(12))
+    camera: Mapped[str] = mapped_column(String(16))
+    seen_at: Mapped[datetime]
+    raised_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]

@@ -246,3 +246,51 @@ class ImportResult(BaseModel):
     rows: int
     error_count: int
     errors: list[ImportRowError]
+
+
+class WatchIn(InputModel):
+    """Put a plate on watch (布控) for a case, with a reason and an end."""
+
+    plate: str = Field(min_length=2, max_length=16)
+    case_number: str = Field(min_length=4, max_length=64)
+    reason: str = Field(min_length=4, max_length=500)
+    expires_at: Instant
+
+
+class WatchDecision(InputModel):
+    approve: bool
+
+
+class HitDecision(InputModel):
+    confirm: bool
+
+
+class WatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    plate: str
+    case_number: str
+    reason: str
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    expires_at: datetime
+
+
+class WatchHitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    entry_id: str
+    case_number: str
+    read_plate: str
+    match: str
+    camera: str
+    seen_at: datetime
+    raised_at: datetime
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None

@@ -1,4 +1,4 @@
-"""e-bike registry (电动车登记): registrations' status and their history
+"""e-bike registry (电动车登记) with history; watches (布控) and their hits
 
 Revision ID: 0016
 Revises: 0015
@@ -45,9 +45,47 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_intel_registration_change_registration_id"),
                     "intel_registration_change", ["registration_id"])
+    op.create_table(
+        "intel_watch",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("plate", sa.String(length=16), nullable=False),
+        sa.Column("canonical", sa.String(length=16), nullable=False),
+        sa.Column("case_number", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("requested_by", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", At, nullable=False),
+        sa.Column("decided_by", sa.String(length=64), nullable=True),
+        sa.Column("decided_at", At, nullable=True),
+        sa.Column("expires_at", At, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intel_watch")),
+    )
+    for column in ("plate", "canonical", "case_number", "org_path", "status", "expires_at"):
+        op.create_index(op.f(f"ix_intel_watch_{column}"), "intel_watch", [column])
+    op.create_table(
+        "intel_watch_hit",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("entry_id", sa.String(length=26), nullable=False),
+        sa.Column("case_number", sa.String(length=64), nullable=False),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("read_plate", sa.String(length=16), nullable=False),
+        sa.Column("match", sa.String(length=12), nullable=False),
+        sa.Column("camera", sa.String(length=16), nullable=False),
+        sa.Column("seen_at", At, nullable=False),
+        sa.Column("raised_at", At, nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("decided_by", sa.String(length=64), nullable=True),
+        sa.Column("decided_at", At, nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intel_watch_hit")),
+    )
+    for column in ("entry_id", "case_number", "org_path", "raised_at", "status"):
+        op.create_index(op.f(f"ix_intel_watch_hit_{column}"), "intel_watch_hit", [column])
 
 
 def downgrade() -> None:
+    op.drop_table("intel_watch_hit")
+    op.drop_table("intel_watch")
     op.drop_table("intel_registration_change")
     with op.batch_alter_table("intel_registration") as batch:
         batch.drop_index(batch.f("ix_intel_registration_status"))

@@ -1,0 +1,26 @@
+"""Events of intelligence 情: a watched plate was seen."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime
+
+from yanyun.core.events import Event
+
+
+class WatchHitRaised(Event):
+    """A sighting matched a plate on watch (布控): the case's members and the console look,
+    and an operator confirms or rejects the read before anyone acts."""
+
+    kinds = ("watch.hit",)
+    resource_type = "watch_hit"
+    read_permission = "sightings:search"
+
+    entry_id: str
+    case_number: str
+    watched_plate: str
+    read_plate: str
+    match: str
+    camera: str
+    seen_at: AwareDatetime
+    lng: float | None = None
+    lat: float | None = None
