@@ -40,3 +40,28 @@ def test_unknown_address_is_a_bilingual_404(client):
     resp = client.get("/api/v1/nothing-here")
     assert resp.status_code == 404
     assert resp.json()["error"]["message"] == {"zh-CN": "未找到该地址", "en": "no such address"}
+
+
+def test_exhausted_database_connections_are_a_503_to_retry_not_a_500(settings, clock):
+    """Real pool exhaustion: one connection, held, and a request that needs another."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+    from sqlalchemy.orm import sessionmaker
+
+    from yanyun.core.db import Runtime, build_engine
+    from yanyun.web.app import create_app
+
+    engine = build_engine(settings.database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    busy = Runtime(settings=settings, engine=engine, clock=clock,
+                   session_factory=sessionmaker(bind=engine, expire_on_commit=False))
+    app = create_app(settings, runtime=busy, background=False)
+    held = busy.engine.connect()
+    held.execute(text("select 1"))
+    try:
+        resp = TestClient(app, raise_server_exceptions=False).post(
+            "/api/v1/auth/login", json={"username": "admin", "password": "x"})
+    finally:
+        held.close()
+        busy.engine.dispose()
+    assert resp.status_code == 503 and resp.headers["retry-after"] == "5"
+    assert resp.json()["error"]["code"] == "busy"

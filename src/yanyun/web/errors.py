@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yanyun.core.errors import DomainError, Throttled
@@ -59,6 +61,13 @@ def error_body(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or str(loc[0] if loc else "")
+
+
+def _busy_answer() -> JSONResponse:
+    return JSONResponse(
+        error_body("busy", "服务繁忙，请稍后重试", "the server is busy; try again shortly"),
+        status_code=503, headers={"Retry-After": "5"},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -115,6 +124,23 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=exc.headers,
         )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection stayed busy past the pool's timeout: overload, not a
+        # fault of the request. A client retries later; nothing was written.
+        log.warning("database connections exhausted: %s", exc)
+        return _busy_answer()
+
+    @app.exception_handler(OperationalError)
+    async def _locked(_request: Request, exc: OperationalError) -> JSONResponse:
+        # SQLite's one writer held past the busy timeout is overload too; anything else
+        # the database says is a fault.
+        if "database is locked" in str(exc):
+            log.warning("database locked past the busy timeout")
+            return _busy_answer()
+        log.exception("database error", exc_info=exc)
+        return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
