@@ -104,8 +104,10 @@ def enrol_phones(database_url: str, phones: int) -> list[tuple[str, str, float, 
 
 
 async def _dispatcher(client: httpx.AsyncClient, stop: float, out: list[float],
-                      errors: list[str], rng: random.Random) -> None:
+                      errors: list[str], rng: random.Random, think_s: float) -> None:
     while time.monotonic() < stop:
+        # A dispatcher reads, then reads the screen: the live feed does the rest.
+        await asyncio.sleep(rng.uniform(0, 2 * think_s))
         started = time.perf_counter()
         try:
             resp = await client.get(rng.choice(DISPATCHER_READS))
@@ -141,12 +143,13 @@ async def _phone(client: httpx.AsyncClient, token: str, lng: float, lat: float, 
 
 
 async def _load(base: str, dispatchers: int, phones: list[tuple[str, str, float, float]],
-                seconds: float, every_s: float) -> dict[str, Any]:
+                seconds: float, every_s: float, think_s: float) -> dict[str, Any]:
     token = api_login(base, "dispatcher")["access_token"]
     # The phones' clocks read the server's (the demo server's clock may start elsewhere).
     skew = server_now(base) - datetime.now(UTC)
     rng = random.Random(20261205)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    limits = httpx.Limits(max_connections=len(phones) + 50,
+                          max_keepalive_connections=len(phones) + 50)
     figures: dict[str, Any] = {}
     for label, with_phones in (("alone", False), ("with phones", True)):
         reads: list[float] = []
@@ -157,7 +160,7 @@ async def _load(base: str, dispatchers: int, phones: list[tuple[str, str, float,
         async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits,
                                      headers={"Authorization": f"Bearer {token}"}) as desk, \
                 httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as field:
-            tasks = [_dispatcher(desk, stop, reads, errors, random.Random(rng.random()))
+            tasks = [_dispatcher(desk, stop, reads, errors, random.Random(rng.random()), think_s)
                      for _ in range(dispatchers)]
             if with_phones:
                 tasks += [_phone(field, t, lng, lat, every_s, stop, sends, accepted, errors,
@@ -231,6 +234,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--every", type=float, default=10.0, help="seconds between a phone's fixes")
     parser.add_argument("--rings", type=int, default=20)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean seconds a dispatcher looks at the screen between reads")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
@@ -242,11 +247,12 @@ def main() -> None:
                 rings = _rings(server.base_url, args.rings) if args.rings else []
                 phones = enrol_phones(url, args.phones)
                 load = asyncio.run(_load(server.base_url, args.dispatchers, phones,
-                                         args.seconds, args.every))
+                                         args.seconds, args.every, args.think))
         finally:
             drop_database(url)
         print(f"\n{backend}: {args.phones} phones every {args.every:g} s, "
-              f"{args.dispatchers} dispatchers, {args.seconds:g} s per phase")
+              f"{args.dispatchers} dispatchers (a read every ~{args.think:g} s), "
+              f"{args.seconds:g} s per phase")
         print("| figure | dispatchers alone | with the phones |")
         print("|---|---|---|")
         for key in load["alone"]:

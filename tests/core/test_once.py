@@ -68,3 +68,15 @@ def test_a_key_is_one_users_and_one_actions(session, clock):
                             act=lambda: {"ok": 2})
     assert once.delivered(session, [key, "nope"], "u1") == {key: {"ok": 1}}
     assert once.delivered(session, [key], "u2") == {}
+
+
+def test_old_keys_are_forgotten_and_then_a_replay_applies_anew(session, clock):
+    from datetime import timedelta
+
+    key = f"old-{new_id(clock)}"
+    once.apply_once(session, clock=clock, key=key, actor_id="u1", request={}, act=lambda: {"n": 1})
+    clock.advance(timedelta(days=8))
+    assert once.forget_older_than(session, clock.now() - timedelta(days=7)) >= 1
+    again = once.apply_once(session, clock=clock, key=key, actor_id="u1", request={},
+                            act=lambda: {"n": 2})
+    assert again == once.Delivery(answer={"n": 2}, replayed=False)

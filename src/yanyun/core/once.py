@@ -122,3 +122,11 @@ def delivered(session: Session, keys: list[str], actor_id: str) -> dict[str, dic
         )
     )
     return {row.key: dict(row.answer) for row in rows}
+
+
+def forget_older_than(session: Session, before: datetime) -> int:
+    """Drop keys applied before ``before``: no phone replays a week-old queue (a job)."""
+    from sqlalchemy import delete
+
+    result = session.execute(delete(AppliedAction).where(AppliedAction.applied_at < before))
+    return result.rowcount or 0

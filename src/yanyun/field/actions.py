@@ -177,6 +177,14 @@ def apply_actions(
         )
     results: list[ActionResult] = []
     for action in actions:
+        if action.kind == "position":
+            # A position needs no key kept: it is idempotent by itself (the latest fix
+            # wins, an older or repeated one is ignored), and a key per fix would keep
+            # 8,640 rows a day per phone.
+            answer = _act(session, clock, actor, command_settings, action)
+            results.append(ActionResult(key=action.key, kind=action.kind, replayed=False,
+                                        **answer))
+            continue
         try:
             delivery = once.apply_once(
                 session,

@@ -17,6 +17,7 @@ manifest = ContextManifest(
         Page("/tip", "tip.html", "线索举报", "Report a tip", module="field", nav=False),
     ),
     work_checks=("yanyun.field.service:crew_works_on",),
+    jobs=("yanyun.field.jobs:JOBS",),
     description="acts for units through command's services (flat dispatch gives a crew "
     "authority over the incidents its unit is sent to); every action keyed and applied once",
 )

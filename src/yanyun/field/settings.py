@@ -17,6 +17,11 @@ class FieldSettings(BaseModel):
     max_actions_per_batch: int = Field(
         100, ge=1, le=1000, description="Actions one replay of a phone's queue may carry."
     )
+    action_keys_kept_days: int = Field(
+        7, ge=1, le=365,
+        description="Days an applied action's key is kept to answer a replay; a phone "
+        "offline longer has its queue applied again as new actions.",
+    )
     tip_proof_bits: int = Field(
         16, ge=0, le=26,
         description="Proof-of-work difficulty of a public tip (leading zero bits of SHA-256; "
