@@ -111,3 +111,35 @@ def test_an_incident_being_worked_binds_its_dispatchers_reads_until_it_closes(
     # The closed incident still opens, with the caller's number masked and no read logged.
     after = client.get(f"/api/v1/incidents/{incident['id']}", headers=dispatcher.headers)
     assert after.status_code == 200 and "*" in after.json()["caller_phone"]
+
+
+def test_a_case_gives_tasks_to_any_unit_through_supervision(client, session, clock, runtime):
+    from datetime import timedelta
+
+    from tests.bus import consumers_from_now, drain
+
+    consumers_from_now(session, clock, "oversight.tasks")
+    session.commit()
+    dispatcher = login_as(client, "dispatcher")
+    officer = login_as(client, "officer")
+    station = client.get("/api/v1/auth/me", headers=officer.headers).json()["user"]["org_code"]
+    case = open_case(client, dispatcher)
+    due = (clock.now() + timedelta(hours=4)).isoformat()
+    asked = client.post(f"/api/v1/cases/{case['id']}/tasks", headers=dispatcher.headers, json={
+        "title": "传唤电动车车主到所接受调查", "org_code": station, "due_at": due})
+    assert asked.status_code == 201, asked.text
+    assert drain(runtime, "oversight.tasks", session=session) == 1
+    detail = client.get(f"/api/v1/cases/{case['id']}", headers=dispatcher.headers).json()
+    [task] = detail["tasks"]
+    assert task["owner_org_code"] == station and case["number"] in task["title"]
+    # The station's chief sees it on the station's work list, as any supervised task.
+    mine = client.get("/api/v1/oversight/tasks", headers=login_as(client, "chief").headers).json()
+    items = mine["items"] if isinstance(mine, dict) else mine
+    assert task["id"] in {t["id"] for t in items}
+    late = client.post(f"/api/v1/cases/{case['id']}/tasks", headers=dispatcher.headers,
+                       json={"title": "过期任务", "org_code": station,
+                             "due_at": (clock.now() - timedelta(hours=1)).isoformat()})
+    assert late.status_code == 422 and late.json()["error"]["field"] == "due_at"
+    nowhere = client.post(f"/api/v1/cases/{case['id']}/tasks", headers=dispatcher.headers,
+                          json={"title": "无承办单位", "due_at": due})
+    assert nowhere.status_code == 422 and nowhere.json()["error"]["field"] == "org_code"

@@ -10,7 +10,15 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.cases import service
-from yanyun.cases.schemas import CaseCreate, CaseDetail, CaseRead, MemberAdd, NoteIn, StatusChange
+from yanyun.cases.schemas import (
+    CaseCreate,
+    CaseDetail,
+    CaseRead,
+    CaseTaskIn,
+    MemberAdd,
+    NoteIn,
+    StatusChange,
+)
 from yanyun.core.http import ClockDep, SessionDep
 from yanyun.core.params import Offset, PathKey
 
@@ -73,6 +81,15 @@ def change_status(case_id: PathKey, body: StatusChange, session: SessionDep, clo
     """Suspend, solve (with detentions and amounts recovered), close or reopen."""
     service.change_status(session=session, clock=clock, actor=actor, case_id=case_id,
                           change=body)
+    return _detail(session, case_id, actor)
+
+
+@router.post("/{case_id}/tasks", response_model=CaseDetail, status_code=201)
+def request_task(case_id: PathKey, body: CaseTaskIn, session: SessionDep, clock: ClockDep,
+                 actor: Worker) -> CaseDetail:
+    """A task to any unit for the case, made and followed by supervision (督)."""
+    service.request_task(session=session, clock=clock, actor=actor, case_id=case_id,
+                         task_in=body)
     return _detail(session, case_id, actor)
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from yanyun.core.params import Instant
 from yanyun.core.schemas import InputModel
 
 CASE_KINDS: dict[str, tuple[str, str]] = {
@@ -45,6 +46,26 @@ class StatusChange(InputModel):
     note: str | None = Field(None, max_length=1000)
     suspects_detained: int | None = Field(None, ge=0, le=10_000)
     amount_recovered_yuan: float | None = Field(None, ge=0, le=1e12)
+
+
+class CaseTaskIn(InputModel):
+    """A task to any unit (or person) for the case, supervised by 督 with its deadline."""
+
+    title: str = Field(min_length=2, max_length=200)
+    detail: str | None = Field(None, max_length=2000)
+    org_code: str | None = Field(None, min_length=1, max_length=48)
+    username: str | None = Field(None, min_length=1, max_length=64)
+    due_at: Instant
+
+
+class CaseTaskRead(BaseModel):
+    id: str
+    title: str
+    owner_org_code: str
+    owner_user_id: str | None
+    status: str
+    due_at: datetime
+    done_at: datetime | None
 
 
 class NoteIn(InputModel):
@@ -92,4 +113,5 @@ class CaseRead(BaseModel):
 
 class CaseDetail(CaseRead):
     members: list[MemberRead]
+    tasks: list[CaseTaskRead]
     timeline: list[EntryRead]

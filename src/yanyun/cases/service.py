@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yanyun.auth.models import User
+from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.cases.models import Case, CaseEntry, CaseIncident, CaseMember
@@ -22,15 +22,20 @@ from yanyun.cases.schemas import (
     CaseCreate,
     CaseDetail,
     CaseRead,
+    CaseTaskIn,
+    CaseTaskRead,
     EntryRead,
     MemberRead,
     StatusChange,
 )
 from yanyun.command.models import Incident
+from yanyun.core import events
 from yanyun.core.audit import AuditEntry
-from yanyun.core.clock import Clock, local_date
+from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
+from yanyun.events.oversight import TaskRequested
+from yanyun.oversight.models import SupervisedTask
 
 #: Statuses from which a case may move, and to where.
 MOVES: dict[str, frozenset[str]] = {
@@ -183,6 +188,50 @@ def change_status(
     return case
 
 
+def request_task(*, session: Session, clock: Clock, actor: Actor, case_id: str,
+                 task_in: CaseTaskIn) -> Case:
+    """Ask supervision for a task to any unit for this case (合成作战 crosses units); it is
+    made by supervision's consumer and followed on 督's boards with its deadline."""
+    case, member = get_case(session=session, actor=actor, case_id=case_id)
+    if member is None or case.status != "open":
+        raise PermissionDenied("只有在办案件的成员可以派发任务",
+                               "only members of an open case give its tasks")
+    if as_utc(task_in.due_at) <= clock.now():
+        raise Invalid("due_at", "期限须晚于当前时间", "the deadline must be in the future")
+    owner_user = None
+    if task_in.username:
+        owner_user = session.scalar(select(User).where(User.username == task_in.username))
+        if owner_user is None:
+            raise Invalid("username", f"未知用户：{task_in.username}",
+                          f"unknown user: {task_in.username}")
+    org_code = task_in.org_code or (owner_user.org_code if owner_user else None)
+    if org_code is None or session.get(OrgUnit, org_code) is None:
+        raise Invalid("org_code", "请指定承办单位", "name the unit that does the task")
+    events.publish(
+        session,
+        TaskRequested(title=f"[{case.number}] {task_in.title}", detail=task_in.detail,
+                      owner_user_id=owner_user.id if owner_user else None,
+                      owner_org_code=org_code, due_at=task_in.due_at),
+        clock=clock, resource_id=case.id, org_path=case.org_path,
+    )
+    _entry(session, clock, case, actor, "task_requested", f"派发任务：{task_in.title}",
+           org_code=org_code, due_at=as_utc(task_in.due_at).isoformat())
+    session.flush()
+    return case
+
+
+def case_tasks(session: Session, case: Case) -> list[CaseTaskRead]:
+    rows = session.scalars(
+        select(SupervisedTask).where(
+            SupervisedTask.source == "requested",
+            SupervisedTask.source_ref.startswith(f"task.requested:{case.id}:"),
+        ).order_by(SupervisedTask.due_at)
+    )
+    return [CaseTaskRead(id=t.id, title=t.title, owner_org_code=t.owner_org_code,
+                         owner_user_id=t.owner_user_id, status=t.status, due_at=t.due_at,
+                         done_at=t.done_at) for t in rows]
+
+
 def add_note(*, session: Session, clock: Clock, actor: Actor, case_id: str, text: str) -> Case:
     case, member = get_case(session=session, actor=actor, case_id=case_id)
     if member is None:
@@ -253,6 +302,7 @@ def case_detail(session: Session, case: Case, actor: Actor) -> CaseDetail:
         members=[MemberRead(user_id=u.id, username=u.username, display_name=u.display_name,
                             org_code=u.org_code, role=m.role, added_at=m.added_at)
                  for m, u in members],
+        tasks=case_tasks(session, case),
         timeline=sorted([*entries, *searches], key=lambda e: e.at),
     )
 
