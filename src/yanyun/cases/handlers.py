@@ -11,25 +11,24 @@ from yanyun.events.intel import WatchHitRaised
 
 
 def note_watch_hit(delivery: Delivery) -> None:
-    """Put the hit on its case's timeline, for the members to see and the operator to check."""
+    """Put the hit on its case's timeline, for the members to see and the operator to check.
+
+    The consumer hands each event over once (its cursor moves in this transaction).
+    """
     hit: WatchHitRaised = delivery.event
     session = delivery.session
     case = session.scalar(select(Case).where(Case.number == hit.case_number))
     if case is None:
         return
     envelope = delivery.envelope
-    exists = session.scalar(select(CaseEntry.id).where(
-        CaseEntry.case_id == case.id, CaseEntry.kind == "watch_hit",
-        CaseEntry.detail["hit_id"].as_string() == envelope.resource_id))
-    if exists:
-        return
     session.add(CaseEntry(
         id=new_id(delivery.clock), case_id=case.id, at=delivery.clock.now(), actor="system",
         kind="watch_hit",
         text=f"布控预警：{hit.read_plate}（{'完全匹配' if hit.match == 'exact' else '近似读数'}）"
-        f"经过 {hit.camera}，待核实图像",
-        detail={"hit_id": envelope.resource_id, "plate": hit.read_plate, "camera": hit.camera,
-                "seen_at": hit.seen_at.isoformat(), "match": hit.match},
+        f"经过 {hit.camera}，共{hit.sightings}次，待核实图像",
+        detail={"event_id": envelope.id, "entry_id": hit.entry_id, "plate": hit.read_plate,
+                "camera": hit.camera, "seen_at": hit.seen_at.isoformat(), "match": hit.match,
+                "sightings": hit.sightings},
     ))
 
 

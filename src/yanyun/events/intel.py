@@ -8,8 +8,11 @@ from yanyun.core.events import Event
 
 
 class WatchHitRaised(Event):
-    """A sighting matched a plate on watch (布控): the case's members and the console look,
-    and an operator confirms or rejects the read before anyone acts."""
+    """Sightings of a batch matched a plate on watch (布控): its latest one, and how many.
+
+    The case's members and the console look; an operator confirms or rejects
+    each read (its hit row) before anyone acts.
+    """
 
     kinds = ("watch.hit",)
     resource_type = "watch_hit"
@@ -24,3 +27,4 @@ class WatchHitRaised(Event):
     seen_at: AwareDatetime
     lng: float | None = None
     lat: float | None = None
+    sightings: int = 1

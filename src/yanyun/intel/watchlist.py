@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.permissions import Perm
@@ -95,67 +95,74 @@ def list_watches(*, session: Session, actor: Actor) -> list[WatchRead]:
     return [watch_read(w) for w in rows]
 
 
-def active_watches(session: Session, now: datetime) -> list[WatchEntry]:
-    return list(session.scalars(
-        select(WatchEntry).where(WatchEntry.status == "active", WatchEntry.expires_at > now)
+def active_watches(session: Session, now: datetime) -> list:
+    """The active watches as plain rows (id, plate, canonical, case, area): read per batch."""
+    return list(session.execute(
+        select(WatchEntry.id, WatchEntry.plate, WatchEntry.canonical, WatchEntry.case_number,
+               WatchEntry.org_path)
+        .where(WatchEntry.status == "active", WatchEntry.expires_at > now)
     ))
 
 
 def check_batch(*, session: Session, clock: Clock, accepted: pa.Table) -> int:
-    """Match an ingested batch against the active watches; raise a hit per matching sighting.
+    """Match an ingested batch against the active watches; a hit row per matching sighting,
+    one event per watch with its latest sighting and how many there were.
 
     Vectorised: the batch's plates and their confusion forms are tested for
     membership in the watched sets, so the cost grows with the batch, not
-    with the number of watches.
+    with the number of watches; hits are written in one statement.
     """
     watches = active_watches(session, clock.now())
     if not watches or accepted.num_rows == 0:
         return 0
     by_plate = {w.plate: w for w in watches}
-    by_canon: dict[str, list[WatchEntry]] = {}
+    by_canon: dict[str, list] = {}
     for w in watches:
         by_canon.setdefault(w.canonical, []).append(w)
     plates = accepted.column("plate")
-    forms = canonical_forms(plates)
     hit_mask = pc.or_(pc.is_in(plates, value_set=pa.array(list(by_plate))),
-                      pc.is_in(forms, value_set=pa.array(list(by_canon))))
-    rows = accepted.filter(hit_mask).to_pylist()
+                      pc.is_in(canonical_forms(plates), value_set=pa.array(list(by_canon))))
+    rows = accepted.filter(hit_mask).select(["plate", "camera", "seen_at"]).to_pylist()
     if not rows:
         return 0
-    places = _camera_places(session, {r["camera"] for r in rows})
-    raised = 0
+    now = clock.now()
+    hits: list[dict] = []
+    latest: dict[str, tuple[object, dict, str, int]] = {}
     for row in rows:
         exact = by_plate.get(row["plate"])
         matched = [exact] if exact else by_canon.get(canonical(row["plate"]), [])
+        match = "exact" if exact else "confusion"
         for entry in matched:
-            _raise(session, clock, entry, row, "exact" if exact else "confusion", places)
-            raised += 1
-    return raised
+            hits.append(dict(
+                id=new_id(clock), entry_id=entry.id, case_number=entry.case_number,
+                org_path=entry.org_path, read_plate=row["plate"], match=match,
+                camera=row["camera"], seen_at=row["seen_at"], raised_at=now, status="pending",
+                decided_by=None, decided_at=None,
+            ))
+            previous = latest.get(entry.id)
+            if previous is None or row["seen_at"] > previous[1]["seen_at"]:
+                latest[entry.id] = (entry, row, match, (previous[3] if previous else 0) + 1)
+            else:
+                latest[entry.id] = (*previous[:3], previous[3] + 1)
+    session.execute(insert(WatchHit), hits)
+    places = _camera_places(session, {row["camera"] for _, row, _, _ in latest.values()})
+    for entry, row, match, count in latest.values():
+        lng, lat = places.get(row["camera"], (None, None))
+        events.publish(
+            session,
+            WatchHitRaised(entry_id=entry.id, case_number=entry.case_number,
+                           watched_plate=entry.plate, read_plate=row["plate"], match=match,
+                           camera=row["camera"], seen_at=row["seen_at"], lng=lng, lat=lat,
+                           sightings=count),
+            clock=clock, resource_id=entry.id, org_path=entry.org_path,
+        )
+    return len(hits)
 
 
 def _camera_places(session: Session, codes: set[str]) -> dict[str, tuple[float, float]]:
     rows = session.execute(select(Camera.code, Camera.lng, Camera.lat)
                            .where(Camera.code.in_(codes)))
     return {r.code: (r.lng, r.lat) for r in rows}
-
-
-def _raise(session: Session, clock: Clock, entry: WatchEntry, row: dict, match: str,
-           places: dict[str, tuple[float, float]]) -> None:
-    seen_at = row["seen_at"]
-    hit = WatchHit(
-        id=new_id(clock), entry_id=entry.id, case_number=entry.case_number,
-        org_path=entry.org_path, read_plate=row["plate"], match=match, camera=row["camera"],
-        seen_at=seen_at, raised_at=clock.now(), status="pending",
-    )
-    session.add(hit)
-    lng, lat = places.get(row["camera"], (None, None))
-    events.publish(
-        session,
-        WatchHitRaised(entry_id=entry.id, case_number=entry.case_number,
-                       watched_plate=entry.plate, read_plate=row["plate"], match=match,
-                       camera=row["camera"], seen_at=seen_at, lng=lng, lat=lat),
-        clock=clock, resource_id=hit.id, org_path=entry.org_path,
-    )
 
 
 def list_hits(*, session: Session, actor: Actor, status: str | None) -> list[WatchHitRead]:

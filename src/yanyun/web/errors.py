@@ -134,9 +134,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _locked(_request: Request, exc: OperationalError) -> JSONResponse:
-        # SQLite's one writer held past the busy timeout is overload too; anything else
-        # the database says is a fault.
-        if "database is locked" in str(exc):
+        # SQLite's one writer held past the busy timeout (or this process's writers'
+        # queue past its turn) is overload too; anything else the database says is a fault.
+        if "database is locked" in str(exc) or "database is busy" in str(exc):
             log.warning("database locked past the busy timeout")
             return _busy_answer()
         log.exception("database error", exc_info=exc)
