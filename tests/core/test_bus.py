@@ -230,3 +230,40 @@ def test_gap_rule_waits_for_a_hole_then_passes_it(clock):
     assert [r.id for r in tracker.accept(rows[2:], t0 + timedelta(seconds=6))] == [4]
     sqlite_like = GapTracker(cursor=0, holes_may_commit=False)
     assert [r.id for r in sqlite_like.accept(rows, t0)] == [1, 2, 4]
+
+
+def _stored_cursor(runtime, name: str) -> int:
+    with session_scope(runtime) as session:
+        return session.scalar(select(EventCursor.last_id).where(EventCursor.name == name))
+
+
+def test_a_consumer_passes_events_it_does_not_take_without_writing_its_cursor(runtime):
+    seen: list[str] = []
+    sub = Subscription("test.lost_only", (ParcelLost,), lambda d: seen.append(d.event.reason))
+    runner = _runner(runtime, sub)
+    start = _stored_cursor(runtime, "test.lost_only")
+    for n in range(5):
+        _publish(runtime, ParcelSent(weight_kg=n, to="衡阳"), f"p{n}")
+    assert runner.run_consumer(sub) == 0
+    # Nothing it takes: its place is kept in the runner, the row is not written.
+    assert _stored_cursor(runtime, "test.lost_only") == start
+    _publish(runtime, ParcelLost(reason="雨淋"), "p9", kind="test.parcel_lost")
+    assert runner.run_consumer(sub) == 1 and seen == ["雨淋"]
+    # With the next event it takes, the cursor row catches up past everything.
+    with session_scope(runtime) as session:
+        newest = session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.id.desc()))
+    assert _stored_cursor(runtime, "test.lost_only") == newest
+
+
+def test_a_consumer_passing_many_events_writes_its_cursor_now_and_then(runtime, monkeypatch):
+    from yanyun.core import bus
+
+    monkeypatch.setattr(bus, "SKIP_PERSIST_IDS", 3)
+    sub = Subscription("test.lost_rarely", (ParcelLost,), lambda d: None)
+    runner = _runner(runtime, sub)
+    start = _stored_cursor(runtime, "test.lost_rarely")
+    for n in range(4):
+        _publish(runtime, ParcelSent(weight_kg=n, to="衡阳"), f"q{n}")
+    runner.run_consumer(sub)
+    # Past the limit: written, so a restarted process does not re-read all of them.
+    assert _stored_cursor(runtime, "test.lost_rarely") >= start + 4

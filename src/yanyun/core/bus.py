@@ -124,6 +124,11 @@ def event_json(row: OutboxEvent) -> dict[str, Any]:
 LiveSink = Callable[[list[dict[str, Any]]], None]
 
 
+#: A consumer passing events it does not take writes its cursor at least this often.
+SKIP_PERSIST_IDS = 1000
+SKIP_PERSIST_S = 30.0
+
+
 @dataclass
 class EventRunner:
     """Reads the outbox for the live hub and every durable consumer of one process."""
@@ -140,6 +145,9 @@ class EventRunner:
     # Where each consumer stood after its last pass (another process may move it
     # further; never behind, so skipping on it loses nothing).
     _caught_up: dict[str, int] = field(init=False, default_factory=dict)
+    # How far each consumer has run past events it does not take, without writing its
+    # cursor, and since when: (last id, first skip).
+    _skipped: dict[str, tuple[int, datetime]] = field(init=False, default_factory=dict)
     _wake: threading.Event = field(init=False, default_factory=threading.Event)
     _undo_hook: Callable[[], None] | None = field(init=False, default=None)
     _listener: threading.Thread | None = field(init=False, default=None)
@@ -242,12 +250,52 @@ class EventRunner:
 
     def run_consumer(self, sub: Subscription) -> int:
         """Hand the consumer what it has not seen, until caught up; how many it handled."""
+        if self._nothing_to_take(sub):
+            return 0
         total = 0
         while True:
             handled, more = self._one_batch(sub)
             total += handled
             if not more:
                 return total
+
+    def _nothing_to_take(self, sub: Subscription) -> bool:
+        """Whether every event ready past the cursor is of kinds this consumer does not take.
+
+        Then its place is kept here and nothing is written: on SQLite every
+        write is a turn of the one writer, and five consumers moving their
+        cursors past each unit's position would cost five writes per fix. The
+        cursor row catches up with the next event the consumer takes, or after
+        `SKIP_PERSIST_IDS` ids or `SKIP_PERSIST_S` seconds. Only ready events
+        are passed (the gap rule holds back behind a hole), so a late-committing
+        event the consumer takes is never skipped; after a restart the skipped
+        ids are read again and skipped again.
+        """
+        now = as_utc(self.runtime.clock.now())
+        with read_session(self.runtime) as session:
+            stored = session.scalar(
+                select(EventCursor.last_id).where(EventCursor.name == sub.consumer)
+            )
+            if stored is None:
+                return False
+            last_skipped, since = self._skipped.get(sub.consumer, (stored, now))
+            start = max(stored, last_skipped)
+            tracker = self._trackers.setdefault(
+                sub.consumer,
+                GapTracker(grace=self.grace, holes_may_commit=self._holes_may_commit()),
+            )
+            tracker.cursor = start
+            rows = events_after(session, after_id=start, limit=self.batch)
+            ready = tracker.accept(rows, now)
+        if any(row.kind in sub.kinds for row in ready):
+            return False
+        last = ready[-1].id if ready else start
+        if last - stored >= SKIP_PERSIST_IDS or (now - since).total_seconds() >= SKIP_PERSIST_S:
+            return False
+        self._skipped[sub.consumer] = (last, since)
+        if len(ready) == len(rows):
+            self._caught_up[sub.consumer] = last
+        return True
 
     def _one_batch(self, sub: Subscription) -> tuple[int, bool]:
         from yanyun.core.db import session_scope
@@ -260,6 +308,9 @@ class EventRunner:
                 sub.consumer,
                 GapTracker(grace=self.grace, holes_may_commit=self._holes_may_commit()),
             )
+            skipped = self._skipped.pop(sub.consumer, None)
+            if skipped is not None and skipped[0] > cursor.last_id:
+                cursor.last_id = skipped[0]  # what was passed unwritten, written now
             tracker.cursor = cursor.last_id
             rows = events_after(session, after_id=cursor.last_id, limit=self.batch)
             now = as_utc(self.runtime.clock.now())
