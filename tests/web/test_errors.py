@@ -65,3 +65,32 @@ def test_exhausted_database_connections_are_a_503_to_retry_not_a_500(settings, c
         busy.engine.dispose()
     assert resp.status_code == 503 and resp.headers["retry-after"] == "5"
     assert resp.json()["error"]["code"] == "busy"
+
+
+def test_on_sqlite_only_so_many_writes_enter_the_worker_threads_at_once():
+    import asyncio
+
+    import httpx
+
+    from yanyun.web.errors import WriteSlotsMiddleware
+
+    inside = {"now": 0, "most": 0, "reads_most": 0}
+
+    async def app(scope, receive, send):
+        key = "most" if scope["method"] == "POST" else "reads_most"
+        inside["now"] += 1
+        inside[key] = max(inside[key], inside["now"])
+        await asyncio.sleep(0.05)
+        inside["now"] -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def burst():
+        transport = httpx.ASGITransport(app=WriteSlotsMiddleware(app, slots=2))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await asyncio.gather(*(client.post("/w") for _ in range(8)))
+            await asyncio.gather(*(client.get("/r") for _ in range(8)))
+
+    asyncio.run(burst())
+    assert inside["most"] == 2
+    assert inside["reads_most"] == 8

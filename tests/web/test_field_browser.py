@@ -60,6 +60,21 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
+def _phone_at_a_unit(browser: Any, server: DemoServer, username: str, which: int,
+                     console: ConsoleWatch, timeout_ms: int = 20_000):
+    """An emulated phone whose position is a unit of ``username``'s area: (context, page,
+    login, unit)."""
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    console.attach(page)
+    login = api_login(server.base_url, username)
+    units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
+    unit = (units.get("items") if isinstance(units, dict) else units)[which]
+    context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    return context, page, login, unit
+
+
 def _timeline(server: DemoServer, incident_id: str) -> list[dict]:
     token = api_login(server.base_url, "dispatcher")["access_token"]
     return api_get(server.base_url, token, f"/api/v1/incidents/{incident_id}/timeline")
@@ -69,14 +84,7 @@ def test_a_crew_works_a_dispatch_from_the_phone_through_a_dead_spot(
     browser: Any, server: DemoServer
 ) -> None:
     console = ConsoleWatch()
-    context = new_context(browser, server, **PHONE)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    console.attach(page)
-    login = api_login(server.base_url, "officer")
-    units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
-    unit = (units.get("items") if isinstance(units, dict) else units)[0]
-    context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    context, page, login, unit = _phone_at_a_unit(browser, server, "officer", 0, console)
     try:
         store_session(page, server.base_url, login)
         page.goto(f"{server.base_url}/m")
@@ -148,14 +156,7 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
 ) -> None:
     console = ConsoleWatch()
     console.allow_status(422)
-    context = new_context(browser, server, **PHONE)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    console.attach(page)
-    login = api_login(server.base_url, "chief")
-    units = api_get(server.base_url, login["access_token"], "/api/v1/units?status=available")
-    unit = (units.get("items") if isinstance(units, dict) else units)[-1]
-    context.set_geolocation({"longitude": unit["lng"], "latitude": unit["lat"]})
+    context, page, login, unit = _phone_at_a_unit(browser, server, "chief", -1, console)
     # The command center's console, open in a second page on a desk.
     desk = new_context(browser, server, viewport={"width": 1600, "height": 1000})
     desk.set_default_timeout(20_000)
@@ -218,14 +219,9 @@ def test_the_public_files_a_tip_without_an_account_and_follows_it(
     browser: Any, server: DemoServer
 ) -> None:
     console = ConsoleWatch()
-    context = new_context(browser, server, **PHONE)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    console.attach(page)
-    dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
-    units = api_get(server.base_url, dispatcher, "/api/v1/units")
-    spot = (units.get("items") if isinstance(units, dict) else units)[0]
-    context.set_geolocation({"longitude": spot["lng"], "latitude": spot["lat"]})
+    context, page, login, _ = _phone_at_a_unit(browser, server, "dispatcher", 0, console,
+                                               timeout_ms=30_000)
+    dispatcher = login["access_token"]
     try:
         page.goto(f"{server.base_url}/tip")
         page.wait_for_selector("body[data-tip-ready='1']")

@@ -48,6 +48,16 @@ class WebSettings(BaseModel):
             "or when the token expires the socket is closed within this time."
         ),
     )
+    sqlite_write_slots: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description=(
+            "Requests that may write at once on SQLite; the rest wait their turn in the event "
+            "loop, not in a worker thread (threads all waiting on the one writer would leave "
+            "none for the writer to finish with)."
+        ),
+    )
 
 
 class CoreSettings(BaseSettings):

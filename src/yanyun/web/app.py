@@ -31,6 +31,7 @@ from yanyun.web import live, pages
 from yanyun.web.errors import (
     ContainFailuresMiddleware,
     RejectNulMiddleware,
+    WriteSlotsMiddleware,
     install_error_handlers,
 )
 from yanyun.web.security import SecurityHeadersMiddleware, install_api_docs
@@ -138,6 +139,8 @@ def create_app(
     app.state.event_runner = runner
     app.state.scheduler = scheduler
     install_error_handlers(app)
+    if runtime.engine.dialect.name == "sqlite":
+        app.add_middleware(WriteSlotsMiddleware, slots=runtime.settings.web.sqlite_write_slots)
     app.add_middleware(ContainFailuresMiddleware)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -208,3 +209,26 @@ class RejectNulMiddleware:
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
+
+
+class WriteSlotsMiddleware:
+    """On SQLite, let only so many writing requests into the worker threads at once.
+
+    A writing request takes SQLite's one writer for its transaction and needs a
+    worker thread again to commit. With a thousand phones sending at once,
+    every worker thread could be a request waiting for the writer while the
+    writer's own request waits for a thread to commit: nothing moves until
+    the turns time out. Waiting here, in the event loop, costs no thread;
+    reads (GET) never wait, they never write.
+    """
+
+    def __init__(self, app: Any, slots: int) -> None:
+        self.app = app
+        self.slots = asyncio.Semaphore(slots)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        async with self.slots:
+            await self.app(scope, receive, send)
