@@ -72,7 +72,7 @@ def test_on_sqlite_only_so_many_writes_enter_the_worker_threads_at_once():
 
     import httpx
 
-    from yanyun.web.errors import WriteSlotsMiddleware
+    from yanyun.web.errors import RequestSlotsMiddleware
 
     inside = {"now": 0, "most": 0, "reads_most": 0}
 
@@ -86,7 +86,8 @@ def test_on_sqlite_only_so_many_writes_enter_the_worker_threads_at_once():
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def burst():
-        transport = httpx.ASGITransport(app=WriteSlotsMiddleware(app, slots=2))
+        transport = httpx.ASGITransport(app=RequestSlotsMiddleware(app, slots=2,
+                                                                   writes_only=True))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             await asyncio.gather(*(client.post("/w") for _ in range(8)))
             await asyncio.gather(*(client.get("/r") for _ in range(8)))

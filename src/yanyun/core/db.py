@@ -82,6 +82,10 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # One server process serves its requests from these; the web app admits at most
+    # this many requests at a time (RequestSlotsMiddleware), so none waits for one.
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
 
 

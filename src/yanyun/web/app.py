@@ -31,7 +31,7 @@ from yanyun.web import live, pages
 from yanyun.web.errors import (
     ContainFailuresMiddleware,
     RejectNulMiddleware,
-    WriteSlotsMiddleware,
+    RequestSlotsMiddleware,
     install_error_handlers,
 )
 from yanyun.web.security import SecurityHeadersMiddleware, install_api_docs
@@ -70,6 +70,13 @@ def _serve(template: str) -> Callable[[], HTMLResponse]:
         return page(template)
 
     return serve
+
+
+def _request_slots(runtime: Runtime) -> int:
+    """Requests let in at once on a pooled database: two fewer than its connections."""
+    pool = runtime.engine.pool
+    size = getattr(pool, "size", lambda: 10)() + max(getattr(pool, "_max_overflow", 0), 0)
+    return max(1, size - 2)
 
 
 def routers() -> list[APIRouter]:
@@ -140,7 +147,12 @@ def create_app(
     app.state.scheduler = scheduler
     install_error_handlers(app)
     if runtime.engine.dialect.name == "sqlite":
-        app.add_middleware(WriteSlotsMiddleware, slots=runtime.settings.web.sqlite_write_slots)
+        app.add_middleware(RequestSlotsMiddleware, slots=runtime.settings.web.sqlite_write_slots,
+                           writes_only=True)
+    else:
+        # Fewer than the pool's connections: a request let in always finds one.
+        app.add_middleware(RequestSlotsMiddleware, slots=_request_slots(runtime),
+                           writes_only=False)
     app.add_middleware(ContainFailuresMiddleware)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)

@@ -211,23 +211,31 @@ class RejectNulMiddleware:
         await self.app(scope, receive, send)
 
 
-class WriteSlotsMiddleware:
-    """On SQLite, let only so many writing requests into the worker threads at once.
+class RequestSlotsMiddleware:
+    """Let only so many requests into the worker threads at once; the rest wait here.
 
-    A writing request takes SQLite's one writer for its transaction and needs a
-    worker thread again to commit. With a thousand phones sending at once,
-    every worker thread could be a request waiting for the writer while the
-    writer's own request waits for a thread to commit: nothing moves until
-    the turns time out. Waiting here, in the event loop, costs no thread;
-    reads (GET) never wait, they never write.
+    A request holds a database connection (and, writing on SQLite, the one
+    writer) from its first statement and needs a worker thread again to
+    commit. With a thousand phones sending at once, every worker thread could
+    be a request waiting for a connection or for the writer, while the request
+    holding it waits for a thread to finish: nothing moves until timeouts
+    answer 503. Waiting here, in the event loop, costs no thread. On SQLite
+    only writes are counted (reads never wait for the writer); on PostgreSQL
+    every request is, against the connection pool. Static files never wait.
     """
 
-    def __init__(self, app: Any, slots: int) -> None:
+    def __init__(self, app: Any, slots: int, *, writes_only: bool) -> None:
         self.app = app
         self.slots = asyncio.Semaphore(slots)
+        self.writes_only = writes_only
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+        free = (
+            scope["type"] != "http"
+            or scope.get("path", "").startswith("/static/")
+            or (self.writes_only and scope.get("method") in ("GET", "HEAD", "OPTIONS"))
+        )
+        if free:
             await self.app(scope, receive, send)
             return
         async with self.slots:
