@@ -3,11 +3,12 @@
 // map out. The search reaches personal data, so the server refuses it without a
 // case number and a purpose and audits it with them; the form asks for both first.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
-import { getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
-import { logout } from "./page.js";
-import { el, textOf } from "./dom.js";
-import "./leaflet-text.js";
+import { api, ApiError, goToLogin, loadSession } from "../lib/api.js";
+import { getLang, mountLangToggle, onLangChange, pick } from "../lib/i18n.js";
+import { logout } from "../lib/page.js";
+import { el, textOf } from "../lib/dom.js";
+import "../lib/leaflet-text.js";
+import { TEXT } from "../text/plates.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -15,53 +16,12 @@ const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const PERMANENT_TIMES_UP_TO = 14;
 const DEFAULT_WINDOW_DAYS = 3;
 
-const TEXT = {
-  title: ["车辆轨迹查询", "Plate search"],
-  app: ["雁云", "yanyun"],
-  subtitle: ["情报 · 雪亮工程数据池", "Intelligence · camera data pool"],
-  logout: ["退出", "Log out"],
-  form_title: ["号牌查询", "Search a plate"],
-  plate: ["号牌", "Plate"],
-  fuzzy: ["模糊查询（0/D/Q、8/B、1/I、5/S、2/Z，缺一位或多一位）",
-    "Fuzzy (0/D/Q, 8/B, 1/I, 5/S, 2/Z, one character missing or extra)"],
-  start: ["开始（北京时间）", "From (Beijing time)"],
-  end: ["结束（北京时间）", "To (Beijing time)"],
-  area: ["区域编码（可选：区县/派出所/网格）", "Area code (optional: district, station or grid)"],
-  personal_legend: ["涉及个人信息：须填写案件编号和查询用途，查询将记入审计",
-    "Personal data: a case number and a purpose are required; the search is audited"],
-  case_number: ["案件编号", "Case number"],
-  purpose: ["查询用途", "Purpose"],
-  search: ["查询", "Search"],
-  searching: ["查询中…", "Searching…"],
-  result_title: ["查询结果", "Results"],
-  col_time: ["时间", "Time"],
-  col_camera: ["点位", "Camera"],
-  col_kind: ["类型", "Kind"],
-  col_grid: ["网格", "Grid"],
-  col_flag: ["标记", "Flag"],
-  need_plate: ["请输入号牌", "Enter a plate"],
-  need_case: ["请填写案件编号", "Enter the case number"],
-  need_purpose: ["请填写查询用途", "Enter the purpose"],
-  summary: ["{n} 条过车记录 · {p} 个号牌 · 引擎 {engine} {ms} 毫秒",
-    "{n} sightings · {p} plates · engine {engine} {ms} ms"],
-  none: ["该时间范围内没有过车记录", "No sightings in this window"],
-  absurd_speed: ["速度异常", "Absurd speed"],
-  match_exact: ["精确", "exact"],
-  match_confusion: ["易混字符", "confusion"],
-  match_edit: ["缺/多一位", "±1 character"],
-  kind_hd_video: ["高清视频", "HD video"],
-  kind_checkpoint: ["卡口", "Checkpoint"],
-  kind_ebike: ["电动车卡口", "E-bike camera"],
-  map_label: ["轨迹地图", "Trajectory map"],
-};
-
 function tr(key, vars = {}) {
   const entry = TEXT[key];
   let text = entry ? entry[getLang() === "en" ? 1 : 0] : key;
   for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
   return text;
 }
-
 
 const state = { session: null, map: null, layer: null, result: null, plate: null };
 

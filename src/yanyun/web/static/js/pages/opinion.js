@@ -2,55 +2,13 @@
 // hourly timeline, posts, linked incidents and handling log. Reads
 // /api/v1/opinion/* (the JSON twin of this page).
 
-import { api, goToLogin, loadSession } from "./api.js";
-import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
-import { el, textOf } from "./dom.js";
-import { logout } from "./page.js";
-import "./leaflet-text.js";
+import { api, goToLogin, loadSession } from "../lib/api.js";
+import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick } from "../lib/i18n.js";
+import { el, textOf } from "../lib/dom.js";
+import { logout } from "../lib/page.js";
+import "../lib/leaflet-text.js";
+import { TEXT } from "../text/opinion.js";
 
-const TEXT = {
-  title: ["舆情事件", "Opinion events"],
-  sum_active: ["在办事件", "Active events"],
-  sum_hot: ["预警及以上", "Warning or hotter"],
-  sum_unverified: ["待核实", "Unverified claims"],
-  ranked: ["按热度排序", "Ranked by heat"],
-  timeline: ["传播时间线(每小时帖文)", "Timeline (posts per hour)"],
-  heat: ["热度", "Heat"],
-  volume: ["帖文", "posts"],
-  velocity: ["条/小时", "/hour"],
-  reach: ["互动", "reach"],
-  first_seen: ["首发", "first seen"],
-  unverified: ["未核实的警情说法", "Unverified claim"],
-  posts: ["事件帖文", "Posts in this event"],
-  incidents: ["关联警情", "Linked incidents"],
-  no_incidents: ["暂无匹配警情", "No matching incident"],
-  log: ["处置记录", "Handling log"],
-  assign: ["指派", "Assign"],
-  verify: ["核查", "Verify"],
-  respond: ["回应", "Respond"],
-  clarify: ["发布澄清", "Publish clarification"],
-  close: ["办结", "Close"],
-  note_ph: ["处置说明", "Handling note"],
-  empty: ["暂无舆情事件", "No opinion events"],
-  groups: ["组报道", "story groups"],
-  level_0: ["一般", "normal"],
-  level_1: ["关注", "watch"],
-  level_2: ["预警", "warning"],
-  level_3: ["高热", "hot"],
-  k_opened: ["事件生成", "opened"],
-  k_alert: ["热度升级", "heat alert"],
-  k_assign: ["指派", "assigned"],
-  k_verify: ["核查", "verified"],
-  k_respond: ["回应", "responded"],
-  k_clarify: ["澄清", "clarified"],
-  k_close: ["办结", "closed"],
-  k_note: ["备注", "note"],
-  status_open: ["待处置", "open"],
-  status_assigned: ["已指派", "assigned"],
-  status_verifying: ["核查中", "verifying"],
-  status_responded: ["已回应", "responded"],
-  status_closed: ["已办结", "closed"],
-};
 const o = (key) => (TEXT[key] ? TEXT[key][getLang() === "en" ? 1 : 0] : key);
 
 const state = { session: null, events: [], selected: null, detail: null, map: null, layer: null, officers: [] };

@@ -1,6 +1,6 @@
 // Labels of the supervision pages (督察督办), zh-CN first; the language itself is i18n.js's.
 
-import { getLang } from "./i18n.js";
+import { getLang } from "../lib/i18n.js";
 
 const TEXT = {
   area: ["督察督办", "Supervision"],

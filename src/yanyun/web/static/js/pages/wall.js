@@ -5,46 +5,12 @@
 // row or one unit, and the charts are recomputed here. It asks the server for
 // the whole day again only when the bureau's day changes.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
-import { applyI18n, fmtNumber, getLang, makeTranslator, mountLangToggle, onLangChange, t } from "./i18n.js";
-import { logout, renderConnBanner, startPageLive } from "./page.js";
-import { clockOf, fmtDuration } from "./response-clock.js";
+import { api, ApiError, goToLogin, loadSession } from "../lib/api.js";
+import { applyI18n, fmtNumber, getLang, makeTranslator, mountLangToggle, onLangChange, t } from "../lib/i18n.js";
+import { logout, renderConnBanner, startPageLive } from "../lib/page.js";
+import { clockOf, fmtDuration } from "../lib/response-clock.js";
+import { TEXT } from "../text/wall.js";
 
-const TEXT = {
-  wall_title: ["指挥大屏", "Command wall"],
-  nav_console: ["接警调度台", "Dispatcher console"],
-  kpi_today: ["今日警情", "Incidents today"],
-  kpi_open: ["在办警情", "Open incidents"],
-  kpi_dispatch: ["派警达标率", "Dispatched on time"],
-  kpi_arrival: ["到场达标率", "Arrived on time"],
-  kpi_units: ["可用警力", "Units available"],
-  trend_vs: ["上周同期 {n}（{d}）", "Same time last week {n} ({d})"],
-  open_waiting: ["待派警 {n}", "{n} awaiting dispatch"],
-  rate_of: ["{ok}/{n} 起", "{ok} of {n}"],
-  units_of: ["共 {n} 个单元", "of {n} units"],
-  panel_hourly: ["今日分时警情（对比上周同日）", "Incidents by hour, today vs same day last week"],
-  panel_category: ["警情类别", "Incidents by category"],
-  panel_units: ["警力状态", "Units by status"],
-  panel_districts: ["各区县 1-3-5 达标情况", "1-3-5 targets met, by district"],
-  panel_open: ["在办警情", "Open incidents"],
-  series_today: ["今日", "Today"],
-  series_week: ["上周同日", "Same day last week"],
-  series_week_so_far: ["上周同期", "Last week, same hours"],
-  series_dispatch: ["派警达标率", "Dispatched within target"],
-  series_arrival: ["到场达标率", "Arrived within target"],
-  hour_label: ["{h}时", "{h}:00"],
-  district_tip: ["派警 {d1}/{d2}，到场 {a1}/{a2}，到场用时中位数 {m}", "dispatch {d1}/{d2}, arrival {a1}/{a2}, median arrival {m}"],
-  open_empty: ["暂无在办警情", "No open incidents"],
-  open_more: ["另有 {n} 起", "{n} more"],
-  priority_n: ["{p}级", "P{p}"],
-  earlier: ["往日", "earlier"],
-  load_error: ["大屏数据加载失败：{msg}", "Wall data failed to load: {msg}"],
-  unit_available: ["可用", "Available"],
-  unit_dispatched: ["已派", "Dispatched"],
-  unit_en_route: ["途中", "En route"],
-  unit_on_scene: ["到场", "On scene"],
-  unit_out_of_service: ["停用", "Out of service"],
-};
 const wt = makeTranslator(TEXT);
 
 const OPEN = new Set(["received", "dispatched", "en_route", "on_scene", "reopened"]);

@@ -1,7 +1,7 @@
 // The login page: exchange a user name and password for a token, then go to the map.
 
-import { api, ApiError, safeNext, saveSession } from "./api.js";
-import { applyI18n, mountLangToggle, onLangChange, t } from "./i18n.js";
+import { api, ApiError, safeNext, saveSession } from "../lib/api.js";
+import { applyI18n, mountLangToggle, onLangChange, t } from "../lib/i18n.js";
 
 const form = document.getElementById("login-form");
 const username = document.getElementById("username");

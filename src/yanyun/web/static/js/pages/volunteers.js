@@ -3,41 +3,9 @@
 // volunteer's answer, the stand-down that ends every call, and the three-level
 // organisation. JSON twins: /api/v1/community/{incidents,mobilisations,organisation}.
 
-import { badge, boot, button, cell, errorText, fmtWhen, num, renderKpis, setMsg } from "./community-common.js";
+import { badge, boot, button, cell, errorText, fmtWhen, num, renderKpis, setMsg } from "../lib/community-common.js";
+import { TEXT } from "../text/volunteers.js";
 
-const TEXT = {
-  title: ["衡阳义警 · 一呼百应", "Volunteer police · one call, a hundred answer"],
-  nav_community: ["群防群治", "Community"], nav_volunteers: ["义警与一呼百应", "Volunteers"],
-  nav_console: ["接警调度台", "Dispatcher console"], nav_map: ["指挥地图", "Command map"],
-  logout: ["退出", "Log out"],
-  incidents_title: ["在办警情 · 呼叫附近义警", "Open incidents · call nearby volunteers"],
-  headcount: ["人数", "Headcount"], skill: ["技能", "Skill"], skill_any: ["不限", "Any"],
-  col_number: ["警情编号", "Incident"], col_category: ["类别", "Category"], col_station: ["派出所", "Station"],
-  col_received: ["接警时间", "Received"], col_actions: ["操作", "Actions"],
-  calls_title: ["呼叫记录", "Calls"], col_call: ["呼叫", "Call"], col_created: ["时间", "Time"],
-  col_called: ["呼叫", "Called"], col_accepted: ["响应", "Accepted"], col_arrived: ["到场", "Arrived"],
-  col_status: ["状态", "Status"],
-  detail_title: ["呼叫详情", "Call detail"], col_volunteer: ["义警", "Volunteer"], col_distance: ["距离", "Distance"],
-  col_eta: ["预计到达", "ETA"], stand_down: ["解散（任务结束）", "Stand down (call ends)"],
-  org_title: ["三级组织：总队 · 支队 · 大队 · 中队", "Organisation: corps · detachments · brigades · squads"],
-  call: ["呼叫义警", "Call volunteers"], unsafe: ["不适合义警", "Unsafe for volunteers"],
-  accept: ["响应", "Accept"], decline: ["婉拒", "Decline"], arrive: ["到场", "Arrived"],
-  called_n: ["已呼叫 {n} 名义警（筛选用时 {ms} 毫秒）", "{n} volunteers called (selected in {ms} ms)"],
-  stood_down_ok: ["已解散，全部义警已通知", "Stood down; every volunteer told"],
-  no_incidents: ["暂无在办警情", "No open incidents"], no_call: ["请选择一条呼叫", "Choose a call"],
-  meta: ["{station} · 需 {n} 人 · 半径 {r} 米 · {status}", "{station} · {n} wanted · radius {r} m · {status}"],
-  call_open: ["进行中", "open"], call_stood_down: ["已解散", "stood down"],
-  kpi_volunteers: ["注册义警", "Volunteers"], kpi_available: ["可响应", "Available"],
-  kpi_open: ["进行中呼叫", "Open calls"], kpi_incidents: ["在办警情", "Open incidents"],
-  level_corps: ["总队", "Corps"], level_detachment: ["支队", "Detachment"], level_brigade: ["大队", "Brigade"],
-  level_squad: ["中队", "Squad"], org_line: ["{name}（{level}）· {n} 人", "{name} ({level}) · {n} volunteers"],
-  rally: [" · 集结点 {n}", " · {n} rally points"],
-  s_called: ["已呼叫", "called"], s_accepted: ["已响应", "accepted"], s_declined: ["已婉拒", "declined"],
-  s_arrived: ["已到场", "arrived"], s_stood_down: ["已解散", "stood down"],
-  sk_patrol: ["巡逻防控", "patrol"], sk_first_aid: ["应急救护", "first aid"], sk_mediation: ["矛盾调解", "mediation"],
-  sk_traffic: ["交通劝导", "traffic"], sk_water_rescue: ["水上救援", "water rescue"],
-  sk_fire_safety: ["消防安全", "fire safety"], sk_publicity: ["法治宣传", "publicity"], sk_driving: ["驾驶", "driving"],
-};
 const SKILLS = ["patrol", "first_aid", "mediation", "traffic", "water_rescue", "fire_safety", "publicity", "driving"];
 
 const $ = (id) => document.getElementById(id);

@@ -2,11 +2,11 @@
 // the risk register and the audit viewer. Each draws from its JSON twin under
 // /api/v1/oversight; the work list and the board redraw on live task events.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
-import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "./i18n.js";
-import { applyOversightText, ot } from "./oversight-text.js";
-import { logout, startPageLive } from "./page.js";
-import { el } from "./dom.js";
+import { api, ApiError, goToLogin, loadSession } from "../lib/api.js";
+import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "../lib/i18n.js";
+import { applyOversightText, ot } from "../text/oversight.js";
+import { logout, startPageLive } from "../lib/page.js";
+import { el } from "../lib/dom.js";
 
 const API = "/api/v1/oversight";
 const $ = (id) => document.getElementById(id);

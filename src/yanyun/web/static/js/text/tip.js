@@ -1,6 +1,6 @@
 // Labels of the public tip page (线索举报), zh-CN first.
 
-import { makeTranslator } from "./i18n.js";
+import { makeTranslator } from "../lib/i18n.js";
 
 const TEXT = {
   title: ["线索举报", "Report a tip"],

@@ -1,6 +1,6 @@
 // Labels of the dispatcher console, zh-CN first; the language itself is i18n.js's.
 
-import { makeTranslator } from "./i18n.js";
+import { makeTranslator } from "../lib/i18n.js";
 
 const TEXT = {
   console_title: ["接警调度台", "Dispatcher console"],

@@ -4,22 +4,23 @@
 // the network fails. API calls are never answered from here: an action is kept
 // by the page's outbox, not by a cached answer.
 
-const CACHE = "yanyun-field-v1";
+const CACHE = "yanyun-field-v2";
 const SHELL = [
   "/m",
   "/static/css/base.css",
   "/static/css/field.css",
   "/static/field.webmanifest",
   "/static/img/field-icon.svg",
-  "/static/js/api.js",
-  "/static/js/dom.js",
-  "/static/js/field.js",
-  "/static/js/field-text.js",
-  "/static/js/gcj02.js",
-  "/static/js/i18n.js",
-  "/static/js/live.js",
-  "/static/js/outbox.js",
-  "/static/js/page.js",
+  "/static/js/lib/api.js",
+  "/static/js/lib/dom.js",
+  "/static/js/lib/gcj02.js",
+  "/static/js/lib/i18n.js",
+  "/static/js/lib/live.js",
+  "/static/js/lib/page.js",
+  "/static/js/pages/field/outbox.js",
+  "/static/js/pages/field.js",
+  "/static/js/text/common.js",
+  "/static/js/text/field.js",
 ];
 
 self.addEventListener("install", (event) => {

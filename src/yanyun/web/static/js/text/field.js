@@ -1,6 +1,6 @@
 // Labels of the field app (一线), zh-CN first; the language itself is i18n.js's.
 
-import { makeTranslator } from "./i18n.js";
+import { makeTranslator } from "../lib/i18n.js";
 
 const TEXT = {
   ring_title: ["新派警指令", "New dispatch"],

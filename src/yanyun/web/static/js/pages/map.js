@@ -5,16 +5,16 @@
 // coordinate is shifted to GCJ-02 before drawing, and clicks and the view box are
 // shifted back before they are sent to the API.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
-import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
+import { api, ApiError, goToLogin, loadSession } from "../lib/api.js";
+import { gcj02ToWgs84, wgs84ToGcj02 } from "../lib/gcj02.js";
 import {
   applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, pick, t,
-} from "./i18n.js";
-import { logout, renderConnBanner, startPageLive } from "./page.js";
-import { labelPoint } from "./geometry.js";
-import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "./layers.js";
-import { el, textOf } from "./dom.js";
-import "./leaflet-text.js";
+} from "../lib/i18n.js";
+import { logout, renderConnBanner, startPageLive } from "../lib/page.js";
+import { labelPoint } from "../lib/geometry.js";
+import { circleLayer, gradeLabel, GridLoader, nameOf, stationLayer } from "../lib/layers.js";
+import { el, textOf } from "../lib/dom.js";
+import "../lib/leaflet-text.js";
 
 const L = window.L;
 const GRID_MIN_ZOOM = 12;

@@ -5,15 +5,15 @@
 // The API speaks WGS-84; under GCJ-02 tiles coordinates are shifted for drawing
 // and clicks shifted back, as on the map page.
 
-import { api, ApiError, goToLogin, loadSession } from "./api.js";
-import { applyConsoleText, ct } from "./console-text.js";
-import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
-import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "./i18n.js";
-import { fmtTime, logout, renderConnBanner, startPageLive } from "./page.js";
-import { circleLayer, GridLoader, nameOf, stationLayer } from "./layers.js";
-import { clockOf as responseClock, fmtDuration } from "./response-clock.js";
-import { el, textOf } from "./dom.js";
-import "./leaflet-text.js";
+import { api, ApiError, goToLogin, loadSession } from "../lib/api.js";
+import { applyConsoleText, ct } from "../text/console.js";
+import { gcj02ToWgs84, wgs84ToGcj02 } from "../lib/gcj02.js";
+import { applyI18n, fmtNumber, getLang, mountLangToggle, onLangChange, t } from "../lib/i18n.js";
+import { fmtTime, logout, renderConnBanner, startPageLive } from "../lib/page.js";
+import { circleLayer, GridLoader, nameOf, stationLayer } from "../lib/layers.js";
+import { clockOf as responseClock, fmtDuration } from "../lib/response-clock.js";
+import { el, textOf } from "../lib/dom.js";
+import "../lib/leaflet-text.js";
 
 const L = window.L;
 const PARSE_DEBOUNCE_MS = 300;

@@ -3,14 +3,14 @@
 // outbox kept on the phone, so an action taken without a network is applied
 // exactly once when it returns. Positions go out while signed on.
 
-import { api, ApiError, goToLogin, loadSession, sessionHeaders } from "./api.js";
-import { el } from "./dom.js";
-import { f, applyFieldText } from "./field-text.js";
-import { wgs84ToGcj02 } from "./gcj02.js";
-import { applyI18n, getLang, mountLangToggle, onLangChange, pick } from "./i18n.js";
-import { LiveEvents } from "./live.js";
-import * as outbox from "./outbox.js";
-import { logout } from "./page.js";
+import { api, ApiError, goToLogin, loadSession, sessionHeaders } from "../lib/api.js";
+import { el } from "../lib/dom.js";
+import { f, applyFieldText } from "../text/field.js";
+import { wgs84ToGcj02 } from "../lib/gcj02.js";
+import { applyI18n, getLang, mountLangToggle, onLangChange, pick } from "../lib/i18n.js";
+import { LiveEvents } from "../lib/live.js";
+import * as outbox from "./field/outbox.js";
+import { logout } from "../lib/page.js";
 
 const $ = (id) => document.getElementById(id);
 const session = loadSession();

@@ -4,62 +4,18 @@
 // now and with the plan. Reads GET /api/v1/duty/tidal (the JSON twin); a duty
 // manager adopts the day's plan with POST /api/v1/duty/tidal/adopt.
 
-import { api, goToLogin, loadSession } from "./api.js";
-import { el, textOf } from "./dom.js";
-import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
-import { applyI18n, getLang, makeTranslator, mountLangToggle, onLangChange } from "./i18n.js";
-import { GridLoader } from "./layers.js";
-import { logout } from "./page.js";
-import "./leaflet-text.js";
+import { api, goToLogin, loadSession } from "../lib/api.js";
+import { el, textOf } from "../lib/dom.js";
+import { gcj02ToWgs84, wgs84ToGcj02 } from "../lib/gcj02.js";
+import { applyI18n, getLang, makeTranslator, mountLangToggle, onLangChange } from "../lib/i18n.js";
+import { GridLoader } from "../lib/layers.js";
+import { logout } from "../lib/page.js";
+import "../lib/leaflet-text.js";
+import { TEXT } from "../text/duty-tidal.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
 
-const TEXT = {
-  title: ["潮汐警力部署", "Tidal deployment"],
-  back: ["返回勤务管理", "Back to duty"],
-  forecast_link: ["明日热点预测", "Next-day forecast"],
-  when_title: ["日期与时段", "Day and hour"],
-  day: ["日期", "Day"],
-  demand: ["需求来源", "Demand from"],
-  demand_auto: ["自动（已采用优先）", "Auto (adopted first)"],
-  demand_forecast: ["热点预测", "Hotspot forecast"],
-  demand_history: ["历史警情计数", "History counts"],
-  hour: ["时段", "Hour"],
-  hour_label: ["{h}:00–{h2}:00", "{h}:00–{h2}:00"],
-  cover_title: ["目标时间内可达警情占比", "Incidents reachable within target"],
-  current: ["现有布点", "Now"],
-  recommended: ["建议布点", "Plan"],
-  this_hour: ["本时段", "This hour"],
-  whole_day: ["全天", "Whole day"],
-  meta: [
-    "{units} 个快警平台 · 需求：{source}（{method}，依据 {n} 起警情）· 本时段预计 {hd} 起，全天 {dd} 起 · 目标 {target} 秒（行驶 {travel} 秒）",
-    "{units} quick-response units · demand: {source} ({method}, from {n} incidents) · {hd} expected this hour, {dd} in the day · target {target} s ({travel} s to travel)",
-  ],
-  source_forecast: ["热点预测", "forecast"],
-  source_history: ["历史计数", "history counts"],
-  adopt_title: ["方案", "Plan"],
-  adopt: ["采用本日方案", "Adopt this day's plan"],
-  adopting: ["正在采用…", "Adopting…"],
-  adopted: [
-    "已采用（{source}）：{who} 于 {at} 采用，全天可达 {rec}（现有 {cur}）",
-    "Adopted ({source}) by {who} at {at}: {rec} reachable over the day (now {cur})",
-  ],
-  shown_adopted: ["地图显示已采用的方案", "The map shows the adopted plan"],
-  shown_computed: ["地图显示按{source}即时计算的方案", "The map shows the plan computed now from {source}"],
-  not_adopted: ["本日尚未采用方案", "No plan adopted for this day yet"],
-  moves_title: ["本时段调整", "Moves this hour"],
-  moves_none: ["本时段无需调整", "No unit moves this hour"],
-  move: ["{unit} → 驻点", "{unit} → stand point"],
-  km: ["{km} 公里", "{km} km"],
-  bar_tip: ["{h} 时：现有 {cur} · 建议 {rec}", "{h}:00: now {cur} · plan {rec}"],
-  unit_tip: ["{unit} 现位置", "{unit} now"],
-  stand_tip: ["{unit} 建议驻点（{h} 时）", "{unit} stand point ({h}:00)"],
-  grid_tip: ["{code} · 预计 {v} 起", "{code} · {v} expected"],
-  legend_unit: ["快警平台（现位置）", "Quick-response unit (now)"],
-  legend_stand: ["建议驻点", "Recommended stand point"],
-  legend_grid: ["网格预计警情", "Expected incidents by grid"],
-};
 const tt = makeTranslator(TEXT);
 
 const GRID_MIN_ZOOM = 9;

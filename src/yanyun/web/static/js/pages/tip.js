@@ -2,10 +2,10 @@
 // the server's proof-of-work challenge (about a second of hashing), the brake
 // that replaces a CAPTCHA. The receipt code is shown once, to follow the tip.
 
-import { api, ApiError } from "./api.js";
-import { el } from "./dom.js";
-import { applyI18n, getLang, mountLangToggle, onLangChange } from "./i18n.js";
-import { applyTipText, tt } from "./tip-text.js";
+import { api, ApiError } from "../lib/api.js";
+import { el } from "../lib/dom.js";
+import { applyI18n, getLang, mountLangToggle, onLangChange } from "../lib/i18n.js";
+import { applyTipText, tt } from "../text/tip.js";
 
 const $ = (id) => document.getElementById(id);
 

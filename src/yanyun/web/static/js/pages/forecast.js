@@ -1,43 +1,15 @@
 // Tomorrow's hotspot cells on the map, and beside them how well the same method
 // did on the days before (yesterday's hit rate, the last days' pooled rate, PAI).
 
-import { api, goToLogin, loadSession, sessionHeaders } from "./api.js";
-import { wgs84ToGcj02 } from "./gcj02.js";
-import { getLang, mountLangToggle, onLangChange } from "./i18n.js";
-import { logout } from "./page.js";
-import "./leaflet-text.js";
+import { api, goToLogin, loadSession, sessionHeaders } from "../lib/api.js";
+import { wgs84ToGcj02 } from "../lib/gcj02.js";
+import { getLang, mountLangToggle, onLangChange } from "../lib/i18n.js";
+import { logout } from "../lib/page.js";
+import "../lib/leaflet-text.js";
+import { TEXT } from "../text/forecast.js";
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
-
-const TEXT = {
-  title: ["明日警情热点预测", "Next-day hotspot forecast"],
-  back: ["返回指挥地图", "Back to the command map"],
-  logout: ["退出", "Log out"],
-  score_title: ["预测准确度（实测）", "Measured accuracy"],
-  yesterday: ["昨日命中率", "Yesterday's hit rate"],
-  days_rate: ["近{n}日命中率", "Last {n} days"],
-  forecast_title: ["预测", "Forecast"],
-  legend_low: ["较低", "lower"],
-  legend_high: ["最高", "highest"],
-  export: ["导出 GeoJSON", "Export GeoJSON"],
-  report: ["打印报告", "Printable report"],
-  grids_title: ["风险最高网格", "Riskiest grids"],
-  meta: ["预测日 {day} · 方法 {method} · {cells} 个 {m} 米单元中前 {cov} 为热点（{hot} 个）· 依据 {n} 起警情",
-    "Forecast for {day} · method {method} · top {cov} of {cells} cells of {m} m flagged ({hot}) · from {n} incidents"],
-  note: ["命中率：次日警情落在当日预测热点内的比例，按日汇总；辖区外警情计为未命中。",
-    "Hit rate: share of each day's incidents inside that day's forecast hotspots, pooled over days; incidents outside the area count as misses."],
-  hits: ["{h}/{n} 起", "{h} of {n}"],
-  ci: ["95% 区间 {lo}–{hi}", "95% CI {lo}–{hi}"],
-  coverage: ["覆盖 {cov} 面积", "{cov} of the area"],
-  share: ["风险占比 {v}", "{v} of the risk"],
-  none: ["暂无警情数据，无法预测", "No incidents yet: nothing to forecast"],
-  rank: ["第 {r} 位", "rank {r}"],
-  shift_title: ["下一班次", "Next shift"],
-  shift_meta: ["{name} {from}–{to} · 历史上 {share} 的警情发生在这些时段", "{name} {from}–{to} · {share} of past incidents fell in these hours"],
-  shift_day: ["白班", "Day shift"],
-  shift_night: ["夜班", "Night shift"],
-};
 
 function tx(key, vars = {}) {
   let s = TEXT[key][getLang() === "en" ? 1 : 0];
