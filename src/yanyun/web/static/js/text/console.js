@@ -117,6 +117,14 @@ const TEXT = {
   lc_unit_clear_ok: ["{u} 已解除", "{u} cleared"],
 };
 
+/** Incident statuses as the timeline names them. */
+export const STATUS_WORDS = {
+  received: ["已接警", "received"], dispatched: ["已派警", "dispatched"],
+  en_route: ["出警途中", "en route"], on_scene: ["已到场", "on scene"],
+  resolved: ["已处置", "resolved"], closed: ["已结案", "closed"],
+  cancelled: ["已撤销", "cancelled"], reopened: ["已重启", "reopened"],
+};
+
 /** A console label in the current language, with {name} placeholders filled. */
 export const ct = makeTranslator(TEXT);
 
