@@ -26,8 +26,6 @@ import {
   statusLabel,
 } from "./state.js";
 
-// ---- detail ------------------------------------------------------------------
-
 export async function select(id, { focus = false } = {}) {
   const previous = state.selectedId;
   state.selectedId = id;

@@ -19,8 +19,6 @@ import {
   state,
 } from "./state.js";
 
-// ---- intake ------------------------------------------------------------------
-
 export function fillCategorySelect() {
   const select = $("sub-select");
   const keep = select.value;

@@ -9,8 +9,6 @@ import { upsertIncident } from "./map-layer.js";
 import { statusWord } from "./notes.js";
 import { $, en, failure, note, OPEN, state } from "./state.js";
 
-// ---- closing the loop: moves, outcomes, and units without a device ----------
-
 /** The moves a dispatcher makes from here (dispatching is the recommendations' job). */
 export const MOVES = ["en_route", "on_scene", "resolved", "closed", "cancelled", "reopened"];
 

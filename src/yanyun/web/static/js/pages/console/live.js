@@ -9,8 +9,6 @@ import { drawUnit, removeIncident, upsertIncident } from "./map-layer.js";
 import { renderQueue, renderUnitCount } from "./queue.js";
 import { $, OPEN, state } from "./state.js";
 
-// ---- live --------------------------------------------------------------------
-
 export function renderBanner() {
   renderConnBanner(state.liveState, state.lastEvent);
 }

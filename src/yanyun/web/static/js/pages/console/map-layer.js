@@ -25,8 +25,6 @@ import {
   UNIT_COLOURS,
 } from "./state.js";
 
-// ---- map ---------------------------------------------------------------------
-
 export function createMap(districts) {
   const map = L.map("map", { zoomControl: false, zoomSnap: 0.25, minZoom: 6, maxZoom: 18 });
   map.attributionControl.setPrefix(

@@ -8,8 +8,6 @@ import { renderDetail, select } from "./detail.js";
 import { unackedUnits } from "./lifecycle.js";
 import { $, categoryLabel, clockOf, priorityLabel, state, statusLabel } from "./state.js";
 
-// ---- queue -------------------------------------------------------------------
-
 export function sortedIncidents() {
   return [...state.incidents.values()].sort((a, b) => a.priority - b.priority ||
     Date.parse(b.received_at) - Date.parse(a.received_at));

@@ -57,15 +57,11 @@ export const state = {
   refetching: new Map(),
 };
 
-// ---- coordinates -------------------------------------------------------------
-
 export function displayLatLng(lng, lat) {
   const [x, y] = state.toDisplay(lng, lat);
   return L.latLng(y, x);
 }
 export const coordsToLatLng = (c) => displayLatLng(c[0], c[1]);
-
-// ---- formatting --------------------------------------------------------------
 
 export const statusLabel = (inc) => (en() ? inc.status_label_en : inc.status_label_zh);
 export const categoryLabel = (inc) => (en() ? inc.category_label_en : inc.category_label_zh);
