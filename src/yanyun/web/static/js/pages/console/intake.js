@@ -1,4 +1,5 @@
-// Call intake: the narrative parsed as it is typed, the place picked on the map, Ctrl+Enter opens the incident.
+// Call intake: the narrative parsed as it is typed, the place picked on the map, Ctrl+Enter
+// opens the incident.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

@@ -1,4 +1,5 @@
-// Closing the loop: moves with outcomes and reasons, units without a device, re-dispatch of unacknowledged units.
+// Closing the loop: moves with outcomes and reasons, units without a device, re-dispatch of
+// unacknowledged units.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

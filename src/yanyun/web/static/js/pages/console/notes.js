@@ -1,4 +1,5 @@
-// The timeline's rows and the note box, kept outside the re-drawn detail so typing survives live updates.
+// The timeline's rows and the note box, kept outside the re-drawn detail so typing survives
+// live updates.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

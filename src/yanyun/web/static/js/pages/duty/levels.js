@@ -1,4 +1,5 @@
-// Duty levels (勤务等级): raising a level for areas with its staffing requirements, the shortfall, cancelled leave.
+// Duty levels (勤务等级): raising a level for areas with its staffing requirements, the
+// shortfall, cancelled leave.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

@@ -1,4 +1,5 @@
-// The station roster: the crew of each unit on the current shift, officers on duty, assign and stand down.
+// The station roster: the crew of each unit on the current shift, officers on duty, assign
+// and stand down.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

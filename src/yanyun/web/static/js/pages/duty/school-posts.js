@@ -1,4 +1,5 @@
-// School-gate posts (护学岗): clock-in at the post with the phone's position, and the compliance report.
+// School-gate posts (护学岗): clock-in at the post with the phone's position, and the
+// compliance report.
 
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";

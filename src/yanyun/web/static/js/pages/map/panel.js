@@ -1,4 +1,5 @@
-// The header (org unit, city summary), the live-events banner and the side panel with its layer toggles.
+// The header (org unit, city summary), the live-events banner and the side panel with its
+// layer toggles.
 
 import { el } from "../../lib/dom.js";
 import { fmtNumber, getLang, t } from "../../lib/i18n.js";

@@ -1,4 +1,5 @@
-// The day loaded from its JSON twin, the header figures, the open incidents with ticking clocks, and redrawing at most every 250 ms.
+// The day loaded from its JSON twin, the header figures, the open incidents with ticking
+// clocks, and redrawing at most every 250 ms.
 
 import { api } from "../../lib/api.js";
 import { applyI18n, fmtNumber, t } from "../../lib/i18n.js";
