@@ -330,7 +330,7 @@ def test_vectors_line_up_with_tiles_in_either_crs(page, server, admin, console, 
         # About 650 m in Hengyang: tens of pixels at zoom 15, so a missed shift shows.
         assert math.dist(centre, screen_point(page, lat, lng)) > 40
         checks = page.evaluate("""async (points) => {
-            const g = await import('/static/js/gcj02.js');
+            const g = await import('/static/js/lib/gcj02.js');
             return points.map(([lng, lat]) => {
                 const fwd = g.wgs84ToGcj02(lng, lat);
                 return [fwd, g.gcj02ToWgs84(fwd[0], fwd[1])];

@@ -18,7 +18,7 @@ from yanyun.web.templating import page
 router = APIRouter()
 
 #: The field app's service worker, served from the root so it may control /m.
-FIELD_WORKER = Path(__file__).parent / "static" / "js" / "field-sw.js"
+FIELD_WORKER = Path(__file__).parent / "static" / "js" / "pages" / "field" / "sw.js"
 
 @router.get("/api/v1/health", tags=["ops"], dependencies=[Depends(public)])
 def health(clock: ClockDep) -> dict[str, str]:
