@@ -39,13 +39,9 @@ import shapely
 import sqlalchemy
 from shapely.ops import unary_union
 
-from yanyun.command.ranking import (
-    CAPABILITIES,
-    FleetIndex,
-    UnitSnapshot,
-    capability_mask,
-    enclosing_box,
-)
+from yanyun.command.capabilities import CAPABILITIES, capability_mask
+from yanyun.command.ranking import FleetIndex, UnitSnapshot
+from yanyun.command.search_box import enclosing_box
 from yanyun.geo.boundaries import load_boundaries, load_city_outline
 from yanyun.geo.citygen import CitySpec
 from yanyun.geo.coords import EARTH_RADIUS_M

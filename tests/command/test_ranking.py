@@ -5,19 +5,16 @@ from __future__ import annotations
 import doctest
 import itertools
 import math
+from types import ModuleType
 
 import numpy as np
 import pytest
 
-from yanyun.command import ranking
-from yanyun.command.ranking import (
-    CAPABILITIES,
-    Candidate,
-    FleetIndex,
-    UnitSnapshot,
-    capability_mask,
-    enclosing_box,
-)
+from yanyun.command import capabilities, ranking, search_box
+from yanyun.command.candidate_reasons import Candidate
+from yanyun.command.capabilities import CAPABILITIES, capability_mask
+from yanyun.command.ranking import FleetIndex, UnitSnapshot
+from yanyun.command.search_box import enclosing_box
 from yanyun.geo.coords import EARTH_RADIUS_M, distance_m, distance_m_array
 from yanyun.geo.travel import UNIT_KIND_CODES, UNIT_KINDS, GreatCircleEstimator
 
@@ -118,8 +115,9 @@ def random_required(rng: np.random.Generator) -> frozenset[str]:
     return frozenset(c for c in CAPABILITIES if rng.random() < 0.3)
 
 
-def test_docstring_examples_hold() -> None:
-    result = doctest.testmod(ranking, optionflags=doctest.ELLIPSIS)
+@pytest.mark.parametrize("module", [ranking, capabilities, search_box], ids=lambda m: m.__name__)
+def test_docstring_examples_hold(module: ModuleType) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
 

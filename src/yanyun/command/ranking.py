@@ -16,140 +16,34 @@ are in ``docs/benchmarks.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
+from yanyun.command.candidate_reasons import Candidate, describe_candidates
+from yanyun.command.capabilities import capability_mask
+from yanyun.command.search_box import (
+    RADIUS_SAFETY,
+    box_covers,
+    enclosing_box,
+    grown_radius_m,
+    kth_smallest,
+)
 from yanyun.geo.coords import EARTH_RADIUS_M, distance_m
 from yanyun.geo.travel import UNIT_KIND_CODES, UNIT_KINDS, TravelTimeEstimator
 
-__all__ = [
-    "CAPABILITIES",
-    "CAPABILITY_BITS",
-    "CAPABILITY_LABELS",
-    "UNIT_KIND_LABELS",
-    "Candidate",
-    "FleetIndex",
-    "UnitSnapshot",
-    "capability_mask",
-    "enclosing_box",
-]
+__all__ = ["FleetIndex", "UnitSnapshot"]
 
-#: What a unit can do; an incident category requires a subset of these.
-CAPABILITIES: tuple[str, ...] = ("patrol", "armed", "traffic", "first_aid", "water_rescue")
-
-#: Capability name -> its bit in the ``int32`` capability mask.
-CAPABILITY_BITS: Mapping[str, int] = {name: 1 << i for i, name in enumerate(CAPABILITIES)}
-
-CAPABILITY_LABELS: Mapping[str, tuple[str, str]] = {
-    "patrol": ("巡逻", "patrol"),
-    "armed": ("武装", "armed"),
-    "traffic": ("交通", "traffic"),
-    "first_aid": ("急救", "first aid"),
-    "water_rescue": ("水上救援", "water rescue"),
-}
-
-UNIT_KIND_LABELS: Mapping[str, tuple[str, str]] = {
-    "patrol_car": ("巡逻车", "patrol car"),
-    "quick_response": ("快警平台车", "quick-response car"),
-    "motorcycle": ("铁骑摩托", "police motorcycle"),
-    "foot": ("步巡民警", "officer on foot"),
-    "fixed_post": ("固定岗", "fixed post"),
-}
-
-# Units outside the search box are at least its radius away; the bound is
-# taken a hair inside that radius so rounding in the box or in the
-# estimator's distance cannot let an outside unit tie or beat the k-th.
-_RADIUS_SAFETY = 1.0 - 1e-9
 # The first box is sized to hold this many units per requested candidate
 # at the local density; most queries then finish in one round.
 _UNITS_PER_CANDIDATE = 16
 _MIN_RADIUS_M = 100.0
-_MIN_GROWTH = 1.5
-_MAX_GROWTH = 16.0
 # Unit counts on a coarse grid over the fleet's initial extent give the
 # local density that sizes the first box: a city centre holds many times
 # the units per km² of the countryside.
 _DENSITY_GRID = 32
 _M_PER_DEG = math.pi * EARTH_RADIUS_M / 180.0
-
-
-def capability_mask(names: Iterable[str]) -> int:
-    """Return the bitmask of a set of capability names.
-
-    >>> capability_mask(["patrol", "armed"]), capability_mask([])
-    (3, 0)
-    >>> capability_mask(["flying"])
-    Traceback (most recent call last):
-    ...
-    ValueError: unknown capability 'flying'; known: patrol, armed, traffic, first_aid, water_rescue
-    """
-    mask = 0
-    for name in names:
-        try:
-            mask |= CAPABILITY_BITS[name]
-        except KeyError:
-            known = ", ".join(CAPABILITIES)
-            raise ValueError(f"unknown capability {name!r}; known: {known}") from None
-    return mask
-
-
-def enclosing_box(
-    lng: float, lat: float, radius_m: float
-) -> tuple[float, float, float, float] | None:
-    """Return a lng/lat box holding every point within ``radius_m`` of a point.
-
-    Every point outside the box is more than ``radius_m`` metres (great
-    circle, mean-radius sphere) from ``(lng, lat)``. Latitude: a point more
-    than ``radius_m / R`` radians north or south is farther than that. Within
-    that band, the haversine term ``cos(lat1) cos(lat2) sin²(dlng / 2)`` alone
-    reaches ``sin²(radius_m / 2R)`` at the half-width returned, with
-    ``cos(lat2)`` taken at the band's edge nearest a pole.
-
-    Parameters
-    ----------
-    lng, lat : float
-        Centre, degrees WGS-84.
-    radius_m : float
-        Metres, non-negative.
-
-    Returns
-    -------
-    tuple of float or None
-        ``(min_lng, min_lat, max_lng, max_lat)`` in degrees. The longitude
-        range is ``(-180, 180)`` when the box would reach a pole or cross
-        the antimeridian; ``None`` when the radius covers the whole globe.
-
-    Examples
-    --------
-    >>> [round(v, 4) for v in enclosing_box(112.57, 26.89, 1000.0)]
-    [112.5599, 26.881, 112.5801, 26.899]
-    >>> enclosing_box(112.57, 26.89, 0.0)
-    (112.57, 26.89, 112.57, 26.89)
-    >>> enclosing_box(179.99, 0.0, 5000.0)[::2]  # would cross the antimeridian
-    (-180.0, 180.0)
-    >>> enclosing_box(0.0, 0.0, 3.0e7) is None  # farther than the antipode
-    True
-    """
-    if radius_m >= math.pi * EARTH_RADIUS_M:
-        return None
-    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
-    lat_lo, lat_hi = lat - dlat, lat + dlat
-    whole = (-180.0, lat_lo, 180.0, lat_hi)
-    if lat_lo <= -90.0 or lat_hi >= 90.0:
-        return whole
-    cos_edge = math.cos(math.radians(max(abs(lat_lo), abs(lat_hi))))
-    s = math.sin(radius_m / (2.0 * EARTH_RADIUS_M)) / math.sqrt(
-        math.cos(math.radians(lat)) * cos_edge
-    )
-    if s >= 1.0:
-        return whole
-    dlng = math.degrees(2.0 * math.asin(s))
-    if lng - dlng < -180.0 or lng + dlng > 180.0:
-        return whole
-    return (lng - dlng, lat_lo, lng + dlng, lat_hi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,21 +56,6 @@ class UnitSnapshot:
     kind: str
     capabilities: frozenset[str]
     available: bool
-
-
-class Candidate(NamedTuple):
-    """One recommended unit: its rank (1 = first to arrive) and why, in both languages.
-
-    A named tuple rather than a frozen dataclass: as immutable, and five of
-    them are built per query, where a dataclass's init would cost ~1 µs each.
-    """
-
-    unit_id: str
-    eta_s: float
-    distance_m: float
-    rank: int
-    reason_zh: str
-    reason_en: str
 
 
 def _check_position(lng: float, lat: float, what: str) -> None:
@@ -399,25 +278,25 @@ class FleetIndex:
         req = capability_mask(required)
         if k == 0 or not self._ids:
             return []
+        rows, eta_s, kth_eta_s = self._search(lng, lat, k, req, estimator, urban=urban)
+        return self._candidates(rows, eta_s, kth_eta_s, k, lng, lat, required)
+
+    def _search(
+        self,
+        lng: float,
+        lat: float,
+        k: int,
+        req: int,
+        estimator: TravelTimeEstimator,
+        *,
+        urban: bool,
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Grow the box until no unit outside can rank; return its rows, ETAs, the k-th ETA."""
         radius_m = self.initial_radius_m(lng, lat, k=k)
         while True:
             box = enclosing_box(lng, lat, radius_m) if self._box_search else None
-            final = box is None or (
-                box[0] <= self._bounds[0]
-                and box[1] <= self._bounds[1]
-                and box[2] >= self._bounds[2]
-                and box[3] >= self._bounds[3]
-            )
-            if final:
-                rows = np.flatnonzero(self._available & ((self._caps & req) == req))
-            else:
-                assert box is not None
-                min_lng, min_lat, max_lng, max_lat = box
-                inside = (self._lng >= min_lng) & (self._lng <= max_lng)
-                inside &= self._lat >= min_lat
-                inside &= self._lat <= max_lat
-                rows = np.flatnonzero(inside)
-                rows = rows[self._available[rows] & ((self._caps[rows] & req) == req)]
+            final = box is None or box_covers(box, self._bounds)
+            rows = self._eligible_rows(None if final else box, req)
             eta_s = estimator.eta_s_array(
                 self._lng[rows],
                 self._lat[rows],
@@ -426,20 +305,27 @@ class FleetIndex:
                 unit_kinds=self._kinds[rows],
                 urban=urban,
             )
-            if rows.size > k:
-                kth_eta_s = float(np.partition(eta_s, k - 1)[k - 1])
-            elif rows.size == k:
-                kth_eta_s = float(eta_s.max())
-            else:
-                kth_eta_s = math.inf
+            kth_eta_s = kth_smallest(eta_s, k)
             if final:
                 break
-            if kth_eta_s < estimator.eta_lower_bound_s(radius_m * _RADIUS_SAFETY, urban=urban):
+            if kth_eta_s < estimator.eta_lower_bound_s(radius_m * RADIUS_SAFETY, urban=urban):
                 break
-            radius_m = self._grown_radius_m(
-                radius_m, kth_eta_s, rows.size, k, estimator, urban=urban
-            )
-        return self._candidates(rows, eta_s, kth_eta_s, k, lng, lat, required)
+            radius_m = grown_radius_m(radius_m, kth_eta_s, rows.size, k, estimator, urban=urban)
+        return rows, eta_s, kth_eta_s
+
+    def _eligible_rows(self, box: tuple[float, float, float, float] | None, req: int) -> np.ndarray:
+        """Return the rows of available units with every required capability, inside ``box``.
+
+        ``None`` means the whole fleet: no coordinate test at all.
+        """
+        if box is None:
+            return np.flatnonzero(self._available & ((self._caps & req) == req))
+        min_lng, min_lat, max_lng, max_lat = box
+        inside = (self._lng >= min_lng) & (self._lng <= max_lng)
+        inside &= self._lat >= min_lat
+        inside &= self._lat <= max_lat
+        rows = np.flatnonzero(inside)
+        return rows[self._available[rows] & ((self._caps[rows] & req) == req)]
 
     def _cell_of(self, lng: float, lat: float) -> int:
         """Return the flat density-grid cell of a point, clamped to the grid."""
@@ -481,30 +367,6 @@ class FleetIndex:
         radius = math.sqrt(_UNITS_PER_CANDIDATE * k / (4.0 * density_per_m2))
         return max(radius, _MIN_RADIUS_M)
 
-    @staticmethod
-    def _grown_radius_m(
-        radius_m: float,
-        kth_eta_s: float,
-        found: int,
-        k: int,
-        estimator: TravelTimeEstimator,
-        *,
-        urban: bool,
-    ) -> float:
-        """Return the next radius: where the bound would pass the k-th ETA, if known."""
-        if math.isinf(kth_eta_s):
-            # Too few qualify here: scale the box's area to twice the share
-            # of candidates still missing.
-            growth = math.sqrt(2.0 * k / found) if found else 4.0
-            return radius_m * min(max(growth, 2.0), _MAX_GROWTH)
-        # Extrapolate the bound along its slope between r and 2r; a kind's
-        # ETA is near linear in distance, so this usually lands at once.
-        at_r = estimator.eta_lower_bound_s(radius_m, urban=urban)
-        at_2r = estimator.eta_lower_bound_s(2.0 * radius_m, urban=urban)
-        slope = (at_2r - at_r) / radius_m
-        wanted = radius_m + (kth_eta_s - at_r) / slope if slope > 0 else math.inf
-        return min(max(wanted * 1.01, radius_m * _MIN_GROWTH), radius_m * _MAX_GROWTH)
-
     def _candidates(
         self,
         rows: np.ndarray,
@@ -525,77 +387,13 @@ class FleetIndex:
             distance_m(unit, (lng, lat))
             for unit in zip(self._lng[chosen].tolist(), self._lat[chosen].tolist(), strict=True)
         ]
-        caps = _capability_phrases(required)
-        result: list[Candidate] = []
-        for rank, (row, kind, eta, dist) in enumerate(
-            zip(
-                chosen.tolist(),
-                self._kinds[chosen].tolist(),
-                chosen_eta_s.tolist(),
-                distances_m,
-                strict=True,
-            ),
-            1,
-        ):
-            reason_zh, reason_en = _reasons(kind, dist, eta, caps)
-            if result and result[-1].eta_s == eta:
-                prev = result[-1].unit_id
-                reason_zh += f"；与{prev}预计同时到达，按编号排在其后"
-                reason_en += f"; same ETA as {prev}, ranked after it by unit id"
-            result.append(
-                Candidate(
-                    unit_id=self._ids[row],
-                    eta_s=eta,
-                    distance_m=dist,
-                    rank=rank,
-                    reason_zh=reason_zh,
-                    reason_en=reason_en,
-                )
-            )
-        return result
+        ids = [self._ids[row] for row in chosen.tolist()]
+        return describe_candidates(
+            ids, self._kinds[chosen].tolist(), chosen_eta_s.tolist(), distances_m, required
+        )
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
     view = array.view()
     view.flags.writeable = False
     return view
-
-
-def _capability_phrases(required: frozenset[str]) -> tuple[str, str]:
-    names = [c for c in CAPABILITIES if c in required]
-    if not names:
-        return "无能力要求", "no capability required"
-    zh = "、".join(CAPABILITY_LABELS[c][0] for c in names)
-    en = ", ".join(CAPABILITY_LABELS[c][1] for c in names)
-    plural = "capabilities" if len(names) > 1 else "capability"
-    return f"具备所需能力({zh})", f"has required {plural} ({en})"
-
-
-_KIND_LABELS_BY_CODE = tuple(UNIT_KIND_LABELS[kind] for kind in UNIT_KINDS)
-
-
-def _reasons(
-    kind_code: int, distance_m: float, eta_s: float, caps: tuple[str, str]
-) -> tuple[str, str]:
-    """Return the Chinese and English reason: kind, distance, ETA, capabilities."""
-    kind_zh, kind_en = _KIND_LABELS_BY_CODE[kind_code]
-    metres = round(distance_m, -1)
-    if metres < 1000.0:
-        dist_zh, dist_en = f"{metres:.0f}米", f"{metres:.0f} m"
-    else:
-        km = f"{distance_m / 1000.0:.1f}"
-        dist_zh, dist_en = f"{km}公里", f"{km} km"
-    hours, rest = divmod(round(eta_s), 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        eta_zh, eta_en = f"{hours}小时{minutes}分", f"{hours} h {minutes} min"
-    elif minutes and seconds:
-        eta_zh, eta_en = f"{minutes}分{seconds}秒", f"{minutes} min {seconds} s"
-    elif minutes:
-        eta_zh, eta_en = f"{minutes}分钟", f"{minutes} min"
-    else:
-        eta_zh, eta_en = f"{seconds}秒", f"{seconds} s"
-    return (
-        f"{kind_zh}，距离{dist_zh}，预计{eta_zh}到达，{caps[0]}",
-        f"{kind_en}, {dist_en}, ETA {eta_en}, {caps[1]}",
-    )

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
+from yanyun.command.candidate_reasons import Candidate
 from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
-from yanyun.command.ranking import Candidate, FleetIndex, UnitSnapshot
+from yanyun.command.ranking import FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
 from yanyun.command.settings import CommandSettings
 from yanyun.core import events
