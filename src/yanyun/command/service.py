@@ -622,23 +622,18 @@ def add_note(
     return incident
 
 
-def merge(
-    *, session: Session, clock: Clock, actor: Actor, primary_id: str, duplicate_id: str
-) -> Incident:
-    """Fold a duplicate into the primary incident, keeping every caller and unit."""
-    if primary_id == duplicate_id:
-        raise Invalid("duplicate_id", "不能与自身合并", "an incident cannot be merged into itself")
-    primary = get_incident(session=session, actor=actor, incident_id=primary_id, for_update=True)
-    duplicate = get_incident(
-        session=session, actor=actor, incident_id=duplicate_id, for_update=True
-    )
-    for inc in (primary, duplicate):
-        if inc.status not in lifecycle.OPEN_STATUSES:
-            raise Conflict(
-                f"警情{inc.number}已{STATUS_LABELS[inc.status][0]}，不能合并",
-                f"incident {inc.number} is {inc.status}; only open incidents merge",
-                field="duplicate_id",
-            )
+def _check_mergeable(inc: Incident) -> None:
+    """Only open incidents merge: a closed one's record must stay as it was closed."""
+    if inc.status not in lifecycle.OPEN_STATUSES:
+        raise Conflict(
+            f"警情{inc.number}已{STATUS_LABELS[inc.status][0]}，不能合并",
+            f"incident {inc.number} is {inc.status}; only open incidents merge",
+            field="duplicate_id",
+        )
+
+
+def _carry_over(session: Session, duplicate: Incident, primary: Incident) -> list[Assignment]:
+    """Move the duplicate's callers and active units to the primary; return the assignments."""
     session.execute(
         update(IncidentCall)
         .where(IncidentCall.incident_id == duplicate.id)
@@ -650,6 +645,22 @@ def merge(
         unit = session.get(Unit, assignment.unit_id)
         if unit is not None:
             unit.current_incident_id = primary.id
+    return moved
+
+
+def merge(
+    *, session: Session, clock: Clock, actor: Actor, primary_id: str, duplicate_id: str
+) -> Incident:
+    """Fold a duplicate into the primary incident, keeping every caller and unit."""
+    if primary_id == duplicate_id:
+        raise Invalid("duplicate_id", "不能与自身合并", "an incident cannot be merged into itself")
+    primary = get_incident(session=session, actor=actor, incident_id=primary_id, for_update=True)
+    duplicate = get_incident(
+        session=session, actor=actor, incident_id=duplicate_id, for_update=True
+    )
+    for inc in (primary, duplicate):
+        _check_mergeable(inc)
+    moved = _carry_over(session, duplicate, primary)
     duplicate.merged_into_id = primary.id
     _move(session, clock, duplicate, "cancelled", actor, note=f"并入 merged into {primary.number}")
     if moved and primary.status in ("received", "reopened"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -67,6 +67,36 @@ def list_units(
     return list(session.scalars(stmt.order_by(Unit.id).limit(limit).offset(offset)))
 
 
+def _rejection(
+    fix: PositionIn, units: dict[str, Unit], horizon: datetime
+) -> tuple[str, str] | None:
+    """Return why a fix is refused (zh, en), or None when it can be applied."""
+    if not (
+        math.isfinite(fix.lng)
+        and math.isfinite(fix.lat)
+        and -180 <= fix.lng <= 180
+        and -90 <= fix.lat <= 90
+    ):
+        return ("坐标无效", "coordinates out of range")
+    if fix.unit_id not in units:
+        return ("未知警力单元", "unknown unit")
+    if fix.at > horizon:
+        return ("定位时间晚于当前时间", "position time is in the future")
+    return None
+
+
+def _publish_moves(session: Session, clock: Clock, moved: dict[str, list[dict]]) -> None:
+    """One event per station, not per fix: a map follows a batch in one message."""
+    for org_path, items in moved.items():
+        events.publish(
+            session,
+            UnitsMoved(positions=[UnitPosition(**item) for item in items]),
+            clock=clock,
+            resource_id=items[0]["id"],
+            org_path=org_path,
+        )
+
+
 def record_positions(
     *,
     session: Session,
@@ -92,18 +122,7 @@ def record_positions(
     accepted = older = 0
     moved: dict[str, list[dict]] = {}
     for i, fix in enumerate(positions):
-        reason = None
-        if not (
-            math.isfinite(fix.lng)
-            and math.isfinite(fix.lat)
-            and -180 <= fix.lng <= 180
-            and -90 <= fix.lat <= 90
-        ):
-            reason = ("坐标无效", "coordinates out of range")
-        elif fix.unit_id not in units:
-            reason = ("未知警力单元", "unknown unit")
-        elif fix.at > horizon:
-            reason = ("定位时间晚于当前时间", "position time is in the future")
+        reason = _rejection(fix, units, horizon)
         if reason:
             rejected.append(
                 RejectedPosition(
@@ -120,15 +139,7 @@ def record_positions(
             {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at}
         )
         accepted += 1
-    # One event per station, not per fix: a map follows a batch in one message.
-    for org_path, items in moved.items():
-        events.publish(
-            session,
-            UnitsMoved(positions=[UnitPosition(**item) for item in items]),
-            clock=clock,
-            resource_id=items[0]["id"],
-            org_path=org_path,
-        )
+    _publish_moves(session, clock, moved)
     return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
 
 
