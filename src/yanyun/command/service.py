@@ -73,18 +73,8 @@ def circle_for(*, session: Session, lng: float, lat: float) -> ResponseCircle | 
     return session.get(ResponseCircle, min(inside)[1]) if inside else None
 
 
-def open_incident(
-    *,
-    session: Session,
-    clock: Clock,
-    actor: Actor | None,
-    index: CityIndex,
-    catalogue: Catalogue,
-    settings: CommandSettings,
-    incident_in: IncidentCreate,
-) -> Incident:
-    """Take a call: check it, place it, number it, set its 1-3-5 targets, record it."""
-    now = clock.now()
+def _check_category(catalogue: Catalogue, incident_in: IncidentCreate) -> None:
+    """Refuse a category or sub-category the catalogue does not know, naming the field."""
     if not catalogue.is_valid(incident_in.category_code, None):
         raise Invalid(
             "category_code",
@@ -99,6 +89,46 @@ def open_incident(
             f"警情细类{incident_in.sub_code}不属于类别{incident_in.category_code}",
             f"sub-category {incident_in.sub_code} is not in category {incident_in.category_code}",
         )
+
+
+def _arrival_target_s(
+    circle: ResponseCircle | None, index: CityIndex, settings: CommandSettings, district_code: str
+) -> int:
+    """A patrol circle's own promise wins; otherwise the town or country target applies."""
+    if circle is not None:
+        return circle.target_min * 60
+    if index.district_urban.get(district_code, False):
+        return settings.urban_arrival_target_s
+    return settings.rural_arrival_target_s
+
+
+def _add_first_call(session: Session, clock: Clock, incident: Incident) -> None:
+    """The call that opened an incident is its first caller: merges add the others."""
+    session.add(
+        IncidentCall(
+            id=new_id(clock),
+            incident_id=incident.id,
+            received_at=incident.received_at,
+            source=incident.source,
+            caller_phone=incident.caller_phone,
+            narrative=incident.narrative,
+        )
+    )
+
+
+def open_incident(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: Actor | None,
+    index: CityIndex,
+    catalogue: Catalogue,
+    settings: CommandSettings,
+    incident_in: IncidentCreate,
+) -> Incident:
+    """Take a call: check it, place it, number it, set its 1-3-5 targets, record it."""
+    now = clock.now()
+    _check_category(catalogue, incident_in)
     received_at = incident_in.received_at or now
     if as_utc(received_at) > now + timedelta(seconds=settings.position_future_tolerance_s):
         raise Invalid("received_at", "接警时间不能晚于当前时间", "received_at is in the future")
@@ -107,12 +137,7 @@ def open_incident(
     assert location.district and location.station and location.grid and location.org_path
     priority = incident_in.priority or _default_priority(catalogue, incident_in)
     circle = circle_for(session=session, lng=incident_in.lng, lat=incident_in.lat)
-    if circle is not None:
-        arrival_target_s = circle.target_min * 60
-    elif index.district_urban.get(location.district.code, False):
-        arrival_target_s = settings.urban_arrival_target_s
-    else:
-        arrival_target_s = settings.rural_arrival_target_s
+    arrival_target_s = _arrival_target_s(circle, index, settings, location.district.code)
 
     incident = Incident(
         id=new_id(clock),
@@ -141,16 +166,7 @@ def open_incident(
         created_by=actor.user_id if actor else None,
     )
     session.add(incident)
-    session.add(
-        IncidentCall(
-            id=new_id(clock),
-            incident_id=incident.id,
-            received_at=received_at,
-            source=incident.source,
-            caller_phone=incident.caller_phone,
-            narrative=incident.narrative,
-        )
-    )
+    _add_first_call(session, clock, incident)
     _record(session, clock, incident, None, "received", actor)
     return incident
 
