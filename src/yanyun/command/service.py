@@ -440,6 +440,78 @@ def scan_breaches(*, session: Session, clock: Clock) -> int:
     return flagged
 
 
+def _free_units(session: Session, wanted: list[str]) -> dict[str, Unit]:
+    """Lock the wanted units; refuse unknown ids and units that are not available."""
+    units = {
+        u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(wanted)).with_for_update())
+    }
+    missing = [u for u in wanted if u not in units]
+    if missing:
+        raise Invalid(
+            "unit_ids",
+            f"未知警力单元：{'、'.join(missing)}",
+            f"unknown units: {', '.join(missing)}",
+            missing=missing,
+        )
+    busy = [u for u in wanted if units[u].status != "available"]
+    if busy:
+        raise Conflict(
+            f"警力单元不可用：{'、'.join(busy)}",
+            f"units not available: {', '.join(busy)}",
+            field="unit_ids",
+            busy={u: units[u].status for u in busy},
+        )
+    return units
+
+
+def _assign(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    incident: Incident,
+    unit: Unit,
+    eta_s: float | None,
+    now: datetime,
+) -> None:
+    """Put one unit on the incident: its assignment, its live event, its line in the log."""
+    unit.status = "dispatched"
+    unit.current_incident_id = incident.id
+    session.add(
+        Assignment(
+            id=new_id(clock),
+            incident_id=incident.id,
+            unit_id=unit.id,
+            assigned_at=now,
+            assigned_by=actor.user_id,
+            eta_s=eta_s,
+        )
+    )
+    events.publish(
+        session,
+        UnitChanged(
+            incident_id=incident.id, number=incident.number, status=unit.status,
+            lng=unit.lng, lat=unit.lat,
+        ),
+        clock=clock,
+        kind="unit.dispatched",
+        resource_id=unit.id,
+        org_path=unit.org_path,
+    )
+    session.add(
+        IncidentTransition(
+            id=new_id(clock),
+            incident_id=incident.id,
+            at=now,
+            from_status=incident.status,
+            to_status=incident.status,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            unit_id=unit.id,
+            note="派警 unit assigned",
+        )
+    )
+
+
 def dispatch(
     *,
     session: Session,
@@ -460,25 +532,7 @@ def dispatch(
             allowed=lifecycle.allowed_from(incident.status),
         )
     wanted = list(dict.fromkeys(unit_ids))
-    units = {
-        u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(wanted)).with_for_update())
-    }
-    missing = [u for u in wanted if u not in units]
-    if missing:
-        raise Invalid(
-            "unit_ids",
-            f"未知警力单元：{'、'.join(missing)}",
-            f"unknown units: {', '.join(missing)}",
-            missing=missing,
-        )
-    busy = [u for u in wanted if units[u].status != "available"]
-    if busy:
-        raise Conflict(
-            f"警力单元不可用：{'、'.join(busy)}",
-            f"units not available: {', '.join(busy)}",
-            field="unit_ids",
-            busy={u: units[u].status for u in busy},
-        )
+    units = _free_units(session, wanted)
     now = clock.now()
     # Stamped before the move so the live event carries the dispatch time.
     first_dispatch = incident.dispatched_at is None
@@ -487,43 +541,7 @@ def dispatch(
     if incident.status in ("received", "reopened"):
         _move(session, clock, incident, "dispatched", actor, note=note)
     for unit_id in wanted:
-        unit = units[unit_id]
-        unit.status = "dispatched"
-        unit.current_incident_id = incident.id
-        session.add(
-            Assignment(
-                id=new_id(clock),
-                incident_id=incident.id,
-                unit_id=unit_id,
-                assigned_at=now,
-                assigned_by=actor.user_id,
-                eta_s=(etas_s or {}).get(unit_id),
-            )
-        )
-        events.publish(
-            session,
-            UnitChanged(
-                incident_id=incident.id, number=incident.number, status=unit.status,
-                lng=unit.lng, lat=unit.lat,
-            ),
-            clock=clock,
-            kind="unit.dispatched",
-            resource_id=unit_id,
-            org_path=unit.org_path,
-        )
-        session.add(
-            IncidentTransition(
-                id=new_id(clock),
-                incident_id=incident.id,
-                at=now,
-                from_status=incident.status,
-                to_status=incident.status,
-                actor_id=actor.user_id,
-                actor_name=actor.username,
-                unit_id=unit_id,
-                note="派警 unit assigned",
-            )
-        )
+        _assign(session, clock, actor, incident, units[unit_id], (etas_s or {}).get(unit_id), now)
     if first_dispatch:
         _check_dispatch(session, clock, incident)
     return incident
