@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from yanyun import registry
 from yanyun.core import events
-from yanyun.core.bus import EventRunner, set_cursor
+from yanyun.core.bus import EventRunner
+from yanyun.core.cursors import set_cursor
 
 
 def consumers_from_now(session, clock, *names: str) -> int:

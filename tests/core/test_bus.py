@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from yanyun.core import events
-from yanyun.core.bus import EventCursor, EventDeadLetter, EventRunner, Subscription, set_cursor
+from yanyun.core.bus import EventRunner, Subscription
+from yanyun.core.cursors import EventCursor, EventDeadLetter, set_cursor
 from yanyun.core.db import session_scope
 from yanyun.core.events import Event, EventSchemaError, OutboxEvent
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from tests.bus import consumers_from_now, drain
 from yanyun.command.crewing import CONSUMER, crew_changes
 from yanyun.core import events
-from yanyun.core.bus import Delivery, EventCursor
+from yanyun.core.bus import Delivery
+from yanyun.core.cursors import EventCursor
 from yanyun.duty.models import RosterEntry, Shift
 from yanyun.geo.models import Station
 from yanyun.sim.staffing import staff_city

@@ -10,7 +10,7 @@ from tests.conftest import login_as
 from tests.oversight.helpers import station_of
 from yanyun.command import service as command_service
 from yanyun.core import events
-from yanyun.core.bus import EventCursor, EventDeadLetter, set_cursor
+from yanyun.core.cursors import EventCursor, EventDeadLetter, set_cursor
 from yanyun.events.community import HazardOverdue
 from yanyun.events.opinion import OpinionEventChanged
 from yanyun.events.oversight import RiskInspectionDue, TaskRequested

@@ -140,7 +140,7 @@ def test_one_incident_event_reaches_the_page_and_every_consumer_through_the_one_
     from sqlalchemy import select
 
     from yanyun.community.models import IncidentRef
-    from yanyun.core.bus import EventCursor
+    from yanyun.core.cursors import EventCursor
     from yanyun.core.db import read_session
     from yanyun.opinion.models import KnownIncident
 

@@ -31,16 +31,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock, as_utc
-from yanyun.core.db import Base, Runtime, read_session
+from yanyun.core.cursors import (
+    EventCursor,
+    lock_cursor,
+    record_failure,
+)
+from yanyun.core.db import Runtime, read_session
 from yanyun.core.events import (
     GAP_GRACE,
     Envelope,
     Event,
-    EventId,
     EventSchemaError,
     GapTracker,
     OutboxEvent,
@@ -51,31 +55,6 @@ from yanyun.core.events import (
 )
 
 log = logging.getLogger("yanyun.bus")
-
-
-class EventCursor(Base):
-    """How far one named durable consumer has read the outbox."""
-
-    __tablename__ = "event_cursor"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    last_id: Mapped[int] = mapped_column(EventId, default=0)
-    updated_at: Mapped[datetime | None]
-
-
-class EventDeadLetter(Base):
-    """An event a consumer failed on: retried, then parked here for an operator to look at."""
-
-    __tablename__ = "event_dead_letter"
-
-    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
-    event_id: Mapped[int] = mapped_column(EventId, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    parked: Mapped[bool] = mapped_column(default=False)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    first_failed_at: Mapped[datetime]
-    last_failed_at: Mapped[datetime]
 
 
 @dataclass(frozen=True)
@@ -301,7 +280,7 @@ class EventRunner:
         from yanyun.core.db import session_scope
 
         with session_scope(self.runtime, actor_username="system") as session:
-            cursor = _lock_cursor(session, sub.consumer)
+            cursor = lock_cursor(session, sub.consumer)
             if cursor is None:  # another process holds it: it is doing this work
                 return 0, False
             tracker = self._trackers.setdefault(
@@ -335,7 +314,7 @@ class EventRunner:
             envelope = parse(row)
         except EventSchemaError as exc:
             # A payload no schema accepts will not heal by retrying: park it at once.
-            _record_failure(session, sub.consumer, row, now, str(exc), park=True)
+            record_failure(session, sub.consumer, row, now, str(exc), park=True)
             log.error("consumer %s parked event %s: %s", sub.consumer, row.id, exc)
             return "parked"
         try:
@@ -343,7 +322,7 @@ class EventRunner:
                 sub.handle(Delivery(session, self.runtime.clock, self.runtime, envelope))
                 session.flush()
         except Exception as exc:
-            failure = _record_failure(session, sub.consumer, row, now, repr(exc), park=False)
+            failure = record_failure(session, sub.consumer, row, now, repr(exc), park=False)
             if failure.attempts >= self.max_attempts:
                 failure.parked = True
                 log.error("consumer %s parked event %s after %d attempts: %r",
@@ -388,47 +367,6 @@ class EventRunner:
                 session, EventCursor, [{"name": s.consumer, "last_id": 0}
                                        for s in self.subscriptions], key="name",
             )
-
-
-def _lock_cursor(session: Session, name: str) -> EventCursor | None:
-    """The consumer's cursor, locked for this transaction; None while another process has it."""
-    from yanyun.core.db import insert_ignoring_conflicts
-
-    locked = select(EventCursor).where(EventCursor.name == name).with_for_update(skip_locked=True)
-    cursor = session.scalars(locked).first()
-    if cursor is not None:
-        return cursor
-    if session.scalar(select(EventCursor.name).where(EventCursor.name == name)) is not None:
-        return None
-    insert_ignoring_conflicts(session, EventCursor, [{"name": name, "last_id": 0}], key="name")
-    return session.scalars(locked).first()
-
-
-def _record_failure(
-    session: Session, consumer: str, row: OutboxEvent, now: datetime, error: str, *, park: bool
-) -> EventDeadLetter:
-    failure = session.get(EventDeadLetter, (consumer, row.id))
-    if failure is None:
-        failure = EventDeadLetter(
-            consumer=consumer, event_id=row.id, kind=row.kind, attempts=0, parked=False,
-            last_error="", first_failed_at=now, last_failed_at=now,
-        )
-        session.add(failure)
-    failure.attempts += 1
-    failure.last_error = error[:4000]
-    failure.last_failed_at = now
-    failure.parked = failure.parked or park
-    session.flush()
-    return failure
-
-
-def set_cursor(session: Session, name: str, position: int) -> None:
-    """Start a consumer after `position` (a new deployment that should not replay history)."""
-    cursor = session.get(EventCursor, name)
-    if cursor is None:
-        session.add(EventCursor(name=name, last_id=position))
-    else:
-        cursor.last_id = position
 
 
 def drain(runtime: Runtime, subscriptions: Sequence[Subscription], consumer: str) -> int:

@@ -72,6 +72,21 @@ def _serve(template: str) -> Callable[[], HTMLResponse]:
     return serve
 
 
+def _install_middleware(app: FastAPI, runtime: Runtime) -> None:
+    """Outermost last: headers on every answer, NUL refused, failures contained, and
+    requests admitted only as far as the database can take them."""
+    if runtime.engine.dialect.name == "sqlite":
+        app.add_middleware(RequestSlotsMiddleware, slots=runtime.settings.web.sqlite_write_slots,
+                           writes_only=True)
+    else:
+        # Fewer than the pool's connections: a request let in always finds one.
+        app.add_middleware(RequestSlotsMiddleware, slots=_request_slots(runtime),
+                           writes_only=False)
+    app.add_middleware(ContainFailuresMiddleware)
+    app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)
+
+
 def _request_slots(runtime: Runtime) -> int:
     """Requests let in at once on a pooled database: two fewer than its connections."""
     pool = runtime.engine.pool
@@ -146,16 +161,7 @@ def create_app(
     app.state.event_runner = runner
     app.state.scheduler = scheduler
     install_error_handlers(app)
-    if runtime.engine.dialect.name == "sqlite":
-        app.add_middleware(RequestSlotsMiddleware, slots=runtime.settings.web.sqlite_write_slots,
-                           writes_only=True)
-    else:
-        # Fewer than the pool's connections: a request let in always finds one.
-        app.add_middleware(RequestSlotsMiddleware, slots=_request_slots(runtime),
-                           writes_only=False)
-    app.add_middleware(ContainFailuresMiddleware)
-    app.add_middleware(RejectNulMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, tile_url=runtime.settings.web.tile_url)
+    _install_middleware(app, runtime)
     install_api_docs(app)
 
     for router in routers():

@@ -71,82 +71,91 @@ def _busy_answer() -> JSONResponse:
     )
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        extra: dict[str, Any] = {}
-        if exc.details:
-            extra["details"] = {k: v for k, v in exc.details.items() if k != "field"}
-            if "field" in exc.details:
-                extra["field"] = exc.details["field"]
-        headers = {}
-        if exc.status == 401:
-            headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, Throttled):
-            headers["Retry-After"] = str(exc.retry_after_s)
-        return JSONResponse(
-            error_body(exc.code, exc.message_zh, exc.message_en, **extra),
-            status_code=exc.status,
-            headers=headers,
-        )
+async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    extra: dict[str, Any] = {}
+    if exc.details:
+        extra["details"] = {k: v for k, v in exc.details.items() if k != "field"}
+        if "field" in exc.details:
+            extra["field"] = exc.details["field"]
+    headers = {}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    return JSONResponse(
+        error_body(exc.code, exc.message_zh, exc.message_en, **extra),
+        status_code=exc.status,
+        headers=headers,
+    )
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = []
-        for err in exc.errors():
-            kind = err.get("type", "")
-            fields.append(
-                {
-                    "field": _field_name(tuple(err.get("loc", ()))),
-                    "reason": {
-                        "zh-CN": _REASONS_ZH.get(kind, "输入无效"),
-                        "en": err.get("msg", ""),
-                    },
-                    "type": kind,
-                }
-            )
-        first = fields[0]["field"] if fields else ""
-        return JSONResponse(
-            error_body(
-                "invalid",
-                f"输入无效：{first}",
-                f"invalid input: {first}",
-                field=first,
-                fields=fields,
-            ),
-            status_code=422,
+async def invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = []
+    for err in exc.errors():
+        kind = err.get("type", "")
+        fields.append(
+            {
+                "field": _field_name(tuple(err.get("loc", ()))),
+                "reason": {
+                    "zh-CN": _REASONS_ZH.get(kind, "输入无效"),
+                    "en": err.get("msg", ""),
+                },
+                "type": kind,
+            }
         )
+    first = fields[0]["field"] if fields else ""
+    return JSONResponse(
+        error_body(
+            "invalid",
+            f"输入无效：{first}",
+            f"invalid input: {first}",
+            field=first,
+            fields=fields,
+        ),
+        status_code=422,
+    )
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        zh, en = _HTTP_MESSAGES.get(exc.status_code, ("请求错误", str(exc.detail)))
-        return JSONResponse(
-            error_body(f"http_{exc.status_code}", zh, en),
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    zh, en = _HTTP_MESSAGES.get(exc.status_code, ("请求错误", str(exc.detail)))
+    return JSONResponse(
+        error_body(f"http_{exc.status_code}", zh, en),
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
 
-    @app.exception_handler(PoolTimeout)
-    async def _busy(_request: Request, exc: PoolTimeout) -> JSONResponse:
-        # Every database connection stayed busy past the pool's timeout: overload, not a
-        # fault of the request. A client retries later; nothing was written.
-        log.warning("database connections exhausted: %s", exc)
+async def pool_exhausted(_request: Request, exc: PoolTimeout) -> JSONResponse:
+    # Every database connection stayed busy past the pool's timeout: overload, not a
+    # fault of the request. A client retries later; nothing was written.
+    log.warning("database connections exhausted: %s", exc)
+    return _busy_answer()
+
+async def database_error(_request: Request, exc: OperationalError) -> JSONResponse:
+    # SQLite's one writer held past the busy timeout (or this process's writers'
+    # queue past its turn) is overload too; anything else the database says is a fault.
+    if "database is locked" in str(exc) or "database is busy" in str(exc):
+        log.warning("database locked past the busy timeout")
         return _busy_answer()
+    log.exception("database error", exc_info=exc)
+    return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
 
-    @app.exception_handler(OperationalError)
-    async def _locked(_request: Request, exc: OperationalError) -> JSONResponse:
-        # SQLite's one writer held past the busy timeout (or this process's writers'
-        # queue past its turn) is overload too; anything else the database says is a fault.
-        if "database is locked" in str(exc) or "database is busy" in str(exc):
-            log.warning("database locked past the busy timeout")
-            return _busy_answer()
-        log.exception("database error", exc_info=exc)
-        return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
+async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(error_body("internal", *_INTERNAL), status_code=500)
+#: What each kind of failure is answered with; the most specific class wins.
+HANDLERS: tuple[tuple[type[Exception], Any], ...] = (
+    (DomainError, domain_error),
+    (RequestValidationError, invalid_input),
+    (StarletteHTTPException, http_error),
+    (PoolTimeout, pool_exhausted),
+    (OperationalError, database_error),
+    (Exception, unexpected),
+)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error a user may see is JSON with its zh and en message; never a bare 500."""
+    for exc_class, handler in HANDLERS:
+        app.add_exception_handler(exc_class, handler)
 
 
 class ContainFailuresMiddleware:
