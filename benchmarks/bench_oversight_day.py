@@ -33,7 +33,6 @@ from sqlalchemy import event, func, select
 
 from yanyun.auth.permissions import permissions_of
 from yanyun.auth.service import Actor
-from yanyun.command import service as command_service
 from yanyun.command.fleet import build_fleet
 from yanyun.core.clock import SHANGHAI, FrozenClock, as_utc
 from yanyun.core.db import build_runtime, session_scope
@@ -104,7 +103,7 @@ def run_day(settings: Any, city: Path, path: Path, *, seed: int, calls_per_hour:
             clock.set(START + timedelta(seconds=env.now))
             began = time.perf_counter()
             with session_scope(runtime, actor_username="system") as session:
-                command_service.scan_breaches(session=session, clock=clock)
+                breaches.scan_breaches(session=session, clock=clock)
             jobs.run_all(lambda: session_scope(runtime, actor_username="system"), clock,
                          oversight)
             with session_scope(runtime, actor_username="sim-officer") as session:

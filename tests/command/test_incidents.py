@@ -197,14 +197,14 @@ def test_late_dispatch_is_a_breach_event(client, session, clock):
 
 
 def test_scan_flags_an_undispatched_incident_once(client, session, clock):
-    from yanyun.command import service
+    from yanyun.command import breaches
 
     dispatcher = login_as(client, "dispatcher")
     inc = create_incident(client, dispatcher.headers, grid_point(session))
-    assert service.scan_breaches(session=session, clock=clock) == 0
+    assert breaches.scan_breaches(session=session, clock=clock) == 0
     clock.advance(61)
-    assert service.scan_breaches(session=session, clock=clock) >= 1
-    assert service.scan_breaches(session=session, clock=clock) == 0
+    assert breaches.scan_breaches(session=session, clock=clock) >= 1
+    assert breaches.scan_breaches(session=session, clock=clock) == 0
     session.commit()
     assert session.get(Incident, inc["id"]).dispatch_breached is True
     admin = login_as(client, "admin")

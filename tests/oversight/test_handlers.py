@@ -8,7 +8,7 @@ from tests.bus import consumers_from_now, drain
 from tests.command.helpers import create_incident, grid_point
 from tests.conftest import login_as
 from tests.oversight.helpers import station_of
-from yanyun.command import service as command_service
+from yanyun.command import breaches
 from yanyun.core import events
 from yanyun.core.cursors import EventCursor, EventDeadLetter, set_cursor
 from yanyun.events.community import HazardOverdue
@@ -38,7 +38,7 @@ def test_a_1_3_5_breach_becomes_a_task_of_the_incidents_station(client, runtime,
     grid = grid_point(session)
     incident = create_incident(client, dispatcher.headers, grid)
     clock.advance(timedelta(seconds=61))
-    assert command_service.scan_breaches(session=session, clock=clock) >= 1
+    assert breaches.scan_breaches(session=session, clock=clock) >= 1
     assert drain(runtime, CONSUMER, session=session) >= 1
     # Dispatch and arrival breach separately: one task each (arrival too in a 1-minute circle).
     task = session.scalars(

@@ -8,7 +8,7 @@ from tests.bus import consumers_from_now, drain
 from tests.command.helpers import create_incident, grid_point
 from tests.conftest import login_as
 from tests.oversight.helpers import at, settings
-from yanyun.command import service as command_service
+from yanyun.command import breaches
 from yanyun.core.db import session_scope
 from yanyun.oversight import jobs
 from yanyun.oversight.models import Notification, SupervisedTask
@@ -32,7 +32,7 @@ def test_a_days_ticks_make_duties_and_breach_tasks_then_clear_and_notify(
     create_incident(client, dispatcher.headers, grid_point(session))
     clock.advance(timedelta(minutes=5))
     with session_scope(runtime) as scan:
-        assert command_service.scan_breaches(session=scan, clock=clock) >= 1
+        assert breaches.scan_breaches(session=scan, clock=clock) >= 1
     _tick(runtime, clock, s)
     assert drain(runtime, "oversight.tasks") >= 1  # the breach, read by supervision
     clock.set(at(MONDAY, 18, 0))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.command import day_summary, lifecycle, service, units
+from yanyun.command import day_summary, dispatching, lifecycle, merging, service, transitions, units
 from yanyun.command.catalogue import Catalogue, load_catalogue
 from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
 from yanyun.command.models import Incident, ResponseCircle
@@ -110,8 +110,8 @@ def _clock_read(incident: Incident) -> ClockRead:
     return ClockRead(
         dispatch_target_s=incident.dispatch_target_s,
         arrival_target_s=incident.arrival_target_s,
-        dispatch_s=service.seconds_after_receipt(incident, incident.dispatched_at),
-        arrival_s=service.seconds_after_receipt(incident, incident.arrived_at),
+        dispatch_s=transitions.seconds_after_receipt(incident, incident.dispatched_at),
+        arrival_s=transitions.seconds_after_receipt(incident, incident.arrived_at),
         dispatch_breached=incident.dispatch_breached,
         arrival_breached=incident.arrival_breached,
         circle_id=incident.circle_id,
@@ -153,7 +153,7 @@ def incident_read(
         clock=_clock_read(incident),
         merged_into_id=incident.merged_into_id,
         outcome=incident.outcome,
-        units=service.assigned_units(session=session, incident_id=incident.id)
+        units=transitions.assigned_units(session=session, incident_id=incident.id)
         if units is None
         else units,
     )
@@ -228,11 +228,11 @@ def incident_detail(
             narrative=c.narrative,
             caller_phone_masked=service.masked_phone(c.caller_phone),
         )
-        for c in service.calls_of(session=session, incident_id=incident.id)
+        for c in transitions.calls_of(session=session, incident_id=incident.id)
     ]
     timeline = [
         TransitionRead.model_validate(t)
-        for t in service.timeline_of(session=session, incident_id=incident.id)
+        for t in transitions.timeline_of(session=session, incident_id=incident.id)
     ]
     return {
         **incident_read(session, incident, catalogue),
@@ -248,7 +248,7 @@ def incident_detail(
 def incident_timeline(incident_id: PathKey, session: SessionDep, actor: Reader) -> list:
     """Every step of the incident, who took it and when."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
-    return service.timeline_of(session=session, incident_id=incident.id)
+    return transitions.timeline_of(session=session, incident_id=incident.id)
 
 
 @router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
@@ -319,7 +319,7 @@ def dispatch(
     catalogue: CatalogueDep,
 ) -> dict[str, Any]:
     """Send one or more units; each must be available."""
-    incident = service.dispatch(
+    incident = dispatching.dispatch(
         session=session,
         clock=clock,
         actor=actor,
@@ -337,7 +337,7 @@ def duplicates(
 ) -> list[DuplicateRead]:
     """Open incidents close in place and time, same category: offered for merging."""
     incident = service.get_incident(session=session, actor=actor, incident_id=incident_id)
-    found = service.find_duplicates(
+    found = merging.find_duplicates(
         session=session, incident=incident, settings=settings.command, actor=actor
     )
     return [
@@ -382,7 +382,7 @@ def merge(
     catalogue: CatalogueDep,
 ) -> dict[str, Any]:
     """Merge a duplicate into this incident; both callers are kept."""
-    incident = service.merge(
+    incident = merging.merge(
         session=session,
         clock=clock,
         actor=actor,
@@ -473,7 +473,7 @@ def unit_action(
     actor: UnitWriter,
 ) -> UnitRead:
     """A unit acknowledges, arrives or clears; the incident follows."""
-    unit = service.unit_action(
+    unit = dispatching.unit_action(
         session=session,
         clock=clock,
         actor=actor,

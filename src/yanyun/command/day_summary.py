@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
-from yanyun.command import lifecycle, service
+from yanyun.command import lifecycle, transitions
 from yanyun.command.catalogue import Catalogue
 from yanyun.command.models import Incident, Unit
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
@@ -61,8 +61,8 @@ def incident_row(row: Any) -> dict[str, Any]:
         "status": row.status,
         "dispatch_target_s": row.dispatch_target_s,
         "arrival_target_s": row.arrival_target_s,
-        "dispatch_s": service.seconds_after_receipt(row, row.dispatched_at),
-        "arrival_s": service.seconds_after_receipt(row, row.arrived_at),
+        "dispatch_s": transitions.seconds_after_receipt(row, row.dispatched_at),
+        "arrival_s": transitions.seconds_after_receipt(row, row.arrived_at),
         "dispatch_breached": bool(row.dispatch_breached),
         "arrival_breached": bool(row.arrival_breached),
     }

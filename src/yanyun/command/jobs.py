@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yanyun.command import service
+from yanyun.command import breaches
 from yanyun.core.db import Runtime, session_scope
 from yanyun.core.jobs import Job
 
@@ -12,7 +12,7 @@ from yanyun.core.jobs import Job
 def scan_breaches(runtime: Runtime) -> int:
     """One pass over open incidents; each missed target is announced once (a row lock guards)."""
     with session_scope(runtime, actor_username="system") as session:
-        return service.scan_breaches(session=session, clock=runtime.clock)
+        return breaches.scan_breaches(session=session, clock=runtime.clock)
 
 
 def _every(settings: Any) -> float:

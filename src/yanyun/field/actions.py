@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
+from yanyun.command import dispatching, units
 from yanyun.command import service as incidents
-from yanyun.command import units
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.command.schemas import OUTCOMES, PositionIn
 from yanyun.command.settings import CommandSettings
@@ -91,7 +91,7 @@ def _on_incident(
     if not active:
         return _released(incident)
     command_action = "clear" if action.kind == "clear" else action.kind
-    incidents.unit_action(
+    dispatching.unit_action(
         session=session, clock=clock, actor=actor, unit_id=unit.id,
         incident_id=incident.id, action=command_action,
     )

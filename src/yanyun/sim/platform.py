@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
+from yanyun.command import dispatching
 from yanyun.command import service as command_service
 from yanyun.command import units as command_units
 from yanyun.command.catalogue import Catalogue, load_catalogue
@@ -162,7 +163,7 @@ class PlatformPort:
 
     def dispatch(self, incident: OpenedIncident, unit_id: str, eta_s: float) -> None:
         with self.session() as session:
-            command_service.dispatch(
+            dispatching.dispatch(
                 session=session,
                 clock=self.clock,
                 actor=self.actor,
@@ -176,7 +177,7 @@ class PlatformPort:
             if action == "arrive":
                 # The fix first: the unit's event then carries its place on scene.
                 self._record(session, [(unit_id, incident.lng, incident.lat)])
-            command_service.unit_action(
+            dispatching.unit_action(
                 session=session,
                 clock=self.clock,
                 actor=self.actor,
