@@ -5,16 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
+from fastapi import APIRouter, Query
 
-from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
-from yanyun.auth.service import Actor
 from yanyun.command import day_summary, dispatching, lifecycle, merging, service, transitions, units
-from yanyun.command.catalogue import Catalogue, load_catalogue
-from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
-from yanyun.command.models import Incident, ResponseCircle
+from yanyun.command.catalogue import Catalogue
+from yanyun.command.deps import CatalogueDep, EstimatorDep, ParserDep, Reader, Writer
+from yanyun.command.models import Incident
 from yanyun.command.schemas import (
     OUTCOMES,
     STATUS_LABELS,
@@ -30,80 +27,16 @@ from yanyun.command.schemas import (
     IntakeIn,
     MergeIn,
     NoteIn,
-    PositionBatch,
-    PositionBatchResult,
     TransitionIn,
     TransitionRead,
-    UnitAction,
-    UnitRead,
 )
 from yanyun.core import audit
 from yanyun.core.clock import as_utc
-from yanyun.core.contexts import Provider
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Day, PathKey
 from yanyun.geo.api import IndexDep
-from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
 
 router = APIRouter(prefix="/api/v1", tags=["command"])
-
-Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
-Writer = Annotated[Actor, Depends(require(Perm.incidents_write))]
-UnitReader = Annotated[Actor, Depends(require(Perm.units_read))]
-UnitWriter = Annotated[Actor, Depends(require(Perm.units_write))]
-
-
-#: The incident category catalogue (the shipped one or the bureau's own).
-CATALOGUE: Provider[Catalogue] = Provider(
-    "command.catalogue", lambda runtime: load_catalogue(runtime.settings.command.catalogue_path)
-)
-#: Travel-time estimates for recommending units.
-ESTIMATOR: Provider[TravelTimeEstimator] = Provider(
-    "command.estimator", lambda runtime: GreatCircleEstimator()
-)
-
-
-def catalogue_of(runtime: Any) -> Catalogue:
-    return runtime.provide(CATALOGUE)
-
-
-def _build_parser(runtime: Any) -> LexiconParser:
-    from yanyun.geo.boundaries import load_boundaries
-
-    city = runtime.settings.city.name
-    gazetteer = Gazetteer.from_city(load_boundaries(city), load_landmarks(city))
-    return LexiconParser(gazetteer, catalogue_of(runtime))
-
-
-#: The Chinese intake parser with the city's gazetteer (its dictionaries take seconds).
-PARSER: Provider[LexiconParser] = Provider("command.intake_parser", _build_parser)
-
-
-def parser_of(runtime: Any) -> LexiconParser:
-    return runtime.provide(PARSER)
-
-
-def warm_up(runtime: Any) -> None:
-    """Load the catalogue and the parser (and its segmenter's dictionary) before the
-    first call, so the first dispatcher of the day does not wait seconds for them."""
-    parser_of(runtime).parse("十分钟前在衡阳东站门口有人打架", now=runtime.clock.now())
-
-
-def get_catalogue(request: Request) -> Catalogue:
-    return catalogue_of(request.app.state.runtime)
-
-
-def get_estimator(request: Request) -> TravelTimeEstimator:
-    return request.app.state.runtime.provide(ESTIMATOR)
-
-
-def get_parser(request: Request) -> LexiconParser:
-    return parser_of(request.app.state.runtime)
-
-
-CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
-EstimatorDep = Annotated[TravelTimeEstimator, Depends(get_estimator)]
-ParserDep = Annotated[LexiconParser, Depends(get_parser)]
 
 
 def _clock_read(incident: Incident) -> ClockRead:
@@ -425,82 +358,3 @@ def categories(actor: Reader, catalogue: CatalogueDep) -> list[dict[str, Any]]:
 def outcomes(actor: Reader) -> dict[str, tuple[str, str]]:
     """The outcomes a resolved incident may have (处置结果), code -> [zh, en]."""
     return OUTCOMES
-
-
-@router.get("/units", response_model=list[UnitRead])
-def list_units(
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    actor: UnitReader,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    kind: Annotated[str | None, Query(max_length=16)] = None,
-    limit: Annotated[int, Query(ge=1, le=20000)] = 1000,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[UnitRead]:
-    """Units in scope with live status and position; stale fixes are flagged."""
-    rows = units.list_units(
-        session=session, actor=actor, status=status, kind=kind, limit=limit, offset=offset
-    )
-    return [units.unit_read(u, clock=clock, settings=settings.command) for u in rows]
-
-
-@router.post("/units/positions", response_model=PositionBatchResult)
-def positions(
-    body: PositionBatch,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    actor: UnitWriter,
-) -> PositionBatchResult:
-    """A batch of AVL fixes: the latest wins; rejected rows are counted with the reason."""
-    return units.record_positions(
-        session=session,
-        clock=clock,
-        settings=settings.command,
-        positions=body.positions,
-        actor=actor,
-    )
-
-
-@router.post("/units/{unit_id}/actions", response_model=UnitRead)
-def unit_action(
-    unit_id: PathKey,
-    body: UnitAction,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    actor: UnitWriter,
-) -> UnitRead:
-    """A unit acknowledges, arrives or clears; the incident follows."""
-    unit = dispatching.unit_action(
-        session=session,
-        clock=clock,
-        actor=actor,
-        unit_id=unit_id,
-        incident_id=body.incident_id,
-        action=body.action,
-    )
-    return units.unit_read(unit, clock=clock, settings=settings.command)
-
-
-@router.get("/response-circles")
-def response_circles(
-    session: SessionDep, actor: Annotated[Actor, Depends(require(Perm.map_read))]
-) -> list[dict]:
-    """The 1-3-5 quick-response circles with their arrival targets."""
-    rows = session.scalars(select(ResponseCircle).order_by(ResponseCircle.id))
-    return [
-        {
-            "id": c.id,
-            "name_zh": c.name_zh,
-            "name_en": c.name_en,
-            "kind": c.kind,
-            "lng": c.lng,
-            "lat": c.lat,
-            "radius_m": c.radius_m,
-            "target_min": c.target_min,
-            "station_code": c.station_code,
-        }
-        for c in rows
-    ]

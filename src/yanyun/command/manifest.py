@@ -11,7 +11,7 @@ manifest = ContextManifest(
     settings=("command", CommandSettings),
     models=("yanyun.command.models",),
     events=("yanyun.events.command",),
-    routers=("yanyun.command.api:router",),
+    routers=("yanyun.command.api:router", "yanyun.command.units_api:router"),
     pages=(
         Page("/map", "map.html", "态势地图", "Live map", module="command",
              permission="map:read"),
@@ -26,6 +26,6 @@ manifest = ContextManifest(
         DemoStep(order=30, build="yanyun.command.demo:build_fleet_demo",
                  description="the fleet and its quick-response circles"),
     ),
-    warm_up=("yanyun.command.api:warm_up",),
+    warm_up=("yanyun.command.deps:warm_up",),
     work_checks=("yanyun.command.guard:dispatcher_works_on",),
 )

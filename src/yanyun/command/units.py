@@ -13,7 +13,7 @@ from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
 from yanyun.command.candidate_reasons import Candidate
 from yanyun.command.catalogue import Catalogue
-from yanyun.command.models import Incident, Unit
+from yanyun.command.models import Incident, ResponseCircle, Unit
 from yanyun.command.ranking import FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
 from yanyun.command.settings import CommandSettings
@@ -206,3 +206,16 @@ def recommend(
 def get_unit(*, session: Session, actor: Actor, unit_id: str) -> Unit:
     unit = visible(session, Unit, unit_id, actor, what="unit")
     return unit
+
+
+def response_circles(*, session: Session) -> list[dict]:
+    """The 1-3-5 quick-response circles with their arrival targets, in id order."""
+    rows = session.scalars(select(ResponseCircle).order_by(ResponseCircle.id))
+    return [
+        {
+            "id": c.id, "name_zh": c.name_zh, "name_en": c.name_en, "kind": c.kind,
+            "lng": c.lng, "lat": c.lat, "radius_m": c.radius_m, "target_min": c.target_min,
+            "station_code": c.station_code,
+        }
+        for c in rows
+    ]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.command.api import CATALOGUE
+from yanyun.command.deps import CATALOGUE
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import Offset, PathKey
 from yanyun.field import tips
