@@ -2,7 +2,7 @@
 
 Every policy of the simulator (recommend, nearest_station, nearest_unit)
 answers the same calls, with the same handling, reaction and on-scene times
-(drawn from --seed), through the in-memory port (yanyun.sim.replay): no
+(drawn from --seed), through the in-memory port (yanyun.sim.memory_port): no
 database, the platform's own ranking and travel-time estimator. Prints the
 policies side by side and the time each replay took.
 
@@ -26,13 +26,9 @@ from pathlib import Path
 
 import simpy
 
+from yanyun.sim.chicago import chicago_fleet, load_chicago_incidents, load_chicago_stations
 from yanyun.sim.engine import POLICIES, format_report
-from yanyun.sim.replay import (
-    chicago_fleet,
-    load_chicago_incidents,
-    load_chicago_stations,
-    replay,
-)
+from yanyun.sim.replay import replay
 
 INCIDENTS = "incidents_2014_2018.parquet"
 STATIONS = "chicago_police_stations.csv"

@@ -21,6 +21,7 @@ from yanyun.command.catalogue import load_catalogue
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.core.clock import FrozenClock, as_utc
 from yanyun.core.errors import Conflict
+from yanyun.sim.chicago import chicago_fleet, load_chicago_incidents, load_chicago_stations
 from yanyun.sim.engine import (
     HOURLY_PROFILE,
     POLICIES,
@@ -34,14 +35,8 @@ from yanyun.sim.engine import (
     simulate,
 )
 from yanyun.sim.live import run_live
-from yanyun.sim.replay import (
-    MemoryPort,
-    chicago_fleet,
-    load_chicago_incidents,
-    load_chicago_stations,
-    replay,
-    stream_from_records,
-)
+from yanyun.sim.memory_port import MemoryPort
+from yanyun.sim.replay import replay, stream_from_records
 
 RATE = 15.0  # calls per hour: ~35 calls in two hours from 09:00
 

@@ -16,7 +16,7 @@ The simulator talks to the platform through a small port,
   services on a database session, one ``session_scope`` per step, so
   numbering, location, 1-3-5 circles, targets, breaches, the timeline and
   the outbox are the platform's own. ``yanyun sim`` and the live demo use it.
-- ``yanyun.sim.replay.MemoryPort``: the same steps on a
+- ``yanyun.sim.memory_port.MemoryPort``: the same steps on a
   :class:`~yanyun.command.ranking.FleetIndex` in memory, no database; used
   to replay real incident streams (Chicago) at scale.
 

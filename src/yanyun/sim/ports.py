@@ -2,7 +2,7 @@
 
 :class:`DispatchPort` is what :class:`~yanyun.sim.engine.CitySim` needs from
 a platform; :class:`~yanyun.sim.platform.PlatformPort` (the command
-services on a database) and ``yanyun.sim.replay.MemoryPort`` (a fleet in
+services on a database) and ``yanyun.sim.memory_port.MemoryPort`` (a fleet in
 memory) implement it. A :class:`Call` goes in, an :class:`OpenedIncident`
 and a :class:`Choice` come back; :class:`FleetUnit` is the fleet at the start.
 """

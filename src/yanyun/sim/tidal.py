@@ -1,7 +1,7 @@
 """Tidal deployment checked in the simulator: each held-out day replayed with each placement.
 
 Each held-out day's calls are replayed hour by hour through the simulator
-(:class:`~yanyun.sim.replay.MemoryPort`, the platform's own ranking) with the
+(:class:`~yanyun.sim.memory_port.MemoryPort`, the platform's own ranking) with the
 quick-response units where they stand now and at each plan's stand points
 (:mod:`yanyun.tidal.demand`); same calls, same durations, same seeds for
 every placement.
@@ -23,8 +23,8 @@ from yanyun.core.clock import SHANGHAI, FrozenClock
 from yanyun.geo.models import Station
 from yanyun.sim.calls import CallGenerator, grid_areas
 from yanyun.sim.engine import CitySim
+from yanyun.sim.memory_port import MemoryPort
 from yanyun.sim.ports import Call, FleetUnit
-from yanyun.sim.replay import MemoryPort
 from yanyun.stats.settings import StatsSettings
 from yanyun.tidal.demand import (
     DEMAND_SOURCES,
