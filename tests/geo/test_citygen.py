@@ -11,12 +11,12 @@ import pytest
 import shapely
 
 from yanyun.geo import citygen
+from yanyun.geo.apportion import apportion
 from yanyun.geo.boundaries import load_boundaries
 from yanyun.geo.citygen import (
     MIN_STATIONS_PER_DISTRICT,
     CitySpec,
     GeneratedCity,
-    apportion,
     generate_city,
 )
 from yanyun.geo.coords import to_metric

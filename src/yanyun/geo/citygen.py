@@ -30,15 +30,16 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from yanyun.geo.apportion import apportion
 from yanyun.geo.boundaries import DistrictBoundary, polygonal_part
 from yanyun.geo.coords import from_metric, to_metric
+from yanyun.geo.tiling import kmeans, lloyd_cells
 
 __all__ = [
     "MIN_STATIONS_PER_DISTRICT",
@@ -47,18 +48,12 @@ __all__ = [
     "GeneratedDistrict",
     "GeneratedGrid",
     "GeneratedStation",
-    "apportion",
     "generate_city",
 ]
 
 #: Every district, however small or rural, has at least this many stations.
 MIN_STATIONS_PER_DISTRICT = 3
 
-# Lloyd steps even out the sizes of uniformly drawn cells: on Hengyang the
-# median coefficient of variation of grid area within a district goes 0.54
-# (none), 0.41 (1), 0.34 (2), 0.31 (3), 0.26 (5), at ~0.1 s a step.
-_LLOYD_ITERATIONS = 3
-_KMEANS_ITERATIONS = 50
 
 
 @dataclass(frozen=True)
@@ -130,53 +125,6 @@ class GeneratedCity:
     grids: tuple[GeneratedGrid, ...]
 
 
-def apportion(total: int, weights: Sequence[float], minimums: Sequence[int]) -> list[int]:
-    """Split ``total`` seats proportionally to ``weights`` with per-item floors.
-
-    Items whose proportional quota falls below their floor get the floor and
-    leave the split; the rest share what remains by largest remainder
-    (Hamilton's method), ties going to the earlier item. The result sums to
-    ``total`` exactly.
-
-    >>> apportion(10, [1.0, 1.0, 1.0], [1, 1, 1])
-    [4, 3, 3]
-    >>> apportion(10, [100.0, 1.0], [3, 3])
-    [7, 3]
-    >>> apportion(2, [1.0, 1.0], [3, 3])
-    Traceback (most recent call last):
-    ...
-    ValueError: cannot give 2 seats with floors summing to 6
-    """
-    if len(weights) != len(minimums):
-        raise ValueError("weights and minimums differ in length")
-    if any(w < 0 for w in weights) or any(m < 0 for m in minimums):
-        raise ValueError("weights and minimums must be non-negative")
-    if total < sum(minimums):
-        raise ValueError(f"cannot give {total} seats with floors summing to {sum(minimums)}")
-    n = len(weights)
-    fixed: set[int] = set()
-    while True:
-        # Invariant: the free items' quotas sum to at least their floors, so
-        # some item always stays free (when there is any item at all).
-        free = [i for i in range(n) if i not in fixed]
-        remaining = total - sum(minimums[i] for i in fixed)
-        weight_sum = sum(weights[i] for i in free)
-        if weight_sum > 0:
-            quotas = {i: remaining * weights[i] / weight_sum for i in free}
-        else:
-            quotas = {i: remaining / max(len(free), 1) for i in free}
-        below = {i for i in free if quotas[i] < minimums[i]}
-        if not below:
-            break
-        fixed |= below
-    seats = [minimums[i] if i in fixed else math.floor(quotas[i]) for i in range(n)]
-    leftover = total - sum(seats)
-    by_remainder = sorted(free, key=lambda i: (-(quotas[i] - seats[i]), i))
-    for i in by_remainder[:leftover]:
-        seats[i] += 1
-    return seats
-
-
 def _check_spec(spec: CitySpec, n_districts: int) -> None:
     if n_districts == 0:
         raise ValueError("no districts given")
@@ -207,107 +155,6 @@ def _district_rng(seed: int, adcode: str) -> np.random.Generator:
     # which other districts are generated with it.
     key = int(adcode) if adcode.isdigit() else zlib.crc32(adcode.encode())
     return np.random.default_rng(np.random.SeedSequence([seed % 2**64, key]))
-
-
-def _sample_inside(area: Polygon | MultiPolygon, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` uniform points strictly inside ``area`` (rejection sampling)."""
-    minx, miny, maxx, maxy = area.bounds
-    hit_rate = max(area.area / ((maxx - minx) * (maxy - miny)), 0.01)
-    chunks = []
-    have = 0
-    while have < n:
-        m = int((n - have) / hit_rate * 1.2) + 16
-        xs = rng.uniform(minx, maxx, m)
-        ys = rng.uniform(miny, maxy, m)
-        inside = shapely.contains_xy(area, xs, ys)
-        chunk = np.column_stack([xs[inside], ys[inside]])
-        chunks.append(chunk)
-        have += len(chunk)
-    return np.concatenate(chunks)[:n]
-
-
-def _clipped_voronoi(
-    points: np.ndarray, area: Polygon | MultiPolygon, envelope: Polygon
-) -> np.ndarray:
-    """Return the Voronoi cells of ``points`` clipped to ``area``, in point order."""
-    if len(points) == 1:
-        return np.array([area], dtype=object)
-    diagram = shapely.voronoi_polygons(
-        shapely.multipoints(points), extend_to=envelope, ordered=True
-    )
-    cells = shapely.get_parts(diagram)
-    if len(cells) != len(points):
-        raise RuntimeError(f"Voronoi gave {len(cells)} cells for {len(points)} points")
-    # Interior cells need no overlay; only those crossing the border are cut.
-    crossing = ~shapely.contains(area, cells)
-    if crossing.any():
-        cut = shapely.intersection(cells[crossing], area)
-        cells[crossing] = [polygonal_part(g) for g in cut]
-    return cells
-
-
-def _lloyd_cells(area: Polygon | MultiPolygon, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Tile ``area`` with ``n`` cells of even size (metric coordinates)."""
-    shapely.prepare(area)
-    minx, miny, maxx, maxy = area.bounds
-    margin = max(maxx - minx, maxy - miny)
-    envelope = shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)
-    points = _sample_inside(area, n, rng)
-    cells = _clipped_voronoi(points, area, envelope)
-    for _ in range(_LLOYD_ITERATIONS):
-        centroids = shapely.get_coordinates(shapely.centroid(cells))
-        # A centroid of a cell bent around a concave border can fall outside
-        # the district; its cell would then be empty, so use a surface point.
-        outside = ~shapely.contains_xy(area, centroids[:, 0], centroids[:, 1])
-        if outside.any():
-            centroids[outside] = shapely.get_coordinates(shapely.point_on_surface(cells[outside]))
-        points = centroids
-        cells = _clipped_voronoi(points, area, envelope)
-    if shapely.is_empty(cells).any():
-        raise RuntimeError("an empty grid cell was generated")
-    return cells
-
-
-def _kmeans(xy: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster points into exactly ``k`` non-empty groups; return (labels, centres)."""
-    n = len(xy)
-    if k >= n:
-        return np.arange(n), xy.copy()
-    # k-means++ seeding: spread the first centres out.
-    centres = np.empty((k, 2))
-    centres[0] = xy[rng.integers(n)]
-    d2 = ((xy - centres[0]) ** 2).sum(axis=1)
-    for j in range(1, k):
-        total = d2.sum()
-        pick = rng.choice(n, p=d2 / total) if total > 0 else rng.integers(n)
-        centres[j] = xy[pick]
-        d2 = np.minimum(d2, ((xy - centres[j]) ** 2).sum(axis=1))
-    labels = np.full(n, -1)
-    for _ in range(_KMEANS_ITERATIONS):
-        dist = ((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        new_labels = dist.argmin(axis=1)
-        if np.array_equal(new_labels, labels):
-            break
-        labels = new_labels
-        counts = np.bincount(labels, minlength=k)
-        nonempty = counts > 0
-        for axis in (0, 1):
-            sums = np.bincount(labels, weights=xy[:, axis], minlength=k)
-            centres[nonempty, axis] = sums[nonempty] / counts[nonempty]
-    # Every station needs a grid: give an empty cluster the point lying
-    # farthest from its own centre among clusters that can spare one.
-    counts = np.bincount(labels, minlength=k)
-    for j in np.flatnonzero(counts == 0):
-        own = ((xy - centres[labels]) ** 2).sum(axis=1)
-        own[counts[labels] <= 1] = -1.0
-        p = int(own.argmax())
-        counts[labels[p]] -= 1
-        labels[p] = j
-        counts[j] = 1
-        centres[j] = xy[p]
-    for axis in (0, 1):
-        centres[:, axis] = np.bincount(labels, weights=xy[:, axis], minlength=k) / counts
-    return labels, centres
 
 
 @dataclass
@@ -372,6 +219,47 @@ def generate_city(districts: list[DistrictBoundary], *, spec: CitySpec, seed: in
         spec.grids, [a * w for a, w in zip(area_km2, density, strict=True)], station_counts
     )
 
+    drafts, cells_metric, grid_district = _draw_grids(
+        districts, metric_areas, station_counts, grid_counts, seed
+    )
+    all_metric = np.concatenate(cells_metric)
+    all_wgs = from_metric(all_metric)
+    grid_area_km2 = shapely.area(all_metric) / 1e6
+    grid_points = shapely.get_coordinates(shapely.point_on_surface(all_wgs))
+
+    stations, grids = _stations_and_grids(
+        drafts, grid_district, is_urban, all_wgs, grid_area_km2, grid_points, spec=spec, seed=seed
+    )
+    generated_districts = tuple(
+        GeneratedDistrict(
+            code=d.adcode,
+            name_zh=d.name_zh,
+            name_en=d.name_en,
+            is_urban=is_urban[i],
+            geometry=d.geometry,
+            area_km2=area_km2[i],
+        )
+        for i, d in enumerate(districts)
+    )
+    return GeneratedCity(
+        districts=generated_districts,
+        stations=tuple(sorted(stations, key=lambda s: s.code)),
+        grids=tuple(sorted(grids, key=lambda g: g.code)),
+    )
+
+
+def _draw_grids(
+    districts: list[DistrictBoundary],
+    metric_areas: list,
+    station_counts: list[int],
+    grid_counts: list[int],
+    seed: int,
+) -> tuple[list[_DraftStation], list[np.ndarray], list[int]]:
+    """Tile each district into its grids and cluster them into its stations (metric cells).
+
+    Stations are numbered from the one nearest the district's centre; a
+    station's grids are ordered outwards from its anchor grid.
+    """
     cells_metric: list[np.ndarray] = []
     drafts: list[_DraftStation] = []
     grid_district: list[int] = []
@@ -379,9 +267,9 @@ def generate_city(districts: list[DistrictBoundary], *, spec: CitySpec, seed: in
     for d_index, district in enumerate(districts):
         rng = _district_rng(seed, district.adcode)
         area = metric_areas[d_index]
-        cells = _lloyd_cells(area, grid_counts[d_index], rng)
+        cells = lloyd_cells(area, grid_counts[d_index], rng)
         centroids = shapely.get_coordinates(shapely.centroid(cells))
-        labels, centres = _kmeans(centroids, station_counts[d_index], rng)
+        labels, centres = kmeans(centroids, station_counts[d_index], rng)
         centre = np.array(area.centroid.coords[0])
         order = np.argsort(((centres - centre) ** 2).sum(axis=1), kind="stable")
         for number, cluster in enumerate(order, start=1):
@@ -402,11 +290,21 @@ def generate_city(districts: list[DistrictBoundary], *, spec: CitySpec, seed: in
         grid_district.extend([d_index] * len(cells))
         offset += len(cells)
 
-    all_metric = np.concatenate(cells_metric)
-    all_wgs = from_metric(all_metric)
-    grid_area_km2 = shapely.area(all_metric) / 1e6
-    grid_points = shapely.get_coordinates(shapely.point_on_surface(all_wgs))
+    return drafts, cells_metric, grid_district
 
+
+def _stations_and_grids(
+    drafts: list[_DraftStation],
+    grid_district: list[int],
+    is_urban: list[bool],
+    all_wgs: np.ndarray,
+    grid_area_km2: np.ndarray,
+    grid_points: np.ndarray,
+    *,
+    spec: CitySpec,
+    seed: int,
+) -> tuple[list[GeneratedStation], list[GeneratedGrid]]:
+    """Name, code and grade the drafted stations and their grids (WGS-84 geometries)."""
     grades, command, mediation = _assign_grades_and_rooms(drafts, spec=spec, seed=seed)
     stations: list[GeneratedStation] = []
     grids: list[GeneratedGrid] = []
@@ -448,22 +346,7 @@ def generate_city(districts: list[DistrictBoundary], *, spec: CitySpec, seed: in
                 )
             )
 
-    generated_districts = tuple(
-        GeneratedDistrict(
-            code=d.adcode,
-            name_zh=d.name_zh,
-            name_en=d.name_en,
-            is_urban=is_urban[i],
-            geometry=d.geometry,
-            area_km2=area_km2[i],
-        )
-        for i, d in enumerate(districts)
-    )
-    return GeneratedCity(
-        districts=generated_districts,
-        stations=tuple(sorted(stations, key=lambda s: s.code)),
-        grids=tuple(sorted(grids, key=lambda g: g.code)),
-    )
+    return stations, grids
 
 
 def _assign_grades_and_rooms(
