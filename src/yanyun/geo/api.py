@@ -12,7 +12,7 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.errors import Invalid
 from yanyun.core.http import SessionDep
-from yanyun.geo import service
+from yanyun.geo import geojson, service
 from yanyun.geo.schemas import CitySummary, Location, ResolveBatch, ResolveBatchResult
 
 router = APIRouter(prefix="/api/v1/geo", tags=["geo"])
@@ -37,13 +37,13 @@ def city_summary(session: SessionDep, actor: MapReader) -> CitySummary:
 @router.get("/districts")
 def districts(session: SessionDep, actor: MapReader) -> dict[str, Any]:
     """District outlines as GeoJSON (WGS-84)."""
-    return service.districts_geojson(session=session)
+    return geojson.districts_geojson(session=session)
 
 
 @router.get("/stations")
 def stations(session: SessionDep, actor: MapReader, areas: bool = False) -> dict[str, Any]:
     """Stations within the caller's scope: points, or their areas with `areas=true`."""
-    return service.stations_geojson(session=session, actor=actor, areas=areas)
+    return geojson.stations_geojson(session=session, actor=actor, areas=areas)
 
 
 @router.get("/grids")
@@ -58,7 +58,7 @@ def grids(
     limit: Annotated[int, Query(ge=1, le=10000)] = 10000,
 ) -> dict[str, Any]:
     """Grids within the caller's scope, optionally in a district, station or box."""
-    return service.grids_geojson(
+    return geojson.grids_geojson(
         session=session,
         actor=actor,
         district_code=district,

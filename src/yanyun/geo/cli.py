@@ -28,7 +28,7 @@ def city_export(
     """Export districts, stations and grids as GeoJSON (WGS-84)."""
     from yanyun.auth.service import Actor
     from yanyun.core.db import session_scope
-    from yanyun.geo import service as geo_service
+    from yanyun.geo import geojson
     from yanyun.geo.demo import build_demo
 
     runtime = ctx.obj.runtime()
@@ -40,12 +40,12 @@ def city_export(
     out.mkdir(parents=True, exist_ok=True)
     with session_scope(runtime) as session:
         layers = {
-            "districts": geo_service.districts_geojson(session=session),
-            "stations": geo_service.stations_geojson(session=session, actor=everyone),
-            "station_areas": geo_service.stations_geojson(
+            "districts": geojson.districts_geojson(session=session),
+            "stations": geojson.stations_geojson(session=session, actor=everyone),
+            "station_areas": geojson.stations_geojson(
                 session=session, actor=everyone, areas=True
             ),
-            "grids": geo_service.grids_geojson(session=session, actor=everyone, limit=10**7),
+            "grids": geojson.grids_geojson(session=session, actor=everyone, limit=10**7),
         }
     for name, collection in layers.items():
         path = out / f"{name}.geojson"

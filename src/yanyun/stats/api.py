@@ -15,7 +15,7 @@ from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.geo.api import IndexDep
 from yanyun.geo.service import CityIndex
-from yanyun.stats import service
+from yanyun.stats import printable, service
 from yanyun.stats.schemas import ForecastRead
 
 router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"])
@@ -89,4 +89,5 @@ def report(
 ) -> HTMLResponse:
     """A one-page printable report of tomorrow's forecast and its score."""
     fc = _forecast(session, actor, clock, settings, index, category, runtime).read
-    return HTMLResponse(service.report_html(fc, city=settings.city.name, generated_at=clock.now()))
+    page = printable.report_html(fc, city=settings.city.name, generated_at=clock.now())
+    return HTMLResponse(page)
