@@ -27,8 +27,9 @@ from pathlib import Path
 import simpy
 
 from yanyun.sim.chicago import chicago_fleet, load_chicago_incidents, load_chicago_stations
-from yanyun.sim.engine import POLICIES, format_report
+from yanyun.sim.engine import POLICIES
 from yanyun.sim.replay import replay
+from yanyun.sim.report import format_report
 
 INCIDENTS = "incidents_2014_2018.parquet"
 STATIONS = "chicago_police_stations.csv"

@@ -21,22 +21,16 @@ from yanyun.command.catalogue import load_catalogue
 from yanyun.command.models import Assignment, Incident, Unit
 from yanyun.core.clock import FrozenClock, as_utc
 from yanyun.core.errors import Conflict
+from yanyun.sim.calls import HOURLY_PROFILE, CallGenerator, GridArea
 from yanyun.sim.chicago import chicago_fleet, load_chicago_incidents, load_chicago_stations
-from yanyun.sim.engine import (
-    HOURLY_PROFILE,
-    POLICIES,
-    SIM_ACTOR,
-    Call,
-    CallGenerator,
-    CitySim,
-    FleetUnit,
-    GridArea,
-    format_report,
-    simulate,
-)
+from yanyun.sim.engine import POLICIES, CitySim
 from yanyun.sim.live import run_live
 from yanyun.sim.memory_port import MemoryPort
+from yanyun.sim.platform import SIM_ACTOR
+from yanyun.sim.ports import Call, FleetUnit
 from yanyun.sim.replay import replay, stream_from_records
+from yanyun.sim.report import format_report
+from yanyun.sim.synthetic import simulate
 
 RATE = 15.0  # calls per hour: ~35 calls in two hours from 09:00
 

@@ -185,7 +185,7 @@ def _run_policy(
     calls_per_hour: float,
     seed: int,
 ) -> Any:
-    from yanyun.sim.engine import simulate
+    from yanyun.sim.synthetic import simulate
 
     path.unlink(missing_ok=True)
     shutil.copyfile(city, path)

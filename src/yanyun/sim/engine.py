@@ -42,7 +42,6 @@ Policies (see ``docs/sim.md``):
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -52,30 +51,14 @@ import numpy as np
 import simpy
 
 from yanyun.core.clock import Clock, FrozenClock
-from yanyun.core.db import Runtime
 from yanyun.core.errors import DomainError
 from yanyun.geo.coords import distance_m_array
 from yanyun.geo.travel import UNIT_KIND_CODES, GreatCircleEstimator, TravelTimeEstimator
-from yanyun.sim.calls import HOURLY_PROFILE, CallGenerator, GridArea
-from yanyun.sim.platform import SIM_ACTOR, PlatformPort
-from yanyun.sim.ports import Call, Choice, DispatchPort, FleetUnit, OpenedIncident
-from yanyun.sim.report import SimReport, format_report, summarise
+from yanyun.sim.ports import Call, Choice, DispatchPort, OpenedIncident
+from yanyun.sim.report import SimReport, summarise
 from yanyun.sim.state import FleetState, Trace
 
-# CitySim, POLICIES and simulate live here; the rest is re-exported for the
-# tests and benchmarks that import it from this module.
-__all__ = [
-    "HOURLY_PROFILE",
-    "POLICIES",
-    "SIM_ACTOR",
-    "Call",
-    "CallGenerator",
-    "CitySim",
-    "FleetUnit",
-    "GridArea",
-    "format_report",
-    "simulate",
-]
+__all__ = ["POLICIES", "CitySim"]
 
 log = logging.getLogger("yanyun.sim")
 
@@ -367,45 +350,3 @@ class CitySim:
             peak_busy=self.peak_busy,
             wall_s=wall_s,
         )
-
-
-def simulate(
-    runtime: Runtime,
-    *,
-    policy: str,
-    hours: float,
-    calls_per_hour: float,
-    seed: int,
-    settle_s: float = 3600.0,
-) -> SimReport:
-    """Run the synthetic city through the platform for some hours under one policy.
-
-    The runtime's clock must be a :class:`FrozenClock`: the run starts at
-    its current instant and moves it. Everything is committed (the
-    simulator is the edge): run it on a scratch database, or inside a
-    transaction that is rolled back, never on a city in use.
-    """
-    if not isinstance(runtime.clock, FrozenClock):
-        raise ValueError("simulate() needs a FrozenClock: it moves the platform's time")
-    start = runtime.clock.now()
-    port = PlatformPort(runtime)
-    fleet_caps = {u.capabilities for u in port.fleet()}
-    calls = CallGenerator(
-        port.grid_areas(),
-        port.catalogue,
-        rng=random.Random(seed),
-        calls_per_hour=calls_per_hour,
-        start=start,
-        feasible=fleet_caps,
-    )
-    sim = CitySim(
-        port,
-        calls,
-        policy=policy,
-        clock=runtime.clock,
-        start=start,
-        horizon_s=hours * 3600.0,
-        settle_s=settle_s,
-        estimator=port.estimator,
-    )
-    return sim.run()
