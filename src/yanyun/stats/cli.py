@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import numpy as np
 import typer
+
+if TYPE_CHECKING:
+    from yanyun.stats.backtest import Backtest, MethodResult
+    from yanyun.stats.grid import EventSet
+    from yanyun.stats.source import Columns
 
 forecast_app = typer.Typer(
     help="Hotspot forecasts and their honest scores 热点预测与回测", no_args_is_help=True
@@ -98,46 +103,23 @@ def backtest(
     (`<method>+hours`, the platform's next-shift forecast), both scored on
     the shift's incidents only.
     """
-    from yanyun.stats.backtest import Backtest, default_area, format_table, paired_gain, tune
-    from yanyun.stats.forecast import METHODS, make
-    from yanyun.stats.source import Columns, load_events
-    from yanyun.stats.tuning import GRIDS
+    from yanyun.stats.backtest import Backtest, default_area, format_table
+    from yanyun.stats.forecast import METHODS
+    from yanyun.stats.source import Columns
 
     names = [m.strip() for m in methods.split(",") if m.strip()]
-    hours = {"day": (day_start_h, night_start_h), "night": (night_start_h, day_start_h)}
-    wanted_shifts = [x.strip() for x in (shifts or "").split(",") if x.strip()]
-    if any(x not in hours for x in wanted_shifts):
-        raise _fail("--shifts takes day, night or day,night")
-    if wanted_shifts and day_start_h == night_start_h:
-        raise _fail("the day and night shifts must start at different hours")
+    hours, wanted_shifts = _shift_hours(shifts, day_start_h, night_start_h)
     unknown = [m for m in names if m not in METHODS]
     if unknown:
         raise _fail(f"unknown method {', '.join(unknown)}; known: {', '.join(METHODS)}")
     fixed = _parse_params(param or [])
     started = time.perf_counter()
-    try:
-        events = load_events(
-            data,
-            Columns(col_time, col_lng, col_lat, col_category or None),
-            cell_m=cell_m,
-            since=since,
-        )
-    except ValueError as exc:
-        raise _fail(str(exc)) from exc
+    events = _load(data, Columns(col_time, col_lng, col_lat, col_category or None), cell_m, since)
     load_s = time.perf_counter() - started
     first, last = events.day_index(from_), events.day_index(to)
     if last < first:
         raise _fail("--to is before --from")
-    if (tune_from is None) != (tune_to is None):
-        raise _fail("give both --tune-from and --tune-to, or neither")
-    tune_days = None
-    if tune_from and tune_to:
-        t0, t1 = events.day_index(tune_from), events.day_index(tune_to)
-        if t1 >= first:
-            raise _fail(
-                "the tuning period must end before --from (never tune on the reported days)"
-            )
-        tune_days = np.arange(t0, t1 + 1, tune_stride)
+    tune_days = _tune_days(events, first, tune_from, tune_to, tune_stride)
     area = default_area(events, first)
     try:
         scored = events.of_categories(category)
@@ -146,9 +128,82 @@ def backtest(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     bt = Backtest(scored, area)
+    out = sys.stdout
+    _describe_data(out, data, events, scored, category, cell_m, area.size, from_, load_s)
+    results = []
+    by_shift: dict[str, list] = {x: [] for x in wanted_shifts}
+    days = np.arange(first, last + 1)
+    for name in names:
+        params = dict(fixed.get(name, {}))
+        if tune_days is not None:
+            params = _tuned(out, bt, name, params, tune_days, f"{tune_from}..{tune_to}")
+        r_started = time.perf_counter()
+        if wanted_shifts:
+            runs = _run_shifts(bt, name, params, days, {x: hours[x] for x in wanted_shifts})
+            for j, x in enumerate(wanted_shifts):
+                by_shift[x] += runs[2 * j : 2 * j + 2]
+        else:
+            results.append(_run_days(bt, name, params, days))
+        out.write(f"ran {name} in {time.perf_counter() - r_started:.1f} s\n")
+        out.flush()
+    if wanted_shifts:
+        table = "\n\n".join(_shift_table(bt, x, hours[x], by_shift[x]) for x in wanted_shifts)
+    else:
+        table = format_table(results)
+    out.write(table + "\n")
+    if markdown:
+        markdown.write_text(table + "\n", encoding="utf-8")
+
+
+def _shift_hours(
+    shifts: str | None, day_start_h: int, night_start_h: int
+) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """The shifts asked for and their (start, end) hours; refuses unknown or equal starts."""
+    hours = {"day": (day_start_h, night_start_h), "night": (night_start_h, day_start_h)}
+    wanted = [x.strip() for x in (shifts or "").split(",") if x.strip()]
+    if any(x not in hours for x in wanted):
+        raise _fail("--shifts takes day, night or day,night")
+    if wanted and day_start_h == night_start_h:
+        raise _fail("the day and night shifts must start at different hours")
+    return hours, wanted
+
+
+def _load(data: Path, columns: Columns, cell_m: float, since: str | None) -> EventSet:
+    from yanyun.stats.source import load_events
+
+    try:
+        return load_events(data, columns, cell_m=cell_m, since=since)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _tune_days(
+    events: EventSet, first: int, tune_from: str | None, tune_to: str | None, stride: int
+) -> np.ndarray | None:
+    """The days baselines are tuned on: strictly before the reported days, or none."""
+    if (tune_from is None) != (tune_to is None):
+        raise _fail("give both --tune-from and --tune-to, or neither")
+    if not (tune_from and tune_to):
+        return None
+    t0, t1 = events.day_index(tune_from), events.day_index(tune_to)
+    if t1 >= first:
+        raise _fail("the tuning period must end before --from (never tune on the reported days)")
+    return np.arange(t0, t1 + 1, stride)
+
+
+def _describe_data(
+    out: TextIO,
+    data: Path,
+    events: EventSet,
+    scored: EventSet,
+    category: list[str] | None,
+    cell_m: float,
+    area_cells: int,
+    from_: str,
+    load_s: float,
+) -> None:
     g = events.grid
     outside = int((scored.cell < 0).sum())
-    out = sys.stdout
     out.write(
         f"data: {data.name}: {events.size + sum(events.dropped.values())} rows, "
         f"{events.size} usable; dropped: "
@@ -156,67 +211,72 @@ def backtest(
         + f"; {outside} of the selected incidents fall outside the raster (scored as misses)\n"
         f"category: {', '.join(category) if category else 'all'}; {scored.size} incidents; "
         f"cells {cell_m:g} m, raster {g.nx} x {g.ny} (EPSG:{g.projection.epsg}), "
-        f"study area {area.size} cells (any incident before {from_}); load {load_s:.1f} s\n"
+        f"study area {area_cells} cells (any incident before {from_}); load {load_s:.1f} s\n"
         "hit rate = hits pooled over days / incidents; [95% bootstrap CI over days]; "
         "PAI = hit rate / area share\n"
     )
-    results = []
-    by_shift: dict[str, list] = {x: [] for x in wanted_shifts}
-    for name in names:
-        params = dict(fixed.get(name, {}))
-        grid = {k: v for k, v in GRIDS.get(name, {}).items() if k not in params}
-        if tune_days is not None and grid:
-            t_started = time.perf_counter()
-            best, trials = tune(bt, name, grid, tune_days, fixed=params)
-            out.write(
-                f"tuned {name} on {tune_from}..{tune_to} ({tune_days.size} days, "
-                f"{len(trials)} settings, {time.perf_counter() - t_started:.0f} s): "
-                + ", ".join(f"{k}={v}" for k, v in best.items())
-                + f" (hit@5% {max(tr[1] for tr in trials):.1%})\n"
+
+
+def _tuned(
+    out: TextIO, bt: Backtest, name: str, params: dict, tune_days: np.ndarray, period: str
+) -> dict:
+    """A method's parameters tuned on the tuning days (fixed ones kept); said on ``out``."""
+    from yanyun.stats.backtest import tune
+    from yanyun.stats.tuning import GRIDS
+
+    grid = {k: v for k, v in GRIDS.get(name, {}).items() if k not in params}
+    if not grid:
+        return params
+    t_started = time.perf_counter()
+    best, trials = tune(bt, name, grid, tune_days, fixed=params)
+    out.write(
+        f"tuned {name} on {period} ({tune_days.size} days, "
+        f"{len(trials)} settings, {time.perf_counter() - t_started:.0f} s): "
+        + ", ".join(f"{k}={v}" for k, v in best.items())
+        + f" (hit@5% {max(tr[1] for tr in trials):.1%})\n"
+    )
+    return best
+
+
+def _run_days(bt: Backtest, name: str, params: dict, days: np.ndarray) -> MethodResult:
+    from yanyun.stats.forecast import make
+
+    return bt.run(make(name, **params), days)
+
+
+def _run_shifts(
+    bt: Backtest, name: str, params: dict, days: np.ndarray, hours: dict
+) -> list[MethodResult]:
+    from yanyun.stats.forecast import make
+
+    return bt.run_shifts(make(name, **params), days, hours)
+
+
+def _shift_table(bt: Backtest, shift: str, hours: tuple[int, int], runs: list) -> str:
+    """One shift's table, and the hit-rate points each method gains from its hour weighting."""
+    from yanyun.stats.backtest import format_table, paired_gain
+
+    start_h, end_h = hours
+    gains = []
+    for plain, weighted in zip(runs[::2], runs[1::2], strict=True):
+        gain, ci = paired_gain(weighted, plain)
+        gains.append(
+            f"| {plain.name} | "
+            + " | ".join(
+                f"{gain[j] * 100:+.1f} [{ci[0, j] * 100:+.1f}, {ci[1, j] * 100:+.1f}]"
+                for j in range(len(gain))
             )
-            params = best
-        r_started = time.perf_counter()
-        days = np.arange(first, last + 1)
-        if wanted_shifts:
-            runs = bt.run_shifts(
-                make(name, **params), days, {x: hours[x] for x in wanted_shifts}
-            )
-            for j, x in enumerate(wanted_shifts):
-                by_shift[x] += runs[2 * j : 2 * j + 2]
-        else:
-            results.append(bt.run(make(name, **params), days))
-        out.write(f"ran {name} in {time.perf_counter() - r_started:.1f} s\n")
-        out.flush()
-    if wanted_shifts:
-        tables = []
-        for x in wanted_shifts:
-            start_h, end_h = hours[x]
-            gains = []
-            for plain, weighted in zip(by_shift[x][::2], by_shift[x][1::2], strict=True):
-                gain, ci = paired_gain(weighted, plain)
-                gains.append(
-                    f"| {plain.name} | "
-                    + " | ".join(
-                        f"{gain[j] * 100:+.1f} [{ci[0, j] * 100:+.1f}, {ci[1, j] * 100:+.1f}]"
-                        for j in range(len(gain))
-                    )
-                    + " |"
-                )
-            head = "| method | " + " | ".join(f"+hours gain@{c:.0%}" for c in bt.coverages)
-            tables.append(
-                f"{x} shift {start_h:02d}:00-{end_h:02d}:00, scored on its incidents only\n\n"
-                + format_table(by_shift[x])
-                + "\n\nhit-rate points gained by the hour weighting [paired 95% bootstrap CI "
-                "over days]\n\n"
-                + head + " |\n|" + "---|" * (len(bt.coverages) + 1) + "\n"
-                + "\n".join(gains)
-            )
-        table = "\n\n".join(tables)
-    else:
-        table = format_table(results)
-    out.write(table + "\n")
-    if markdown:
-        markdown.write_text(table + "\n", encoding="utf-8")
+            + " |"
+        )
+    head = "| method | " + " | ".join(f"+hours gain@{c:.0%}" for c in bt.coverages)
+    return (
+        f"{shift} shift {start_h:02d}:00-{end_h:02d}:00, scored on its incidents only\n\n"
+        + format_table(runs)
+        + "\n\nhit-rate points gained by the hour weighting [paired 95% bootstrap CI "
+        "over days]\n\n"
+        + head + " |\n|" + "---|" * (len(bt.coverages) + 1) + "\n"
+        + "\n".join(gains)
+    )
 
 
 @forecast_app.command("analyse")
@@ -238,12 +298,8 @@ def analyse(
 ) -> None:
     """Hotspots of a period: counts, kernel density, Getis-Ord Gi*, hour x weekday, Knox."""
     from yanyun.stats.hotspot import (
-        counts_per_cell,
-        getis_ord_gi_star,
-        kernel_density,
         time_profile,
     )
-    from yanyun.stats.nearrepeat import knox_test
     from yanyun.stats.source import Columns, load_events
 
     try:
@@ -259,11 +315,28 @@ def analyse(
         raise _fail(str(exc)) from exc
     first, last = events.day_index(from_), events.day_index(to) + 1
     ev = events.subset((events.t >= first) & (events.t < last))
-    g = ev.grid
     out = sys.stdout
     out.write(f"{ev.size} incidents {from_}..{to}; dropped: {events.dropped}\n")
     if ev.size < 3:
         return
+    _hotspot_table(out, ev, study, bandwidth_m, top)
+    times = ev.epoch_day.astype("datetime64[s]") + (ev.t * 86400).astype("timedelta64[s]")
+    prof = time_profile(times)
+    by_hour, by_day = prof.sum(axis=0), prof.sum(axis=1)
+    out.write(
+        "by hour: " + " ".join(f"{h}:{n}" for h, n in enumerate(by_hour)) + "\n"
+        "by weekday (Mon..Sun): " + " ".join(str(n) for n in by_day) + "\n"
+    )
+    _knox_table(out, ev, permutations)
+
+
+def _hotspot_table(
+    out: TextIO, ev: EventSet, study: np.ndarray, bandwidth_m: float, top: int
+) -> None:
+    """The busiest cells with their density and Gi* z, and how concentrated the period was."""
+    from yanyun.stats.hotspot import counts_per_cell, getis_ord_gi_star, kernel_density
+
+    g = ev.grid
     counts = counts_per_cell(ev.cell, g.n_cells)
     area = counts > 0
     gi = getis_ord_gi_star(counts, g, study=study)
@@ -284,13 +357,12 @@ def analyse(
             f"| {i + 1} | {cell} | {lng[i]:.5f} | {lat[i]:.5f} | {int(counts[cell])} | "
             f"{dens[cell]:.0f} | {gi.z[cell]:.1f} |\n"
         )
-    times = ev.epoch_day.astype("datetime64[s]") + (ev.t * 86400).astype("timedelta64[s]")
-    prof = time_profile(times)
-    by_hour, by_day = prof.sum(axis=0), prof.sum(axis=1)
-    out.write(
-        "by hour: " + " ".join(f"{h}:{n}" for h, n in enumerate(by_hour)) + "\n"
-        "by weekday (Mon..Sun): " + " ".join(str(n) for n in by_day) + "\n"
-    )
+
+
+def _knox_table(out: TextIO, ev: EventSet, permutations: int) -> None:
+    """Near repeats: observed over expected pairs per distance and time band, with p."""
+    from yanyun.stats.nearrepeat import knox_test
+
     knox = knox_test(ev.x, ev.y, ev.t, permutations=permutations)
     out.write("Knox near-repeat test: observed / expected pairs (p)\n| distance \\ days |")
     t_lo = [0.0, *knox.time_bands_d[:-1]]
