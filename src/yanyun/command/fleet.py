@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -48,21 +49,69 @@ def _jitter(rng: random.Random, lng: float, lat: float, metres: float) -> tuple[
     return lng + dlng, lat + dlat
 
 
+@dataclass
+class _FleetDraft:
+    """The rows being drawn: units and circles, stamped with the bureau's org paths."""
+
+    bureau: str
+    now: datetime
+    units: list[dict] = field(default_factory=list)
+    circles: list[dict] = field(default_factory=list)
+
+    def add_unit(
+        self, uid: str, call_sign: str, kind: str, station: Station, caps: list[str],
+        lng: float, lat: float,
+    ) -> None:
+        self.units.append(
+            {
+                "id": uid,
+                "call_sign": call_sign,
+                "kind": kind,
+                "station_code": station.code,
+                "org_path": f"{self.bureau}/{station.district_code}/{station.code}",
+                "capabilities": caps,
+                "crew": [],
+                "status": "available",
+                "lng": lng,
+                "lat": lat,
+                "position_at": self.now,
+                "home_lng": lng,
+                "home_lat": lat,
+                "current_incident_id": None,
+            }
+        )
+
+    def add_circle(
+        self, cid: str, name_zh: str, name_en: str, kind: str, lng: float, lat: float,
+        radius_m: float, target_min: int, station_code: str,
+    ) -> None:
+        self.circles.append(
+            {
+                "id": cid, "name_zh": name_zh, "name_en": name_en, "kind": kind,
+                "lng": lng, "lat": lat, "radius_m": radius_m, "target_min": target_min,
+                "station_code": station_code,
+            }
+        )
+
+
 def build_fleet(
     *, session: Session, clock: Clock, seed: int, spec: FleetSpec = FleetSpec()
 ) -> FleetReport:
-    """Create the demo units and circles unless they exist (idempotent)."""
+    """Create the demo units and circles unless they exist (idempotent).
+
+    The draws happen in one fixed order (station patrols, platforms, fixed
+    posts, motorcycles) so a seed gives the same fleet every time.
+    """
     existing = session.scalar(select(func.count()).select_from(Unit)) or 0
     if existing:
         circles = session.scalar(select(func.count()).select_from(ResponseCircle)) or 0
         return FleetReport(False, existing, circles)
     rng = random.Random(seed)
-    now = clock.now()
     urban = {d.code: d.is_urban for d in session.scalars(select(District))}
     stations = list(session.scalars(select(Station).order_by(Station.code)))
     if not stations:
         return FleetReport(False, 0, 0)
-    bureau = _bureau_code(session)
+    draft = _FleetDraft(bureau=_bureau_code(session), now=clock.now())
     urban_grids = list(
         session.execute(
             select(Grid.code, Grid.station_code, Grid.district_code, Grid.lng, Grid.lat)
@@ -70,99 +119,83 @@ def build_fleet(
             .order_by(Grid.code)
         ).all()
     )
-    units: list[dict] = []
-    circles: list[dict] = []
-
-    def add_unit(
-        uid: str,
-        call_sign: str,
-        kind: str,
-        station: Station,
-        caps: list[str],
-        lng: float,
-        lat: float,
-    ) -> None:
-        units.append(
-            {
-                "id": uid,
-                "call_sign": call_sign,
-                "kind": kind,
-                "station_code": station.code,
-                "org_path": f"{bureau}/{station.district_code}/{station.code}",
-                "capabilities": caps,
-                "crew": [],
-                "status": "available",
-                "lng": lng,
-                "lat": lat,
-                "position_at": now,
-                "home_lng": lng,
-                "home_lat": lat,
-                "current_incident_id": None,
-            }
-        )
-
+    _station_patrols(draft, rng, stations, urban, spec)
+    pool = list(urban_grids) or [(None, s.code, s.district_code, s.lng, s.lat) for s in stations]
     by_code = {s.code: s for s in stations}
+    _platforms(draft, rng, pool, by_code, spec)
+    _fixed_posts(draft, rng, pool, by_code, spec)
+    draft.circles += _landmark_circles(session, spec)
+    _motorcycles(draft, rng, stations, urban, spec)
+    _store(session, clock, draft, seed)
+    return FleetReport(True, len(draft.units), len(draft.circles))
+
+
+def _station_patrols(
+    draft: _FleetDraft, rng: random.Random, stations: list[Station], urban: dict[str, bool],
+    spec: FleetSpec,
+) -> None:
+    """Patrol cars at every station (the first of a first-grade station armed), and its circle."""
     for s in stations:
         for n in range(1, spec.patrol_cars_per_station + 1):
             caps = ["patrol", "first_aid"] if n % 2 else ["patrol", "traffic"]
             if s.grade == 1 and n == 1:
                 caps.append("armed")
             lng, lat = _jitter(rng, s.lng, s.lat, 150)
-            add_unit(f"{s.code}-P{n}", f"{s.name_zh}巡{n}", "patrol_car", s, caps, lng, lat)
+            draft.add_unit(f"{s.code}-P{n}", f"{s.name_zh}巡{n}", "patrol_car", s, caps, lng, lat)
         is_urban = urban.get(s.district_code, False)
-        circles.append(
-            {
-                "id": f"C-{s.code}",
-                "name_zh": f"{s.name_zh}快反圈",
-                "name_en": f"{s.name_en} circle",
-                "kind": "station",
-                "lng": s.lng,
-                "lat": s.lat,
-                "radius_m": spec.urban_station_radius_m
-                if is_urban
-                else spec.rural_station_radius_m,
-                "target_min": 3 if is_urban else 5,
-                "station_code": s.code,
-            }
+        draft.add_circle(
+            f"C-{s.code}", f"{s.name_zh}快反圈", f"{s.name_en} circle", "station", s.lng, s.lat,
+            spec.urban_station_radius_m if is_urban else spec.rural_station_radius_m,
+            3 if is_urban else 5, s.code,
         )
-    pool = list(urban_grids) or [(None, s.code, s.district_code, s.lng, s.lat) for s in stations]
+
+
+def _platforms(
+    draft: _FleetDraft, rng: random.Random, pool: list, by_code: dict[str, Station],
+    spec: FleetSpec,
+) -> None:
+    """Quick-response platforms in urban grids, each with its one-minute circle."""
     platform_grids = rng.sample(pool, min(spec.quick_response_platforms, len(pool)))
     for i, g in enumerate(sorted(platform_grids, key=lambda g: g[0] or g[1]), start=1):
         s = by_code[g[1]]
         uid = f"QR{i:03d}"
-        add_unit(
+        draft.add_unit(
             uid, f"快警平台{i}号", "quick_response", s, ["patrol", "armed", "first_aid"], g[3], g[4]
         )
-        circles.append(
-            {
-                "id": f"C-{uid}",
-                "name_zh": f"快警平台{i}号1分钟圈",
-                "name_en": f"Quick-response platform {i} one-minute circle",
-                "kind": "platform",
-                "lng": g[3],
-                "lat": g[4],
-                "radius_m": spec.platform_radius_m,
-                "target_min": 1,
-                "station_code": s.code,
-            }
+        draft.add_circle(
+            f"C-{uid}", f"快警平台{i}号1分钟圈", f"Quick-response platform {i} one-minute circle",
+            "platform", g[3], g[4], spec.platform_radius_m, 1, s.code,
         )
-    for i, g in enumerate(
-        sorted(rng.sample(pool, min(spec.fixed_posts, len(pool))), key=lambda g: g[0] or g[1]),
-        start=1,
-    ):
+
+
+def _fixed_posts(
+    draft: _FleetDraft, rng: random.Random, pool: list, by_code: dict[str, Station],
+    spec: FleetSpec,
+) -> None:
+    picked = rng.sample(pool, min(spec.fixed_posts, len(pool)))
+    for i, g in enumerate(sorted(picked, key=lambda g: g[0] or g[1]), start=1):
         s = by_code[g[1]]
-        add_unit(f"FP{i:03d}", f"固定执勤点{i}", "fixed_post", s, ["patrol"], g[3], g[4])
-    circles += _landmark_circles(session, spec)
+        draft.add_unit(f"FP{i:03d}", f"固定执勤点{i}", "fixed_post", s, ["patrol"], g[3], g[4])
+
+
+def _motorcycles(
+    draft: _FleetDraft, rng: random.Random, stations: list[Station], urban: dict[str, bool],
+    spec: FleetSpec,
+) -> None:
+    """Motorcycles (铁骑) spread over stations, three times as many per urban station."""
     weights = [3.0 if urban.get(s.district_code, False) else 1.0 for s in stations]
     for i in range(1, spec.motorcycles + 1):
         s = rng.choices(stations, weights=weights)[0]
         lng, lat = _jitter(rng, s.lng, s.lat, 800)
-        add_unit(f"MC{i:03d}", f"铁骑{i}", "motorcycle", s, ["patrol", "traffic"], lng, lat)
+        draft.add_unit(f"MC{i:03d}", f"铁骑{i}", "motorcycle", s, ["patrol", "traffic"], lng, lat)
 
+
+def _store(session: Session, clock: Clock, draft: _FleetDraft, seed: int) -> None:
+    """Insert in bulk (one audit row for the whole build, not one per unit) and announce it."""
     session.info["audit_writes"] = False
     try:
-        session.execute(insert(Unit), units)
-        session.execute(insert(ResponseCircle), circles)
+        session.execute(insert(Unit), draft.units)
+        session.execute(insert(ResponseCircle), draft.circles)
     finally:
         session.info.pop("audit_writes", None)
     audit.record(
@@ -170,13 +203,12 @@ def build_fleet(
         clock=clock,
         action="build_fleet",
         resource_type="unit",
-        detail={"seed": seed, "units": len(units), "circles": len(circles)},
+        detail={"seed": seed, "units": len(draft.units), "circles": len(draft.circles)},
     )
     events.publish(
-        session, FleetBuilt(units=len(units), circles=len(circles)), clock=clock,
-        resource_id="*", org_path=bureau,
+        session, FleetBuilt(units=len(draft.units), circles=len(draft.circles)), clock=clock,
+        resource_id="*", org_path=draft.bureau,
     )
-    return FleetReport(True, len(units), len(circles))
 
 
 # Places the seed documents give quick-response circles: schools, hospitals,
