@@ -118,6 +118,29 @@ async def live_events(websocket: WebSocket) -> None:
     await websocket.accept()
     runtime: Runtime = websocket.app.state.runtime
     hub: EventHub = websocket.app.state.event_hub
+    hello = await _greet(websocket, runtime)
+    if hello is None:
+        return
+    actor, token, after = hello
+    sub = Subscriber(
+        scope_path=actor.org_path,
+        hidden_kinds=events.kinds_needing(p.value for p in actor.permissions),
+    )
+    # Subscribe before catching up: whatever the hub publishes meanwhile waits
+    # in the queue, and the catch-up covers only what it had already passed.
+    hub.subscribers.add(sub)
+    try:
+        last_sent = await _send_missed(websocket, runtime, hub, actor, after)
+        await websocket.send_json({"type": "ready", "last_id": last_sent, "scope": actor.org_path})
+        await _follow(websocket, runtime, sub, token, last_sent)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.subscribers.discard(sub)
+
+
+async def _greet(websocket: WebSocket, runtime: Runtime) -> tuple[Actor, str, int] | None:
+    """Read the first message and authenticate it; on failure close the socket and say why."""
     try:
         hello = await asyncio.wait_for(websocket.receive_json(), timeout=10)
         # API clients send their token; the pages' socket carries the session cookie,
@@ -129,68 +152,68 @@ async def live_events(websocket: WebSocket) -> None:
         actor = await run_in_threadpool(_authenticate, runtime, token)
     except (TimeoutError, ValueError, TypeError, AttributeError, WebSocketDisconnect):
         await websocket.close(code=4400, reason="expected {token, after}")
-        return
+        return None
     except DomainError as exc:
         await websocket.send_json(_error_message(exc))
         await websocket.close(code=4401 if exc.status == 401 else 4403, reason=exc.code)
-        return
+        return None
+    return actor, token, after
 
-    sub = Subscriber(
-        scope_path=actor.org_path,
-        hidden_kinds=events.kinds_needing(p.value for p in actor.permissions),
-    )
-    # Subscribe before catching up: whatever the hub publishes meanwhile waits
-    # in the queue, and the catch-up covers only what it had already passed.
-    hub.subscribers.add(sub)
-    try:
-        last_sent = after if after else hub.cursor
-        scanned = last_sent
-        more = bool(after)
-        while more:
-            items, scanned, more = await run_in_threadpool(
-                _catch_up, runtime, actor, scanned, hub.cursor
-            )
-            for item in items:
-                await websocket.send_json(item)
-            last_sent = max(last_sent, scanned)
-        await websocket.send_json({"type": "ready", "last_id": last_sent, "scope": actor.org_path})
-        # Watch the socket while waiting for events, or a client that left
-        # would hold its handler (and a clean shutdown) until the next event.
-        gone = asyncio.create_task(_until_disconnect(websocket))
-        revoked = asyncio.create_task(
-            _until_token_dies(runtime, token, runtime.settings.web.socket_recheck_s)
+
+async def _send_missed(
+    websocket: WebSocket, runtime: Runtime, hub: EventHub, actor: Actor, after: int
+) -> int:
+    """Send what the client missed since ``after`` (none for a new client); the last id sent."""
+    last_sent = after if after else hub.cursor
+    scanned = last_sent
+    more = bool(after)
+    while more:
+        items, scanned, more = await run_in_threadpool(
+            _catch_up, runtime, actor, scanned, hub.cursor
         )
-        try:
-            while True:
-                getter = asyncio.create_task(sub.queue.get())
-                done, _ = await asyncio.wait(
-                    {getter, gone, revoked}, return_when=asyncio.FIRST_COMPLETED
-                )
-                if gone in done:
-                    getter.cancel()
-                    return
-                if revoked in done:
-                    getter.cancel()
-                    exc = revoked.result()
-                    await websocket.send_json(_error_message(exc))
-                    await websocket.close(code=4401, reason=exc.code)
-                    return
-                item = getter.result()
-                if sub.overflowed:
-                    await websocket.send_json({"type": "resync", "last_id": last_sent})
-                    await websocket.close(code=4408, reason="too slow; resume from last_id")
-                    return
-                if item["id"] <= last_sent:
-                    continue
-                await websocket.send_json(item)
-                last_sent = item["id"]
-        finally:
-            gone.cancel()
-            revoked.cancel()
-    except WebSocketDisconnect:
-        pass
+        for item in items:
+            await websocket.send_json(item)
+        last_sent = max(last_sent, scanned)
+    return last_sent
+
+
+async def _follow(
+    websocket: WebSocket, runtime: Runtime, sub: Subscriber, token: str, last_sent: int
+) -> None:
+    """Forward the hub's events until the client leaves, its token dies or it falls behind."""
+    # Watch the socket while waiting for events, or a client that left
+    # would hold its handler (and a clean shutdown) until the next event.
+    gone = asyncio.create_task(_until_disconnect(websocket))
+    revoked = asyncio.create_task(
+        _until_token_dies(runtime, token, runtime.settings.web.socket_recheck_s)
+    )
+    try:
+        while True:
+            getter = asyncio.create_task(sub.queue.get())
+            done, _ = await asyncio.wait(
+                {getter, gone, revoked}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if gone in done:
+                getter.cancel()
+                return
+            if revoked in done:
+                getter.cancel()
+                exc = revoked.result()
+                await websocket.send_json(_error_message(exc))
+                await websocket.close(code=4401, reason=exc.code)
+                return
+            item = getter.result()
+            if sub.overflowed:
+                await websocket.send_json({"type": "resync", "last_id": last_sent})
+                await websocket.close(code=4408, reason="too slow; resume from last_id")
+                return
+            if item["id"] <= last_sent:
+                continue
+            await websocket.send_json(item)
+            last_sent = item["id"]
     finally:
-        hub.subscribers.discard(sub)
+        gone.cancel()
+        revoked.cancel()
 
 
 def _same_origin(websocket: WebSocket) -> bool:
