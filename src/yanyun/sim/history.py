@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import func, insert, select
@@ -57,6 +57,25 @@ def ensure_history(
     )
     # Up to an hour ago: every history incident is closed (an hour after it came in).
     end_s = max(days * 86400.0, (now - timedelta(hours=1) - start).total_seconds())
+    calls = _draw_calls(gen, rng, end_s, repeat_share=repeat_share, places=places,
+                        place_share=place_share)
+    calls.sort()
+    index = index or geo_service.load_index(session=session)
+    lngs = np.array([c[1] for c in calls])
+    lats = np.array([c[2] for c in calls])
+    located = index.locate_many(lngs, lats)
+    rows = _incident_rows(calls, located, start, clock)
+    if rows:
+        session.execute(insert(Incident), rows)
+    return len(rows)
+
+
+def _draw_calls(
+    gen: CallGenerator, rng: random.Random, end_s: float, *, repeat_share: float, places: int,
+    place_share: float,
+) -> list[tuple]:
+    """The generator's calls bent towards micro-places (a market, a bar street, a station)
+    and followed by near repeats, as real records are: (at_s, lng, lat, category, sub)."""
     calls = []
     spots: list[tuple[float, float]] = []  # micro-places: a market, a bar street, a station
     for call in gen:
@@ -78,13 +97,15 @@ def ensure_history(
             if call.at_s + lag < end_s:
                 calls.append((call.at_s + lag, lng + dlng, lat + dlat,
                               call.category_code, call.sub_code))
-    calls.sort()
-    index = index or geo_service.load_index(session=session)
-    lngs = np.array([c[1] for c in calls])
-    lats = np.array([c[2] for c in calls])
-    places = index.locate_many(lngs, lats)
+    return calls
+
+
+def _incident_rows(
+    calls: list[tuple], located: list, start: datetime, clock: Clock
+) -> list[dict]:
+    """Closed incident rows for the calls inside the city, numbered per bureau day."""
     rows, seq_of_day = [], {}
-    for (at_s, lng, lat, cat, sub), place in zip(calls, places, strict=True):
+    for (at_s, lng, lat, cat, sub), place in zip(calls, located, strict=True):
         if not place.inside:
             continue
         at = start + timedelta(seconds=at_s)
@@ -115,6 +136,4 @@ def ensure_history(
                 "arrival_breached": False,
             }
         )
-    if rows:
-        session.execute(insert(Incident), rows)
-    return len(rows)
+    return rows
