@@ -201,7 +201,25 @@ class LexiconParser:
     # ---- location
 
     def _locate(self, doc: _Text, bounds: frozenset[int]) -> LocationSuggestion | None:
-        norm = doc.norm
+        mentions = self._place_mentions(doc.norm, bounds)
+        if not mentions:
+            return None
+        districts_named = {
+            s.entry.district_code
+            for _, _, surfaces, _ in mentions
+            for s in surfaces
+            if s.entry.kind == "district"
+        }
+        best: tuple[tuple[float, ...], LocationSuggestion] | None = None
+        for order, (start, end, surfaces, bonus) in enumerate(mentions):
+            key, suggestion = _weigh_mention(doc, start, end, surfaces, bonus, districts_named)
+            key = (*key, -order)
+            if best is None or key > best[0]:
+                best = (key, suggestion)
+        return best[1] if best else None
+
+    def _place_mentions(self, norm: str, bounds: frozenset[int]) -> list[tuple]:
+        """Gazetteer matches that read as places: (start, end, surfaces, confidence bonus)."""
         mentions = []
         for start, end, surfaces in self.gazetteer._matches(norm):
             weak = all(s.strength <= 0.7 for s in surfaces)
@@ -217,57 +235,49 @@ class LexiconParser:
                 continue
             bonus = (0.05 if located else 0.0) - (0.0 if aligned else 0.15)
             mentions.append((start, end, surfaces, bonus))
-        if not mentions:
-            return None
-        districts_named = {
-            s.entry.district_code
-            for _, _, surfaces, _ in mentions
-            for s in surfaces
-            if s.entry.kind == "district"
-        }
-        best: tuple[tuple[float, ...], LocationSuggestion] | None = None
-        for order, (start, end, surfaces, bonus) in enumerate(mentions):
-            candidates = list(surfaces)
-            if len(candidates) > 1 and districts_named:
-                narrowed = [s for s in candidates if s.entry.district_code in districts_named]
-                candidates = narrowed or candidates
-            ambiguous = len({s.entry.district_code for s in candidates}) > 1
-            surface = max(candidates, key=lambda s: (_SPECIFICITY[s.entry.kind], s.strength))
-            entry = surface.entry
-            confidence = _BASE_CONFIDENCE[entry.kind] * surface.strength + bonus
-            if entry.kind == "town" and entry.lng is None:
-                confidence -= 0.1
-            district_code: str | None = entry.district_code
-            lng, lat = entry.lng, entry.lat
-            if ambiguous:
-                confidence = min(confidence, 0.4)
-                district_code, lng, lat = None, None, None
-            elif districts_named and entry.kind != "district":
-                if entry.district_code in districts_named:
-                    confidence += 0.08
-                elif entry.kind == "road" and len(districts_named) == 1:
-                    # Roads cross districts: the caller's district is the better
-                    # evidence, and this road's one point lies elsewhere.
-                    district_code = next(iter(districts_named))
-                    lng, lat = None, None
-                    confidence = 0.5
-                else:
-                    confidence -= 0.15
-            suggestion = LocationSuggestion(
-                kind=entry.kind,
-                name=entry.name,
-                district_code=district_code,
-                lng=lng,
-                lat=lat,
-                confidence=round(max(0.05, min(confidence, 0.97)), 2),
-                source=doc.source(start, end),
-            )
-            key = (
-                _SPECIFICITY[entry.kind],
-                0.0 if ambiguous else 1.0,
-                suggestion.confidence,
-                -order,
-            )
-            if best is None or key > best[0]:
-                best = (key, suggestion)
-        return best[1] if best else None
+        return mentions
+
+
+def _weigh_mention(
+    doc: _Text, start: int, end: int, surfaces: list, bonus: float, districts_named: set[str]
+) -> tuple[tuple[float, ...], LocationSuggestion]:
+    """One place mention as a suggestion, and its rank key (specific, unambiguous, confident).
+
+    A district the caller named narrows an ambiguous name to the one inside it.
+    """
+    candidates = list(surfaces)
+    if len(candidates) > 1 and districts_named:
+        narrowed = [s for s in candidates if s.entry.district_code in districts_named]
+        candidates = narrowed or candidates
+    ambiguous = len({s.entry.district_code for s in candidates}) > 1
+    surface = max(candidates, key=lambda s: (_SPECIFICITY[s.entry.kind], s.strength))
+    entry = surface.entry
+    confidence = _BASE_CONFIDENCE[entry.kind] * surface.strength + bonus
+    if entry.kind == "town" and entry.lng is None:
+        confidence -= 0.1
+    district_code: str | None = entry.district_code
+    lng, lat = entry.lng, entry.lat
+    if ambiguous:
+        confidence = min(confidence, 0.4)
+        district_code, lng, lat = None, None, None
+    elif districts_named and entry.kind != "district":
+        if entry.district_code in districts_named:
+            confidence += 0.08
+        elif entry.kind == "road" and len(districts_named) == 1:
+            # Roads cross districts: the caller's district is the better
+            # evidence, and this road's one point lies elsewhere.
+            district_code = next(iter(districts_named))
+            lng, lat = None, None
+            confidence = 0.5
+        else:
+            confidence -= 0.15
+    suggestion = LocationSuggestion(
+        kind=entry.kind,
+        name=entry.name,
+        district_code=district_code,
+        lng=lng,
+        lat=lat,
+        confidence=round(max(0.05, min(confidence, 0.97)), 2),
+        source=doc.source(start, end),
+    )
+    return (_SPECIFICITY[entry.kind], 0.0 if ambiguous else 1.0, suggestion.confidence), suggestion
