@@ -8,7 +8,7 @@ as 持刀, 流血, 昏迷, 被困, 正在, 孩子, lowered for an incident many 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,6 +138,23 @@ def _classify(
     ), sub
 
 
+@dataclass
+class _Grading:
+    """A priority being argued: each step up or down names its reason and its words."""
+
+    priority: int
+    reasons: list[str]
+    sources: list[str] = field(default_factory=list)
+    stepped: set[str] = field(default_factory=set)
+    capped: set[str] = field(default_factory=set)
+    calmed: set[str] = field(default_factory=set)
+
+    def change(self, priority: int, reason: str, source: str) -> None:
+        self.priority = priority
+        self.reasons.append(reason)
+        self.sources.append(source)
+
+
 def _prioritise(
     escalators: Mapping[str, _Escalator],
     max_escalator: int,
@@ -148,67 +165,78 @@ def _prioritise(
     occurred: TimeSuggestion | None,
     now: datetime,
 ) -> PrioritySuggestion:
-    reasons: list[str] = []
     if sub is not None:
-        priority = sub.priority
-        reasons.append(f"{sub.code} {sub.label_zh} 默认 {priority} 级")
+        grading = _Grading(sub.priority, [f"{sub.code} {sub.label_zh} 默认 {sub.priority} 级"])
         confidence = 0.55 + 0.35 * (category.confidence if category else 0.0)
     else:
-        priority = 3
-        reasons.append("类别不明，默认 3 级")
+        grading = _Grading(3, ["类别不明，默认 3 级"])
         confidence = 0.3
-    sources: list[str] = []
-    stepped: set[str] = set()
-    capped: set[str] = set()
-    calmed: set[str] = set()
-    for start, end, word in _scan(doc.norm, escalators, max_escalator, bounds):
-        rule = escalators[word]
-        if rule.cap is not None and rule.reason_zh not in capped and priority > rule.cap:
-            capped.add(rule.reason_zh)
-            priority = rule.cap
-            reasons.append(f"{rule.reason_zh}（{doc.source(start, end)}）→ 至少 {rule.cap} 级")
-            sources.append(doc.source(start, end))
-        elif rule.step < 0 and rule.reason_zh not in stepped:
-            stepped.add(rule.reason_zh)
-            if priority > 1:
-                priority += rule.step
-                reasons.append(f"{rule.reason_zh}（{doc.source(start, end)}）→ 升一级")
-                sources.append(doc.source(start, end))
-        elif rule.step > 0 and rule.reason_zh not in calmed:
-            calmed.add(rule.reason_zh)
-            if priority < _CALM_FLOOR:
-                priority += rule.step
-                reasons.append(f"{rule.reason_zh}（{doc.source(start, end)}）→ 降一级")
-                sources.append(doc.source(start, end))
+    _weigh_words(grading, escalators, max_escalator, doc, bounds)
     if occurred is not None and category is not None:
-        age = now - occurred.at
-        if (
-            age <= _FRESH
-            and category.category_code in _FRESH_CATEGORIES
-            and "正在发生" not in stepped
-            and 1 < priority <= _CALM_FLOOR
-        ):
-            priority -= 1
-            reasons.append(f"刚发生（{occurred.source}）→ 升一级")
-            sources.append(occurred.source)
-        elif (
-            age >= _STALE
-            and category.category_code in _STALE_CATEGORIES
-            and not stepped
-            and not capped
-            and not calmed
-            and priority < _CALM_FLOOR
-        ):
-            priority += 1
-            reasons.append(f"已过去 {age.total_seconds() / 3600:.0f} 小时 → 降一级")
-            sources.append(occurred.source)
-    priority = max(1, min(4, priority))
-    if sources:
+        _weigh_age(grading, category, occurred, now)
+    priority = max(1, min(4, grading.priority))
+    if grading.sources:
         confidence = max(confidence, 0.75)
-    source = "、".join(dict.fromkeys(sources)) or (category.source if category else "")
+    source = "、".join(dict.fromkeys(grading.sources)) or (category.source if category else "")
     return PrioritySuggestion(
         priority=priority,
         confidence=round(min(confidence, 0.95), 2),
         source=source,
-        reasons=tuple(reasons),
+        reasons=tuple(grading.reasons),
     )
+
+
+def _weigh_words(
+    grading: _Grading,
+    escalators: Mapping[str, _Escalator],
+    max_escalator: int,
+    doc: _Text,
+    bounds: frozenset[int],
+) -> None:
+    """Words that cap, raise or lower the priority (weapons, injuries, calm); each reason once."""
+    for start, end, word in _scan(doc.norm, escalators, max_escalator, bounds):
+        rule = escalators[word]
+        said = doc.source(start, end)
+        if rule.cap is not None and rule.reason_zh not in grading.capped and (
+            grading.priority > rule.cap
+        ):
+            grading.capped.add(rule.reason_zh)
+            grading.change(rule.cap, f"{rule.reason_zh}（{said}）→ 至少 {rule.cap} 级", said)
+        elif rule.step < 0 and rule.reason_zh not in grading.stepped:
+            grading.stepped.add(rule.reason_zh)
+            if grading.priority > 1:
+                grading.change(
+                    grading.priority + rule.step, f"{rule.reason_zh}（{said}）→ 升一级", said
+                )
+        elif rule.step > 0 and rule.reason_zh not in grading.calmed:
+            grading.calmed.add(rule.reason_zh)
+            if grading.priority < _CALM_FLOOR:
+                grading.change(
+                    grading.priority + rule.step, f"{rule.reason_zh}（{said}）→ 降一级", said
+                )
+
+
+def _weigh_age(
+    grading: _Grading, category: CategorySuggestion, occurred: TimeSuggestion, now: datetime
+) -> None:
+    """Just happened raises a fresh kind of call; hours old lowers a stale one, if nothing else
+    moved it."""
+    age = now - occurred.at
+    if (
+        age <= _FRESH
+        and category.category_code in _FRESH_CATEGORIES
+        and "正在发生" not in grading.stepped
+        and 1 < grading.priority <= _CALM_FLOOR
+    ):
+        grading.change(grading.priority - 1, f"刚发生（{occurred.source}）→ 升一级",
+                       occurred.source)
+    elif (
+        age >= _STALE
+        and category.category_code in _STALE_CATEGORIES
+        and not (grading.stepped or grading.capped or grading.calmed)
+        and grading.priority < _CALM_FLOOR
+    ):
+        grading.change(
+            grading.priority + 1, f"已过去 {age.total_seconds() / 3600:.0f} 小时 → 降一级",
+            occurred.source,
+        )
