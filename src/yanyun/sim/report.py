@@ -124,22 +124,9 @@ def summarise(
         for t in traces
         if t.arrived_s is not None and t.arrived_s - t.received_s <= t.incident.arrival_target_s
     )
-    dispatch_breaches = sum(
-        1
-        for t in traces
-        if ((t.dispatched_s if t.dispatched_s is not None else end_s) - t.received_s)
-        > t.incident.dispatch_target_s
-    )
-    arrival_breaches = sum(
-        1
-        for t in traces
-        if ((t.arrived_s if t.arrived_s is not None else end_s) - t.received_s)
-        > t.incident.arrival_target_s
-    )
-    busy_s = fleet.busy_s.copy()
+    dispatch_breaches, arrival_breaches = _breaches(traces, end_s)
     span_s = horizon_s if horizon_s is not None else end_s
-    for row, since in fleet.busy_since.items():
-        busy_s[row] += max(min(end_s, span_s) - since, 0.0)
+    busy_s = _busy_seconds(fleet, end_s, span_s)
     units = len(fleet.ids)
     return SimReport(
         policy=policy,
@@ -171,6 +158,31 @@ def summarise(
         peak_busy=peak_busy,
         wall_s=round(wall_s, 2),
     )
+
+
+def _breaches(traces: Sequence[Trace], end_s: float) -> tuple[int, int]:
+    """Dispatch and arrival deadlines missed; a step not taken by the end counts as late."""
+    dispatch = sum(
+        1
+        for t in traces
+        if ((t.dispatched_s if t.dispatched_s is not None else end_s) - t.received_s)
+        > t.incident.dispatch_target_s
+    )
+    arrival = sum(
+        1
+        for t in traces
+        if ((t.arrived_s if t.arrived_s is not None else end_s) - t.received_s)
+        > t.incident.arrival_target_s
+    )
+    return dispatch, arrival
+
+
+def _busy_seconds(fleet: FleetState, end_s: float, span_s: float) -> Any:
+    """Seconds each unit spent busy, counting units still busy up to the end of the span."""
+    busy_s = fleet.busy_s.copy()
+    for row, since in fleet.busy_since.items():
+        busy_s[row] += max(min(end_s, span_s) - since, 0.0)
+    return busy_s
 
 
 def format_report(reports: Sequence[SimReport]) -> str:
