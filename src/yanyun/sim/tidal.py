@@ -180,44 +180,72 @@ def compare(
     for day_start, calls in held_out:
         past = history.window(day_start - timedelta(days=history_days), day_start)
         sizes.append(past.lng.size)
-        placements = {"current": planner.current()}
-        for source in sources:
-            started = time.perf_counter()
-            wanted = demand(
-                past, grids, source=source, day_start=day_start, days=history_days, stats=stats
-            )
-            placements[source] = planner.plan(wanted)
-            result.plan_seconds[source] += time.perf_counter() - started
-            covered = sum(p.covered_recommended for p in placements[source].plans)
-            total = sum(p.incidents for p in placements[source].plans)
-            result.planned[source].append(covered / total if total else 0.0)
-        urban = grids.group_of(np.array([c.lng for c in calls]), np.array([c.lat for c in calls]))
-        day_calls = [c for c, g in zip(calls, urban, strict=True) if g >= 0]
-        day_reached = {n: 0.0 for n in names}
-        for hour in range(24):
-            lo, hi = hour * 3600, (hour + 1) * 3600
-            hour_calls = [_shift(c, lo) for c in day_calls if lo <= c.at_s < hi]
-            if not hour_calls:
-                continue
-            start = day_start + timedelta(hours=hour)
-            for name in names:
-                place = placements[name]
-                n, share = _simulate_hour(
-                    hour_calls,
-                    stand_lng=place.lng[hour],
-                    stand_lat=place.lat[hour],
-                    stations=stations,
-                    start=start,
-                )
-                result.calls[name][hour] += n
-                result.reached[name][hour] += share * n
-                day_reached[name] += share * n
-        for name in names:
-            result.daily[name].append(day_reached[name] / len(day_calls) if day_calls else 0.0)
+        placements = _plan_day(
+            result, planner, grids, past, sources, day_start, history_days, stats
+        )
+        _replay_day(result, placements, grids, calls, stations, day_start)
         result.days.append(day_start.astimezone(SHANGHAI).date())
         result.placement_of_last_day = placements
     result.history_incidents = round(float(np.mean(sizes))) if sizes else 0
     return result
+
+
+def _plan_day(
+    result: TidalComparison,
+    planner: Planner,
+    grids: UrbanGrids,
+    past: History,
+    sources: tuple[str, ...],
+    day_start: datetime,
+    history_days: int,
+    stats: StatsSettings,
+) -> dict[str, Placement]:
+    """Today's placement from each demand source, timed, with the share of demand it covers."""
+    placements = {"current": planner.current()}
+    for source in sources:
+        started = time.perf_counter()
+        wanted = demand(
+            past, grids, source=source, day_start=day_start, days=history_days, stats=stats
+        )
+        placements[source] = planner.plan(wanted)
+        result.plan_seconds[source] += time.perf_counter() - started
+        covered = sum(p.covered_recommended for p in placements[source].plans)
+        total = sum(p.incidents for p in placements[source].plans)
+        result.planned[source].append(covered / total if total else 0.0)
+    return placements
+
+
+def _replay_day(
+    result: TidalComparison,
+    placements: dict[str, Placement],
+    grids: UrbanGrids,
+    calls: list[Call],
+    stations: dict[str, tuple[float, float]],
+    day_start: datetime,
+) -> None:
+    """Replay the day's urban calls hour by hour against every placement; add what each reached."""
+    urban = grids.group_of(np.array([c.lng for c in calls]), np.array([c.lat for c in calls]))
+    day_calls = [c for c, g in zip(calls, urban, strict=True) if g >= 0]
+    day_reached = {n: 0.0 for n in placements}
+    for hour in range(24):
+        lo, hi = hour * 3600, (hour + 1) * 3600
+        hour_calls = [_shift(c, lo) for c in day_calls if lo <= c.at_s < hi]
+        if not hour_calls:
+            continue
+        start = day_start + timedelta(hours=hour)
+        for name, place in placements.items():
+            n, share = _simulate_hour(
+                hour_calls,
+                stand_lng=place.lng[hour],
+                stand_lat=place.lat[hour],
+                stations=stations,
+                start=start,
+            )
+            result.calls[name][hour] += n
+            result.reached[name][hour] += share * n
+            day_reached[name] += share * n
+    for name in placements:
+        result.daily[name].append(day_reached[name] / len(day_calls) if day_calls else 0.0)
 
 
 def _shift(c: Call, by_s: float) -> Call:
