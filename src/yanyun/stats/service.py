@@ -136,18 +136,7 @@ def next_day_forecast(
     events = load_incidents(session=session, actor=actor, since=since, category=category)
     tomorrow = today + timedelta(days=1)
     if events is None:
-        empty = ScoreRead(
-            coverage=stats.coverage, yesterday=None, yesterday_incidents=0, yesterday_hits=0,
-            yesterday_hit_rate=None, days=0, incidents=0, hits=0, hit_rate=None,
-            hit_rate_low=None, hit_rate_high=None, pai=None,
-        )
-        read = ForecastRead(
-            day=tomorrow, method=stats.forecast_method, params={}, category=category,
-            cell_m=stats.cell_m, coverage=stats.coverage, area_cells=0, hotspot_cells=0,
-            incidents_used=0, dropped={}, score=empty, grids=[],
-            hotspots={"type": "FeatureCollection", "features": []},
-        )
-        return PlatformForecast(read, None, np.zeros(0), np.zeros(0, dtype=np.int64))
+        return _no_forecast(stats, tomorrow, category)
     if stats.cell_m != events.grid.cell_m:
         events = _regrid(events, stats.cell_m)
     day_of = events.day_index
@@ -159,17 +148,11 @@ def next_day_forecast(
     score_days = np.arange(max(first_scored, 1), d_yesterday + 1)
     params = {p: getattr(method, p) for p in getattr(method, "params", ())}
 
-    def score_now() -> ScoreRead:
-        return _score(events, area, method, score_days, stats.coverage, d_yesterday, today)
-
-    if score_cache is None:
-        score = score_now()
-    else:
-        key = (
-            actor.org_path, category, method.name, tuple(sorted(params.items())),
-            stats.coverage, events.grid.cell_m, stats.score_days,
-        )
-        score = score_cache.get(today, key, score_now)
+    score = _cached_score(
+        score_cache, actor, category, method, params, stats, today,
+        lambda: _score(events, area, method, score_days, stats.coverage, d_yesterday, today),
+        events.grid.cell_m,
+    )
     risk = _method(stats).forecast(events.until(d_tomorrow), d_tomorrow)
     rank = rank_cells(risk, area)
     k = max(1, math.ceil(stats.coverage * area.size))
@@ -189,6 +172,43 @@ def next_day_forecast(
         next_shift=shift,
     )
     return PlatformForecast(read, events, risk, area)
+
+
+def _no_forecast(stats: StatsSettings, tomorrow: date, category: str | None) -> PlatformForecast:
+    """What a reader with no incidents in scope gets: an empty forecast, said to be empty."""
+    empty = ScoreRead(
+        coverage=stats.coverage, yesterday=None, yesterday_incidents=0, yesterday_hits=0,
+        yesterday_hit_rate=None, days=0, incidents=0, hits=0, hit_rate=None,
+        hit_rate_low=None, hit_rate_high=None, pai=None,
+    )
+    read = ForecastRead(
+        day=tomorrow, method=stats.forecast_method, params={}, category=category,
+        cell_m=stats.cell_m, coverage=stats.coverage, area_cells=0, hotspot_cells=0,
+        incidents_used=0, dropped={}, score=empty, grids=[],
+        hotspots={"type": "FeatureCollection", "features": []},
+    )
+    return PlatformForecast(read, None, np.zeros(0), np.zeros(0, dtype=np.int64))
+
+
+def _cached_score(
+    cache: ScoreCache | None,
+    actor: Actor,
+    category: str | None,
+    method: Any,
+    params: dict[str, Any],
+    stats: StatsSettings,
+    today: date,
+    score_now: Any,
+    cell_m: float,
+) -> ScoreRead:
+    """The method's backtest score: computed once a day per reader's scope and method."""
+    if cache is None:
+        return score_now()
+    key = (
+        actor.org_path, category, method.name, tuple(sorted(params.items())),
+        stats.coverage, cell_m, stats.score_days,
+    )
+    return cache.get(today, key, score_now)
 
 
 def _next_shift(
