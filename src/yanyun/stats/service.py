@@ -28,7 +28,6 @@ from yanyun.core.clock import SHANGHAI, Clock, as_utc
 from yanyun.core.contexts import Provider
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
-from yanyun.stats.demand import event_hours, forecast_demand, history_demand
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
@@ -79,7 +78,7 @@ class ScoreCache:
         return value
 
 
-def _method(stats: StatsSettings):
+def method_of(stats: StatsSettings):
     params: dict[str, Any] = {}
     if stats.forecast_method in ("counts", "retro", "prospective"):
         params["window_days"] = stats.window_days
@@ -138,13 +137,13 @@ def next_day_forecast(
     if events is None:
         return _no_forecast(stats, tomorrow, category)
     if stats.cell_m != events.grid.cell_m:
-        events = _regrid(events, stats.cell_m)
+        events = regrid(events, stats.cell_m)
     day_of = events.day_index
     d_tomorrow = day_of(np.datetime64(tomorrow))
     d_yesterday = d_tomorrow - 2
     first_scored = d_tomorrow - 1 - stats.score_days
     area = default_area(events, d_tomorrow)  # every cell that has had an incident
-    method = _method(stats)
+    method = method_of(stats)
     score_days = np.arange(max(first_scored, 1), d_yesterday + 1)
     params = {p: getattr(method, p) for p in getattr(method, "params", ())}
 
@@ -153,7 +152,7 @@ def next_day_forecast(
         lambda: _score(events, area, method, score_days, stats.coverage, d_yesterday, today),
         events.grid.cell_m,
     )
-    risk = _method(stats).forecast(events.until(d_tomorrow), d_tomorrow)
+    risk = method_of(stats).forecast(events.until(d_tomorrow), d_tomorrow)
     rank = rank_cells(risk, area)
     k = max(1, math.ceil(stats.coverage * area.size))
     top = np.flatnonzero(rank < k)
@@ -234,7 +233,7 @@ def _next_shift(
     ends_at = first + timedelta(hours=end_h) + timedelta(days=1 if end_h <= start_h else 0)
     d_first = d_tomorrow - 1 if first == midnight else d_tomorrow
     # A shift starting today reads only what happened before today, like tomorrow's forecast.
-    risk = tomorrow_risk if d_first == d_tomorrow else _method(stats).forecast(
+    risk = tomorrow_risk if d_first == d_tomorrow else method_of(stats).forecast(
         events.until(d_first), d_first
     )
     past = events.until(d_first)
@@ -249,7 +248,7 @@ def _next_shift(
     )
 
 
-def _regrid(events: EventSet, cell_m: float) -> EventSet:
+def regrid(events: EventSet, cell_m: float) -> EventSet:
     lng, lat = events.grid.projection.inverse(events.x, events.y)
     times = events.epoch_day.astype("datetime64[s]") + (events.t * 86400).astype(
         "timedelta64[s]"
@@ -349,61 +348,6 @@ def hotspots_geojson(
             }
         )
     return {"type": "FeatureCollection", "features": feats}
-
-
-@dataclass
-class GridHourDemand:
-    """Expected incidents per group (grid) and local hour of one day, and where they came from."""
-
-    day: date
-    source: str  # "forecast" or "history"
-    method: str  # the forecast method, or "counts" for raw history
-    incidents_used: int
-    demand: np.ndarray  # (n_groups, 24)
-
-
-def grid_hour_demand(
-    *,
-    session: Session,
-    actor: Actor,
-    stats: StatsSettings,
-    day: date,
-    source: str,
-    group_of: Any,
-    n_groups: int,
-) -> GridHourDemand:
-    """The day's expected incidents per grid and hour, from the forecast or from raw counts.
-
-    `forecast`: the platform's next-day method on the incidents before the
-    day, spread over the hours by each grid's smoothed hour-of-day profile
-    (what tidal deployment plans with). `history`: the incidents of the last
-    `HISTORY_DEMAND_DAYS` days counted by grid and hour, per day (the
-    baseline it is compared with). Only incidents the actor may see count.
-    """
-    if source not in ("forecast", "history"):
-        raise Invalid(
-            "demand", "需求来源应为 forecast 或 history", "demand must be forecast or history"
-        )
-    back = stats.window_days + 1 if source == "forecast" else HISTORY_DEMAND_DAYS
-    start = datetime.combine(day - timedelta(days=back), datetime.min.time(), SHANGHAI)
-    events = load_incidents(session=session, actor=actor, since=start)
-    if events is None:
-        return GridHourDemand(day, source, "none", 0, np.zeros((n_groups, 24)))
-    if stats.cell_m != events.grid.cell_m:
-        events = _regrid(events, stats.cell_m)
-    d = events.day_index(np.datetime64(day))
-    used = events.before(d)
-    if source == "history":
-        past = events.subset(slice(events.before(d - HISTORY_DEMAND_DAYS), used))
-        lng, lat = past.grid.projection.inverse(past.x, past.y)
-        groups = np.asarray(group_of(lng, lat), dtype=np.int64)
-        span = min(float(HISTORY_DEMAND_DAYS), float(d) - float(np.floor(events.t[0])))
-        demand = history_demand(groups, event_hours(past), n_groups, days=max(span, 1.0))
-        return GridHourDemand(day, source, "counts", past.size, demand)
-    demand = forecast_demand(
-        events, d, method=_method(stats), group_of=group_of, n_groups=n_groups
-    )
-    return GridHourDemand(day, source, stats.forecast_method, used, demand)
 
 
 #: The live forecast score, kept per Asia/Shanghai day and scope, one per process.

@@ -27,7 +27,7 @@ from yanyun.core.clock import SHANGHAI, Clock
 from yanyun.core.errors import Invalid
 from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import distance_m_array
-from yanyun.stats import service as stats_service
+from yanyun.stats import grid_demand
 from yanyun.stats.settings import StatsSettings
 from yanyun.tidal import adoption
 from yanyun.tidal.demand import (
@@ -167,7 +167,7 @@ def day_plan(
     planner = scope.planner
 
     def build() -> DayPlan:
-        found = stats_service.grid_hour_demand(
+        found = grid_demand.grid_hour_demand(
             session=session,
             actor=actor,
             stats=stats,
