@@ -34,6 +34,7 @@ from yanyun.core.ids import new_id  # noqa: E402
 from yanyun.core.migrate import upgrade  # noqa: E402
 from yanyun.intel import ingest as checks  # noqa: E402
 from yanyun.intel import watchlist  # noqa: E402
+from yanyun.intel.camera_book import CameraBook  # noqa: E402
 from yanyun.intel.generator import SightingGenerator  # noqa: E402
 from yanyun.intel.models import WatchEntry  # noqa: E402
 from yanyun.intel.plates import canonical  # noqa: E402
@@ -62,7 +63,7 @@ def batches(rows: int, batch: int, plates: int, cameras: int, seed: int) -> list
     return out
 
 
-def run(tables: list[pa.Table], book: checks.CameraBook, lake: Path, runtime, clock,
+def run(tables: list[pa.Table], book: CameraBook, lake: Path, runtime, clock,
         watch: bool) -> tuple[float, int]:
     dataset = Dataset(lake, SIGHTINGS, row_group_rows=131_072)
     recent = checks.RecentSightings(24 * 3_600_000)
@@ -112,7 +113,7 @@ def main() -> None:
             expires_at=clock.now() + timedelta(days=30)) for p in watched])
     rows = sum(t.num_rows for t in tables)
     codes, lng, lat = city(20_000, 7)
-    book = checks.CameraBook(codes=pa.array(codes), installed_ms=np.zeros(len(codes), np.int64),
+    book = CameraBook(codes=pa.array(codes), installed_ms=np.zeros(len(codes), np.int64),
                              lng=lng, lat=lat)
     plain_s, _ = run(tables, book, tmp / "lake-plain", runtime, clock, watch=False)
     watched_s, hits = run(tables, book, tmp / "lake-watch", runtime, clock, watch=True)

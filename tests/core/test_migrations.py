@@ -1,7 +1,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 from yanyun.registry import import_all_models
 
 

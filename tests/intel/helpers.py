@@ -11,6 +11,7 @@ import pyarrow as pa
 from tests.cases.helpers import open_case
 from tests.conftest import START
 from yanyun.intel import ingest as checks
+from yanyun.intel.camera_book import CameraBook
 from yanyun.intel.pool import SIGHTINGS, Dataset
 
 DAY0 = datetime(2026, 10, 30, 16, 0, tzinfo=UTC)  # 2026-10-31 00:00 in Shanghai
@@ -48,11 +49,11 @@ HOUR = 3_600_000
 NOW = DAY0_MS + 20 * HOUR  # the checks' "now": 20 hours into DAY0
 
 
-def camera_line() -> checks.CameraBook:
+def camera_line() -> CameraBook:
     """Ten cameras, installed since forever, for checks without a database."""
     # CAM000001 .. CAM000009 along a line, ~1.1 km apart; CAM000010 some 55 km east.
     lng = np.array([112.50 + 0.011 * i for i in range(9)] + [113.05])
-    return checks.CameraBook(
+    return CameraBook(
         codes=pa.array([f"CAM{i:06d}" for i in range(1, 11)]),
         installed_ms=np.zeros(10, np.int64),
         lng=lng,
@@ -73,7 +74,7 @@ def sighting_rows(rows: list[tuple[str, str, int]]) -> pa.Table:
 def run_check(
     table: pa.Table,
     recent: checks.RecentSightings | None = None,
-    book: checks.CameraBook | None = None,
+    book: CameraBook | None = None,
 ) -> checks.Checked:
     """Check a batch at NOW, no tolerance for the future, 250 km/h at most."""
     return checks.check(

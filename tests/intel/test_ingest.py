@@ -14,13 +14,13 @@ from tests.intel.helpers import (
     run_check,
     sighting_rows,
 )
-from yanyun.intel import ingest as checks
+from yanyun.intel.camera_book import CameraBook
 
 
 def test_accepted_rows_come_out_in_the_pools_order_whatever_the_time_span() -> None:
     rng = np.random.default_rng(4)
     book = camera_line()
-    ancient = checks.CameraBook(book.codes, np.full(10, -(2**62)), book.lng, book.lat)
+    ancient = CameraBook(book.codes, np.full(10, -(2**62)), book.lng, book.lat)
     # A day (one packed key), and three thousand years (too wide to pack: a lexsort).
     for span_ms in (86_400_000, 3000 * 365 * 86_400_000):
         n = 5000

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class OrgUnit(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class Incident(Base):

@@ -17,8 +17,8 @@ from sqlalchemy import JSON, BigInteger, Integer, String, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yanyun.core.clock import Clock
-from yanyun.core.db import READ_ONLY, Base
 from yanyun.core.errors import Invalid
+from yanyun.core.tables import READ_ONLY, Base
 
 AuditId = BigInteger().with_variant(Integer(), "sqlite")
 

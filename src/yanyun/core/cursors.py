@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from yanyun.core.db import Base
 from yanyun.core.events import EventId, OutboxEvent
+from yanyun.core.tables import Base
 
 
 class EventCursor(Base):

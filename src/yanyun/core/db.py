@@ -1,4 +1,4 @@
-"""Engines, sessions and the declarative base shared by every context.
+"""Engines, sessions and the runtime shared by every context (tables: core.tables).
 
 The edge owns the transaction: the CLI uses `session_scope(runtime)`, the API a
 request-scoped session; services only flush.
@@ -10,64 +10,21 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Select, create_engine, event, func, select
+from sqlalchemy import Engine, Select, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
 from yanyun.core.clock import Clock, ShiftedClock, SystemClock
 from yanyun.core.config import CoreSettings
+from yanyun.core.tables import READ_ONLY
 
 if TYPE_CHECKING:
     from yanyun.core.contexts import Provider
 
 T = TypeVar("T")
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator):
-    """Timezone-aware UTC timestamps on every backend.
-
-    SQLite keeps no zone; values are stored as UTC and handed back aware, so
-    comparisons never mix naive and aware datetimes.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: use the injected clock")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
-
-    # Rows of a model with __audited__ = False are not written to the audit log
-    # (the log itself, the outbox, tokens): auditing them would only echo.
-    __audited__ = True
-
 
 def build_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
@@ -255,9 +212,6 @@ def install_session_hooks(factory: sessionmaker[Session]) -> None:
 class ReadOnlyWrite(RuntimeError):
     """A write from a session that only reads (a GET request): a bug, never a partial write."""
 
-
-#: ``session.info`` key of sessions that must not write (GET requests).
-READ_ONLY = "yanyun.read_only"
 
 
 def read_session(runtime: Runtime) -> Session:

@@ -26,7 +26,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from yanyun.core.clock import Clock
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
 EventId = BigInteger().with_variant(Integer(), "sqlite")

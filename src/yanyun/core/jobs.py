@@ -31,8 +31,9 @@ from sqlalchemy import Boolean, Integer, String, Text, delete, or_, select, upda
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.clock import as_utc
-from yanyun.core.db import Base, Runtime, insert_ignoring_conflicts, session_scope
+from yanyun.core.db import Runtime, insert_ignoring_conflicts, session_scope
 from yanyun.core.ids import new_id
+from yanyun.core.tables import Base
 
 log = logging.getLogger("yanyun.jobs")
 

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yanyun.core.clock import Clock
-from yanyun.core.db import Base
 from yanyun.core.errors import Invalid
+from yanyun.core.tables import Base
 
 
 class AppliedAction(Base):

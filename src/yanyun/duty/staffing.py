@@ -26,7 +26,7 @@ from yanyun.duty.models import DutyLevel, Leave, Officer, Post, UnitCrew
 from yanyun.duty.officers import area_of
 from yanyun.duty.schemas import Level
 from yanyun.duty.settings import DutySettings
-from yanyun.duty.staffing_posts import PostRow, clock_in_history, place_posts
+from yanyun.duty.staffing_posts import PostRow, UnitSeat, clock_in_history, place_posts
 from yanyun.geo.models import District, Station
 
 SURNAMES = (
@@ -63,17 +63,6 @@ CREW = {
     "motorcycle": (1, 0),
     "foot": (1, 1),
 }
-
-
-@dataclass(frozen=True)
-class UnitSeat:
-    """A unit as duty needs to know it (read from command by the caller)."""
-
-    id: str
-    station_code: str
-    kind: str
-    lng: float
-    lat: float
 
 
 @dataclass(frozen=True)

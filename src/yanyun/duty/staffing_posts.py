@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -21,8 +22,17 @@ from yanyun.duty.models import ClockIn
 from yanyun.duty.posts import local_window_bounds
 from yanyun.geo.models import Grid, Station
 
-if TYPE_CHECKING:
-    from yanyun.duty.staffing import UnitSeat
+
+@dataclass(frozen=True)
+class UnitSeat:
+    """A unit as duty needs to know it (read from command by the caller)."""
+
+    id: str
+    station_code: str
+    kind: str
+    lng: float
+    lat: float
+
 
 SCHOOL_KINDS = (
     # (name suffix zh, en, windows, weight)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class FieldShift(Base):

@@ -21,6 +21,7 @@ from yanyun.core.clock import Clock
 from yanyun.core.errors import Invalid
 from yanyun.intel import ingest as checks
 from yanyun.intel import watchlist
+from yanyun.intel.camera_book import CameraBook
 from yanyun.intel.cameras import camera_book
 from yanyun.intel.lake import Pool
 from yanyun.intel.models import IngestBatch
@@ -201,7 +202,7 @@ def _reject_items(rejects: pa.Table, max_rejects: int) -> list[dict[str, Any]]:
 
 
 def recent_sightings(
-    *, pool: Pool, cameras: checks.CameraBook, settings: IntelSettings, now_ms: int
+    *, pool: Pool, cameras: CameraBook, settings: IntelSettings, now_ms: int
 ) -> checks.RecentSightings:
     """The writer's memory of recent sightings, rebuilt from the pool when it cannot be trusted.
 

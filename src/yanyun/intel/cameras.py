@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from yanyun.core.clock import Clock, as_utc
 from yanyun.geo.models import Grid
 from yanyun.geo.service import CityIndex
-from yanyun.intel import ingest as checks
+from yanyun.intel.camera_book import CameraBook
 from yanyun.intel.generator import CAMERA_KIND_LABELS, GridShape, generate_cameras
 from yanyun.intel.lake import Pool
 from yanyun.intel.models import Camera
@@ -67,7 +67,7 @@ def build_cameras(
     return len(rows)
 
 
-def camera_book(*, session: Session, pool: Pool) -> checks.CameraBook:
+def camera_book(*, session: Session, pool: Pool) -> CameraBook:
     """The registry as arrays, rebuilt only when the registry changed."""
     count, last = session.execute(select(func.count(), func.max(Camera.code))).one()
     key = (count, last)
@@ -78,7 +78,7 @@ def camera_book(*, session: Session, pool: Pool) -> checks.CameraBook:
     rows = session.execute(
         select(Camera.code, Camera.installed_at, Camera.lng, Camera.lat).order_by(Camera.code)
     ).all()
-    book = checks.CameraBook(
+    book = CameraBook(
         codes=pa.array([r.code for r in rows], pa.string()),
         installed_ms=np.array(
             [int(as_utc(r.installed_at).timestamp() * 1000) for r in rows], dtype=np.int64

@@ -15,7 +15,6 @@ earlier batches saw); this module holds the rules and re-exports the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -30,6 +29,7 @@ from yanyun.intel.batch_formats import (
     read_parquet,
     rows_to_table,
 )
+from yanyun.intel.camera_book import CameraBook
 from yanyun.intel.plates import EBIKE_PREFIX, PLATE_PATTERN
 from yanyun.intel.pool_order import byte_ranks, pool_order
 from yanyun.intel.recent import HOUR_MS, RecentSightings, Seen
@@ -43,7 +43,6 @@ __all__ = [
     "REASONS",
     "REASON_CODES",
     "VEHICLE_KINDS",
-    "CameraBook",
     "Checked",
     "RecentSightings",
     "Seen",
@@ -72,28 +71,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "resent": ("该记录已在先前批次入库", "already received in an earlier batch"),
 }
 REASON_CODES = ("", *REASONS)  # reason code 0: accepted
-
-
-@dataclass(frozen=True)
-class CameraBook:
-    """The camera registry as arrays, for vectorised checks (built once, cached)."""
-
-    codes: pa.Array
-    installed_ms: np.ndarray
-    lng: np.ndarray
-    lat: np.ndarray
-
-    @cached_property
-    def rank(self) -> np.ndarray:
-        """Each camera's place in byte order of its code: the pool's tie order."""
-        order = pc.sort_indices(self.codes).to_numpy()
-        rank = np.empty(len(order), np.int32)
-        rank[order] = np.arange(len(order), dtype=np.int32)
-        return rank
-
-    @cached_property
-    def code_hash(self) -> np.ndarray:
-        return string_hashes(self.codes)
 
 
 @dataclass

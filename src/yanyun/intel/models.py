@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class Camera(Base):

@@ -15,7 +15,7 @@ from yanyun.intel.sighting_keys import sighting_keys, string_hashes
 from yanyun.intel.speeds import distance_km, too_fast
 
 if TYPE_CHECKING:
-    from yanyun.intel.ingest import CameraBook
+    from yanyun.intel.camera_book import CameraBook
 
 HOUR_MS = 3_600_000
 

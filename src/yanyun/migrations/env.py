@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from yanyun.core.db import Base, build_engine
+from yanyun.core.db import build_engine
+from yanyun.core.tables import Base
 from yanyun.registry import import_all_models
 
 import_all_models()

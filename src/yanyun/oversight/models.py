@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class SupervisedTask(Base):

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from yanyun.command.models import Unit
 from yanyun.core.clock import Clock
 from yanyun.duty import service as duty_service
-from yanyun.duty.staffing import StaffingReport, StaffingSpec, UnitSeat, build_staffing
+from yanyun.duty.staffing import StaffingReport, StaffingSpec, build_staffing
+from yanyun.duty.staffing_posts import UnitSeat
 
 
 def staff_city(

@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yanyun.core.db import Base
+from yanyun.core.tables import Base
 
 
 class TidalPlan(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0001"
 down_revision = None
@@ -27,7 +27,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.String(length=32), nullable=True),
         sa.Column("username", sa.String(length=64), nullable=True),
         sa.Column("role", sa.String(length=32), nullable=True),
@@ -64,7 +64,7 @@ def upgrade() -> None:
         "login_attempt",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
         sa.Column("client", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
@@ -99,7 +99,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("resource_type", sa.String(length=64), nullable=False),
         sa.Column("resource_id", sa.String(length=64), nullable=False),
@@ -122,7 +122,7 @@ def upgrade() -> None:
         sa.Column("org_code", sa.String(length=48), nullable=False),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_code"], ["org_unit.code"], name=op.f("fk_app_user_org_code_org_unit")
         ),
@@ -160,9 +160,9 @@ def upgrade() -> None:
         "auth_token",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.String(length=26), nullable=False),
-        sa.Column("issued_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("issued_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_auth_token_user_id_app_user")
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0002"
 down_revision = "0001"
@@ -23,8 +23,8 @@ def upgrade() -> None:
         "incident",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("number", sa.String(length=20), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("occurred_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=24), nullable=False),
         sa.Column("caller_phone", sa.String(length=32), nullable=True),
         sa.Column("narrative", sa.Text(), nullable=False),
@@ -42,10 +42,10 @@ def upgrade() -> None:
         sa.Column("circle_id", sa.String(length=32), nullable=True),
         sa.Column("dispatch_target_s", sa.Integer(), nullable=False),
         sa.Column("arrival_target_s", sa.Integer(), nullable=False),
-        sa.Column("dispatched_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("arrived_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("resolved_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("dispatched_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("arrived_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("dispatch_breached", sa.Boolean(), nullable=False),
         sa.Column("arrival_breached", sa.Boolean(), nullable=False),
         sa.Column("merged_into_id", sa.String(length=26), nullable=True),
@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("lng", sa.Float(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
-        sa.Column("position_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("position_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("home_lng", sa.Float(), nullable=False),
         sa.Column("home_lat", sa.Float(), nullable=False),
         sa.Column("current_incident_id", sa.String(length=26), nullable=True),
@@ -119,12 +119,12 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("incident_id", sa.String(length=26), nullable=False),
         sa.Column("unit_id", sa.String(length=32), nullable=False),
-        sa.Column("assigned_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("assigned_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("assigned_by", sa.String(length=26), nullable=True),
         sa.Column("eta_s", sa.Float(), nullable=True),
-        sa.Column("acknowledged_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("arrived_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("cleared_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("arrived_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cleared_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_assignment_incident_id_incident")
         ),
@@ -144,7 +144,7 @@ def upgrade() -> None:
         "incident_call",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("incident_id", sa.String(length=26), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=24), nullable=False),
         sa.Column("caller_phone", sa.String(length=32), nullable=True),
         sa.Column("narrative", sa.Text(), nullable=False),
@@ -162,7 +162,7 @@ def upgrade() -> None:
         "incident_transition",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("incident_id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("from_status", sa.String(length=16), nullable=True),
         sa.Column("to_status", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=26), nullable=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0003"
 down_revision = "0002"
@@ -22,10 +22,10 @@ def upgrade() -> None:
     op.create_table(
         "audit_sample",
         sa.Column("id", sa.String(length=26), nullable=False),
-        sa.Column("drawn_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("drawn_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("drawn_by", sa.String(length=26), nullable=True),
-        sa.Column("since", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("until", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("since", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("until", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("seed", sa.BigInteger(), nullable=False),
         sa.Column("population", sa.Integer(), nullable=False),
         sa.Column("entry_ids", sa.JSON(), nullable=False),
@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("org_code", sa.String(length=48), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("filled_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("filled_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("filled_by", sa.String(length=26), nullable=True),
         sa.Column("results", sa.JSON(), nullable=False),
         sa.Column("failed", sa.Integer(), nullable=False),
@@ -58,7 +58,7 @@ def upgrade() -> None:
     op.create_table(
         "notification",
         sa.Column("id", sa.String(length=26), nullable=False),
-        sa.Column("created_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("kind", sa.String(length=48), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
@@ -67,9 +67,9 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.String(length=500), nullable=True),
-        sa.Column("sent_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
@@ -89,7 +89,7 @@ def upgrade() -> None:
         sa.Column("position", sa.BigInteger(), nullable=False),
         sa.Column("day", sa.Date(), nullable=True),
         sa.Column("gaps", sa.JSON(), nullable=False),
-        sa.Column("updated_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_oversight_cursor")),
     )
     op.create_table(
@@ -107,10 +107,12 @@ def upgrade() -> None:
         sa.Column("lng", sa.Double(), nullable=True),
         sa.Column("lat", sa.Double(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_checked_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("next_due_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("overdue_flagged_for", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_checked_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_due_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "overdue_flagged_for", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_point")),
     )
     with op.batch_alter_table("risk_point", schema=None) as batch_op:
@@ -133,15 +135,15 @@ def upgrade() -> None:
         sa.Column("owner_org_code", sa.String(length=48), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("origin_org_code", sa.String(length=48), nullable=False),
-        sa.Column("due_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("escalation_level", sa.Integer(), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
-        sa.Column("created_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=26), nullable=True),
-        sa.Column("done_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("done_by", sa.String(length=26), nullable=True),
-        sa.Column("verified_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("verified_by", sa.String(length=26), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervised_task")),
         sa.UniqueConstraint("source", "source_ref", name=op.f("uq_supervised_task_source")),
@@ -163,7 +165,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("sample_id", sa.String(length=26), nullable=False),
         sa.Column("entry_id", sa.BigInteger(), nullable=False),
-        sa.Column("reviewed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reviewed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reviewer_id", sa.String(length=26), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("note", sa.String(length=1000), nullable=True),
@@ -184,9 +186,9 @@ def upgrade() -> None:
         sa.Column("org_code", sa.String(length=48), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("deadline_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=12), nullable=False),
-        sa.Column("settled_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("settled_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["task_id"],
             ["supervised_task.id"],
@@ -209,7 +211,7 @@ def upgrade() -> None:
         "notification_attempt",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("notification_id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ok", sa.Boolean(), nullable=False),
         sa.Column("error", sa.String(length=500), nullable=True),
         sa.ForeignKeyConstraint(
@@ -228,7 +230,7 @@ def upgrade() -> None:
         "risk_check",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("risk_point_id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("by_user_id", sa.String(length=26), nullable=True),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),
@@ -251,7 +253,7 @@ def upgrade() -> None:
         "supervised_task_step",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("task_id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=26), nullable=True),
         sa.Column("actor_name", sa.String(length=64), nullable=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0004"
 down_revision = "0003"
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("grid_code", sa.String(length=32), nullable=False),
         sa.Column("station_code", sa.String(length=24), nullable=False),
         sa.Column("district_code", sa.String(length=12), nullable=False),
-        sa.Column("installed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("installed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_intel_camera")),
     )
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.String(length=64), nullable=False),
         sa.Column("dataset", sa.String(length=64), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("accepted", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("partitioning", sa.String(length=64), nullable=False),
         sa.Column("sort_key", sa.String(length=128), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
-        sa.Column("registered_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_intel_pool_dataset")),
     )
     op.create_table(
@@ -85,7 +85,7 @@ def upgrade() -> None:
         sa.Column("address", sa.String(length=200), nullable=False),
         sa.Column("brand", sa.String(length=64), nullable=False),
         sa.Column("colour", sa.String(length=16), nullable=False),
-        sa.Column("registered_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intel_registration")),
         sa.UniqueConstraint("plate", name=op.f("uq_intel_registration_plate")),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0005"
 down_revision = "0004"
@@ -40,8 +40,8 @@ def upgrade() -> None:
         sa.Column("places", sa.JSON(), nullable=False),
         sa.Column("keywords", sa.JSON(), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
-        sa.Column("first_seen_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("volume", sa.Integer(), nullable=False),
         sa.Column("voices", sa.Integer(), nullable=False),
         sa.Column("reach", sa.Integer(), nullable=False),
@@ -53,7 +53,7 @@ def upgrade() -> None:
         sa.Column("linked_incident_ids", sa.JSON(), nullable=False),
         sa.Column("officer_id", sa.String(length=26), nullable=True),
         sa.Column("officer_name", sa.String(length=64), nullable=True),
-        sa.Column("closed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opinion_event")),
     )
     with op.batch_alter_table("opinion_event", schema=None) as batch_op:
@@ -73,8 +73,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("url", sa.String(length=500), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        sa.Column("last_polled_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_ok_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_polled_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_ok_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.String(length=300), nullable=True),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("items_seen", sa.Integer(), nullable=False),
@@ -91,7 +91,7 @@ def upgrade() -> None:
         sa.Column("district_code", sa.String(length=12), nullable=True),
         sa.Column("lng", sa.Float(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opinion_known_incident")),
     )
     with op.batch_alter_table("opinion_known_incident", schema=None) as batch_op:
@@ -105,8 +105,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("external_id", sa.String(length=200), nullable=False),
         sa.Column("url", sa.String(length=500), nullable=True),
-        sa.Column("published_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("author_hash", sa.String(length=32), nullable=True),
         sa.Column("title", sa.String(length=300), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
@@ -126,7 +126,7 @@ def upgrade() -> None:
     op.create_table(
         "opinion_rejection",
         sa.Column("id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("reason", sa.String(length=24), nullable=False),
         sa.Column("detail", sa.String(length=300), nullable=True),
@@ -147,7 +147,7 @@ def upgrade() -> None:
         "opinion_event_action",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("event_id", sa.String(length=26), nullable=False),
-        sa.Column("at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=26), nullable=True),
         sa.Column("actor_name", sa.String(length=64), nullable=True),
@@ -172,7 +172,7 @@ def upgrade() -> None:
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("published_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("group_id", sa.String(length=26), nullable=False),
         sa.Column("event_id", sa.String(length=26), nullable=True),
         sa.Column("keywords", sa.JSON(), nullable=False),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0006"
 down_revision = "0005"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column(
             "last_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("updated_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_event_cursor")),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0007"
 down_revision = "0006"
@@ -26,11 +26,11 @@ def upgrade() -> None:
         sa.Column("area_code", sa.String(length=24), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("level", sa.String(length=12), nullable=False),
-        sa.Column("starts_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("raised_by", sa.String(length=26), nullable=True),
-        sa.Column("raised_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("raised_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_level")),
     )
     with op.batch_alter_table("duty_level", schema=None) as batch_op:
@@ -96,8 +96,8 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("name", sa.String(length=8), nullable=False),
         sa.Column("team", sa.String(length=4), nullable=False),
-        sa.Column("starts_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_shift")),
         sa.UniqueConstraint("station_code", "starts_at", name=op.f("uq_duty_shift_station_code")),
     )
@@ -117,7 +117,7 @@ def upgrade() -> None:
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("crew", sa.JSON(), nullable=False),
         sa.Column("shift_id", sa.String(length=26), nullable=True),
-        sa.Column("changed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("announced", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("unit_id", name=op.f("pk_duty_unit_crew")),
     )
@@ -132,8 +132,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("post_id", sa.String(length=32), nullable=False),
         sa.Column("officer_id", sa.String(length=26), nullable=False),
-        sa.Column("device_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("device_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("lng", sa.Float(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
@@ -167,8 +167,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("officer_id", sa.String(length=26), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("starts_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("cancelled_reason", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
@@ -188,7 +188,7 @@ def upgrade() -> None:
         sa.Column("officer_id", sa.String(length=26), nullable=False),
         sa.Column("unit_id", sa.String(length=32), nullable=True),
         sa.Column("attendance", sa.String(length=12), nullable=False),
-        sa.Column("attendance_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attendance_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["officer_id"],
             ["duty_officer.id"],
@@ -217,9 +217,9 @@ def upgrade() -> None:
         sa.Column("to_officer_id", sa.String(length=26), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("requested_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requested_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("requested_by", sa.String(length=26), nullable=True),
-        sa.Column("decided_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decided_by", sa.String(length=26), nullable=True),
         sa.ForeignKeyConstraint(
             ["entry_id"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0008"
 down_revision = "0007"
@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float(), nullable=False),
         sa.Column("station_code", sa.String(length=24), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community_incident_ref")),
     )
     with op.batch_alter_table("community_incident_ref", schema=None) as batch_op:
@@ -53,12 +53,12 @@ def upgrade() -> None:
         sa.Column("station_code", sa.String(length=24), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("registered_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("mediator_name", sa.String(length=32), nullable=True),
         sa.Column("room_station_code", sa.String(length=24), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=True),
         sa.Column("outcome_note", sa.String(length=500), nullable=True),
-        sa.Column("closed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dispute")),
     )
     with op.batch_alter_table("dispute", schema=None) as batch_op:
@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("planned_enterprises", sa.JSON(), nullable=False),
         sa.Column("report", sa.Text(), nullable=True),
-        sa.Column("reported_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reported_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_service_day")),
         sa.UniqueConstraint(
             "station_code", "day", name=op.f("uq_enterprise_service_day_station_code")
@@ -132,13 +132,13 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("photos", sa.JSON(), nullable=False),
         sa.Column("reported_by", sa.String(length=64), nullable=True),
-        sa.Column("found_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deadline", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("found_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("assignee", sa.String(length=64), nullable=True),
-        sa.Column("assigned_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("removed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("verified_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("overdue_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("assigned_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("removed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_grid_report")),
     )
@@ -185,9 +185,9 @@ def upgrade() -> None:
         sa.Column("headcount", sa.Integer(), nullable=False),
         sa.Column("radius_m", sa.Float(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=26), nullable=True),
-        sa.Column("stood_down_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("stood_down_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("stand_down_reason", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mobilisation")),
     )
@@ -248,7 +248,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("village_code", sa.String(length=40), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
-        sa.Column("held_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("held_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attendance", sa.Integer(), nullable=False),
         sa.Column("issues", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -274,7 +274,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("amount_recovered_yuan", sa.Float(), nullable=False),
-        sa.Column("opened_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["enterprise.id"],
@@ -293,7 +293,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("enterprise_id", sa.String(length=26), nullable=False),
         sa.Column("service_day_id", sa.String(length=26), nullable=True),
-        sa.Column("visited_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("visited_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("issues", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
@@ -319,7 +319,7 @@ def upgrade() -> None:
         "mediation_session",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("dispute_id", sa.String(length=26), nullable=False),
-        sa.Column("held_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("held_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.ForeignKeyConstraint(
             ["dispute_id"], ["dispute.id"], name=op.f("fk_mediation_session_dispute_id_dispute")
@@ -345,7 +345,7 @@ def upgrade() -> None:
         sa.Column("lng", sa.Float(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
         sa.Column("hours_total", sa.Float(), nullable=False),
-        sa.Column("registered_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["squad_id"], ["volunteer_unit.id"], name=op.f("fk_volunteer_squad_id_volunteer_unit")
         ),
@@ -390,10 +390,10 @@ def upgrade() -> None:
         sa.Column("distance_m", sa.Float(), nullable=False),
         sa.Column("eta_s", sa.Float(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("called_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("responded_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("arrived_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("stood_down_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("called_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("responded_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("arrived_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("stood_down_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["mobilisation_id"],
             ["mobilisation.id"],
@@ -427,7 +427,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("volunteer_id", sa.String(length=26), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("hours", sa.Float(), nullable=False),
         sa.Column("grid_code", sa.String(length=32), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0010"
 down_revision = "0009"
@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.Column("share_current", sa.Float(), nullable=False),
         sa.Column("share_recommended", sa.Float(), nullable=False),
         sa.Column("adopted_by", sa.String(length=26), nullable=True),
-        sa.Column("adopted_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("superseded_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("adopted_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("superseded_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_tidal_plan")),
     )
     with op.batch_alter_table("duty_tidal_plan", schema=None) as batch_op:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0012"
 down_revision = "0011"
@@ -37,17 +37,17 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("parked", sa.Boolean(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
-        sa.Column("first_failed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_failed_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_failed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_failed_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_event_dead_letter")),
     )
     op.create_table(
         "job_lease",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("holder", sa.String(length=128), nullable=True),
-        sa.Column("lease_until", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_finished_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_started_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_finished_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_ok", sa.Boolean(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("runs", sa.Integer(), nullable=False),
@@ -58,8 +58,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("holder", sa.String(length=128), nullable=False),
-        sa.Column("started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ok", sa.Boolean(), nullable=False),
         sa.Column("result", sa.String(length=255), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),

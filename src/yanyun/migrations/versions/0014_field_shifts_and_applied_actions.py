@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0014"
 down_revision = "0013"
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.String(length=26), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("answer", sa.JSON(), nullable=False),
-        sa.Column("applied_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("applied_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_applied_action")),
     )
     op.create_index(op.f("ix_applied_action_actor_id"), "applied_action", ["actor_id"])
@@ -38,8 +38,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=26), nullable=False),
         sa.Column("unit_id", sa.String(length=32), nullable=False),
         sa.Column("org_path", sa.String(length=255), nullable=False),
-        sa.Column("started_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("pin_hash", sa.String(length=255), nullable=True),
         sa.Column("pin_failures", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("receipt_digest", sa.String(length=64), nullable=False),
-        sa.Column("received_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("place_text", sa.String(length=200), nullable=True),
         sa.Column("lng", sa.Float(), nullable=True),
@@ -70,7 +70,7 @@ def upgrade() -> None:
         sa.Column("public_reply", sa.String(length=500), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("handled_by", sa.String(length=64), nullable=True),
-        sa.Column("handled_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("handled_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("incident_id", sa.String(length=26), nullable=True),
         sa.Column("report_id", sa.String(length=26), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_field_tip")),
@@ -81,7 +81,7 @@ def upgrade() -> None:
     op.create_table(
         "field_spent_challenge",
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("spent_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("spent_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("digest", name=op.f("pk_field_spent_challenge")),
     )
     op.create_index(
@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("org_path", sa.String(length=255), nullable=False),
         sa.Column("unit_id", sa.String(length=32), nullable=True),
         sa.Column("taken_by", sa.String(length=64), nullable=False),
-        sa.Column("uploaded_at", yanyun.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_at", yanyun.core.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_field_photo_incident_id_incident")
         ),

@@ -10,14 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yanyun.core.db
+import yanyun.core.tables
 
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
 
-At = yanyun.core.db.UTCDateTime(timezone=True)
+At = yanyun.core.tables.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
