@@ -15,7 +15,7 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.command.catalogue import Catalogue, load_catalogue
 from yanyun.command.intake import Gazetteer, LexiconParser, load_landmarks
-from yanyun.core.contexts import Provider
+from yanyun.core.db import Provider
 from yanyun.geo.travel import GreatCircleEstimator, TravelTimeEstimator
 
 Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]

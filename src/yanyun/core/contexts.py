@@ -12,16 +12,14 @@ resolves every reference.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from yanyun.core.db import Runtime
 
-T = TypeVar("T")
 
 
 def resolve(reference: str) -> Any:
@@ -155,16 +153,3 @@ class ContextManifest:
             *self.work_checks,
             *self.live,
         ]
-
-
-@dataclass(frozen=True)
-class Provider(Generic[T]):
-    """A typed, named, process-wide object built once from the runtime (an index, a cache).
-
-    Declared as a module constant by its context and fetched with
-    ``runtime.provide(PROVIDER)``, which returns a ``T``; the name only keys the
-    runtime's store.
-    """
-
-    name: str
-    build: Callable[[Any], T] = field(compare=False)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, Select, create_engine, event, func, select
 from sqlalchemy.engine import make_url
@@ -21,10 +21,20 @@ from yanyun.core.clock import Clock, ShiftedClock, SystemClock
 from yanyun.core.config import CoreSettings
 from yanyun.core.tables import READ_ONLY
 
-if TYPE_CHECKING:
-    from yanyun.core.contexts import Provider
-
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Provider(Generic[T]):
+    """A typed, named, process-wide object built once from the runtime (an index, a cache).
+
+    Declared as a module constant by its context and fetched with
+    ``runtime.provide(PROVIDER)``, which returns a ``T``; the name only keys the
+    runtime's store.
+    """
+
+    name: str
+    build: Callable[[Any], T] = field(compare=False)
 
 def build_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""

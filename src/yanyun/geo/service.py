@@ -15,8 +15,7 @@ from yanyun.auth import service as auth_service
 from yanyun.auth.service import Actor, OrgUnitSpec
 from yanyun.core import audit, events
 from yanyun.core.clock import Clock
-from yanyun.core.contexts import Provider
-from yanyun.core.db import Runtime
+from yanyun.core.db import Provider, Runtime
 from yanyun.core.errors import Invalid, OutsideJurisdiction
 from yanyun.events.geo import CityBuilt
 from yanyun.geo import boundaries, citygen

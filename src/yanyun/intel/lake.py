@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yanyun.core.contexts import Provider
+from yanyun.core.db import Provider
 from yanyun.intel.engines import Engine, build_engine
 from yanyun.intel.pool import QUARANTINE, SIGHTINGS, Dataset, KeyIndex
 from yanyun.intel.recent import RecentSightings

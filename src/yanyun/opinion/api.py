@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.core.contexts import Provider
+from yanyun.core.db import Provider
 from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Offset, PathKey

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.contexts import Provider
+from yanyun.core.db import Provider
 from yanyun.core.errors import Invalid
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
 from yanyun.stats.forecast import in_hours, make, shift_share

@@ -14,8 +14,7 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.clock import SHANGHAI
-from yanyun.core.contexts import Provider
-from yanyun.core.db import Runtime
+from yanyun.core.db import Provider, Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import Day
 from yanyun.tidal import service as tidal_plan
