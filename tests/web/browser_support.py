@@ -238,3 +238,21 @@ class ConsoleWatch:
                 continue
             found.append(text)
         return found
+
+
+@contextlib.contextmanager
+def watched_tab(
+    browser: Any, server: DemoServer, *, viewport: dict[str, int], timeout_ms: int = 20_000
+) -> Iterator[Any]:
+    """A tab in a fresh context whose console is watched: any unexpected error fails the test
+    when the tab is given back."""
+    console = ConsoleWatch()
+    context = new_context(browser, server, viewport=viewport, locale="zh-CN")
+    context.set_default_timeout(timeout_ms)
+    tab = context.new_page()
+    console.attach(tab)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not console.unexpected(), f"console errors: {console.unexpected()}"

@@ -9,14 +9,13 @@ import pytest
 
 from tests.web.browser_support import (
     RESULTS_DIR,
-    ConsoleWatch,
     DemoServer,
     api_get,
     api_login,
-    new_context,
     require_chromium,
     run_demo_server,
     store_session,
+    watched_tab,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,14 +36,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 @pytest.fixture
 def page(browser: Any, server: DemoServer) -> Iterator[Any]:
-    console = ConsoleWatch()
-    context = new_context(browser, server, viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    console.attach(tab)
-    yield tab
-    context.close()
-    assert not console.unexpected(), f"console errors: {console.unexpected()}"
+    viewport = {"width": 1366, "height": 768}
+    with watched_tab(browser, server, viewport=viewport, timeout_ms=20_000) as tab:
+        yield tab
 
 
 def test_forecast_layer_shows_hotspots_and_the_live_score(page: Any, server: DemoServer):

@@ -219,10 +219,13 @@ def query(
     session: Session,
     *,
     user_id: str | None = None,
+    username: str | None = None,
+    role: str | None = None,
     action: str | None = None,
     resource_type: str | None = None,
     resource_id: str | None = None,
     case_number: str | None = None,
+    purpose_contains: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     after_id: int = 0,
@@ -232,6 +235,8 @@ def query(
     stmt = select(AuditEntry).where(AuditEntry.id > after_id)
     for column, value in (
         (AuditEntry.user_id, user_id),
+        (AuditEntry.username, username),
+        (AuditEntry.role, role),
         (AuditEntry.action, action),
         (AuditEntry.resource_type, resource_type),
         (AuditEntry.resource_id, resource_id),
@@ -239,6 +244,8 @@ def query(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
+    if purpose_contains is not None:
+        stmt = stmt.where(AuditEntry.purpose.contains(purpose_contains, autoescape=True))
     if since is not None:
         stmt = stmt.where(AuditEntry.at >= since)
     if until is not None:

@@ -42,27 +42,23 @@ def search(
     after_id: int = 0,
     limit: int = 100,
 ) -> list[AuditEntry]:
-    """Entries matching every given filter, newest last, paged by id."""
-    stmt = select(AuditEntry).where(AuditEntry.id > after_id)
-    for column, value in (
-        (AuditEntry.user_id, user_id),
-        (AuditEntry.username, username),
-        (AuditEntry.role, role),
-        (AuditEntry.action, action),
-        (AuditEntry.resource_type, resource_type),
-        (AuditEntry.resource_id, resource_id),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
-    if purpose:
-        stmt = stmt.where(AuditEntry.purpose.contains(purpose, autoescape=True))
-    if personal_only:
-        stmt = stmt.where(AuditEntry.action == PERSONAL_ACTION)
-    if since is not None:
-        stmt = stmt.where(AuditEntry.at >= since)
-    if until is not None:
-        stmt = stmt.where(AuditEntry.at < until)
-    return list(session.scalars(stmt.order_by(AuditEntry.id).limit(limit)))
+    """Entries matching every given filter, oldest first, paged by id (blank filters ignored)."""
+    if personal_only and action and action != PERSONAL_ACTION:
+        return []  # both filters hold for no entry
+    return audit.query(
+        session,
+        user_id=user_id or None,
+        username=username or None,
+        role=role or None,
+        action=PERSONAL_ACTION if personal_only else (action or None),
+        resource_type=resource_type or None,
+        resource_id=resource_id or None,
+        purpose_contains=purpose or None,
+        since=since,
+        until=until,
+        after_id=after_id,
+        limit=limit,
+    )
 
 
 def draw_sample(
