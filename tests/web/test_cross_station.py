@@ -170,7 +170,36 @@ def _foreign_work(server: DemoServer, admin: str, station: str, incident: dict,
     assert photo.status_code == 201, photo.text
     return {"case_id": case["id"], "tip_id": next(t["id"] for t in tips
                                                   if t["text"].startswith("外站")),
-            "photo_id": photo.json()["id"]}
+            "photo_id": photo.json()["id"],
+            "callback_id": _foreign_callback(server, admin, station, where)}
+
+
+def _foreign_callback(server: DemoServer, admin: str, station: str, where: dict) -> str:
+    """A callback (回访) of another station's: its incident worked to closed, then queued."""
+    import time
+
+    auth = {"Authorization": f"Bearer {admin}"}
+    base = server.base_url
+    made = httpx.post(f"{base}/api/v1/incidents", headers=auth, timeout=30, json={
+        "narrative": "报警人称钱包被盗", "category_code": "10", "caller_phone": "13800138000",
+        "lng": where["coordinates"][0], "lat": where["coordinates"][1]}).json()
+    units = httpx.get(f"{base}/api/v1/units", headers=auth, timeout=30,
+                      params={"status": "available", "limit": 5000}).json()
+    unit = next(u for u in units if u["station_code"] == station)
+    httpx.post(f"{base}/api/v1/incidents/{made['id']}/dispatch", headers=auth,
+               json={"unit_ids": [unit["id"]]})
+    outcome = next(iter(httpx.get(f"{base}/api/v1/incident-outcomes", headers=auth).json()))
+    for step in ({"to": "on_scene"}, {"to": "resolved", "outcome": outcome}, {"to": "closed"}):
+        moved = httpx.post(f"{base}/api/v1/incidents/{made['id']}/transitions", headers=auth,
+                           json=step, timeout=30)
+        assert moved.status_code == 200, moved.text
+    for _ in range(60):  # the runner queues it within a pass or two
+        queued = httpx.get(f"{base}/api/v1/callbacks", headers=auth, timeout=30).json()
+        found = [c for c in queued if c["incident_id"] == made["id"]]
+        if found:
+            return found[0]["id"]
+        time.sleep(0.5)
+    raise AssertionError("the closed incident was never queued for a callback")
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +250,7 @@ def test_the_matrix_found_foreign_records_for_the_main_collections(matrix):
     """The generated test must not pass on an empty city: the core collections are placed."""
     placed = set(matrix["ids"])
     assert {"incident_id", "unit_id", "officer_id", "station_code", "case_id", "tip_id",
-            "photo_id"} <= placed, placed
+            "photo_id", "callback_id"} <= placed, placed
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,10 @@ PUBLIC_PATHS = {
     "/api/v1/tips/challenge",
     "/api/v1/tips",
     "/api/v1/tips/status",
+    "/kpi",
+    # The caller's answer to a callback (回访): no account, a signed one-time link.
+    "/survey",
+    "/api/v1/public/callbacks/answer",
 }
 
 

@@ -84,6 +84,9 @@ class Perm(StrEnum):
     cases_read = "cases:read"
     cases_write = "cases:write"
     cases_oversee = "cases:oversee"
+    # The yardstick (考核): read a scope's figures; call back callers (回访, reads their number).
+    kpi_read = "kpi:read"
+    callbacks_handle = "callbacks:handle"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -94,7 +97,7 @@ _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
 _INVESTIGATE = {Perm.sightings_search, Perm.registrations_read}
 # Who sees and steers every task in their org scope, not only their own.
 _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify, Perm.cases_read,
-                Perm.cases_oversee, Perm.watch_approve}
+                Perm.cases_oversee, Perm.watch_approve, Perm.kpi_read, Perm.callbacks_handle}
 # Who opens and works cases with others from any unit.
 _CASEWORK = {Perm.cases_read, Perm.cases_write}
 
@@ -102,16 +105,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
         _EVERYONE | _INVESTIGATE | _CASEWORK
         | {Perm.personal_read, Perm.incidents_write, Perm.units_write, Perm.volunteers_mobilise,
-           Perm.caller_read, Perm.tips_handle}
+           Perm.caller_read, Perm.tips_handle, Perm.callbacks_handle}
     ),
     Role.analyst: frozenset(
         _EVERYONE | _INVESTIGATE | _CASEWORK
-        | {Perm.personal_read, Perm.opinion_read, Perm.tips_handle}
+        | {Perm.personal_read, Perm.opinion_read, Perm.tips_handle, Perm.kpi_read}
     ),
     Role.duty_manager: frozenset(
         _EVERYONE | _CASEWORK
         | {Perm.users_read, Perm.units_write, Perm.tasks_scope, Perm.tasks_write,
-           Perm.personal_read, Perm.duty_write, Perm.duty_self,
+           Perm.personal_read, Perm.duty_write, Perm.duty_self, Perm.kpi_read,
            Perm.community_write, Perm.volunteers_mobilise}
     ),
     Role.opinion_officer: frozenset(
