@@ -132,9 +132,10 @@ def demo(
         int,
         typer.Option(
             min=0, max=730,
-            help="Days of past incidents (and two days of public posts) the demo starts with",
+            help="Days of past incidents (and two days of public posts) the demo starts with; "
+            "over a year, so the yardstick's year on year is real on first start",
         ),
-    ] = 90,
+    ] = 400,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn

@@ -50,7 +50,7 @@ class DemoStep:
 class DemoOptions:
     """What the person starting the demo chose."""
 
-    history_days: int = 90
+    history_days: int = 400
     live: bool = True
 
 
