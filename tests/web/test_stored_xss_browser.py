@@ -93,6 +93,7 @@ PAGES = [
     ("/volunteers", False),
     ("/duty", False),
     ("/forecast", False),
+    ("/kpi", False),
 ]
 
 

@@ -86,6 +86,7 @@ class Perm(StrEnum):
     cases_oversee = "cases:oversee"
     # The yardstick (考核): read a scope's figures; call back callers (回访, reads their number).
     kpi_read = "kpi:read"
+    kpi_write = "kpi:write"
     callbacks_handle = "callbacks:handle"
 
 
@@ -122,7 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.supervisor: frozenset(
         _EVERYONE | _SUPERVISING | {Perm.audit_read, Perm.audit_review, Perm.users_read,
-                                    Perm.risks_write, Perm.notifications_read,
+                                    Perm.kpi_write, Perm.risks_write, Perm.notifications_read,
                                     Perm.opinion_read, Perm.community_write}
     ),
     Role.station_officer: frozenset(

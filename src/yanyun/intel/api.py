@@ -10,9 +10,10 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.config import CoreSettings as Settings
-from yanyun.core.errors import Invalid, TooLarge
+from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
+from yanyun.core.sheets import upload
 from yanyun.intel import around, ebike_registry, service, watchlist
 from yanyun.intel import ingest as checks
 from yanyun.intel.schemas import (
@@ -47,7 +48,6 @@ Searcher = Annotated[Actor, Depends(require(Perm.sightings_search))]
 Ingester = Annotated[Actor, Depends(require(Perm.sightings_ingest))]
 OwnerReader = Annotated[Actor, Depends(require(Perm.registrations_read))]
 Registrar = Annotated[Actor, Depends(require(Perm.registrations_write))]
-MAX_IMPORT_BYTES = 50_000_000
 
 
 def get_pool(request: Request) -> service.Pool:
@@ -220,17 +220,6 @@ def registration(
     )
 
 
-async def register_file(request: Request) -> bytes:
-    """An import file as the raw body, refused (413) past 50 MB without reading on."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_IMPORT_BYTES:
-            raise TooLarge("file", "导入文件超过50MB", "the import file is over 50 MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 @router.post("/registrations", response_model=RegistrationRead, status_code=201)
 def register_ebike(body: RegistrationIn, session: SessionDep, clock: ClockDep,
                    actor: Registrar) -> RegistrationRead:
@@ -240,7 +229,7 @@ def register_ebike(body: RegistrationIn, session: SessionDep, clock: ClockDep,
 
 @router.post("/registrations/import", response_model=ImportResult)
 def import_registrations(
-    data: Annotated[bytes, Depends(register_file)], session: SessionDep, clock: ClockDep,
+    data: Annotated[bytes, Depends(upload)], session: SessionDep, clock: ClockDep,
     actor: Registrar,
 ) -> ImportResult:
     """Load an old register (CSV in UTF-8 or GBK, or XLSX): all rows or none, each bad row

@@ -10,12 +10,8 @@ never half in.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +19,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import Clock
 from yanyun.core.errors import Conflict, Invalid, NotFound
 from yanyun.core.ids import new_id
+from yanyun.core.sheets import read_sheet
 from yanyun.intel.models import Registration, RegistrationChange
 from yanyun.intel.plates import is_valid, normalise
 from yanyun.intel.registrations import mask_id_number, mask_phone
@@ -153,36 +150,6 @@ def cancel(*, session: Session, clock: Clock, actor: Actor, plate: str,
     return registration_read(row)
 
 
-@dataclass(frozen=True)
-class _Table:
-    header: list[str]
-    rows: list[list[str]]
-
-
-def _read_table(data: bytes) -> _Table:
-    """The rows of a CSV (any encoding charset-normalizer recognises) or an XLSX workbook."""
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception:
-            raise Invalid("file", "无法读取Excel文件", "the Excel file cannot be read") from None
-        values = [["" if v is None else str(v).strip() for v in row]
-                  for row in sheet.iter_rows(values_only=True)]
-    else:
-        best = from_bytes(data).best()
-        if best is None:
-            raise Invalid("file", "无法识别文件编码（请用UTF-8或GBK的CSV）",
-                          "cannot tell the file's encoding (a UTF-8 or GBK CSV)")
-        text = str(best).lstrip("\ufeff")
-        values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    values = [row for row in values if any(row)]
-    if not values:
-        raise Invalid("file", "文件为空", "the file is empty")
-    return _Table(header=values[0], rows=values[1:])
-
-
 def _columns(header: list[str]) -> dict[str, int]:
     found = {}
     for index, title in enumerate(header):
@@ -199,7 +166,7 @@ def _columns(header: list[str]) -> dict[str, int]:
 def import_registrations(*, session: Session, clock: Clock, actor: Actor,
                          data: bytes) -> ImportResult:
     """Load a register whole or not at all; every bad row named with its line and field."""
-    table = _read_table(data)
+    table = read_sheet(data)
     if len(table.rows) > MAX_IMPORT_ROWS:
         raise Invalid("file", f"一次最多导入{MAX_IMPORT_ROWS}行", f"at most {MAX_IMPORT_ROWS} rows")
     columns = _columns(table.header)

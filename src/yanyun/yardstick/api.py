@@ -14,7 +14,8 @@ from yanyun.command.models import Incident
 from yanyun.core import audit
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Offset, PathKey
-from yanyun.yardstick import callbacks, service
+from yanyun.core.sheets import upload
+from yanyun.yardstick import callbacks, service, surveys
 from yanyun.yardstick.definitions import Yardstick
 from yanyun.yardstick.schemas import (
     CallbackAnswer,
@@ -75,6 +76,16 @@ def kpi_export(
                                 month=month or service.default_month(clock))
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/kpi/surveys")
+def import_surveys(
+    data: Annotated[bytes, Depends(upload)], session: SessionDep, clock: ClockDep,
+    actor: Annotated[Actor, Depends(require(Perm.kpi_write))],
+) -> dict[str, int]:
+    """公众安全感 surveys per district and quarter (CSV in UTF-8 or GBK, or XLSX): all rows or
+    none, each bad row named with its line and field."""
+    return surveys.import_surveys(session, clock, actor, data)
 
 
 @router.get("/callbacks", response_model=list[CallbackRead])

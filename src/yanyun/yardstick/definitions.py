@@ -23,6 +23,7 @@ MEASURES: dict[str, tuple[str, str, bool]] = {
     "mean_arrival_s": ("秒", "seconds", False),
     "dispatch_breach": ("比例", "share", False),
     "satisfaction": ("比例", "share", False),
+    "safety": ("比例", "share", False),
 }
 GROUPS = {
     "four_down": ("四下降", "Four down"),

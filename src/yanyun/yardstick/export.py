@@ -39,7 +39,7 @@ def workbook(
         cell.font = Font(bold=True)
     for r in readings:
         ind = r.indicator
-        share = ind.measure in ("within_target", "dispatch_breach", "satisfaction")
+        share = ind.measure in ("within_target", "dispatch_breach", "satisfaction", "safety")
         sheet.append([
             GROUPS[ind.group][0], ind.name_zh, ind.name_en, MEASURES[ind.measure][0],
             _cell(r.value, share), _cell(r.last_year, share),

@@ -22,7 +22,7 @@ from yanyun.core.errors import Invalid
 from yanyun.geo.models import District, Station
 from yanyun.yardstick.aggregates import day_bounds
 from yanyun.yardstick.definitions import Indicator, Yardstick
-from yanyun.yardstick.models import Callback, DailyFigure
+from yanyun.yardstick.models import Callback, DailyFigure, SafetySurvey
 
 #: Sums kept per figure: (numerator, denominator); a count has no denominator.
 Sums = tuple[float, float]
@@ -130,6 +130,8 @@ def sums_by(
     """Sums per (month,) or (unit,) over first..last: the building block of every figure."""
     if indicator.measure == "satisfaction":
         return _satisfaction_by(session, actor, place, first, last, by)
+    if indicator.measure == "safety":
+        return _safety_by(session, actor, place, first, last, by)
     top, bottom = _COLUMNS[indicator.measure]
     unit_column = DailyFigure.station_code if place.level != "city" else DailyFigure.district_code
     key = DailyFigure.day if by == "month" else unit_column
@@ -163,6 +165,47 @@ def _satisfaction_by(
         bucket = (f"{local_date(c.answered_at):%Y-%m}",) if by == "month" else (unit,)
         out[bucket][0] += 1.0 if c.result in ("satisfied", "fair") else 0.0
         out[bucket][1] += 1.0
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _quarter(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _safety_by(
+    session: Session, actor: Actor, place: Place, first: date, last: date, by: str
+) -> dict[tuple, Sums]:
+    """Surveys of the quarters the period touches, weighted by respondents; a station reads
+    its district's survey (surveys are per district)."""
+    months = []
+    cursor = date(first.year, first.month, 1)
+    while cursor <= last:
+        months.append(cursor)
+        cursor = shift_months(cursor, 1)
+    quarters = sorted({_quarter(m) for m in months})
+    stmt = actor.scope(select(SafetySurvey), SafetySurvey.org_path).where(
+        SafetySurvey.quarter.in_(quarters))
+    if place.level == "district":
+        stmt = stmt.where(SafetySurvey.district_code == place.code)
+    elif place.level == "station":
+        station = session.get(Station, place.code)
+        stmt = stmt.where(SafetySurvey.district_code == (station.district_code if station else ""))
+    surveys = list(session.scalars(stmt))
+    out: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    if by == "month":
+        for m in months:
+            for s in surveys:
+                if s.quarter == _quarter(m):
+                    out[(f"{m:%Y-%m}",)][0] += s.safe_share * s.respondents
+                    out[(f"{m:%Y-%m}",)][1] += s.respondents
+    elif place.level == "city":
+        for s in surveys:
+            out[(s.district_code,)][0] += s.safe_share * s.respondents
+            out[(s.district_code,)][1] += s.respondents
+    else:
+        for s in surveys:
+            out[(place.code,)][0] += s.safe_share * s.respondents
+            out[(place.code,)][1] += s.respondents
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -242,9 +285,9 @@ def records(
     *, limit: int, offset: int,
 ) -> tuple[int, list[Incident]]:
     """The incidents an incident-based figure counted (total, and one page of them)."""
-    if indicator.measure == "satisfaction":
-        raise Invalid("indicator", "满意度指标的记录请在回访列表查看",
-                      "satisfaction's records are the answered callbacks")
+    if indicator.measure in ("satisfaction", "safety"):
+        raise Invalid("indicator", "该指标的记录为回访结果或导入的测评",
+                      "this figure's records are the answered callbacks or imported surveys")
     start, end = day_bounds(first, last)
     stmt = actor.scope(select(Incident), Incident.org_path).where(
         Incident.received_at >= start, Incident.received_at < end,

@@ -54,3 +54,17 @@ class Callback(Base):
     link_sent_at: Mapped[datetime | None]
     # The SMS link's nonce: a second answer or a forged link is refused by it.
     link_nonce: Mapped[str | None] = mapped_column(String(32))
+
+
+class SafetySurvey(Base):
+    """A district's sense-of-safety survey (公众安全感) for one quarter, as imported."""
+
+    __tablename__ = "kpi_safety_survey"
+
+    district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026Q3
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+    safe_share: Mapped[float] = mapped_column(Float)
+    imported_at: Mapped[datetime]
+    imported_by: Mapped[str] = mapped_column(String(64))

@@ -1,4 +1,5 @@
-"""the yardstick (考核): daily figures per station-day and sub-category; callbacks (回访)
+"""the yardstick (考核): daily figures per station-day and sub-category; callbacks (回访);
+sense-of-safety surveys
 
 Revision ID: 0019
 Revises: 0016
@@ -59,8 +60,21 @@ def upgrade() -> None:
     )
     for column in ("station_code", "org_path", "closed_at", "status", "answered_at"):
         op.create_index(op.f(f"ix_kpi_callback_{column}"), "kpi_callback", [column])
+    op.create_table(
+        "kpi_safety_survey",
+        sa.Column("district_code", sa.String(length=12), nullable=False),
+        sa.Column("quarter", sa.String(length=7), nullable=False),
+        sa.Column("org_path", sa.String(length=255), nullable=False),
+        sa.Column("respondents", sa.Integer(), nullable=False),
+        sa.Column("safe_share", sa.Float(), nullable=False),
+        sa.Column("imported_at", At, nullable=False),
+        sa.Column("imported_by", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("district_code", "quarter", name=op.f("pk_kpi_safety_survey")),
+    )
+    op.create_index(op.f("ix_kpi_safety_survey_org_path"), "kpi_safety_survey", ["org_path"])
 
 
 def downgrade() -> None:
+    op.drop_table("kpi_safety_survey")
     op.drop_table("kpi_callback")
     op.drop_table("kpi_daily")

@@ -10,7 +10,7 @@ import { TEXT } from "../text/kpi.js";
 
 const tr = makeTranslator(TEXT);
 const $ = (id) => document.getElementById(id);
-const SHARES = new Set(["within_target", "dispatch_breach", "satisfaction"]);
+const SHARES = new Set(["within_target", "dispatch_breach", "satisfaction", "safety"]);
 const state = { session: null, data: null, trail: [], month: null, selected: null };
 
 const nameOf = (thing) => (getLang() === "en" ? thing.name_en : thing.name_zh);
@@ -119,7 +119,7 @@ async function select(indicatorId) {
   const ind = state.data.indicators.find((i) => i.id === indicatorId);
   $("kpi-records-card").hidden = false;
   $("records-of").textContent = nameOf(ind);
-  if (ind.measure === "satisfaction") {
+  if (ind.measure === "satisfaction" || ind.measure === "safety") {
     $("records-meta").textContent = tr("no_records");
     $("kpi-records").replaceChildren();
     return;

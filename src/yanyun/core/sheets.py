@@ -1,0 +1,56 @@
+"""Tables people hand in as files: a CSV in whatever encoding it came (UTF-8, GBK, ...) or an
+XLSX workbook, read into a header and rows of text, and the upload read with a bound."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+from fastapi import Request
+
+from yanyun.core.errors import Invalid, TooLarge
+
+MAX_UPLOAD_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class Sheet:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """The rows of a CSV (any encoding charset-normalizer recognises) or an XLSX workbook."""
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception:
+            raise Invalid("file", "无法读取Excel文件", "the Excel file cannot be read") from None
+        values = [["" if v is None else str(v).strip() for v in row]
+                  for row in sheet.iter_rows(values_only=True)]
+    else:
+        best = from_bytes(data).best()
+        if best is None:
+            raise Invalid("file", "无法识别文件编码（请用UTF-8或GBK的CSV）",
+                          "cannot tell the file's encoding (a UTF-8 or GBK CSV)")
+        text = str(best).lstrip("\ufeff")
+        values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    values = [row for row in values if any(row)]
+    if not values:
+        raise Invalid("file", "文件为空", "the file is empty")
+    return Sheet(header=values[0], rows=values[1:])
+
+
+async def upload(request: Request) -> bytes:
+    """An uploaded file as the raw body, refused (413) past 50 MB without reading on."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise TooLarge("file", "导入文件超过50MB", "the import file is over 50 MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
