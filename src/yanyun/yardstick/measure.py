@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
@@ -101,49 +101,62 @@ def _last_day(first: date) -> date:
     return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
 
 
-def _figure_filter(stmt: Select, indicator: Indicator, place: Place, actor: Actor) -> Select:
-    stmt = actor.scope(stmt, DailyFigure.org_path)
+#: Positions of the kept sums in a window row, and each measure's (numerator, denominator).
+_SUMS = ("received", "arrived", "arrived_within", "arrival_s_sum", "dispatch_breached")
+_MEASURE_SUMS = {
+    "count": (0, None),
+    "within_target": (2, 1),
+    "mean_arrival_s": (3, 1),
+    "dispatch_breach": (4, 0),
+}
+
+
+def _window(
+    session: Session, actor: Actor, place: Place, first: date, last: date, by: str,
+    cache: dict | None,
+) -> list[tuple]:
+    """The place's figures over a window, summed per (bucket, category, sub-category): one
+    query serves every incident indicator (the bucket is the unit below, or the month)."""
+    key = (place.code, first, last, by)
+    if cache is not None and key in cache:
+        return cache[key]
+    unit_column = DailyFigure.station_code if place.level != "city" else DailyFigure.district_code
+    bucket = DailyFigure.day if by == "month" else unit_column
+    stmt = select(bucket, DailyFigure.category_code, DailyFigure.sub_code,
+                  *(func.sum(getattr(DailyFigure, s)) for s in _SUMS))
+    stmt = actor.scope(stmt, DailyFigure.org_path).where(DailyFigure.day.between(first, last))
     if place.level == "district":
         stmt = stmt.where(DailyFigure.district_code == place.code)
     elif place.level == "station":
         stmt = stmt.where(DailyFigure.station_code == place.code)
-    if indicator.counts_incidents:
-        stmt = stmt.where(
-            DailyFigure.category_code.in_(indicator.categories)
-            | DailyFigure.sub_code.in_(indicator.subs)
-        )
-    return stmt
-
-
-_COLUMNS = {
-    "count": (DailyFigure.received, None),
-    "within_target": (DailyFigure.arrived_within, DailyFigure.arrived),
-    "mean_arrival_s": (DailyFigure.arrival_s_sum, DailyFigure.arrived),
-    "dispatch_breach": (DailyFigure.dispatch_breached, DailyFigure.received),
-}
+    stmt = stmt.group_by(bucket, DailyFigure.category_code, DailyFigure.sub_code)
+    rows = [
+        ((f"{r[0]:%Y-%m}",) if by == "month" else (r[0],), r[1], r[2],
+         *(float(v or 0) for v in r[3:]))
+        for r in session.execute(stmt)
+    ]
+    if cache is not None:
+        cache[key] = rows
+    return rows
 
 
 def sums_by(
     session: Session, actor: Actor, indicator: Indicator, place: Place, first: date, last: date,
-    by: str,
+    by: str, cache: dict | None = None,
 ) -> dict[tuple, Sums]:
     """Sums per (month,) or (unit,) over first..last: the building block of every figure."""
     if indicator.measure == "satisfaction":
         return _satisfaction_by(session, actor, place, first, last, by)
     if indicator.measure == "safety":
         return _safety_by(session, actor, place, first, last, by)
-    top, bottom = _COLUMNS[indicator.measure]
-    unit_column = DailyFigure.station_code if place.level != "city" else DailyFigure.district_code
-    key = DailyFigure.day if by == "month" else unit_column
-    stmt = select(key, func.sum(top), func.sum(bottom) if bottom is not None else func.count())
-    stmt = _figure_filter(stmt, indicator, place, actor).where(
-        DailyFigure.day.between(first, last)
-    ).group_by(key)
+    top, bottom = _MEASURE_SUMS[indicator.measure]
+    cats, subs = set(indicator.categories), set(indicator.subs)
     out: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for k, num, den in session.execute(stmt):
-        bucket = (f"{k:%Y-%m}",) if by == "month" else (k,)
-        out[bucket][0] += float(num or 0)
-        out[bucket][1] += float(den or 0)
+    for bucket, category, sub, *sums in _window(session, actor, place, first, last, by, cache):
+        if indicator.counts_incidents and category not in cats and sub not in subs:
+            continue
+        out[bucket][0] += sums[top]
+        out[bucket][1] += sums[bottom] if bottom is not None else 1.0
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -235,11 +248,14 @@ def read(
     year_first, year_last = _year_before(first), _year_before(last)
     spark_first = shift_months(date(first.year, first.month, 1), -11)
     readings = []
+    cache: dict = {}  # each window read once for every indicator
     for indicator in yardstick.indicators:
-        now_parts = sums_by(session, actor, indicator, place, first, last, "unit")
-        last_year = sums_by(session, actor, indicator, place, year_first, year_last, "unit")
-        before = sums_by(session, actor, indicator, place, prev_first, prev_last, "unit")
-        months = sums_by(session, actor, indicator, place, spark_first, _last_day(first), "month")
+        now_parts = sums_by(session, actor, indicator, place, first, last, "unit", cache)
+        last_year = sums_by(session, actor, indicator, place, year_first, year_last, "unit",
+                            cache)
+        before = sums_by(session, actor, indicator, place, prev_first, prev_last, "unit", cache)
+        months = sums_by(session, actor, indicator, place, spark_first, _last_day(first),
+                         "month", cache)
         total = _total(now_parts)
         reading = Reading(
             indicator=indicator,
