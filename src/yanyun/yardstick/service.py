@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,7 +101,3 @@ def export(
     data = workbook(yardstick, readings, place, first, last, clock.now())
     return data, f"yardstick-{place.code or 'city'}-{month}.xlsx"
 
-
-def summary_of(read: YardstickRead) -> dict[str, Any]:
-    """A short dict for logs and the CLI."""
-    return {f.id: f.value for f in read.indicators}
