@@ -18,6 +18,7 @@ manifest = ContextManifest(
              nav=False),
     ),
     subscriptions=("yanyun.yardstick.handlers:SUBSCRIPTIONS",),
+    jobs=("yanyun.yardstick.jobs:JOBS",),
     work_checks=("yanyun.yardstick.callbacks:calls_back_on",),
     demo=(
         DemoStep(order=85, build="yanyun.yardstick.demo:figures_and_callbacks",

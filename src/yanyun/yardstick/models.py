@@ -68,3 +68,13 @@ class SafetySurvey(Base):
     safe_share: Mapped[float] = mapped_column(Float)
     imported_at: Mapped[datetime]
     imported_by: Mapped[str] = mapped_column(String(64))
+
+
+class MonthlyReport(Base):
+    """A month's yardstick report handed to supervision's notifications (once per month)."""
+
+    __tablename__ = "kpi_monthly_report"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-10
+    sent_at: Mapped[datetime]
+    notifications: Mapped[int] = mapped_column(Integer)

@@ -72,9 +72,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("district_code", "quarter", name=op.f("pk_kpi_safety_survey")),
     )
     op.create_index(op.f("ix_kpi_safety_survey_org_path"), "kpi_safety_survey", ["org_path"])
+    op.create_table(
+        "kpi_monthly_report",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("sent_at", At, nullable=False),
+        sa.Column("notifications", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", name=op.f("pk_kpi_monthly_report")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("kpi_monthly_report")
     op.drop_table("kpi_safety_survey")
     op.drop_table("kpi_callback")
     op.drop_table("kpi_daily")
