@@ -125,7 +125,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
             for p in chosen:
                 out[p.code] = {
                     ind_id: tuple(
-                        figure_value(ind_id, p, a, b) if by_figures
+                        figure_value(ind_id, p, a, b, cache) if by_figures
                         else _recount(session, yardstick.get(ind_id), a, b, p.code)
                         for a, b in _windows(args.month))
                     for ind_id in RECOUNTED
