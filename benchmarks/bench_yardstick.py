@@ -115,14 +115,15 @@ def run(url: str, args: argparse.Namespace) -> dict:
         places = [measure.place_of(session, None)] + [measure.place_of(session, s)
                                                       for s in stations]
 
-        def figure_value(ind_id: str, place: measure.Place, a: date, b: date):
+        def figure_value(ind_id: str, place: measure.Place, a: date, b: date, cache: dict):
             indicator = yardstick.get(ind_id)
-            parts = measure.sums_by(session, EVERYONE, indicator, place, a, b, "unit")
+            parts = measure.sums_by(session, EVERYONE, indicator, place, a, b, "unit", cache)
             return measure.value_of(indicator, measure._total(parts))
 
         def same_numbers(by_figures: bool, chosen: list) -> dict:
             out = {}
             for p in chosen:
+                cache: dict = {}  # as the view reads: one grouped read per window
                 out[p.code] = {
                     ind_id: tuple(
                         figure_value(ind_id, p, a, b, cache) if by_figures
