@@ -256,3 +256,12 @@ def watched_tab(
     finally:
         context.close()
     assert not console.unexpected(), f"console errors: {console.unexpected()}"
+
+
+def demo_with_history(tmp_path_factory: Any, days: int) -> Iterator[DemoServer]:
+    """A demo server (for a module's fixture) that starts with `days` of past incidents."""
+    require_chromium()
+    with run_demo_server(
+        tmp_path_factory.mktemp("demo"), extra_args=("--history-days", str(days))
+    ) as running:
+        yield running

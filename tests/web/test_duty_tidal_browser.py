@@ -12,8 +12,7 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
-    require_chromium,
-    run_demo_server,
+    demo_with_history,
     store_session,
     watched_tab,
 )
@@ -27,11 +26,7 @@ expect = playwright_api.expect
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The demo with 60 days of past incidents, so there is demand to plan for."""
-    require_chromium()
-    with run_demo_server(
-        tmp_path_factory.mktemp("demo"), extra_args=("--history-days", "60")
-    ) as running:
-        yield running
+    yield from demo_with_history(tmp_path_factory, 60)
 
 
 @pytest.fixture

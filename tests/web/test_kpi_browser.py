@@ -22,9 +22,8 @@ from tests.web.browser_support import (
     DemoServer,
     api_get,
     api_login,
+    demo_with_history,
     new_context,
-    require_chromium,
-    run_demo_server,
     store_session,
     watched_tab,
 )
@@ -38,11 +37,7 @@ expect = playwright_api.expect
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The demo with 400 days of past incidents: a year ago exists for every month shown."""
-    require_chromium()
-    with run_demo_server(
-        tmp_path_factory.mktemp("demo"), extra_args=("--history-days", "400")
-    ) as running:
-        yield running
+    yield from demo_with_history(tmp_path_factory, 400)
 
 
 @pytest.fixture
@@ -82,7 +77,7 @@ def test_a_district_figure_drilled_to_its_records_and_exported(page: Any, server
     page.screenshot(path=str(RESULTS_DIR / "kpi-district.png"), full_page=True)
     with page.expect_download() as info:
         page.click("#kpi-export")
-    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     rows = list(book["考核指标"].iter_rows(values_only=True))
     assert first_unit["name_zh"] in rows[0][0]
     assert next(r for r in rows if r[1] == "街面现行案件")[4] == district_street["value"]
@@ -113,7 +108,7 @@ def _close_a_call(base: str, token: str) -> dict:
     return made
 
 
-def _wait_for(fetch, found, what: str, tries: int = 60):  # noqa: ANN001, ANN202
+def _wait_for(fetch, found, what: str, tries: int = 60):
     for _ in range(tries):
         hit = found(fetch())
         if hit:
