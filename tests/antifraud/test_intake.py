@@ -12,11 +12,12 @@ from tests.conftest import login_as
 from yanyun.antifraud.models import FraudWarning, QuarantinedRow
 
 URL = "/api/v1/antifraud/warnings"
+PUSH = "/api/v1/antifraud/push"
 
 
 def _push(client, settings, rows, source="national"):
     body, headers = signed(settings.antifraud.push_secret, {"source": source, "warnings": rows})
-    return client.post(URL, content=body, headers=headers)
+    return client.post(PUSH, content=body, headers=headers)
 
 
 def test_a_signed_warning_is_graded_routed_and_shown_masked(client, session, settings):
@@ -37,15 +38,15 @@ def test_a_signed_warning_is_graded_routed_and_shown_masked(client, session, set
 def test_a_bad_or_missing_signature_is_refused(client, session, settings):
     body, headers = signed("not-the-shared-secret", {"source": "bank",
                                                       "warnings": [row(grid(session))]})
-    assert client.post(URL, content=body, headers=headers).status_code == 401
-    assert client.post(URL, content=body,
+    assert client.post(PUSH, content=body, headers=headers).status_code == 401
+    assert client.post(PUSH, content=body,
                        headers={"Content-Type": "application/json"}).status_code == 401
     assert session.scalar(select(FraudWarning.id)) is None
 
 
 def test_a_signed_body_that_is_no_batch_is_a_422_naming_the_body(client, settings):
     body, headers = signed(settings.antifraud.push_secret, {"source": "nobody", "warnings": []})
-    resp = client.post(URL, content=body, headers=headers)
+    resp = client.post(PUSH, content=body, headers=headers)
     assert resp.status_code == 422 and resp.json()["error"]["message"]["en"]
 
 

@@ -15,6 +15,7 @@ from yanyun.geo.models import Grid
 from yanyun.oversight.models import SupervisedTask
 
 URL = "/api/v1/antifraud/warnings"
+PUSH = "/api/v1/antifraud/push"
 
 
 def _station(client, login) -> str:
@@ -28,7 +29,7 @@ def _grid_of(session, station: str, *, other: bool = False) -> Grid:
 
 def _push(client, settings, rows):
     body, headers = signed(settings.antifraud.push_secret, {"source": "96110", "warnings": rows})
-    resp = client.post(URL, content=body, headers=headers)
+    resp = client.post(PUSH, content=body, headers=headers)
     assert resp.status_code == 201, resp.text
     return resp.json()
 

@@ -24,6 +24,7 @@ PUBLIC_PATHS = {
     "/community",
     "/volunteers",
     "/forecast",
+    "/antifraud",
     "/m",
     "/field-sw.js",
     # The public's door for tips (线索举报): no account, a proof of work and a rate limit.
@@ -31,6 +32,8 @@ PUBLIC_PATHS = {
     "/api/v1/tips/challenge",
     "/api/v1/tips",
     "/api/v1/tips/status",
+    # The anti-fraud centres' push (反电诈预警): no account, an HMAC of the body (401 without).
+    "/api/v1/antifraud/push",
 }
 
 

@@ -67,7 +67,7 @@ def _rules(settings):
     return load_rules(settings.antifraud.rules_path)
 
 
-@router.post("/warnings", response_model=IntakeResult, status_code=201,
+@router.post("/push", response_model=IntakeResult, status_code=201,
              dependencies=[Depends(public)])
 def push_warnings(
     body: Annotated[bytes, Depends(raw_body)], session: SessionDep, clock: ClockDep,

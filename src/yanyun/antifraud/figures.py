@@ -46,7 +46,7 @@ def figures(*, session: Session, clock: Clock, actor: Actor, days: int = 7) -> F
         counts["high"] += r.grade == "high"
     types = Counter(r.fraud_type for r in month_rows)
     return Figures(
-        today=_day(today.isoformat(), today_rows),
+        now=clock.now(), today=_day(today.isoformat(), today_rows),
         days=[_day(d, by_day.get(d, [])) for d in recent],
         month=_day(month_start.strftime("%Y-%m"), month_rows),
         by_station=[{"station_code": code, **dict(c)} for code, c in

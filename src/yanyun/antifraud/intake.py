@@ -104,7 +104,8 @@ def check_row(cells: dict[str, str], *, rules: Rules, index: CityIndex,
     """The row's facts, or the first problem found (RowProblem)."""
     ref = cells["warning_id"]
     if not _REF.match(ref):
-        raise RowProblem("warning_id", "预警编号为空或格式不正确", "the warning id is empty or malformed")
+        raise RowProblem("warning_id", "预警编号为空或格式不正确",
+                         "the warning id is empty or malformed")
     if not cells["victim_name"] or len(cells["victim_name"]) > 64:
         raise RowProblem("victim_name", "姓名为空或过长", "the name is empty or too long")
     if not _PHONE.match(cells["victim_phone"]):

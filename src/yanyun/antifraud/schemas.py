@@ -158,6 +158,7 @@ class DayFigures(BaseModel):
 class Figures(BaseModel):
     """The desk's figures, computed from the records of the caller's scope."""
 
+    now: datetime
     today: DayFigures
     days: list[DayFigures]
     month: DayFigures

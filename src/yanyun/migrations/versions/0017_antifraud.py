@@ -61,7 +61,7 @@ def _warning_columns() -> list[sa.Column]:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_antifraud_warning")),
         sa.UniqueConstraint("number", name=op.f("uq_antifraud_warning_number")),
         sa.UniqueConstraint("source", "sender_ref",
-                            name=op.f("uq_antifraud_warning_source_sender_ref")),
+                            name=op.f("uq_antifraud_warning_source")),
     ]
 
 
