@@ -119,7 +119,8 @@ def build_demo_step(runtime: Any, options: Any) -> str | None:
         made = build_demo(session=session, clock=runtime.clock,
                           index=city_index(runtime=runtime), rules=load_rules(
                               settings.rules_path), settings=settings,
-                          seed=runtime.settings.city.seed)
+                          seed=runtime.settings.city.seed,
+                          days=max(1, min(7, options.history_days)))
     if not made:
         return None
     return f"反电诈 anti-fraud: {made} synthetic warnings ({{s}} s)"
