@@ -112,3 +112,18 @@ def test_json_and_xlsx_files_are_read(client, session):
     book.save(data)
     assert _import(client, supervisor, data.getvalue()).json()["accepted"] == 1
     assert _import(client, supervisor, b"\xff\xfe\x00garbage").status_code == 422
+
+
+def test_outside_development_the_shipped_secret_opens_nothing(session, settings, runtime):
+    from fastapi.testclient import TestClient
+
+    from yanyun.web.app import create_app
+
+    import dataclasses
+
+    production = settings.model_copy(update={"env": "production"})
+    live = dataclasses.replace(runtime, settings=production)
+    app = TestClient(create_app(production, runtime=live), raise_server_exceptions=False)
+    body, headers = signed(settings.antifraud.push_secret,
+                           {"source": "bank", "warnings": [row(grid(session))]})
+    assert app.post(PUSH, content=body, headers=headers).status_code == 401

@@ -6,12 +6,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+#: The shipped secret: good for development and tests only; the push refuses it elsewhere.
+DEV_PUSH_SECRET = "dev-antifraud-push-secret"
+
 
 class AntifraudSettings(BaseModel):
     """The push secret, the grading rules and the deadlines of each grade."""
 
     push_secret: str = Field(
-        "dev-antifraud-push-secret", min_length=16,
+        DEV_PUSH_SECRET, min_length=16,
         description="Shared secret of the warning push (HMAC-SHA256 of the body, hex, in the "
         "X-Yanyun-Signature header); each sender centre is given it out of band.",
     )
