@@ -115,11 +115,11 @@ def test_json_and_xlsx_files_are_read(client, session):
 
 
 def test_outside_development_the_shipped_secret_opens_nothing(session, settings, runtime):
+    import dataclasses
+
     from fastapi.testclient import TestClient
 
     from yanyun.web.app import create_app
-
-    import dataclasses
 
     production = settings.model_copy(update={"env": "production"})
     live = dataclasses.replace(runtime, settings=production)
