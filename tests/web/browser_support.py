@@ -78,7 +78,8 @@ class DemoServer:
             return ""
 
 
-def _server_env(database_url: str, lake: Path | None = None) -> dict[str, str]:
+def _server_env(database_url: str, lake: Path | None = None,
+                extra: dict[str, str] | None = None) -> dict[str, str]:
     # Settings from the developer's shell (a tile URL, say) must not leak into the test.
     env = {k: v for k, v in os.environ.items() if not k.startswith("YANYUN_")}
     env.update({
@@ -89,14 +90,17 @@ def _server_env(database_url: str, lake: Path | None = None) -> dict[str, str]:
     })
     if lake is not None:  # the data pool beside the test's database, not in the checkout
         env["YANYUN_LAKE_PATH"] = str(lake)
+    env.update(extra or {})
     return env
 
 
 @contextlib.contextmanager
 def run_demo_server(
-    tmp_dir: Path, database_url: str | None = None, extra_args: tuple[str, ...] = ()
+    tmp_dir: Path, database_url: str | None = None, extra_args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[DemoServer]:
-    """Build the demo city into a fresh database (SQLite file by default) and serve it."""
+    """Build the demo city into a fresh database (SQLite file by default) and serve it;
+    ``extra_env`` sets YANYUN_ variables of the test's own (a job's interval, say)."""
     port = free_port()
     log_path = tmp_dir / "server.log"
     with log_path.open("wb") as log:
@@ -106,7 +110,8 @@ def run_demo_server(
              # needs it passes --history-days, and the last value given wins.
              "--port", str(port), "--no-live", "--history-days", "0", *extra_args],
             cwd=REPO_ROOT,
-            env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake"),
+            env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake",
+                            extra_env),
             stdout=log, stderr=subprocess.STDOUT,
         )
     server = DemoServer(f"http://127.0.0.1:{port}", process, log_path)

@@ -107,6 +107,7 @@ def _foreign_ids(server: DemoServer, admin: str, own: str) -> dict[str, str]:
     assert made.json()["station_code"] == foreign_station
     ids["incident_id"] = made.json()["id"]
     ids.update(_foreign_work(server, admin, foreign_station, made.json(), where))
+    ids["warning_id"] = _foreign_warning(server, admin, foreign_station, where)
     for _method, path, name in _id_routes():
         if name in ids or name in CITY_WIDE or COLLECTIONS.get(name, "") is None:
             continue
@@ -202,6 +203,28 @@ def _foreign_callback(server: DemoServer, admin: str, station: str, where: dict)
     raise AssertionError("the closed incident was never queued for a callback")
 
 
+def _foreign_warning(server: DemoServer, admin: str, station: str, where: dict) -> str:
+    """An anti-fraud warning (反电诈预警) at another station's door, pushed as a centre does."""
+    import hashlib
+    import hmac
+    import json
+
+    from yanyun.antifraud.settings import AntifraudSettings
+
+    body = json.dumps({"source": "national", "warnings": [{
+        "warning_id": "CROSS-0001", "victim_name": "外站群众", "victim_phone": "13807340000",
+        "lng": where["coordinates"][0], "lat": where["coordinates"][1],
+        "fraud_type": "刷单返利"}]}, ensure_ascii=False).encode()
+    signature = hmac.new(AntifraudSettings().push_secret.encode(), body,
+                         hashlib.sha256).hexdigest()
+    pushed = httpx.post(f"{server.base_url}/api/v1/antifraud/push", content=body, timeout=30,
+                        headers={"X-Yanyun-Signature": signature,
+                                 "Content-Type": "application/json"})
+    assert pushed.status_code == 201 and pushed.json()["accepted"] == 1, pushed.text
+    rows = _get(server, admin, "/api/v1/antifraud/warnings", station_code=station).json()
+    return next(w["id"] for w in rows if w["address"] == "" and w["station_code"] == station)
+
+
 @pytest.fixture(scope="module")
 def matrix(demo: DemoServer) -> dict[str, Any]:
     admin = api_login(demo.base_url, "admin")["access_token"]
@@ -250,14 +273,14 @@ def test_the_matrix_found_foreign_records_for_the_main_collections(matrix):
     """The generated test must not pass on an empty city: the core collections are placed."""
     placed = set(matrix["ids"])
     assert {"incident_id", "unit_id", "officer_id", "station_code", "case_id", "tip_id",
-            "photo_id", "callback_id"} <= placed, placed
+            "photo_id", "callback_id", "warning_id"} <= placed, placed
 
 
 @pytest.mark.parametrize(
     "collection",
     ["/api/v1/incidents", "/api/v1/units", "/api/v1/duty/officers", "/api/v1/duty/posts",
      "/api/v1/community/volunteers", "/api/v1/community/grid-reports",
-     "/api/v1/community/disputes", "/api/v1/oversight/tasks"],
+     "/api/v1/community/disputes", "/api/v1/oversight/tasks", "/api/v1/antifraud/warnings"],
 )
 def test_lists_filtered_to_another_station_show_none_of_it(demo, matrix, collection):
     foreign = matrix["ids"]["station_code"]

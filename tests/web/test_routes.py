@@ -24,6 +24,7 @@ PUBLIC_PATHS = {
     "/community",
     "/volunteers",
     "/forecast",
+    "/antifraud",
     "/m",
     "/field-sw.js",
     # The public's door for tips (线索举报): no account, a proof of work and a rate limit.
@@ -35,6 +36,8 @@ PUBLIC_PATHS = {
     # The caller's answer to a callback (回访): no account, a signed one-time link.
     "/survey",
     "/api/v1/public/callbacks/answer",
+    # The anti-fraud centres' push (反电诈预警): no account, an HMAC of the body (401 without).
+    "/api/v1/antifraud/push",
 }
 
 

@@ -88,6 +88,11 @@ class Perm(StrEnum):
     kpi_read = "kpi:read"
     kpi_write = "kpi:write"
     callbacks_handle = "callbacks:handle"
+    # Anti-fraud warnings (反电诈): read a scope's warnings; contact, dissuade and close them
+    # (their victims' full numbers, bound to the warning); load a centre's file of warnings.
+    antifraud_read = "antifraud:read"
+    antifraud_handle = "antifraud:handle"
+    antifraud_ingest = "antifraud:ingest"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -101,6 +106,8 @@ _SUPERVISING = {Perm.tasks_scope, Perm.tasks_write, Perm.tasks_verify, Perm.case
                 Perm.cases_oversee, Perm.watch_approve, Perm.kpi_read, Perm.callbacks_handle}
 # Who opens and works cases with others from any unit.
 _CASEWORK = {Perm.cases_read, Perm.cases_write}
+# Who reaches the people a fraud warning names: the stations.
+_ANTIFRAUD = {Perm.antifraud_read, Perm.antifraud_handle}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.dispatcher: frozenset(
@@ -124,16 +131,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.supervisor: frozenset(
         _EVERYONE | _SUPERVISING | {Perm.audit_read, Perm.audit_review, Perm.users_read,
                                     Perm.kpi_write, Perm.risks_write, Perm.notifications_read,
-                                    Perm.opinion_read, Perm.community_write}
+                                    Perm.opinion_read, Perm.community_write,
+                                    Perm.antifraud_read, Perm.antifraud_ingest}
     ),
     Role.station_officer: frozenset(
-        _EVERYONE | _CASEWORK
+        _EVERYONE | _CASEWORK | _ANTIFRAUD
         | {Perm.units_write, Perm.risks_write, Perm.duty_self, Perm.field_act, Perm.tips_handle,
            Perm.community_write, Perm.volunteers_mobilise, Perm.caller_read,
            Perm.registrations_write}
     ),
     Role.station_chief: frozenset(
-        _EVERYONE | _SUPERVISING | _CASEWORK
+        _EVERYONE | _SUPERVISING | _CASEWORK | _ANTIFRAUD
         | {Perm.units_write, Perm.risks_write, Perm.users_read, Perm.duty_self, Perm.field_act,
            Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
            Perm.caller_read, Perm.registrations_write}

@@ -2,7 +2,7 @@
 sense-of-safety surveys
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 17:10:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import yanyun.core.tables
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""反电诈: anti-fraud early warnings, graded, routed to stations, followed to the end."""

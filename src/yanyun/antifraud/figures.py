@@ -1,0 +1,55 @@
+"""The desk's figures, computed from the records: warnings, dissuaded, losses stopped."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yanyun.antifraud.models import FraudWarning
+from yanyun.antifraud.schemas import DayFigures, Figures
+from yanyun.auth.service import Actor
+from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
+
+
+def _day(day: str, rows: list[FraudWarning]) -> DayFigures:
+    return DayFigures(
+        day=day, warnings=len(rows), high=sum(r.grade == "high" for r in rows),
+        dissuaded=sum(r.outcome == "dissuaded" for r in rows),
+        defrauded=sum(r.outcome == "defrauded" for r in rows),
+        stopped_yuan=round(sum(r.stopped_yuan for r in rows), 2),
+    )
+
+
+def figures(*, session: Session, clock: Clock, actor: Actor, days: int = 7) -> Figures:
+    """Today, the last ``days`` days and this month (Shanghai days), in the actor's scope."""
+    today = local_date(clock.now())
+    month_start = today.replace(day=1)
+    first = min(month_start, today - timedelta(days=days - 1))
+    since = as_utc(datetime.combine(first, time(0), tzinfo=SHANGHAI))
+    stmt = actor.scope(select(FraudWarning).where(FraudWarning.received_at >= since),
+                       FraudWarning.org_path)
+    by_day: dict[str, list[FraudWarning]] = defaultdict(list)
+    for row in session.scalars(stmt):
+        by_day[local_date(row.received_at).isoformat()].append(row)
+    recent = [(today - timedelta(days=n)).isoformat() for n in range(days - 1, -1, -1)]
+    month_rows = [r for d, rows in by_day.items() if d >= month_start.isoformat() for r in rows]
+    today_rows = by_day.get(today.isoformat(), [])
+    stations: dict[str, Counter] = defaultdict(Counter)
+    for r in today_rows:
+        counts = stations[r.station_code]
+        counts["warnings"] += 1
+        counts["open"] += r.status != "closed"
+        counts["overdue"] += r.overdue_at is not None and r.status != "closed"
+        counts["high"] += r.grade == "high"
+    types = Counter(r.fraud_type for r in month_rows)
+    return Figures(
+        now=clock.now(), today=_day(today.isoformat(), today_rows),
+        days=[_day(d, by_day.get(d, [])) for d in recent],
+        month=_day(month_start.strftime("%Y-%m"), month_rows),
+        by_station=[{"station_code": code, **dict(c)} for code, c in
+                    sorted(stations.items(), key=lambda kv: -kv[1]["open"])],
+        by_type=[{"fraud_type": t, "warnings": n} for t, n in types.most_common()],
+    )

@@ -1,0 +1,123 @@
+"""The anti-fraud desk in Chromium against the real demo: a high-grade warning arrives, is
+routed to the officer's station, phoned in time and dissuaded; another goes overdue and
+becomes a supervised task (督办)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.browser_support import (
+    RESULTS_DIR,
+    DemoServer,
+    api_get,
+    api_login,
+    clear_of_midnight,
+    require_chromium,
+    run_demo_server,
+    store_session,
+    watched_tab,
+)
+from yanyun.antifraud.settings import AntifraudSettings
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+SECRET = AntifraudSettings().push_secret  # the demo server runs with the default
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo with a brisk overdue scan, so a missed deadline is seen within seconds."""
+    require_chromium()
+    with run_demo_server(tmp_path_factory.mktemp("antifraud"),
+                         extra_env={"YANYUN_ANTIFRAUD__OVERDUE_SCAN_S": "5"}) as running:
+        yield running
+
+
+def _push(server: DemoServer, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    body = json.dumps({"source": "national", "warnings": rows}, ensure_ascii=False).encode()
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    resp = httpx.post(f"{server.base_url}/api/v1/antifraud/push", content=body, timeout=30,
+                      headers={"X-Yanyun-Signature": signature,
+                               "Content-Type": "application/json"})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["accepted"] == len(rows), resp.text
+    return resp.json()
+
+
+def _warning(ref: str, where: list[float], received_at: str) -> dict[str, Any]:
+    return {"warning_id": ref, "received_at": received_at, "victim_name": "刘秀英",
+            "victim_phone": "13807349876", "victim_id_number": "11010519491231002X",
+            "address": "派出所辖区", "lng": where[0], "lat": where[1],
+            "fraud_type": "冒充公检法", "suspect_account": f"acct-{ref}", "amount_yuan": 80000}
+
+
+def _own_station_point(server: DemoServer, token: str, station: str) -> list[float]:
+    stations = api_get(server.base_url, token, "/api/v1/geo/stations")["features"]
+    return next(s["geometry"]["coordinates"] for s in stations
+                if s["properties"].get("code") == station)
+
+
+def test_a_warning_is_dissuaded_in_time_and_a_missed_one_is_supervised(
+    browser: Any, server: DemoServer
+) -> None:
+    now = clear_of_midnight(server.base_url)
+    officer = api_login(server.base_url, "officer")
+    station = officer["user"]["org_code"]
+    where = _own_station_point(server, officer["access_token"], station)
+    _push(server, [_warning("BT-HIGH-1", where, now.isoformat())])
+    mine = api_get(server.base_url, officer["access_token"], "/api/v1/antifraud/warnings")
+    fresh = next(w for w in mine if w["suspect_account"] == "acct-BT-HIGH-1")
+    assert fresh["grade"] == "high" and fresh["station_code"] == station
+    with watched_tab(browser, server, viewport={"width": 1600, "height": 1000}) as page:
+        store_session(page, server.base_url, officer)
+        page.goto(f"{server.base_url}/antifraud")
+        page.wait_for_selector("body[data-antifraud-ready='1']")
+        item = page.locator(f"#list-high [data-number='{fresh['number']}']")
+        expect(item).to_have_attribute("data-station", station)
+        expect(item.locator(".af-clock")).to_contain_text("电话")
+        item.click()
+        expect(page.locator("#detail-heading")).to_contain_text(fresh["number"])
+        page.locator("#act-phone").click()
+        expect(page.locator("#detail-contacts li")).to_have_count(1)
+        page.locator("#outcome-select").select_option("dissuaded")
+        page.locator("#act-outcome").click()
+        expect(item).to_have_count(0)
+        done = api_get(server.base_url, officer["access_token"],
+                       f"/api/v1/antifraud/warnings/{fresh['id']}")
+        assert done["outcome"] == "dissuaded" and done["first_phone_at"] <= done["phone_due_at"]
+        expect(page.locator("#f-dissuaded")).not_to_have_text("0")
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(RESULTS_DIR / "antifraud-desk.png"))
+        # A second warning, received a quarter of an hour ago and never phoned.
+        late_at = (now - timedelta(minutes=15)).isoformat()
+        _push(server, [_warning("BT-LATE-1", where, late_at)])
+        late = next(w for w in api_get(server.base_url, officer["access_token"],
+                                       "/api/v1/antifraud/warnings")
+                    if w["suspect_account"] == "acct-BT-LATE-1")
+        late_item = page.locator(f"#list-high [data-number='{late['number']}']")
+        expect(late_item).to_have_class("af-item is-overdue")
+        task = _supervised_task(server, late["number"])
+        assert task["owner_org_code"] == station
+
+
+def _supervised_task(server: DemoServer, number: str) -> dict[str, Any]:
+    chief = api_login(server.base_url, "chief")["access_token"]
+    for _ in range(120):  # the overdue scan runs every 5 s, then the runner makes the task
+        tasks = api_get(server.base_url, chief, "/api/v1/oversight/tasks?limit=500")["items"]
+        found = [t for t in tasks if number in t["title"]]
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    raise AssertionError(f"no supervised task for {number}")
