@@ -15,7 +15,7 @@ def catalogue():
 def test_the_shipped_file_defines_four_down_two_up_and_operations(catalogue):
     ys = load_yardstick(catalogue)
     groups = {i.group for i in ys.indicators}
-    assert groups == {"four_down", "two_up", "operations"}
+    assert groups == {"four_down", "two_up", "operations", "results"}
     street = ys.get("street_crime")
     assert street.subs == ("1001", "1002", "1005") and street.good == "down"
     assert ys.get("satisfaction").measure == "satisfaction" and ys.version

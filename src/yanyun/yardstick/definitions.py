@@ -24,11 +24,18 @@ MEASURES: dict[str, tuple[str, str, bool]] = {
     "dispatch_breach": ("比例", "share", False),
     "satisfaction": ("比例", "share", False),
     "safety": ("比例", "share", False),
+    "cases_solved": ("起", "cases", False),
+    "detained": ("人", "people", False),
+    "recovered_yuan": ("元", "yuan", False),
+    "fraud_warnings": ("起", "warnings", False),
+    "fraud_dissuaded": ("起", "warnings", False),
+    "losses_stopped_yuan": ("元", "yuan", False),
 }
 GROUPS = {
     "four_down": ("四下降", "Four down"),
     "two_up": ("两提升", "Two up"),
     "operations": ("勤务运行", "Operations"),
+    "results": ("打击成效", "Results"),
 }
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 

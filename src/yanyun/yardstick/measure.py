@@ -20,6 +20,7 @@ from yanyun.command.models import Incident
 from yanyun.core.clock import local_date
 from yanyun.core.errors import Invalid
 from yanyun.geo.models import District, Station
+from yanyun.yardstick import outcomes
 from yanyun.yardstick.aggregates import day_bounds
 from yanyun.yardstick.definitions import Indicator, Yardstick
 from yanyun.yardstick.models import Callback, DailyFigure, SafetySurvey
@@ -149,6 +150,8 @@ def sums_by(
         return _satisfaction_by(session, actor, place, first, last, by)
     if indicator.measure == "safety":
         return _safety_by(session, actor, place, first, last, by)
+    if indicator.measure in outcomes.MEASURES:
+        return outcomes.sums_by(session, actor, indicator.measure, place, first, last, by)
     top, bottom = _MEASURE_SUMS[indicator.measure]
     cats, subs = set(indicator.categories), set(indicator.subs)
     out: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -224,9 +227,10 @@ def _safety_by(
 
 def value_of(indicator: Indicator, sums: Sums | None) -> float | None:
     if sums is None:
-        return 0.0 if indicator.measure == "count" else None
+        return 0.0 if indicator.measure == "count" or indicator.measure in outcomes.MEASURES \
+            else None
     num, den = sums
-    if indicator.measure == "count":
+    if indicator.measure == "count" or indicator.measure in outcomes.MEASURES:
         return num
     return num / den if den else None
 
@@ -262,8 +266,7 @@ def read(
             value=value_of(indicator, total),
             last_year=value_of(indicator, _total(last_year)),
             previous=value_of(indicator, _total(before)),
-            records=int(total[1] if total and indicator.measure != "count" else
-                        (total[0] if total else 0)),
+            records=_records_count(indicator, total),
         )
         for i in range(12):
             m = f"{shift_months(spark_first, i):%Y-%m}"
@@ -271,6 +274,17 @@ def read(
         reading.units = _ranked_units(indicator, now_parts, last_year)
         readings.append(reading)
     return readings
+
+
+def _records_count(indicator: Indicator, total: Sums | None) -> int:
+    """How many records made the figure (cases, warnings, incidents, answers)."""
+    if total is None:
+        return 0
+    if indicator.measure in ("count", "cases_solved", "fraud_warnings", "fraud_dissuaded"):
+        return int(total[0])
+    if indicator.measure in outcomes.MEASURES:
+        return 0  # a sum (people, yuan): its records are the cases or warnings themselves
+    return int(total[1])
 
 
 def _year_before(day: date) -> date:
@@ -301,7 +315,7 @@ def records(
     *, limit: int, offset: int,
 ) -> tuple[int, list[Incident]]:
     """The incidents an incident-based figure counted (total, and one page of them)."""
-    if indicator.measure in ("satisfaction", "safety"):
+    if indicator.measure in ("satisfaction", "safety") or indicator.measure in outcomes.MEASURES:
         raise Invalid("indicator", "该指标的记录为回访结果或导入的测评",
                       "this figure's records are the answered callbacks or imported surveys")
     start, end = day_bounds(first, last)

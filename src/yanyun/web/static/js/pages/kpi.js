@@ -18,7 +18,7 @@ const nameOf = (thing) => (getLang() === "en" ? thing.name_en : thing.name_zh);
 function fmtValue(ind, v) {
   if (v === null || v === undefined) return tr("none");
   if (SHARES.has(ind.measure)) return `${fmtNumber(v * 100, 1)}%`;
-  return fmtNumber(v, ind.measure === "count" ? 0 : 1);
+  return fmtNumber(v, ind.measure === "mean_arrival_s" ? 1 : 0);
 }
 
 function change(ind, ratio) {

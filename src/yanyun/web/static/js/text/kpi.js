@@ -29,6 +29,7 @@ export const TEXT = {
   group_four_down: ["四下降", "Four down"],
   group_two_up: ["两提升", "Two up"],
   group_operations: ["勤务运行", "Operations"],
+  group_results: ["打击成效", "Results"],
   open_unit: ["查看 {name}", "Open {name}"],
   none: ["—", "—"],
 };
