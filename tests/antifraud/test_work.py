@@ -103,6 +103,7 @@ def test_a_defrauded_person_gets_a_stop_payment_with_the_amount_stopped(client, 
     assert stopped.json()["outcome"] == "defrauded" and stopped.json()["stopped_yuan"] == 32000
     figures = client.get("/api/v1/antifraud/figures", headers=chief.headers).json()
     assert figures["today"]["stopped_yuan"] == 32000 and figures["month"]["defrauded"] == 1
+    assert figures["half_year"]["day"] == "2026H2" and figures["half_year"]["stopped_yuan"] == 32000
 
 
 def test_the_victims_full_data_is_read_audited_and_bound_to_the_warning(client, session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from yanyun.antifraud.models import FraudWarning
@@ -21,6 +21,24 @@ def _day(day: str, rows: list[FraudWarning]) -> DayFigures:
         defrauded=sum(r.outcome == "defrauded" for r in rows),
         stopped_yuan=round(sum(r.stopped_yuan for r in rows), 2),
     )
+
+
+def half_year(*, session: Session, clock: Clock, actor: Actor) -> DayFigures:
+    """This half-year's totals (the seed's 上半年 figures), summed in the database."""
+    today = local_date(clock.now())
+    start = today.replace(month=1 if today.month <= 6 else 7, day=1)
+    since = as_utc(datetime.combine(start, time(0), tzinfo=SHANGHAI))
+    counted = select(
+        func.count(), func.sum(case((FraudWarning.grade == "high", 1), else_=0)),
+        func.sum(case((FraudWarning.outcome == "dissuaded", 1), else_=0)),
+        func.sum(case((FraudWarning.outcome == "defrauded", 1), else_=0)),
+        func.sum(FraudWarning.stopped_yuan),
+    ).where(FraudWarning.received_at >= since)
+    n, high, dissuaded, defrauded, stopped = session.execute(
+        actor.scope(counted, FraudWarning.org_path)).one()
+    return DayFigures(day=f"{start.year}H{1 if start.month == 1 else 2}", warnings=n,
+                      high=high or 0, dissuaded=dissuaded or 0, defrauded=defrauded or 0,
+                      stopped_yuan=round(stopped or 0.0, 2))
 
 
 def figures(*, session: Session, clock: Clock, actor: Actor, days: int = 7) -> Figures:
@@ -49,6 +67,7 @@ def figures(*, session: Session, clock: Clock, actor: Actor, days: int = 7) -> F
         now=clock.now(), today=_day(today.isoformat(), today_rows),
         days=[_day(d, by_day.get(d, [])) for d in recent],
         month=_day(month_start.strftime("%Y-%m"), month_rows),
+        half_year=half_year(session=session, clock=clock, actor=actor),
         by_station=[{"station_code": code, **dict(c)} for code, c in
                     sorted(stations.items(), key=lambda kv: -kv[1]["open"])],
         by_type=[{"fraud_type": t, "warnings": n} for t, n in types.most_common()],

@@ -162,5 +162,6 @@ class Figures(BaseModel):
     today: DayFigures
     days: list[DayFigures]
     month: DayFigures
+    half_year: DayFigures
     by_station: list[dict[str, Any]]
     by_type: list[dict[str, Any]]

@@ -83,6 +83,8 @@ function renderFigures() {
   $("f-stopped").textContent = money(f.today.stopped_yuan);
   $("f-month").textContent = f.month.warnings;
   $("f-month-stopped").textContent = money(f.month.stopped_yuan);
+  $("f-half-dissuaded").textContent = f.half_year.dissuaded;
+  $("f-half-stopped").textContent = money(f.half_year.stopped_yuan);
   $("days-table").tBodies[0].replaceChildren(...f.days.map((d) => el("tr", {},
     el("td", { text: d.day.slice(5) }), el("td", { text: d.warnings }), el("td", { text: d.high }),
     el("td", { text: d.dissuaded }), el("td", { text: d.defrauded }),

@@ -11,6 +11,8 @@ export const TEXT = {
   today_stopped: ["止付金额（元）", "Stopped (yuan)"],
   month_warnings: ["本月预警", "Warnings this month"],
   month_stopped: ["本月止付（元）", "Stopped this month (yuan)"],
+  half_dissuaded: ["本半年劝阻", "Dissuaded this half-year"],
+  half_stopped: ["本半年止付（元）", "Stopped this half-year (yuan)"],
   col_day: ["日期", "Day"],
   col_warnings: ["预警", "Warnings"],
   col_high: ["高", "High"],
