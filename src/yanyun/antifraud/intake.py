@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yanyun.antifraud.grading import Rules, age_on, grade
@@ -24,6 +24,7 @@ from yanyun.antifraud.settings import AntifraudSettings
 from yanyun.core import events
 from yanyun.core.clock import SHANGHAI, Clock, as_utc, local_date
 from yanyun.core.ids import new_id
+from yanyun.core.sequences import next_of_day
 from yanyun.events.antifraud import WarningReceived
 from yanyun.geo.service import CityIndex
 from yanyun.intel.ebike_registry import valid_id_number
@@ -143,10 +144,8 @@ def check_row(cells: dict[str, str], *, rules: Rules, index: CityIndex,
 
 
 def _warning_number(session: Session, received_at: datetime) -> str:
-    prefix = f"FZ{local_date(received_at).strftime('%Y%m%d')}-"
-    taken = session.scalar(select(func.count()).select_from(FraudWarning)
-                           .where(FraudWarning.number.startswith(prefix)))
-    return f"{prefix}{taken + 1:06d}"
+    day = local_date(received_at)
+    return f"FZ{day:%Y%m%d}-{next_of_day(session, 'fraud_warning', day):06d}"
 
 
 def _repeats(session: Session, facts: Facts) -> tuple[bool, bool]:

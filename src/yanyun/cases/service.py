@@ -9,7 +9,7 @@ names the case; the searches show on its timeline from the audit log.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.models import OrgUnit, User
@@ -34,6 +34,7 @@ from yanyun.core.audit import AuditEntry
 from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
+from yanyun.core.sequences import next_of_day
 from yanyun.events.oversight import TaskRequested
 from yanyun.oversight.models import SupervisedTask
 
@@ -53,12 +54,8 @@ def _entry(session: Session, clock: Clock, case: Case, actor: Actor, kind: str, 
 
 
 def _number(session: Session, clock: Clock) -> str:
-    day = local_date(clock.now()).strftime("%Y%m%d")
-    prefix = f"AJ{day}-"
-    taken = session.scalar(
-        select(func.count()).select_from(Case).where(Case.number.startswith(prefix))
-    )
-    return f"{prefix}{taken + 1:04d}"
+    day = local_date(clock.now())
+    return f"AJ{day:%Y%m%d}-{next_of_day(session, 'case', day):04d}"
 
 
 def _membership(session: Session, case_id: str, user_id: str) -> CaseMember | None:
