@@ -21,6 +21,21 @@ class Sheet:
     rows: list[list[str]]
 
 
+def decode_text(data: bytes) -> str:
+    """A file's text: UTF-8 when it decodes so, then GB18030 (GBK's superset, what Chinese
+    office software writes), then whatever charset-normalizer detects."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise Invalid("file", "无法识别文件编码（请用UTF-8或GBK）",
+                      "cannot tell the file's encoding (use UTF-8 or GBK)")
+    return str(best).lstrip("\ufeff")
+
+
 def read_sheet(data: bytes) -> Sheet:
     """The rows of a CSV (any encoding charset-normalizer recognises) or an XLSX workbook."""
     if data[:4] == b"PK\x03\x04":
@@ -33,12 +48,8 @@ def read_sheet(data: bytes) -> Sheet:
         values = [["" if v is None else str(v).strip() for v in row]
                   for row in sheet.iter_rows(values_only=True)]
     else:
-        best = from_bytes(data).best()
-        if best is None:
-            raise Invalid("file", "无法识别文件编码（请用UTF-8或GBK的CSV）",
-                          "cannot tell the file's encoding (a UTF-8 or GBK CSV)")
-        text = str(best).lstrip("\ufeff")
-        values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        values = [[cell.strip() for cell in row]
+                  for row in csv.reader(io.StringIO(decode_text(data)))]
     values = [row for row in values if any(row)]
     if not values:
         raise Invalid("file", "文件为空", "the file is empty")
