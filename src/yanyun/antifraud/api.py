@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from yanyun.antifraud import figures as figures_module
 from yanyun.antifraud import files, intake, service
-from yanyun.antifraud.grading import GRADES, load_rules
+from yanyun.antifraud.grading import GRADES, RULES, Rules
 from yanyun.antifraud.schemas import (
     CHANNELS,
     OUTCOMES,
@@ -34,6 +34,7 @@ from yanyun.antifraud.settings import DEV_PUSH_SECRET
 from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
+from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid, TooLarge, Unauthenticated
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import Offset, PathKey
@@ -64,8 +65,8 @@ def sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _rules(settings):
-    return load_rules(settings.antifraud.rules_path)
+def _rules(runtime: Runtime) -> Rules:
+    return runtime.provide(RULES)
 
 
 @router.post("/push", response_model=IntakeResult, status_code=201,
@@ -90,7 +91,7 @@ def push_warnings(
         raise Invalid("body", "须为JSON：source与warnings列表",
                       "a JSON body with source and a list of warnings") from None
     return intake.ingest(session=session, clock=clock, index=city_index(runtime=runtime),
-                         rules=_rules(settings), settings=settings.antifraud,
+                         rules=_rules(runtime), settings=settings.antifraud,
                          source=push.source, rows=push.warnings)
 
 
@@ -105,14 +106,14 @@ def import_file(
     if len(rows) > settings.antifraud.max_rows_per_batch:
         raise Invalid("file", "行数超过上限", "too many rows in one file")
     return intake.ingest(session=session, clock=clock, index=city_index(runtime=runtime),
-                         rules=_rules(settings), settings=settings.antifraud, source=source,
+                         rules=_rules(runtime), settings=settings.antifraud, source=source,
                          rows=rows)
 
 
 @router.get("/catalogue")
-def catalogue(actor: Reader, settings: SettingsDep) -> dict:
+def catalogue(actor: Reader, runtime: RuntimeDep) -> dict:
     """Fraud types (with the rule file's version), sources, grades, channels, outcomes."""
-    rules = _rules(settings)
+    rules = _rules(runtime)
     return {
         "rules_version": rules.version,
         "fraud_types": {c: [t.zh, t.en] for c, t in rules.fraud_types.items()},

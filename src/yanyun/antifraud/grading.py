@@ -8,6 +8,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from yanyun.core.db import Provider
+
 RULES_FILE = Path(__file__).with_name("rules.toml")
 GRADES: dict[str, tuple[str, str]] = {
     "high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low"),
@@ -137,3 +139,9 @@ def grade(rules: Rules, *, fraud_type: str, amount_yuan: float, repeat: bool,
                 break
     level = "high" if score >= rules.high else "medium" if score >= rules.medium else "low"
     return Graded(grade=level, score=score, reasons=reasons)
+
+
+#: The deployment's rule file, read and checked once per process.
+RULES: Provider[Rules] = Provider(
+    "antifraud.rules", lambda runtime: load_rules(runtime.settings.antifraud.rules_path)
+)
