@@ -1,6 +1,6 @@
 """What case work (合成作战) contributes: cases, their members and the purpose guard's cases."""
 
-from yanyun.core.contexts import ContextManifest, Page
+from yanyun.core.contexts import ContextManifest, DemoStep, Page
 
 manifest = ContextManifest(
     name="cases",
@@ -16,6 +16,8 @@ manifest = ContextManifest(
              permission="cases:read", nav=False),
     ),
     subscriptions=("yanyun.cases.handlers:SUBSCRIPTIONS",),
+    demo=(DemoStep(order=75, build="yanyun.cases.demo:build_demo",
+                   description="the G107 hit-and-run: cameras, the e-bike's passages, its owner"),),
     work_checks=("yanyun.cases.service:member_of_open_case",),
     description="a case takes in incidents from command; every personal-data search names "
     "an open case the searcher is a member of (or an incident they work)",

@@ -104,8 +104,11 @@ def open_case(*, session: Session, clock: Clock, actor: Actor, case_in: CaseCrea
 
 
 def get_case(*, session: Session, actor: Actor, case_id: str) -> tuple[Case, CaseMember | None]:
-    """The case if the actor is a member, or oversees its area (read-only); else 404."""
-    case = session.get(Case, case_id)
+    """The case (by id, or by its number: audit rows name it so) if the actor is a member,
+    or oversees its area (read-only); else 404."""
+    case = session.get(Case, case_id) or session.scalar(
+        select(Case).where(Case.number == case_id)
+    )
     if case is None:
         raise NotFound("case", case_id)
     member = _membership(session, case.id, actor.user_id)

@@ -153,5 +153,6 @@ export async function mountSearches({ session, detail, refresh }) {
   bind("owner-form", lookupOwner);
   bind("watch-form", requestWatch);
   renderSearches(detail);
-  await loadWatches();
+  // Only members see the case's watches (a supervisor reading the case may not search).
+  if (detail.my_role) await loadWatches();
 }

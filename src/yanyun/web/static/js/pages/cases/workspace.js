@@ -93,6 +93,8 @@ function render() {
 
 async function refresh() {
   state.detail = await call("", undefined, "GET");
+  // The page may be opened by the case's number (from an audit row): go on by its id.
+  state.caseId = state.detail.id;
   state.refreshedAt = new Date().toISOString();
   render();
 }
