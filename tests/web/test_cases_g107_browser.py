@@ -168,3 +168,30 @@ def test_g107_from_the_call_to_the_owner_and_the_case_solved(
     for page in (dispatcher, analyst, supervisor):
         page.context.close()
     assert not console.unexpected(), console.unexpected()
+
+
+def test_the_cases_list_opens_a_case_and_filters_by_status(
+        browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    page = _tab(browser, server, "analyst", console)
+    page.goto(f"{server.base_url}/cases")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#create-btn")
+    expect(page.locator("#form-error")).to_have_text("请填写案件名称")
+    page.select_option("#kind", "fraud")
+    page.fill("#title", "<img src=x onerror=alert(1)>冒充客服退款诈骗")
+    page.click("#create-btn")
+    page.wait_for_url(f"{server.base_url}/cases/*")
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#case-title")).to_have_text("<img src=x onerror=alert(1)>冒充客服退款诈骗")
+    expect(page.locator("#case-kind")).to_have_text("电信网络诈骗")
+    page.goto(f"{server.base_url}/cases")
+    page.wait_for_selector("body[data-ready='1']")
+    row = page.locator("#case-table tbody tr", has_text="冒充客服退款诈骗")
+    expect(row).to_have_count(1)
+    page.select_option("#status-filter", "solved")
+    expect(row).to_have_count(0)
+    page.click("#lang-toggle button[data-lang='en']")
+    expect(page.locator("#create-btn")).to_have_text("Open the case")
+    page.context.close()
+    assert not console.unexpected(), console.unexpected()

@@ -11,7 +11,8 @@ const state = { session: null, cases: [] };
 
 function render() {
   applyTexts("list_title");
-  $("kind").replaceChildren(...KINDS.map((k) => el("option", { value: k }, tr(`kind_${k}`))));
+  const kind = $("kind").value || "criminal";
+  $("kind").replaceChildren(...KINDS.map((k) => el("option", { value: k, selected: k === kind }, tr(`kind_${k}`))));
   const body = $("case-table").querySelector("tbody");
   body.replaceChildren(...state.cases.map((c) => el("tr", { dataset: { caseId: c.id } },
     el("td", {}, el("a", { href: `/cases/${encodeURIComponent(c.id)}` }, c.number)),

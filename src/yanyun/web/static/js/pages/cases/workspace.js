@@ -78,7 +78,10 @@ function renderTimeline(d) {
     el("span", { class: "muted" }, fmtLocal(e.at).slice(5)),
     el("span", { class: "kind" }, tr(`entry_${e.kind}`)),
     el("span", {}, e.text),
-    el("span", { class: "muted" }, e.actor ? ` — ${e.actor}` : ""))));
+    el("span", { class: "muted" }, e.actor ? ` — ${e.actor}` : ""),
+    // An around search keeps the plates it found on the case.
+    Array.isArray(e.detail?.plates) && e.detail.plates.length
+      ? el("div", { class: "muted plates" }, e.detail.plates.join(" · ")) : null)));
 }
 
 function render() {
