@@ -21,6 +21,9 @@ PUBLIC_PATHS = {
     "/duty",
     "/duty/tidal",
     "/intel/plates",
+    # Case pages are shells: the case itself is read from its scoped JSON twin.
+    "/cases",
+    "/cases/{case_id}",
     "/community",
     "/volunteers",
     "/forecast",

@@ -45,12 +45,13 @@ def list_cases(
     session: SessionDep,
     actor: Reader,
     status: str | None = Query(None, pattern="^(open|suspended|solved|closed)$"),
+    incident_id: str | None = Query(None, min_length=1, max_length=26),
     limit: int = Query(50, ge=1, le=500),
     offset: Offset = 0,
 ) -> list[CaseRead]:
-    """The caller's cases, and those of their area for supervisors."""
+    """The caller's cases, and those of their area for supervisors; or those of an incident."""
     return service.list_cases(session=session, actor=actor, status=status, limit=limit,
-                              offset=offset)
+                              offset=offset, incident_id=incident_id)
 
 
 @router.get("/{case_id}", response_model=CaseDetail)

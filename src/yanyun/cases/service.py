@@ -101,8 +101,11 @@ def open_case(*, session: Session, clock: Clock, actor: Actor, case_in: CaseCrea
 
 
 def get_case(*, session: Session, actor: Actor, case_id: str) -> tuple[Case, CaseMember | None]:
-    """The case if the actor is a member, or oversees its area (read-only); else 404."""
-    case = session.get(Case, case_id)
+    """The case (by id, or by its number: audit rows name it so) if the actor is a member,
+    or oversees its area (read-only); else 404."""
+    case = session.get(Case, case_id) or session.scalar(
+        select(Case).where(Case.number == case_id)
+    )
     if case is None:
         raise NotFound("case", case_id)
     member = _membership(session, case.id, actor.user_id)
@@ -239,8 +242,9 @@ def add_note(*, session: Session, clock: Clock, actor: Actor, case_id: str, text
 
 
 def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int,
-               offset: int) -> list[CaseRead]:
-    """The actor's cases (as a member), and those of their area if they oversee."""
+               offset: int, incident_id: str | None = None) -> list[CaseRead]:
+    """The actor's cases (as a member), and those of their area if they oversee; only
+    those grown from ``incident_id`` if given."""
     mine = select(CaseMember.case_id).where(CaseMember.user_id == actor.user_id,
                                             CaseMember.removed_at.is_(None))
     condition = Case.id.in_(mine)
@@ -250,6 +254,9 @@ def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int
     stmt = select(Case).where(condition)
     if status:
         stmt = stmt.where(Case.status == status)
+    if incident_id:
+        linked = select(CaseIncident.case_id).where(CaseIncident.incident_id == incident_id)
+        stmt = stmt.where(Case.id.in_(linked))
     rows = session.scalars(stmt.order_by(Case.opened_at.desc()).limit(limit).offset(offset))
     return [case_read(session, c, actor) for c in rows]
 

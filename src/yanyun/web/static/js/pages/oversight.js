@@ -241,7 +241,17 @@ function auditRow(e) {
     el("td", {}, e.username ?? "–"), el("td", {}, e.role ?? "–"),
     el("td", {}, e.action, e.personal ? el("span", { class: "tag warn" }, ot("personal")) : null),
     el("td", { class: "mono" }, `${e.resource_type}${e.resource_id ? `/${e.resource_id}` : ""}`),
-    el("td", {}, e.purpose ?? ""), el("td", { class: "mono" }, e.case_number ?? ""));
+    el("td", {}, e.purpose ?? ""), el("td", { class: "mono" }, caseRef(e.case_number)));
+}
+
+// A case's number opens its workspace; an incident's number (the other work a search
+// may name) stays text.
+const CASE_NUMBER = /^AJ\d{8}-\d{4}$/;
+
+function caseRef(number) {
+  if (!number) return "";
+  if (!CASE_NUMBER.test(number)) return number;
+  return el("a", { href: `/cases/${encodeURIComponent(number)}`, class: "case-link" }, number);
 }
 
 async function initAudit() {

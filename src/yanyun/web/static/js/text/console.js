@@ -115,6 +115,10 @@ const TEXT = {
   lc_redispatch: ["改派", "Send another"],
   lc_redispatch_ok: ["已解除 {u}，请从推荐中改派", "{u} released: send another from the list"],
   lc_unit_clear_ok: ["{u} 已解除", "{u} cleared"],
+  case_title: ["案件", "Cases"],
+  case_open_btn: ["开案（立案侦查）", "Open a case from this incident"],
+  case_opening: ["正在立案…", "Opening the case…"],
+  case_opened: ["已立案 {n}", "Case {n} opened"],
 };
 
 /** Incident statuses as the timeline names them. */

@@ -6,6 +6,7 @@ import { fmtNumber } from "../../lib/i18n.js";
 import { fmtTime } from "../../lib/page.js";
 import { fmtDuration } from "../../lib/response-clock.js";
 import { ct } from "../../text/console.js";
+import { caseCard, loadCases } from "./case-link.js";
 import { duplicatesCard, loadDuplicates } from "./duplicates.js";
 import { lifecycleCard } from "./lifecycle.js";
 import { drawIncident, upsertIncident } from "./map-layer.js";
@@ -44,7 +45,7 @@ export async function select(id, { focus = false } = {}) {
   const inc = state.incidents.get(id);
   if (inc) state.map.panTo(displayLatLng(inc.lng, inc.lat), { animate: false });
   if (focus) $("detail").focus();
-  await Promise.all([loadDetail(id), loadRecs(id), loadDuplicates(id)]);
+  await Promise.all([loadDetail(id), loadRecs(id), loadDuplicates(id), loadCases(id)]);
 }
 
 export async function loadDetail(id) {
@@ -167,5 +168,5 @@ export function renderDetail() {
   $("note-box").hidden = false;
   // replaceChildren writes a null as the text "null": only real nodes go in.
   body.replaceChildren(...[head, msg, lifecycleCard(live), open ? recs : null,
-    open ? duplicatesCard() : null, more].filter(Boolean));
+    open ? duplicatesCard() : null, caseCard(live), more].filter(Boolean));
 }

@@ -44,6 +44,8 @@ export const state = {
   emergencies: new Map(),
   recs: null,
   recsFor: null,
+  // Cases opened from each incident, by incident id (null: the user may not read cases).
+  casesOf: new Map(),
   actionMsg: null,
   intake: { text: "", suggestions: null, parsing: false, location: null, locSource: null,
     subCode: "", categoryCode: "", priority: "", touchedCategory: false, touchedPriority: false },

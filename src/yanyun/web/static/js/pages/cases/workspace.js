@@ -1,0 +1,165 @@
+// A case's workspace: its header and status, the joint-operations board (members from
+// several units and their tasks), the timeline with notes, and the case-bound searches.
+// The board refreshes by polling every BOARD_POLL_S seconds: tasks are made by
+// supervision's consumer and progressed on 督's boards, which publish no per-case event.
+
+import { api, ApiError, goToLogin, loadSession } from "../../lib/api.js";
+import { mountLangToggle, onLangChange } from "../../lib/i18n.js";
+import { logout } from "../../lib/page.js";
+import { el } from "../../lib/dom.js";
+import {
+  $, applyTexts, fmtLocal, fromShanghaiInput, shanghaiInput, showError, tr, withButton,
+} from "./common.js";
+import { mountSearches, renderSearches } from "./search.js";
+
+const BOARD_POLL_S = 15;
+const MOVES = {
+  open: ["suspended", "solved", "closed"], suspended: ["open", "closed"],
+  solved: ["closed", "open"], closed: ["open"],
+};
+const state = { session: null, caseId: null, detail: null, refreshedAt: null };
+
+const call = (path, body, method = "POST") =>
+  api(`/api/v1/cases/${encodeURIComponent(state.caseId)}${path}`, {
+    method, body, token: state.session.token,
+  });
+
+function renderHead(d) {
+  $("case-number").textContent = d.number;
+  $("case-title").textContent = d.title;
+  $("case-status").textContent = tr(`status_${d.status}`);
+  document.body.dataset.status = d.status;
+  $("case-kind").textContent = tr(`kind_${d.kind}`);
+  $("case-owner").textContent = d.owner;
+  $("case-occurred").textContent = d.occurred_at ? tr("occurred", { t: fmtLocal(d.occurred_at) }) : "";
+  $("case-summary").textContent = d.summary;
+  $("case-outcome").textContent = d.status === "solved" || d.solved_at
+    ? tr("outcome", { d: d.suspects_detained, a: d.amount_recovered_yuan }) : "";
+  const owner = d.my_role === "owner";
+  $("status-buttons").replaceChildren(...(owner ? MOVES[d.status] : []).map((to) =>
+    el("button", {
+      type: "button", class: "btn", dataset: { to },
+      onclick: () => (to === "solved" ? ($("solve-form").hidden = false) : move({ status: to })),
+    }, tr(`to_${to}`))));
+  if (!owner || d.status !== "open") $("solve-form").hidden = true;
+  $("incident-list").replaceChildren(...(d.incident_ids.length
+    ? d.incident_ids.map((id) => el("li", {}, el("a", { href: `/console?incident=${encodeURIComponent(id)}` }, id)))
+    : [el("li", { class: "muted" }, tr("no_incidents"))]));
+}
+
+function renderBoard(d) {
+  const owner = d.my_role === "owner";
+  $("member-list").replaceChildren(...d.members.map((m) => el("li", { dataset: { username: m.username } },
+    el("span", {}, `${m.display_name} (${m.username})`),
+    el("span", { class: "muted" }, `${m.org_code} · ${tr(`role_${m.role}`)}`),
+    owner && m.role !== "owner" ? el("button", {
+      type: "button", class: "btn btn-small",
+      onclick: () => withButton(null, "board-error", async () => {
+        state.detail = await call(`/members/${encodeURIComponent(m.user_id)}`, undefined, "DELETE");
+        render();
+      }),
+    }, tr("remove")) : null)));
+  $("member-form").hidden = !owner;
+  const now = Date.now();
+  const rows = d.tasks.map((t) => el("tr", { dataset: { status: t.status } },
+    el("td", {}, t.title), el("td", {}, t.owner_org_code),
+    el("td", { class: !t.done_at && Date.parse(t.due_at) < now ? "task-overdue" : "" }, fmtLocal(t.due_at)),
+    el("td", {}, t.done_at ? `${t.status} · ${fmtLocal(t.done_at)}` : t.status)));
+  $("task-table").querySelector("tbody").replaceChildren(...(rows.length ? rows
+    : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, tr("no_tasks")))]));
+  $("task-form").hidden = d.status !== "open" || !d.my_role;
+  $("board-refresh").textContent = state.refreshedAt
+    ? tr("refreshed", { s: BOARD_POLL_S, t: fmtLocal(state.refreshedAt).slice(11) }) : "";
+  document.body.dataset.tasks = String(d.tasks.length);
+}
+
+function renderTimeline(d) {
+  $("timeline").replaceChildren(...d.timeline.map((e) => el("li", { dataset: { kind: e.kind } },
+    el("span", { class: "muted" }, fmtLocal(e.at).slice(5)),
+    el("span", { class: "kind" }, tr(`entry_${e.kind}`)),
+    el("span", {}, e.text),
+    el("span", { class: "muted" }, e.actor ? ` — ${e.actor}` : ""),
+    // An around search keeps the plates it found on the case.
+    Array.isArray(e.detail?.plates) && e.detail.plates.length
+      ? el("div", { class: "muted plates" }, e.detail.plates.join(" · ")) : null)));
+}
+
+function render() {
+  applyTexts("ws_title");
+  const d = state.detail;
+  if (!d) return;
+  renderHead(d);
+  renderBoard(d);
+  renderTimeline(d);
+  renderSearches(d);
+}
+
+async function refresh() {
+  state.detail = await call("", undefined, "GET");
+  // The page may be opened by the case's number (from an audit row): go on by its id.
+  state.caseId = state.detail.id;
+  state.refreshedAt = new Date().toISOString();
+  render();
+}
+
+function move(body) {
+  return withButton(null, "head-error", async () => {
+    state.detail = await call("/status", body);
+    render();
+  });
+}
+
+function onSubmit(id, handler) {
+  $(id).addEventListener("submit", (event) => {
+    event.preventDefault();
+    handler();
+  });
+}
+
+function mountForms() {
+  onSubmit("solve-form", () => move({
+    status: "solved", suspects_detained: Number($("solve-detained").value || 0),
+    amount_recovered_yuan: Number($("solve-amount").value || 0),
+    note: $("solve-note").value.trim() || null,
+  }));
+  onSubmit("member-form", () => withButton(null, "board-error", async () => {
+    state.detail = await call("/members", { username: $("member-username").value.trim() });
+    $("member-username").value = "";
+    render();
+  }));
+  onSubmit("task-form", () => withButton($("task-btn"), "board-error", async () => {
+    state.detail = await call("/tasks", {
+      title: $("task-title").value.trim(), org_code: $("task-org").value.trim() || null,
+      username: $("task-user").value.trim() || null, due_at: fromShanghaiInput($("task-due").value),
+    });
+    $("task-title").value = "";
+    render();
+  }));
+  onSubmit("note-form", () => withButton(null, "board-error", async () => {
+    state.detail = await call("/notes", { text: $("note-text").value.trim() });
+    $("note-text").value = "";
+    render();
+  }));
+}
+
+async function main() {
+  state.session = loadSession();
+  if (!state.session) return goToLogin();
+  state.caseId = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
+  mountLangToggle($("lang-toggle"));
+  onLangChange(render);
+  applyTexts("ws_title");
+  $("logout").addEventListener("click", () => logout(state.session, null));
+  $("task-due").value = shanghaiInput(Date.now() + 86_400_000);
+  mountForms();
+  await refresh();
+  await mountSearches({ session: state.session, caseId: state.caseId, detail: state.detail, refresh });
+  setInterval(() => refresh().catch((err) => showError("board-error", err instanceof ApiError ? err.text() : "")),
+    BOARD_POLL_S * 1000);
+  document.body.dataset.ready = "1";
+}
+
+main().catch((err) => {
+  showError("head-error", err instanceof ApiError ? err.text() : tr("load_failed"));
+  throw err;
+});
