@@ -31,7 +31,7 @@ def test_concurrent_writers_get_every_number_once(backend, tmp_path, worker_id):
                     number = next_of_day(session, "case", DAY)
                 with lock:
                     got.append(number)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     try:
