@@ -26,6 +26,7 @@ def test_a_case_opened_from_an_incident_carries_its_place_time_and_story(client,
     assert case["title"].startswith("107国道") and "逃逸" in case["summary"]
     assert (case["lng"], case["lat"]) == (incident["lng"], incident["lat"])
     assert case["incident_ids"] == [incident["id"]] and case["my_role"] == "owner"
+    assert case["incidents"] == [{"id": incident["id"], "number": incident["number"]}]
     assert [e["kind"] for e in case["timeline"]] == ["opened", "incident_linked"]
     foreign = open_case(client, login_as(client, "officer"))
     assert foreign["number"] != case["number"]

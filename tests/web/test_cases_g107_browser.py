@@ -88,7 +88,7 @@ def _open_case_on_console(page: Any, server: DemoServer, incident: dict[str, Any
     link.click()
     page.wait_for_selector("body[data-ready='1']")
     expect(page.locator("#case-summary")).to_contain_text("电动车撞倒行人")
-    expect(page.locator("#incident-list")).to_contain_text(incident["id"])
+    expect(page.locator("#incident-list")).to_contain_text(incident["number"])
     page.fill("#member-username", "analyst")
     page.click("#member-form button[type='submit']")
     expect(page.locator("#member-list li[data-username='analyst']")).to_be_visible()

@@ -7,7 +7,7 @@ import hmac
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from pydantic import ValidationError
 
 from yanyun.antifraud import figures as figures_module
@@ -35,9 +35,10 @@ from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.db import Runtime
-from yanyun.core.errors import Invalid, TooLarge, Unauthenticated
+from yanyun.core.errors import Invalid, Unauthenticated
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import Offset, PathKey
+from yanyun.core.sheets import body_up_to
 from yanyun.geo.service import city_index
 
 router = APIRouter(prefix="/api/v1/antifraud", tags=["antifraud"])
@@ -49,15 +50,8 @@ MAX_BODY_BYTES = 20_000_000
 SIGNATURE_HEADER = "X-Yanyun-Signature"
 
 
-async def raw_body(request: Request) -> bytes:
-    """The body as sent (the signature covers its bytes), refused (413) past 20 MB."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise TooLarge("file", "内容超过20MB", "the body is over 20 MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
+#: The body as sent (the signature covers its bytes), refused (413) past 20 MB.
+raw_body = body_up_to(MAX_BODY_BYTES)
 
 
 def sign(secret: str, body: bytes) -> str:

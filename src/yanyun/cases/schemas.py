@@ -89,6 +89,13 @@ class EntryRead(BaseModel):
     detail: dict[str, Any]
 
 
+class LinkedIncident(BaseModel):
+    """An incident the case grew from, as the workspace links it: its id and its number."""
+
+    id: str
+    number: str
+
+
 class CaseRead(BaseModel):
     id: str
     number: str
@@ -108,6 +115,7 @@ class CaseRead(BaseModel):
     suspects_detained: int
     amount_recovered_yuan: float
     incident_ids: list[str]
+    incidents: list[LinkedIncident] = []
     my_role: str | None
 
 

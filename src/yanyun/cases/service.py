@@ -25,6 +25,7 @@ from yanyun.cases.schemas import (
     CaseTaskIn,
     CaseTaskRead,
     EntryRead,
+    LinkedIncident,
     MemberRead,
     StatusChange,
 )
@@ -265,17 +266,21 @@ def case_read(session: Session, case: Case, actor: Actor) -> CaseRead:
     owner = session.get(User, case.owner_id)
     member = _membership(session, case.id, actor.user_id)
     zh, en = CASE_STATUS[case.status]
-    incidents = session.scalars(
-        select(CaseIncident.incident_id).where(CaseIncident.case_id == case.id)
+    incidents = session.execute(
+        select(CaseIncident.incident_id, Incident.number)
+        .join(Incident, Incident.id == CaseIncident.incident_id, isouter=True)
+        .where(CaseIncident.case_id == case.id)
         .order_by(CaseIncident.linked_at)
-    )
+    ).all()
     return CaseRead(
         id=case.id, number=case.number, kind=case.kind, title=case.title, summary=case.summary,
         status=case.status, status_zh=zh, status_en=en,
         owner=owner.display_name if owner else case.owner_id, opened_at=case.opened_at,
         closed_at=case.closed_at, occurred_at=case.occurred_at, lng=case.lng, lat=case.lat,
         solved_at=case.solved_at, suspects_detained=case.suspects_detained,
-        amount_recovered_yuan=case.amount_recovered_yuan, incident_ids=list(incidents),
+        amount_recovered_yuan=case.amount_recovered_yuan,
+        incident_ids=[i for i, _ in incidents],
+        incidents=[LinkedIncident(id=i, number=n or i) for i, n in incidents],
         my_role=member.role if member else None,
     )
 

@@ -74,20 +74,11 @@ def scan_breaches(*, session: Session, clock: Clock) -> int:
     )
     for incident in open_rows:
         elapsed = elapsed_s(incident, now)
-        if (
-            not incident.dispatch_breached
-            and incident.dispatched_at is None
-            and elapsed > incident.dispatch_target_s
-        ):
-            incident.dispatch_breached = True
-            breach(session, clock, incident, "dispatch", elapsed, incident.dispatch_target_s)
-            flagged += 1
-        if (
-            not incident.arrival_breached
-            and incident.arrived_at is None
-            and elapsed > incident.arrival_target_s
-        ):
-            incident.arrival_breached = True
-            breach(session, clock, incident, "arrival", elapsed, incident.arrival_target_s)
-            flagged += 1
+        for kind in ("dispatch", "arrival"):
+            target = getattr(incident, f"{kind}_target_s")
+            done_at = incident.dispatched_at if kind == "dispatch" else incident.arrived_at
+            if not getattr(incident, f"{kind}_breached") and done_at is None and elapsed > target:
+                setattr(incident, f"{kind}_breached", True)
+                breach(session, clock, incident, kind, elapsed, target)
+                flagged += 1
     return flagged

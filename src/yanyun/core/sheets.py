@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -56,12 +57,22 @@ def read_sheet(data: bytes) -> Sheet:
     return Sheet(header=values[0], rows=values[1:])
 
 
-async def upload(request: Request) -> bytes:
-    """An uploaded file as the raw body, refused (413) past 50 MB without reading on."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_UPLOAD_BYTES:
-            raise TooLarge("file", "导入文件超过50MB", "the import file is over 50 MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def body_up_to(max_bytes: int) -> Callable[[Request], Awaitable[bytes]]:
+    """A route dependency: the raw body as sent, refused (413) as soon as it passes
+    `max_bytes`, never read to the end."""
+
+    async def body(request: Request) -> bytes:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_bytes:
+                mb = max_bytes // 1_000_000
+                raise TooLarge("file", f"内容超过{mb}MB", f"the body is over {mb} MB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    return body
+
+
+#: An uploaded table (an import file): at most 50 MB.
+upload = body_up_to(MAX_UPLOAD_BYTES)

@@ -42,8 +42,8 @@ function renderHead(d) {
       onclick: () => (to === "solved" ? ($("solve-form").hidden = false) : move({ status: to })),
     }, tr(`to_${to}`))));
   if (!owner || d.status !== "open") $("solve-form").hidden = true;
-  $("incident-list").replaceChildren(...(d.incident_ids.length
-    ? d.incident_ids.map((id) => el("li", {}, el("a", { href: `/console?incident=${encodeURIComponent(id)}` }, id)))
+  $("incident-list").replaceChildren(...(d.incidents.length
+    ? d.incidents.map((i) => el("li", {}, el("a", { href: `/console?incident=${encodeURIComponent(i.id)}` }, i.number)))
     : [el("li", { class: "muted" }, tr("no_incidents"))]));
 }
 
