@@ -59,3 +59,26 @@ def test_an_unknown_indicator_is_a_clear_422(catalogue):
     with pytest.raises(Invalid) as caught:
         load_yardstick(catalogue).get("homicide")
     assert caught.value.field == "indicator"
+
+
+def test_a_unit_is_held_to_its_own_target_where_the_file_sets_one(tmp_path, catalogue):
+    path = tmp_path / "targets.toml"
+    path.write_text('''
+version = "t"
+[[indicator]]
+id = "arrival"
+group = "operations"
+name_zh = "按时到达率"
+name_en = "On time"
+measure = "within_target"
+good = "up"
+target = 0.9
+unit_targets = { "430405" = 0.95 }
+''', encoding="utf-8")
+    arrival = load_yardstick(catalogue, path).get("arrival")
+    assert arrival.target_for("430405") == 0.95
+    assert arrival.target_for("430406") == 0.9 and arrival.target_for(None) == 0.9
+    path.write_text(path.read_text(encoding="utf-8").replace("0.95", '"high"'), encoding="utf-8")
+    with pytest.raises(Invalid) as caught:
+        load_yardstick(catalogue, path)
+    assert "unit_targets" in caught.value.message_en

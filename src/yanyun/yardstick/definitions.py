@@ -51,6 +51,12 @@ class Indicator:
     categories: tuple[str, ...] = ()
     subs: tuple[str, ...] = ()
     target: float | None = None
+    #: A unit's own target (district or station code -> value), over the default.
+    unit_targets: tuple[tuple[str, float], ...] = ()
+
+    def target_for(self, code: str | None) -> float | None:
+        """The target of a place: its own when the file sets one, else the indicator's."""
+        return dict(self.unit_targets).get(code or "", self.target)
 
     @property
     def counts_incidents(self) -> bool:
@@ -139,10 +145,18 @@ def _check(
     target = item.get("target")
     if target is not None and not isinstance(target, int | float):
         problems.append((f"{at_zh}：目标值应为数字", f"{at_en}: target must be a number"))
+    unit_targets = item.get("unit_targets", {})
+    if not isinstance(unit_targets, dict) or not all(
+        isinstance(v, int | float) for v in unit_targets.values()
+    ):
+        problems.append((f"{at_zh}：unit_targets 应为 单位代码 = 数字",
+                         f"{at_en}: unit_targets must map unit codes to numbers"))
+        unit_targets = {}
     if problems:
         return problems
     return Indicator(
         id=ident, group=item["group"], name_zh=item["name_zh"], name_en=item["name_en"],
         measure=measure, good=item["good"], categories=categories, subs=subs,
         target=float(target) if target is not None else None,
+        unit_targets=tuple(sorted((str(k), float(v)) for k, v in unit_targets.items())),
     )

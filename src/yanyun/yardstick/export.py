@@ -44,7 +44,8 @@ def workbook(
             GROUPS[ind.group][0], ind.name_zh, ind.name_en, MEASURES[ind.measure][0],
             _cell(r.value, share), _cell(r.last_year, share),
             _cell(r.yoy, True), _cell(r.previous, share), _cell(r.pop, True),
-            _cell(ind.target, share) if ind.target is not None else "",
+            _cell(ind.target_for(place.code), share)
+            if ind.target_for(place.code) is not None else "",
             "下降为好" if ind.good == "down" else "上升为好", r.records,
         ])
     sheet.column_dimensions["B"].width = 24

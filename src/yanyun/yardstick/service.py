@@ -56,7 +56,7 @@ def view(
         IndicatorFigure(
             id=r.indicator.id, group=r.indicator.group, name_zh=r.indicator.name_zh,
             name_en=r.indicator.name_en, measure=r.indicator.measure, good=r.indicator.good,
-            target=r.indicator.target, value=r.value, last_year=r.last_year,
+            target=r.indicator.target_for(place.code), value=r.value, last_year=r.last_year,
             previous=r.previous, yoy=r.yoy, pop=r.pop, better=r.better, records=r.records,
             months=r.months,
             units=[
