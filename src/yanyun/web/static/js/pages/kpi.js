@@ -11,6 +11,8 @@ import { TEXT } from "../text/kpi.js";
 const tr = makeTranslator(TEXT);
 const $ = (id) => document.getElementById(id);
 const SHARES = new Set(["within_target", "dispatch_breach", "satisfaction", "safety"]);
+// Figures counted from incidents open their incidents; the others' records live elsewhere.
+const FROM_INCIDENTS = new Set(["count", "within_target", "mean_arrival_s", "dispatch_breach"]);
 const state = { session: null, data: null, trail: [], month: null, selected: null };
 
 const nameOf = (thing) => (getLang() === "en" ? thing.name_en : thing.name_zh);
@@ -119,7 +121,7 @@ async function select(indicatorId) {
   const ind = state.data.indicators.find((i) => i.id === indicatorId);
   $("kpi-records-card").hidden = false;
   $("records-of").textContent = nameOf(ind);
-  if (ind.measure === "satisfaction" || ind.measure === "safety") {
+  if (!FROM_INCIDENTS.has(ind.measure)) {
     $("records-meta").textContent = tr("no_records");
     $("kpi-records").replaceChildren();
     return;

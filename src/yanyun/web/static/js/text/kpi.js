@@ -22,7 +22,7 @@ export const TEXT = {
   city: ["全市", "City"],
   meta: ["{name} · {first} 至 {last} · 指标版本 {version}", "{name} · {first} to {last} · definitions {version}"],
   records_meta: ["共 {n} 条，显示前 {shown} 条；点击编号打开警情", "{n} records, first {shown} shown; a number opens the incident"],
-  no_records: ["该指标的记录为回访结果或导入的安全感测评", "This figure's records are the answered callbacks or the imported surveys"],
+  no_records: ["该指标的记录为回访结果、安全感测评、案件或预警，请在各自页面查看", "This figure's records are callbacks, surveys, cases or warnings, on their own pages"],
   better: ["向好", "better"],
   worse: ["变差", "worse"],
   same: ["持平", "no change"],
