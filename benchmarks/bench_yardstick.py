@@ -41,8 +41,9 @@ from yanyun.geo import service as geo_service
 from yanyun.geo.models import Station
 from yanyun.registry import load_settings
 from yanyun.sim.history import ensure_history
-from yanyun.yardstick import aggregates, measure
+from yanyun.yardstick import aggregates, measure, periods
 from yanyun.yardstick.definitions import load_yardstick
+from yanyun.yardstick.periods import year_before
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 EVERYONE = Actor(user_id="bench", username="bench", roles=("admin",), org_code="", org_path="",
@@ -90,10 +91,10 @@ def _recount(session, indicator, first: date, last: date, station: str | None):
 
 
 def _windows(month: str) -> list[tuple[date, date]]:
-    first, last = measure.month_span(month)
+    first, last = periods.month_span(month)
     prev_last = first.fromordinal(first.toordinal() - 1)
     prev_first = prev_last.fromordinal(prev_last.toordinal() - (last - first).days)
-    return [(first, last), (measure._year_before(first), measure._year_before(last)),
+    return [(first, last), (year_before(first), year_before(last)),
             (prev_first, prev_last)]
 
 
@@ -109,7 +110,7 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
 def run(url: str, args: argparse.Namespace) -> dict:
     runtime, built = _build(url, args.days, args.per_day, args.seed)
     yardstick = load_yardstick(load_catalogue())
-    first, last = measure.month_span(args.month)
+    first, last = periods.month_span(args.month)
     with session_scope(runtime) as session:
         stations = [s.code for s in session.scalars(select(Station).order_by(Station.code))]
         places = [measure.place_of(session, None)] + [measure.place_of(session, s)

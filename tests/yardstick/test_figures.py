@@ -10,7 +10,7 @@ from tests.yardstick.helpers import CONSUMER, call_at, figures_now, shanghai
 from yanyun.auth.models import User
 from yanyun.auth.service import actor_for
 from yanyun.geo.models import Grid
-from yanyun.yardstick import aggregates, measure
+from yanyun.yardstick import aggregates, measure, periods
 from yanyun.yardstick.models import DailyFigure
 
 
@@ -42,7 +42,7 @@ def _october(client, session, clock):
 def _reading(session, ys, code=None, month="2026-10"):
     user = session.scalar(select(User).where(User.username == "admin"))
     admin = actor_for(session=session, user=user)
-    first, last = measure.month_span(month)
+    first, last = periods.month_span(month)
     readings = measure.read(session, admin, ys, measure.place_of(session, code), first, last)
     return {r.indicator.id: r for r in readings}
 
@@ -66,7 +66,7 @@ def test_street_crime_year_on_year_and_month_on_month(client, runtime, session, 
 def test_kept_figures_equal_a_recount_of_the_rows(client, runtime, session, clock):
     _october(client, session, clock)
     figures_now(runtime, session)
-    first, last = measure.month_span("2025-10")[0], measure.month_span("2026-10")[1]
+    first, last = periods.month_span("2025-10")[0], periods.month_span("2026-10")[1]
     assert aggregates.verify(session, first, last) == []
     # A figure changed behind the events' back is found.
     row = session.scalars(select(DailyFigure).order_by(DailyFigure.day)).first()

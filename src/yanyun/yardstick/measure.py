@@ -7,7 +7,6 @@ says which records made it: the same filter lists them (`records`).
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from yanyun.yardstick import outcomes
 from yanyun.yardstick.aggregates import day_bounds
 from yanyun.yardstick.definitions import Indicator, Yardstick
 from yanyun.yardstick.models import Callback, DailyFigure, SafetySurvey
+from yanyun.yardstick.periods import last_day, shift_months, year_before
 
 #: Sums kept per figure: (numerator, denominator); a count has no denominator.
 Sums = tuple[float, float]
@@ -81,25 +81,6 @@ def place_of(session: Session, code: str | None) -> Place:
     if district is not None:
         return Place(code, "district", district.name_zh, district.name_en)
     raise Invalid("org", f"未知单位：{code}", f"unknown district or station: {code}")
-
-
-def month_span(month: str) -> tuple[date, date]:
-    """First and last day of a month written YYYY-MM."""
-    try:
-        year, mon = (int(p) for p in month.split("-"))
-        first = date(year, mon, 1)
-    except ValueError:
-        raise Invalid("month", "月份格式应为 YYYY-MM", "month must be YYYY-MM") from None
-    return first, date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def shift_months(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _last_day(first: date) -> date:
-    return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
 
 
 #: Positions of the kept sums in a window row, and each measure's (numerator, denominator).
@@ -249,7 +230,7 @@ def read(
     span_days = (last - first).days + 1
     prev_last = first - timedelta(days=1)
     prev_first = prev_last - timedelta(days=span_days - 1)
-    year_first, year_last = _year_before(first), _year_before(last)
+    year_first, year_last = year_before(first), year_before(last)
     spark_first = shift_months(date(first.year, first.month, 1), -11)
     readings = []
     cache: dict = {}  # each window read once for every indicator
@@ -258,7 +239,7 @@ def read(
         last_year = sums_by(session, actor, indicator, place, year_first, year_last, "unit",
                             cache)
         before = sums_by(session, actor, indicator, place, prev_first, prev_last, "unit", cache)
-        months = sums_by(session, actor, indicator, place, spark_first, _last_day(first),
+        months = sums_by(session, actor, indicator, place, spark_first, last_day(first),
                          "month", cache)
         total = _total(now_parts)
         reading = Reading(
@@ -285,13 +266,6 @@ def _records_count(indicator: Indicator, total: Sums | None) -> int:
     if indicator.measure in outcomes.MEASURES:
         return 0  # a sum (people, yuan): its records are the cases or warnings themselves
     return int(total[1])
-
-
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _ranked_units(

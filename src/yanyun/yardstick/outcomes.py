@@ -22,6 +22,7 @@ from yanyun.auth.models import OrgUnit
 from yanyun.auth.service import Actor
 from yanyun.cases.models import Case
 from yanyun.yardstick.aggregates import day_bounds
+from yanyun.yardstick.periods import last_day, shift_months
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,9 @@ def sums_by(
     figure = _figures()[measure]
     out: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
     if by == "month":
-        from yanyun.yardstick.measure import _last_day, shift_months
-
         cursor = date(first.year, first.month, 1)
         while cursor <= last:
-            start, end = day_bounds(max(cursor, first), min(_last_day(cursor), last))
+            start, end = day_bounds(max(cursor, first), min(last_day(cursor), last))
             total = sum(float(v or 0) for _, v in session.execute(
                 _filtered(session, actor, figure, place, start, end)))
             out[(f"{cursor:%Y-%m}",)] = [total, 1.0]

@@ -12,7 +12,7 @@ from yanyun.command.deps import CATALOGUE
 from yanyun.core.clock import Clock, local_date
 from yanyun.core.db import Provider
 from yanyun.geo.models import District, Station
-from yanyun.yardstick import measure
+from yanyun.yardstick import measure, periods
 from yanyun.yardstick.definitions import Yardstick, load_yardstick
 from yanyun.yardstick.export import workbook
 from yanyun.yardstick.schemas import (
@@ -35,7 +35,7 @@ YARDSTICK: Provider[Yardstick] = Provider(
 def default_month(clock: Clock) -> str:
     """The last whole month: the one a monthly report is about."""
     today = local_date(clock.now())
-    return f"{measure.shift_months(date(today.year, today.month, 1), -1):%Y-%m}"
+    return f"{periods.shift_months(date(today.year, today.month, 1), -1):%Y-%m}"
 
 
 def _names(session: Session) -> dict[str, tuple[str, str]]:
@@ -49,7 +49,7 @@ def view(
 ) -> tuple[YardstickRead, list[measure.Reading], measure.Place]:
     """The yardstick of a place for a month, compared with a year before and the month before."""
     place = measure.place_of(session, org)
-    first, last = measure.month_span(month)
+    first, last = periods.month_span(month)
     readings = measure.read(session, actor, yardstick, place, first, last)
     names = _names(session)
     figures = [
@@ -82,7 +82,7 @@ def records_of(
     """The incidents behind one figure, a page at a time (each opens on the console)."""
     indicator = yardstick.get(indicator_id)
     place = measure.place_of(session, org)
-    first, last = measure.month_span(month)
+    first, last = periods.month_span(month)
     total, rows = measure.records(session, actor, indicator, place, first, last,
                                   limit=limit, offset=offset)
     return RecordPage(
@@ -97,7 +97,7 @@ def export(
 ) -> tuple[bytes, str]:
     """The view as XLSX and a file name for it."""
     _, readings, place = view(session, actor, yardstick, org=org, month=month)
-    first, last = measure.month_span(month)
+    first, last = periods.month_span(month)
     data = workbook(yardstick, readings, place, first, last, clock.now())
     return data, f"yardstick-{place.code or 'city'}-{month}.xlsx"
 
