@@ -165,6 +165,14 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
     store_session(center, server.base_url, api_login(server.base_url, "dispatcher"))
     center.goto(f"{server.base_url}/console")
     center.wait_for_selector("body[data-console-ready='1']")
+    # The commander's wall, open beside it.
+    big_screen = new_context(browser, server, viewport={"width": 1920, "height": 1080})
+    big_screen.set_default_timeout(20_000)
+    wall = big_screen.new_page()
+    console.attach(wall)
+    store_session(wall, server.base_url, api_login(server.base_url, "dispatcher"))
+    wall.goto(f"{server.base_url}/wall")
+    wall.wait_for_selector("body[data-wall-ready='1']")
     try:
         store_session(page, server.base_url, login)
         page.goto(f"{server.base_url}/m")
@@ -191,6 +199,11 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         expect(center.locator("#detail-number")).to_be_visible()
         expect(center.locator(".dcat")).to_contain_text("民警紧急求助")
         center.screenshot(path=str(RESULTS_DIR / "console-emergency.png"))
+        # The wall shows it too, by call sign, without a reload.
+        on_wall = wall.locator(f"#sos-banner .sos-row[data-unit='{unit['id']}']")
+        expect(on_wall).to_contain_text(unit["call_sign"])
+        expect(on_wall).to_contain_text("一键求助")
+        wall.screenshot(path=str(RESULTS_DIR / "wall-emergency.png"))
         dispatcher = api_login(server.base_url, "dispatcher")["access_token"]
         units_now = api_get(server.base_url, dispatcher, "/api/v1/units?status=emergency")
         listed = units_now.get("items") if isinstance(units_now, dict) else units_now
@@ -209,10 +222,12 @@ def test_a_long_press_calls_for_help_and_only_the_pin_calls_it_off(
         detail = api_get(server.base_url, dispatcher, f"/api/v1/incidents/{help_calls[0]['id']}")
         assert detail["status"] == "cancelled"
         expect(center.locator("#sos-banner")).to_be_hidden()
+        expect(wall.locator("#sos-banner")).to_be_hidden()
         assert console.unexpected() == []
     finally:
         context.close()
         desk.close()
+        big_screen.close()
 
 
 def test_the_public_files_a_tip_without_an_account_and_follows_it(

@@ -86,6 +86,8 @@ class UnitChanged(Event):
     incident_id: str | None = None
     number: str | None = None
     crew: list[str] | None = None
+    # Named on an emergency, so a screen that holds no unit list (the wall) can say who.
+    call_sign: str | None = None
 
 
 class UnitPosition(Part):

@@ -43,7 +43,7 @@ def _set_unit(session: Session, clock: Clock, unit: Unit, status: str, incident:
     events.publish(
         session,
         UnitChanged(status=status, lng=unit.lng, lat=unit.lat, incident_id=incident.id,
-                    number=incident.number),
+                    number=incident.number, call_sign=unit.call_sign),
         clock=clock,
         kind=f"unit.{status}",
         resource_id=unit.id,

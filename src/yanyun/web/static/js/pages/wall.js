@@ -12,6 +12,7 @@ import { initCharts } from "./wall/charts.js";
 import { figures } from "./wall/figures.js";
 import { onEvent, renderBanner } from "./wall/live.js";
 import { loadDay, renderAll, renderText, tick } from "./wall/panels.js";
+import { seedEmergencies, renderEmergencies } from "./wall/sos.js";
 import { $, state, wt } from "./wall/state.js";
 
 async function main() {
@@ -37,8 +38,10 @@ async function main() {
   onLangChange(() => {
     renderText();
     renderAll();
+    renderEmergencies();
   });
   renderAll();
+  seedEmergencies();
   tick();
   setInterval(tick, 1000);
   state.live = startPageLive({

@@ -2,6 +2,9 @@
 
 export const TEXT = {
   wall_title: ["指挥大屏", "Command wall"],
+  sos_title: ["民警紧急求助", "OFFICER NEEDS HELP"],
+  sos_text: ["{u} 一键求助 {n}", "{u} pressed for help {n}"],
+  sos_unknown_unit: ["警力单元", "a unit"],
   nav_console: ["接警调度台", "Dispatcher console"],
   kpi_today: ["今日警情", "Incidents today"],
   kpi_open: ["在办警情", "Open incidents"],
@@ -34,4 +37,5 @@ export const TEXT = {
   unit_en_route: ["途中", "En route"],
   unit_on_scene: ["到场", "On scene"],
   unit_out_of_service: ["停用", "Out of service"],
+  unit_emergency: ["紧急求助", "Emergency"],
 };

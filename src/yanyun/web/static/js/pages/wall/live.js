@@ -2,6 +2,7 @@
 
 import { renderConnBanner } from "../../lib/page.js";
 import { scheduleRender } from "./panels.js";
+import { noteUnit } from "./sos.js";
 import { OPEN, shanghai, state } from "./state.js";
 
 export function renderBanner() {
@@ -31,6 +32,7 @@ export function onEvent(event) {
   renderBanner();
   if (!state.summary) return;
   const p = event.payload || {};
+  if (event.kind.startsWith("unit.")) noteUnit(event.resource_id, p);
   if (event.kind.startsWith("incident.")) onIncidentEvent(event.resource_id, p);
   else if (event.kind.startsWith("unit.") && p.status && state.unitStatus.has(event.resource_id)) {
     state.unitStatus.set(event.resource_id, p.status);

@@ -6,10 +6,10 @@ import { TEXT } from "../../text/wall.js";
 export const wt = makeTranslator(TEXT);
 
 export const OPEN = new Set(["received", "dispatched", "en_route", "on_scene", "reopened"]);
-export const UNIT_STATUSES = ["available", "dispatched", "en_route", "on_scene", "out_of_service"];
+export const UNIT_STATUSES = ["available", "dispatched", "en_route", "on_scene", "out_of_service", "emergency"];
 export const UNIT_COLOURS = {
   available: "#3fb67f", dispatched: "#e3a63b", en_route: "#4ea1f3",
-  on_scene: "#c77dff", out_of_service: "#5d6b7c",
+  on_scene: "#c77dff", out_of_service: "#5d6b7c", emergency: "#ff1744",
 };
 export const OPEN_ROWS_SHOWN = 14;
 export const RENDER_DELAY_MS = 250;
@@ -24,6 +24,7 @@ export const state = {
   summary: null,
   rows: new Map(),
   unitStatus: new Map(),
+  emergencies: new Map(),
   charts: {},
   live: null,
   liveState: { state: "connecting" },
