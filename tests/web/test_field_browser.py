@@ -262,3 +262,71 @@ def test_the_public_files_a_tip_without_an_account_and_follows_it(
         assert console.unexpected() == []
     finally:
         context.close()
+
+
+def _demo_volunteer(server: DemoServer, volunteer_login: dict) -> dict:
+    """The registered volunteer behind the demo's volunteer account, with where they live."""
+    me = api_get(server.base_url, volunteer_login["access_token"], "/api/v1/community/me/volunteer")
+    officer = api_login(server.base_url, "chief")["access_token"]
+    page = api_get(server.base_url, officer,
+                   f"/api/v1/community/volunteers?station_code={me['station_code']}&limit=500")
+    return next(v for v in page["items"] if v["id"] == me["volunteer_id"])
+
+
+def test_a_volunteer_answers_a_call_out_from_the_phone(browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    console.allow_status(422)
+    login = api_login(server.base_url, "volunteer")
+    me = _demo_volunteer(server, login)
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(20_000)
+    # The volunteer is out, about a kilometre from home.
+    context.set_geolocation({"longitude": me["lng"] + 0.01, "latitude": me["lat"]})
+    page = context.new_page()
+    console.attach(page)
+    try:
+        store_session(page, server.base_url, login)
+        page.goto(f"{server.base_url}/m/volunteer")
+        page.wait_for_selector("body[data-volunteer-ready='1']")
+        # The station calls out volunteers near the volunteer's home (一呼百应).
+        chief = api_login(server.base_url, "chief")["access_token"]
+        call = _post(server, chief, "/api/v1/community/mobilisations", {
+            "title": "寻找走失老人（穿蓝色外套）", "lng": me["lng"], "lat": me["lat"],
+            "headcount": 3, "category_code": "70", "sub_code": "7001",
+        })
+        assert me["id"] in [r["volunteer_id"] for r in call["responses"]]
+        card = page.locator(f"[data-call='{call['id']}']")
+        # The phone rings within its poll, without a reload.
+        expect(page.locator("#vo-ring")).to_be_visible(timeout=15_000)
+        expect(card).to_have_attribute("data-status", "called")
+        page.screenshot(path=str(RESULTS_DIR / "volunteer-call.png"))
+        card.locator("button[data-act='accept']").tap()
+        expect(card).to_have_attribute("data-status", "accepted")
+        expect(page.locator("#vo-ring")).to_be_hidden()
+        # Tapping 我已到达 a kilometre away is refused with the distance...
+        card.locator("button[data-act='arrive']").tap()
+        expect(page.locator(".fd-msg").first).to_contain_text("距现场还有")
+        # ...and counts once the phone is really there, even sent through a dead spot.
+        context.set_geolocation({"longitude": call["lng"], "latitude": call["lat"]})
+        context.set_offline(True)
+        card.locator("button[data-act='arrive']").tap()
+        expect(page.locator("#fd-pending")).to_contain_text("待发送")
+        expect(card).to_have_attribute("data-status", "arrived")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#fd-pending")).to_have_text("")
+        state = api_get(server.base_url, chief, f"/api/v1/community/mobilisations/{call['id']}")
+        mine = next(r for r in state["responses"] if r["volunteer_id"] == me["id"])
+        assert mine["status"] == "arrived" and mine["arrived_at"]
+        assert state["counts"]["arrived"] == 1
+        # Stood down by the station: the phone says so and the hours are credited.
+        _post(server, chief, f"/api/v1/community/mobilisations/{call['id']}/stand-down",
+              {"reason": "老人已找到"})
+        page.reload()
+        page.wait_for_selector("body[data-volunteer-ready='1']")
+        expect(card).to_contain_text("已解散")
+        expect(page.locator("#vo-activities li").first).to_contain_text("一呼百应")
+        page.screenshot(path=str(RESULTS_DIR / "volunteer-stood-down.png"))
+        assert console.unexpected() == []
+    finally:
+        context.close()

@@ -29,6 +29,7 @@ PUBLIC_PATHS = {
     "/forecast",
     "/antifraud",
     "/m",
+    "/m/volunteer",
     "/field-sw.js",
     # The public's door for tips (线索举报): no account, a proof of work and a rate limit.
     "/tip",

@@ -34,6 +34,8 @@ DEMO_USERS = (
     DemoUser("supervisor", "yanyun-supervisor-2026", "督察员 刘", Role.supervisor, "city"),
     DemoUser("officer", "yanyun-officer-2026", "社区民警 周", Role.station_officer, "station"),
     DemoUser("chief", "yanyun-chief-2026", "派出所所长 孙", Role.station_chief, "station"),
+    # Linked to one registered volunteer of the station by community's demo step.
+    DemoUser("volunteer", "yanyun-volunteer-2026", "义警 吴", Role.volunteer, "station"),
 )
 
 

@@ -19,6 +19,8 @@ class Role(StrEnum):
     station_officer = "station_officer"
     station_chief = "station_chief"
     admin = "admin"
+    # A registered volunteer (义警) with the phone app: their own calls and hours, nothing else.
+    volunteer = "volunteer"
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -30,6 +32,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.station_officer: ("社区民警", "Station officer"),
     Role.station_chief: ("派出所所长", "Station chief"),
     Role.admin: ("系统管理员", "Administrator"),
+    Role.volunteer: ("义警", "Volunteer"),
 }
 
 
@@ -93,6 +96,8 @@ class Perm(StrEnum):
     antifraud_read = "antifraud:read"
     antifraud_handle = "antifraud:handle"
     antifraud_ingest = "antifraud:ingest"
+    # A volunteer answering 一呼百应 from their phone: their own calls and hours only.
+    volunteer_self = "volunteer:self"
 
 
 _EVERYONE = {Perm.account, Perm.map_read, Perm.org_read, Perm.events_read,
@@ -146,6 +151,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
            Perm.tips_handle, Perm.community_write, Perm.volunteers_mobilise,
            Perm.caller_read, Perm.registrations_write}
     ),
+    Role.volunteer: frozenset({Perm.account, Perm.volunteer_self}),
     Role.admin: frozenset(set(Perm)),
 }
 

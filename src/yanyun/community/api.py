@@ -14,6 +14,7 @@ from yanyun.community import (  # noqa: F401  (importing them adds their routes 
     mobilisation_api,
     service,
     villages_api,
+    volunteer_app_api,
     volunteers_api,
 )
 from yanyun.community.routes import Reader, router

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth import service as auth_service
+from yanyun.auth.models import User
 from yanyun.community import demo_enterprises, demo_grids, demo_villages, demo_volunteers
 from yanyun.community.demo_spec import CommunitySpec, DemoCity
 from yanyun.community.models import (
@@ -187,9 +188,31 @@ def build_demo(runtime: Any, options: Any) -> str | None:
             session=session, clock=runtime.clock, seed=runtime.settings.city.seed,
             spec=CommunitySpec(volunteers=runtime.settings.community.volunteers),
         )
+        link_demo_volunteer(session)
     if not report.built:
         return None
     return (
         f"community 群防群治: {report.volunteers} volunteers, {report.grid_teams} grid teams, "
         f"{report.villages} villages, {report.enterprises} enterprises ({{s}} s)"
     )
+
+
+def link_demo_volunteer(session: Session) -> str | None:
+    """Give the demo's volunteer account a registered volunteer of its station (once)."""
+    user = session.scalar(select(User).where(User.username == "volunteer"))
+    if user is None:
+        return None
+    linked = session.scalar(select(Volunteer.id).where(Volunteer.user_id == user.id))
+    if linked is not None:
+        return linked
+    volunteer = session.scalar(
+        select(Volunteer)
+        .where(Volunteer.station_code == user.org_code, Volunteer.available.is_(True),
+               Volunteer.user_id.is_(None))
+        .order_by(Volunteer.id)
+        .limit(1)
+    )
+    if volunteer is None:
+        return None
+    volunteer.user_id = user.id
+    return volunteer.id

@@ -17,6 +17,8 @@ manifest = ContextManifest(
              permission="community:read"),
         Page("/volunteers", "volunteers.html", "义警与一呼百应", "Volunteers",
              module="community", permission="community:read"),
+        Page("/m/volunteer", "volunteer_app.html", "义警端", "Volunteer app",
+             module="community", permission="volunteer:self"),
     ),
     subscriptions=("yanyun.community.handlers:SUBSCRIPTIONS",),
     jobs=("yanyun.community.jobs:JOBS",),

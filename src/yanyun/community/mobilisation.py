@@ -27,6 +27,7 @@ from yanyun.community.volunteer_schemas import (
     MobilisationRead,
     ResponseRead,
 )
+from yanyun.community.volunteers import credit_hours
 from yanyun.core import events
 from yanyun.core.clock import Clock
 from yanyun.core.errors import Conflict, Invalid, NotFound
@@ -240,11 +241,20 @@ def get_call(*, session: Session, actor: Actor, call_id: str) -> Mobilisation:
 def respond(
     *, session: Session, clock: Clock, actor: Actor, call_id: str, response_id: str, action: str
 ) -> MobilisationResponse:
-    """Record a volunteer's answer: accept, decline, or arrival on scene."""
+    """Record a volunteer's answer keyed in by an operator: accept, decline, or arrival."""
     call = get_call(session=session, actor=actor, call_id=call_id)
     response = session.get(MobilisationResponse, response_id)
     if response is None or response.mobilisation_id != call.id:
         raise NotFound("mobilisation_response", response_id)
+    respond_as(session=session, clock=clock, call=call, response=response, action=action)
+    return response
+
+
+def respond_as(
+    *, session: Session, clock: Clock, call: Mobilisation, response: MobilisationResponse,
+    action: str,
+) -> None:
+    """Move one response along its edges (the operator's desk and the volunteer's phone)."""
     if call.status != "open":
         raise Conflict("呼叫已解散", "the call has been stood down")
     allowed, to = RESPONSE_EDGES[action]
@@ -268,7 +278,6 @@ def respond(
         volunteer_id=response.volunteer_id,
         response_status=to,
     )
-    return response
 
 
 def stand_down(
@@ -290,6 +299,8 @@ def stand_down(
         select(MobilisationResponse).where(MobilisationResponse.mobilisation_id == call.id)
     ):
         if r.status in ENGAGED:
+            if r.status == "arrived":
+                credit_hours(session, clock, call, r, now)
             r.status = "stood_down"
             r.stood_down_at = now
             released.append(r.volunteer_id)

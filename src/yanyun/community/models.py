@@ -74,6 +74,8 @@ class Volunteer(Base):
     lat: Mapped[float] = mapped_column(Float)
     hours_total: Mapped[float] = mapped_column(Float, default=0.0)
     registered_at: Mapped[datetime]
+    # The volunteer's own account for the phone app, when they have one.
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), unique=True)
 
 
 class VolunteerActivity(Base):

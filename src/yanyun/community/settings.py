@@ -38,3 +38,10 @@ class CommunitySettings(BaseModel):
     index_ttl_s: float = Field(
         60.0, gt=0, description="Age after which the in-memory volunteer index is rebuilt (s)."
     )
+    arrive_radius_m: float = Field(
+        300.0, gt=0, le=5000,
+        description="How near the call's place a volunteer's fix must be to count as arrived (m).",
+    )
+    arrive_max_accuracy_m: float = Field(
+        100.0, gt=0, le=5000, description="Coarsest fix accepted as an arrival (m)."
+    )

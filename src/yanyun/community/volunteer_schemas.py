@@ -19,6 +19,7 @@ class ActivityKind(StrEnum):
     civility = "civility"
     school_gate = "school_gate"
     publicity = "publicity"
+    mobilisation = "mobilisation"
 
 
 ACTIVITY_LABELS = {
@@ -27,6 +28,7 @@ ACTIVITY_LABELS = {
     "civility": ("文明劝导", "civility guidance"),
     "school_gate": ("护学岗", "school-gate guarding"),
     "publicity": ("法治宣传", "publicity"),
+    "mobilisation": ("一呼百应", "call-out"),
 }
 LEVEL_LABELS = {
     "corps": ("总队", "city corps"),
@@ -212,3 +214,58 @@ class IncidentRefRead(ReadModel):
     station_name_zh: str | None = None
     received_at: datetime
     volunteer_safe: bool = True
+
+
+class AnswerAction(StrEnum):
+    accept = "accept"
+    decline = "decline"
+    arrive = "arrive"
+
+
+class CallAnswer(InputModel):
+    """A volunteer's answer from their phone, keyed so a resend is applied once."""
+
+    key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    action: AnswerAction
+    lng: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    accuracy_m: float | None = Field(None, ge=0, le=100_000)
+
+
+class MyCallRead(BaseModel):
+    """One call as the volunteer who was called sees it."""
+
+    call_id: str
+    title: str
+    lng: float
+    lat: float
+    call_status: str
+    my_status: str
+    status_label_zh: str
+    status_label_en: str
+    distance_m: float
+    eta_s: float
+    called_at: datetime
+    arrived_at: datetime | None
+    stood_down_at: datetime | None
+    arrive_radius_m: float
+
+
+class MyVolunteerRead(BaseModel):
+    """The volunteer app's whole screen: who, their hours, their calls."""
+
+    volunteer_id: str
+    name: str
+    station_code: str
+    available: bool
+    hours_total: float
+    calls: list[MyCallRead]
+    activities: list[ActivityRead]
+
+
+class AnswerRead(BaseModel):
+    """What an answer came to; ``replayed`` when this key had been applied before."""
+
+    call_id: str
+    my_status: str
+    replayed: bool

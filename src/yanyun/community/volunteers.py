@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +15,13 @@ from sqlalchemy.orm import Session
 from yanyun.auth.permissions import Perm
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
-from yanyun.community.models import Volunteer, VolunteerActivity, VolunteerUnit
+from yanyun.community.models import (
+    Mobilisation,
+    MobilisationResponse,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerUnit,
+)
 from yanyun.community.selection import VolunteerIndex, skills_mask, skills_of
 from yanyun.community.volunteer_schemas import (
     ActivityCreate,
@@ -186,3 +193,20 @@ def record_activity(
     session.add(row)
     volunteer.hours_total += activity_in.hours
     return row
+
+
+def credit_hours(
+    session: Session, clock: Clock, call: Mobilisation, response: MobilisationResponse,
+    now: datetime,
+) -> None:
+    """Time on scene counts as the volunteer's service hours (at least a quarter hour)."""
+    assert response.arrived_at is not None
+    hours = max(0.25, round((now - response.arrived_at).total_seconds() / 3600, 2))
+    volunteer = session.get(Volunteer, response.volunteer_id)
+    assert volunteer is not None
+    session.add(VolunteerActivity(
+        id=new_id(clock), volunteer_id=volunteer.id, kind="mobilisation",
+        started_at=response.arrived_at, hours=hours, grid_code=call.grid_code,
+        org_path=volunteer.org_path,
+    ))
+    volunteer.hours_total = (volunteer.hours_total or 0.0) + hours

@@ -12,7 +12,7 @@ from yanyun.auth.service import Actor
 from yanyun.core.clock import local_date
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import Code, Day, Offset, PathKey
-from yanyun.duty import level_staffing, levels, posts, service
+from yanyun.duty import level_staffing, levels, phone, posts, service
 from yanyun.duty.models import Swap
 from yanyun.duty.schemas import (
     AreaRead,
@@ -322,3 +322,25 @@ def compliance(
         kind=kind.value,
         station_code=station_code,
     )
+
+
+@router.get("/me/posts", response_model=phone.MyPosts)
+def my_posts(
+    session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Self,
+    lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+) -> phone.MyPosts:
+    """The officer's own posts, nearest to the phone first, with today's clock-ins."""
+    return phone.my_posts(session=session, clock=clock, actor=actor, settings=settings.duty,
+                          lng=lng, lat=lat)
+
+
+@router.post("/me/clock-ins", response_model=ClockInRead, status_code=201)
+def clock_in_here(
+    body: phone.PhoneClockIn, session: SessionDep, clock: ClockDep, settings: SettingsDep,
+    actor: Self,
+) -> ClockInRead:
+    """Clock in from the officer's own phone, as the officer the account belongs to."""
+    row = phone.clock_in_here(session=session, clock=clock, actor=actor,
+                              settings=settings.duty, body=body)
+    return ClockInRead.model_validate(row, from_attributes=True)

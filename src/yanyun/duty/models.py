@@ -39,6 +39,8 @@ class Officer(Base):
     # The unit this officer normally crews; rosters planned ahead start from it.
     default_unit_id: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The officer's own account, so a phone clocks in as the officer who holds it.
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), unique=True)
 
 
 class Leave(Base):

@@ -12,6 +12,7 @@ from typing import Any
 from yanyun.command.handlers import SUBSCRIPTIONS as COMMAND_HANDLERS
 from yanyun.core.bus import drain
 from yanyun.core.db import session_scope
+from yanyun.duty.phone import link_demo_officers
 from yanyun.duty.staffing import StaffingSpec
 from yanyun.geo import service as geo_service
 from yanyun.sim.history import ensure_history
@@ -25,6 +26,7 @@ def staff_the_fleet(runtime: Any, options: Any) -> str | None:
             session=session, clock=runtime.clock, seed=runtime.settings.city.seed,
             spec=StaffingSpec(duty=runtime.settings.duty),
         )
+        link_demo_officers(session)
     crewed = drain(runtime, COMMAND_HANDLERS, "command.crewing")
     if not report.built:
         return None

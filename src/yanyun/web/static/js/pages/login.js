@@ -66,7 +66,9 @@ async function onSubmit(event) {
       method: "POST", body: { username: name, password: password.value },
     });
     saveSession(result);
-    location.assign(safeNext(params.get("next")));
+    // A volunteer's account opens only their phone app.
+    const home = (result.user?.roles || []).includes("volunteer") ? "/m/volunteer" : null;
+    location.assign(safeNext(params.get("next") || home));
     return;
   } catch (err) {
     const error = err instanceof ApiError ? err : new ApiError({ status: 0 });
