@@ -40,3 +40,24 @@ def test_hazard_over_http_from_found_to_verified(client, session) -> None:
         json={"kind": "hazard", "title": "x", "lng": grid.lng, "lat": grid.lat},
     )
     assert bad.status_code == 422
+
+
+def test_a_report_sent_again_with_its_key_is_filed_once(client, session) -> None:
+    grid = urban_grid(session)
+    officer = login_as(client, "admin").headers
+    body = {"kind": "hazard", "hazard_type": "fire", "title": "楼道堆放杂物", "lng": grid.lng,
+            "lat": grid.lat, "key": "phone-report-0001"}
+    first = client.post("/api/v1/community/grid-reports", headers=officer, json=body)
+    again = client.post("/api/v1/community/grid-reports", headers=officer, json=body)
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json()["id"] == again.json()["id"]
+    mine = client.get("/api/v1/community/grid-reports?mine=true", headers=officer).json()
+    assert [r["title"] for r in mine["items"]].count("楼道堆放杂物") == 1
+    # The same key for another report is refused, not silently merged.
+    other = client.post("/api/v1/community/grid-reports", headers=officer,
+                        json={**body, "title": "另一处隐患"})
+    assert other.status_code == 422 and other.json()["error"]["field"] == "key"
+    # Someone else's reports are not "mine".
+    chief = login_as(client, "supervisor").headers
+    theirs = client.get("/api/v1/community/grid-reports?mine=true", headers=chief).json()
+    assert all(r["reported_by"] == "supervisor" for r in theirs["items"])

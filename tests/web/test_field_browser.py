@@ -327,6 +327,77 @@ def test_a_volunteer_answers_a_call_out_from_the_phone(browser: Any, server: Dem
         expect(card).to_contain_text("已解散")
         expect(page.locator("#vo-activities li").first).to_contain_text("一呼百应")
         page.screenshot(path=str(RESULTS_DIR / "volunteer-stood-down.png"))
+        faults = [e for e in console.unexpected() if "ERR_INTERNET_DISCONNECTED" not in e]
+        assert faults == [], console.unexpected()
+    finally:
+        context.close()
+
+
+def test_an_officer_clocks_in_at_a_post_from_the_phone(browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    console.allow_status(422)
+    login = api_login(server.base_url, "officer")
+    posts = api_get(server.base_url, login["access_token"], "/api/v1/duty/me/posts")
+    post = next(p for p in posts["posts"] if p["window_now"])
+    context = new_context(browser, server, **PHONE)
+    context.set_default_timeout(20_000)
+    # A kilometre off first: the clock-in is refused, with the distance, and kept.
+    context.set_geolocation({"longitude": post["lng"] + 0.01, "latitude": post["lat"]})
+    page = context.new_page()
+    console.attach(page)
+    try:
+        store_session(page, server.base_url, login)
+        page.goto(f"{server.base_url}/m")
+        page.wait_for_selector("body[data-field-ready='1']")
+        card = page.locator(f"[data-post='{post['id']}']")
+        card.locator("button[data-clock-in]").tap()
+        expect(card.locator(".fd-clock[data-accepted='0']")).to_contain_text("未计入：不在岗位范围内")
+        context.set_geolocation({"longitude": post["lng"] + 0.0003, "latitude": post["lat"]})
+        page.wait_for_timeout(1500)  # the phone's watch hears of the move
+        page.locator(f"[data-post='{post['id']}'] button[data-clock-in]").tap()
+        expect(card.locator(".fd-clock[data-accepted='1']")).to_contain_text("已打卡")
+        page.screenshot(path=str(RESULTS_DIR / "field-clock-in.png"))
+        today = api_get(server.base_url, login["access_token"], "/api/v1/duty/me/posts")
+        mine = next(p for p in today["posts"] if p["id"] == post["id"])
+        assert [c["accepted"] for c in mine["clock_ins_today"]] == [False, True]
         assert console.unexpected() == []
+    finally:
+        context.close()
+
+
+def test_grid_staff_report_a_hazard_from_a_dead_spot_once(browser: Any, server: DemoServer) -> None:
+    console = ConsoleWatch()
+    context, page, login, unit = _phone_at_a_unit(browser, server, "officer", 1, console)
+    token = login["access_token"]
+    try:
+        store_session(page, server.base_url, login)
+        page.goto(f"{server.base_url}/m")
+        page.wait_for_selector("body[data-field-ready='1']")
+        expect(page.locator("#fd-grid")).to_be_visible()
+        page.select_option("#fd-grid-kind", "hazard")
+        page.select_option("#fd-grid-type", "fire")
+        page.fill("#fd-grid-title", "楼道堆放电动车电池，占用消防通道")
+        # What is typed survives a reload.
+        page.reload()
+        page.wait_for_selector("body[data-field-ready='1']")
+        expect(page.locator("#fd-grid-title")).to_have_value("楼道堆放电动车电池，占用消防通道")
+        # Sent from a basement with no signal: kept, then filed once when it returns.
+        context.set_offline(True)
+        page.tap("#fd-grid-send")
+        expect(page.locator("#fd-grid-mine li[data-status='queued']")).to_have_count(1)
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        mine = page.locator("#fd-grid-mine li[data-status='found']")
+        expect(mine).to_contain_text("楼道堆放电动车电池")
+        page.screenshot(path=str(RESULTS_DIR / "field-hazard.png"))
+        filed = api_get(server.base_url, token, "/api/v1/community/grid-reports?mine=true&limit=50")
+        same = [r for r in filed["items"] if r["title"] == "楼道堆放电动车电池，占用消防通道"]
+        assert len(same) == 1
+        assert same[0]["kind"] == "hazard" and same[0]["hazard_type"] == "fire"
+        assert abs(same[0]["lng"] - unit["lng"]) < 1e-6 and abs(same[0]["lat"] - unit["lat"]) < 1e-6
+        # Offline, the browser logs every failed request; anything else is a fault.
+        faults = [e for e in console.unexpected()
+                  if "ERR_INTERNET_DISCONNECTED" not in e and "WebSocket" not in e]
+        assert faults == [], console.unexpected()
     finally:
         context.close()

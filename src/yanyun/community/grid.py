@@ -18,6 +18,7 @@ The event's `org_path` is the grid's, `resource_type` "grid_report" and
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import count_by, fetch_page
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
+from yanyun.core.once import apply_once
 from yanyun.events.community import GridReportChanged, HazardOverdue
 from yanyun.geo import service as geo_service
 from yanyun.geo.service import CityIndex
@@ -211,11 +213,14 @@ def list_reports(
     grid_code: str | None = None,
     station_code: str | None = None,
     overdue: bool = False,
+    mine: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[GridReport]]:
     """Grid reports and hazards in the actor's area, newest first."""
     stmt = actor.scope(select(GridReport), GridReport.org_path)
+    if mine:
+        stmt = stmt.where(GridReport.reported_by == actor.username)
     if kind:
         stmt = stmt.where(GridReport.kind == kind)
     if status:
@@ -376,3 +381,18 @@ def city_totals(*, session: Session, actor: Actor) -> GridTotals:
         hazards_removed=int(r[2] or 0),
         hazards_overdue=int(r[3] or 0),
     )
+
+
+def file_report_once(*, session: Session, clock: Clock, actor: Actor, **kwargs: Any) -> GridReport:
+    """File a report whose phone gave it a key: a second delivery returns the first report."""
+    report_in = kwargs["report_in"]
+    if report_in.key is None:
+        return file_report(session=session, clock=clock, actor=actor, **kwargs)
+    delivery = apply_once(
+        session, clock=clock, key=report_in.key, actor_id=actor.user_id,
+        request=report_in.model_dump(mode="json"),
+        act=lambda: {"id": file_report(session=session, clock=clock, actor=actor, **kwargs).id},
+    )
+    report = session.get(GridReport, delivery.answer["id"])
+    assert report is not None
+    return report

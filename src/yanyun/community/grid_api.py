@@ -51,10 +51,11 @@ def list_reports(
     grid_code: Code | None = None,
     station_code: Code | None = None,
     overdue: bool = False,
+    mine: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> GridReportPage:
-    """Grid reports and hazards, newest first."""
+    """Grid reports and hazards, newest first (``mine``: those the caller filed)."""
     total, rows = grid.list_reports(
         session=session,
         actor=actor,
@@ -63,6 +64,7 @@ def list_reports(
         grid_code=grid_code,
         station_code=station_code,
         overdue=overdue,
+        mine=mine,
         limit=limit,
         offset=offset,
     )
@@ -79,7 +81,7 @@ def file_report(
     city: IndexDep,
 ) -> GridReportRead:
     """File a social-dynamics report or a hazard (fire, public order) with photo references."""
-    report = grid.file_report(
+    report = grid.file_report_once(
         session=session,
         clock=clock,
         actor=actor,

@@ -57,6 +57,8 @@ class GridReportCreate(InputModel):
     lat: float = Field(ge=-90, le=90)
     photos: list[str] = Field(default_factory=list, max_length=20)
     deadline: Instant | None = None
+    # Made on the phone when the report was written: a report sent again is filed once.
+    key: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
     @field_validator("photos")
     @classmethod

@@ -28,6 +28,13 @@ from yanyun.duty.settings import DutySettings
 
 #: Posts listed on the phone at once.
 POSTS_SHOWN = 20
+#: Why a clock-in did not count, as the officer reads it afterwards (the row keeps the code).
+REASONS = {
+    "clock_skew": ("手机时间与服务器不符", "the phone's time disagreed with the server's"),
+    "imprecise": ("定位精度不足", "the fix was too coarse"),
+    "outside_window": ("不在打卡时段", "outside the post's windows"),
+    "outside_geofence": ("不在岗位范围内", "outside the post's geofence"),
+}
 
 
 class PhoneClockIn(InputModel):
@@ -46,6 +53,8 @@ class MyClockIn(BaseModel):
     window: str | None
     distance_m: float
     reason: str | None
+    reason_zh: str | None
+    reason_en: str | None
 
 
 class MyPost(BaseModel):
@@ -103,7 +112,8 @@ def my_posts(
     for c in done:
         by_post.setdefault(c.post_id, []).append(MyClockIn(
             at=c.device_at, accepted=c.accepted, window=c.window, distance_m=c.distance_m,
-            reason=c.reason))
+            reason=c.reason, reason_zh=REASONS.get(c.reason or "", (c.reason, c.reason))[0],
+            reason_en=REASONS.get(c.reason or "", (c.reason, c.reason))[1]))
     return MyPosts(
         officer_id=officer.id, officer_name=officer.name_zh, badge_no=officer.badge_no,
         station_code=officer.station_code,

@@ -11,6 +11,8 @@ import { logout } from "../lib/page.js";
 import { applyFieldText, f } from "../text/field.js";
 import { flush, refresh, sendPosition } from "./field/actions.js";
 import { clockLine, render, sendClear } from "./field/dispatches.js";
+import { flushGrid, loadGrid, mountGrid } from "./field/grid.js";
+import { loadPosts, renderPosts } from "./field/posts.js";
 import { cancelSos, mountSosButton } from "./field/sos.js";
 import { $, app, CLEAR_KEY, online, renderNet, session, token } from "./field/state.js";
 
@@ -34,7 +36,11 @@ function startLive() {
 
 function startPositions() {
   if (!navigator.geolocation) return;
-  navigator.geolocation.watchPosition((fix) => { app.lastFix = fix; }, () => {}, {
+  navigator.geolocation.watchPosition((fix) => {
+    const first = !app.lastFix;
+    app.lastFix = fix;
+    if (first) loadPosts();
+  }, () => {}, {
     enableHighAccuracy: true, maximumAge: 5000,
   });
   const every = () => (app.me?.position_every_s || 10) * 1000;
@@ -56,6 +62,7 @@ async function main() {
   onLangChange(() => {
     applyFieldText();
     render();
+    renderPosts();
   });
   $("fd-clear-send").addEventListener("click", sendClear);
   $("fd-sos-cancel").addEventListener("click", cancelSos);
@@ -81,6 +88,11 @@ async function main() {
   await flush();
   startLive();
   startPositions();
+  await loadPosts();
+  setInterval(loadPosts, 30000);
+  mountGrid();
+  await loadGrid();
+  await flushGrid();
   setInterval(() => {
     if (online()) flush();
     else render();
