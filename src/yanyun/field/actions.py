@@ -30,7 +30,7 @@ from yanyun.core import once
 from yanyun.core.clock import Clock
 from yanyun.core.errors import DomainError, Invalid
 from yanyun.field.schemas import ActionResult, BatchResult, FieldAction
-from yanyun.field.service import open_shift
+from yanyun.field.service import heard_from, open_shift
 from yanyun.field.settings import FieldSettings
 
 #: Statuses in which an incident no longer wants its units.
@@ -175,6 +175,7 @@ def apply_actions(
             f"一次最多提交{settings.max_actions_per_batch}项操作",
             f"at most {settings.max_actions_per_batch} actions per batch",
         )
+    heard_from(session=session, clock=clock, actor=actor)
     results: list[ActionResult] = []
     for action in actions:
         if action.kind == "position":

@@ -58,6 +58,12 @@ def sign_off(session: SessionDep, clock: ClockDep, actor: Crew) -> None:
     service.sign_off(session=session, clock=clock, actor=actor)
 
 
+@router.post("/heartbeat", status_code=204)
+def heartbeat(session: SessionDep, clock: ClockDep, actor: Crew) -> None:
+    """The app is open: dispatches reach it live, so none is texted to this phone."""
+    service.heard_from(session=session, clock=clock, actor=actor)
+
+
 @router.post("/actions", response_model=BatchResult)
 def send_actions(
     body: ActionBatch, session: SessionDep, clock: ClockDep, settings: SettingsDep, actor: Crew

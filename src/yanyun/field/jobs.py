@@ -1,4 +1,4 @@
-"""The field's periodic work: forgetting action keys no phone will replay any more."""
+"""The field's periodic work: texting crews whose app is closed, forgetting old keys."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 from yanyun.core import once
 from yanyun.core.db import Runtime, session_scope
 from yanyun.core.jobs import Job
+from yanyun.field import texts
 
 
 def forget_old_keys(runtime: Runtime) -> str:
@@ -17,7 +18,20 @@ def forget_old_keys(runtime: Runtime) -> str:
     return f"{dropped} action keys forgotten"
 
 
+def text_unacknowledged(runtime: Runtime) -> str:
+    with session_scope(runtime) as session:
+        sent = texts.text_unacknowledged(
+            session=session, clock=runtime.clock, settings=runtime.settings.field,
+            oversight=runtime.settings.oversight,
+        )
+    return f"{sent} dispatch texts queued"
+
+
 JOBS = [
+    Job("field.text_unacknowledged", text_unacknowledged,
+        every_s=lambda settings: settings.field.text_scan_s,
+        description="a dispatch unacknowledged after FIELD__TEXT_AFTER_S to a crew whose app "
+        "is closed is texted once (SMS link)"),
     Job("field.forget_old_keys", forget_old_keys, every_s=3600.0,
         description="action keys older than FIELD__ACTION_KEYS_KEPT_DAYS are dropped"),
 ]

@@ -29,6 +29,21 @@ class FieldShift(Base):
     # The PIN that cancels a 一键求助 (argon2): whoever grabs the phone cannot call help off.
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # When the app last sent its heartbeat or an action: a phone quiet for long has its app closed,
+    # and a dispatch it does not acknowledge is sent again as a text message.
+    last_seen_at: Mapped[datetime | None]
+
+
+class DispatchText(Base):
+    """A text message (SMS link) sent for one dispatch to one crew's phone: never twice."""
+
+    __tablename__ = "field_dispatch_text"
+    __audited__ = False
+
+    assignment_id: Mapped[str] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
+    notification_id: Mapped[str | None] = mapped_column(String(26))
 
 
 class Tip(Base):

@@ -64,6 +64,13 @@ def me_shift(session: Session, shift: FieldShift) -> ShiftRead:
                      started_at=shift.started_at, has_pin=shift.pin_hash is not None)
 
 
+def heard_from(*, session: Session, clock: Clock, actor: Actor) -> None:
+    """The app is open on this phone (it sends this every 15 s and with every action)."""
+    shift = open_shift(session, actor)
+    if shift is not None:
+        shift.last_seen_at = clock.now()
+
+
 def sign_off(*, session: Session, clock: Clock, actor: Actor) -> FieldShift | None:
     """下岗: the phone stops acting for its unit."""
     shift = open_shift(session, actor)

@@ -47,3 +47,26 @@ class FieldSettings(BaseModel):
         True, description="Keep the position and time a phone wrote into a photo (EXIF), as "
         "evidence; off, photos are re-encoded without it."
     )
+    text_after_s: float = Field(
+        30.0, ge=5, le=3600,
+        description="Seconds a dispatch may wait unacknowledged before a crew whose app is "
+        "closed is sent a text message (SMS link) through supervision's notifications.",
+    )
+    app_quiet_s: float = Field(
+        45.0, ge=10, le=3600,
+        description="Seconds without the app asking for its screen after which it counts as "
+        "closed (an open app sends a heartbeat every 15 s and with every action).",
+    )
+    text_scan_s: float = Field(
+        10.0, ge=1, le=600, description="How often unacknowledged dispatches are looked for (s)."
+    )
+    text_channel: str = Field(
+        "webhook", pattern=r"^(webhook|email)$",
+        description="Supervision's channel that carries the texts (the SMS gateway is the "
+        "webhook's receiver).",
+    )
+    public_url: str = Field(
+        "", max_length=200,
+        description="The address phones open the app at (e.g. https://yanyun.example.gov.cn), "
+        "put before /m in the text's link; empty leaves the path alone.",
+    )

@@ -149,11 +149,13 @@ def enqueue(
     subject: str,
     body: str,
     payload: dict[str, Any] | None = None,
+    channels: list[str] | None = None,
 ) -> list[Notification]:
-    """Queue a notification on every configured channel, in the caller's transaction."""
+    """Queue a notification on every configured channel (or those named), in the caller's
+    transaction."""
     now = clock.now()
     rows = []
-    for channel in settings.notify_channels:
+    for channel in channels if channels is not None else settings.notify_channels:
         row = Notification(
             id=new_id(clock),
             created_at=now,

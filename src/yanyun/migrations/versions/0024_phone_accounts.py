@@ -1,4 +1,5 @@
-"""accounts behind the phones: an officer's and a volunteer's own user
+"""accounts behind the phones (an officer's and a volunteer's own user), the app's
+heartbeat and the texts sent for dispatches it did not hear
 
 Revision ID: 0024
 Revises: 0020
@@ -10,12 +11,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+import yanyun.core.tables
+
 revision = "0024"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
 
 TABLES = ("duty_officer", "volunteer")
+At = yanyun.core.tables.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -28,7 +32,28 @@ def upgrade() -> None:
             )
 
 
+    with op.batch_alter_table("field_shift") as batch:
+        batch.add_column(sa.Column("last_seen_at", At, nullable=True))
+    op.create_table(
+        "field_dispatch_text",
+        sa.Column("assignment_id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("sent_at", At, nullable=False),
+        sa.Column("notification_id", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["assignment_id"], ["assignment.id"],
+                                name=op.f("fk_field_dispatch_text_assignment_id_assignment")),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"],
+                                name=op.f("fk_field_dispatch_text_user_id_app_user")),
+        sa.PrimaryKeyConstraint("assignment_id", "user_id", name=op.f("pk_field_dispatch_text")),
+    )
+    op.create_index(op.f("ix_field_dispatch_text_sent_at"), "field_dispatch_text", ["sent_at"])
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_field_dispatch_text_sent_at"), table_name="field_dispatch_text")
+    op.drop_table("field_dispatch_text")
+    with op.batch_alter_table("field_shift") as batch:
+        batch.drop_column("last_seen_at")
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(batch.f(f"fk_{table}_user_id_app_user"), type_="foreignkey")

@@ -93,9 +93,15 @@ async function main() {
   mountGrid();
   await loadGrid();
   await flushGrid();
+  const heartbeat = () => {
+    // The app is open: the center's dispatches reach it live, not by text message.
+    if (online() && app.me?.shift) api("/api/v1/field/heartbeat", { method: "POST", token }).catch(() => {});
+  };
+  heartbeat();
   setInterval(() => {
     if (online()) flush();
     else render();
+    heartbeat();
   }, 15000);
   setInterval(() => {
     for (const node of document.querySelectorAll("[data-clock='arrival']")) {
