@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 import shapely
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tests.conftest import START
+from yanyun.auth.models import User
 from yanyun.command.catalogue import load_catalogue
-from yanyun.command.models import Assignment, Incident, Unit
+from yanyun.command.models import Assignment, Incident, IncidentTransition, Unit
 from yanyun.core.clock import FrozenClock, as_utc
 from yanyun.core.errors import Conflict
+from yanyun.core.once import AppliedAction
 from yanyun.sim.calls import HOURLY_PROFILE, CallGenerator, GridArea
 from yanyun.sim.chicago import chicago_fleet, load_chicago_incidents, load_chicago_stations
 from yanyun.sim.engine import POLICIES, CitySim
@@ -126,8 +128,25 @@ def test_live_driver_opens_and_resolves_calls_until_stopped(runtime, session):
     report = run_live(runtime, calls_per_hour=60, seed=5, stop_event=stop, time_factor=0.001)
     watcher.join()
     assert report.policy == "recommend" and report.calls >= 10 and report.resolved >= 1
+    assert report.backend == "field"
     opened = session.scalars(select(Incident).where(Incident.created_by == SIM_ACTOR.user_id)).all()
     assert len(opened) == report.calls
+    # The units acted as phones do: every arrival and resolution is a crew's keyed action.
+    ids = [i.id for i in opened]
+    moves = session.execute(
+        select(IncidentTransition.to_status, IncidentTransition.actor_name)
+        .where(IncidentTransition.incident_id.in_(ids),
+               IncidentTransition.to_status.in_(("on_scene", "resolved")))
+    ).all()
+    assert moves and all(name.startswith("sim-crew-") for _, name in moves)
+    resolved = sum(1 for status, _ in moves if status == "resolved")
+    assert resolved == report.resolved
+    keys = session.scalar(select(func.count()).select_from(AppliedAction)
+                          .where(AppliedAction.actor_id.in_(
+                              select(User.id).where(User.username.like("sim-crew-%")))))
+    arrived = sum(1 for status, _ in moves if status == "on_scene")
+    # One key per 签收, 到场 and 处置完毕 (positions keep none).
+    assert keys >= arrived * 2 + resolved
 
 
 # -- the call stream -----------------------------------------------------------

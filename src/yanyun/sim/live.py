@@ -38,6 +38,7 @@ from yanyun.core.db import Runtime
 from yanyun.core.errors import DomainError
 from yanyun.sim.calls import CallGenerator
 from yanyun.sim.engine import CitySim
+from yanyun.sim.field_port import FieldCrewPort
 from yanyun.sim.platform import SIM_ACTOR, PlatformPort
 from yanyun.sim.report import SimReport
 
@@ -78,12 +79,13 @@ def run_live(
     Returns
     -------
     SimReport
-        What happened until the stop (policy ``recommend``, backend ``platform``).
+        What happened until the stop (policy ``recommend``, backend ``field``: the units'
+        steps go through the field app's actions, as the crews' phones send them).
 
     Incidents the simulator left open in an earlier run (the process was
     killed) are cancelled first, which frees their units.
     """
-    port = PlatformPort(runtime, actor=SIM_ACTOR)
+    port = FieldCrewPort(runtime, actor=SIM_ACTOR)
     cancelled = cancel_leftovers(port)
     if cancelled:
         log.info("live simulator: cancelled %d incidents left open by an earlier run", cancelled)
