@@ -12,13 +12,15 @@ from yanyun.auth.service import Actor
 from yanyun.command.deps import CATALOGUE
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
-from yanyun.field import actions, emergency, photos, service
+from yanyun.field import actions, avl, emergency, photos, service
 from yanyun.field.schemas import (
     ActionBatch,
     BatchResult,
     EmergencyCancel,
     EmergencyIn,
     EmergencyRead,
+    FixIn,
+    FixTaken,
     MeRead,
     PhotoRead,
     ShiftRead,
@@ -56,6 +58,16 @@ def sign_on(body: ShiftStart, session: SessionDep, clock: ClockDep, actor: Crew)
 def sign_off(session: SessionDep, clock: ClockDep, actor: Crew) -> None:
     """下岗: the phone stops acting for its unit."""
     service.sign_off(session=session, clock=clock, actor=actor)
+
+
+@router.post("/position", response_model=FixTaken, status_code=202)
+def send_position(
+    body: FixIn, session: SessionDep, clock: ClockDep, runtime: RuntimeDep, actor: Crew
+) -> FixTaken:
+    """The phone's fix: kept for its unit and written with the second's others (AVL)."""
+    unit_id = avl.take_fix(session=session, runtime=runtime, clock=clock, actor=actor,
+                           lng=body.lng, lat=body.lat, at=body.at)
+    return FixTaken(unit_id=unit_id)
 
 
 @router.post("/heartbeat", status_code=204)

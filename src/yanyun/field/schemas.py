@@ -166,3 +166,18 @@ class PhotoRead(BaseModel):
     unit_id: str | None
     taken_by: str
     uploaded_at: datetime
+
+
+class FixIn(InputModel):
+    """The phone's position while on duty: telemetry, the latest wins."""
+
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    at: Instant
+
+
+class FixTaken(BaseModel):
+    """A fix kept for its unit and written within ``POSITION_WRITE_EVERY_S``."""
+
+    status: Literal["queued"] = "queued"
+    unit_id: str

@@ -70,3 +70,9 @@ class FieldSettings(BaseModel):
         description="The address phones open the app at (e.g. https://yanyun.example.gov.cn), "
         "put before /m in the text's link; empty leaves the path alone.",
     )
+    position_write_every_s: float = Field(
+        1.0, ge=0, le=10,
+        description="Phones' fixes are kept in memory (latest per unit) and written together "
+        "this often (s); 0 writes each at once. A crash loses at most this much, which the "
+        "phones' next fixes replace.",
+    )

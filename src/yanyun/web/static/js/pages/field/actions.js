@@ -154,13 +154,13 @@ export async function flush() {
 
 export async function sendPosition() {
   if (!app.lastFix || !app.me?.shift || !online()) return;
-  const action = {
-    key: outbox.newKey(), kind: "position", at: new Date(app.lastFix.timestamp + app.serverOffset)
-      .toISOString(), lng: app.lastFix.coords.longitude, lat: app.lastFix.coords.latitude,
+  const fix = {
+    at: new Date(app.lastFix.timestamp + app.serverOffset).toISOString(),
+    lng: app.lastFix.coords.longitude, lat: app.lastFix.coords.latitude,
   };
   try {
-    // Not kept offline: the next fix replaces it.
-    await api("/api/v1/field/actions", { method: "POST", token, body: { actions: [action] } });
+    // Telemetry, not kept offline: the next fix replaces it (the server writes the latest).
+    await api("/api/v1/field/position", { method: "POST", token, body: fix });
   } catch {
     // A lost fix is replaced by the next one.
   }
