@@ -55,6 +55,15 @@ def valid_id_number(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def valid_mobile(value: str) -> bool:
+    """A mainland mobile number: 11 digits, 1 then 3-9.
+
+    >>> valid_mobile("13907341234"), valid_mobile("23907341234"), valid_mobile("1390734123")
+    (True, False, False)
+    """
+    return bool(_PHONE.match(value))
+
+
 def _owner_problems(owner: OwnerIn) -> list[tuple[str, str, str]]:
     problems = []
     if not valid_id_number(owner.owner_id_number.upper()):
