@@ -22,7 +22,7 @@ from yanyun.core.ids import new_id
 from yanyun.core.sheets import read_sheet
 from yanyun.intel.models import Registration, RegistrationChange
 from yanyun.intel.plates import is_valid, normalise
-from yanyun.intel.registrations import mask_id_number, mask_phone
+from yanyun.intel.registrations import mask_address, mask_id_number, mask_name, mask_phone
 from yanyun.intel.schemas import (
     ImportResult,
     ImportRowError,
@@ -82,10 +82,12 @@ def _checked_plate(plate: str) -> str:
 
 
 def registration_read(row: Registration) -> RegistrationRead:
+    """A registration as the register's pages show it: every owner field masked."""
     return RegistrationRead(
-        plate=row.plate, vehicle_kind=row.vehicle_kind, owner_name=row.owner_name,
+        plate=row.plate, vehicle_kind=row.vehicle_kind, owner_name=mask_name(row.owner_name),
         owner_id_number=mask_id_number(row.owner_id_number),
-        owner_phone=mask_phone(row.owner_phone), address=row.address, brand=row.brand,
+        owner_phone=mask_phone(row.owner_phone), address=mask_address(row.address),
+        brand=row.brand,
         colour=row.colour, registered_at=row.registered_at, status=row.status,
     )
 

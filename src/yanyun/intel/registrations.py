@@ -73,6 +73,15 @@ def mask_name(value: str) -> str:
     return value[:1] + "*" * max(0, len(value) - 1)
 
 
+def mask_address(value: str) -> str:
+    """An address down to its district: the first six characters, the rest hidden.
+
+    >>> mask_address("衡阳市雁峰区先锋路18号")
+    '衡阳市雁峰区****'
+    """
+    return value[:6] + "****" if len(value) > 6 else value
+
+
 def mask_phone(value: str) -> str:
     """A phone number with its middle hidden."""
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "****"
