@@ -262,10 +262,12 @@ def latest_registrations(
     session: SessionDep, actor: Registrar,
     plate: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
     status: Annotated[Literal["active", "cancelled"] | None, Query()] = None,
+    kind: Annotated[Literal["ebike", "car"], Query()] = "ebike",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RegistrationRead]:
     """The register's latest registrations, owners masked (the 电动车登记 page's list)."""
-    return ebike_reads.latest(session=session, prefix=plate, status=status, limit=limit)
+    return ebike_reads.latest(session=session, prefix=plate, status=status, kind=kind,
+                              limit=limit)
 
 
 @router.get("/registrations/{plate}/history", response_model=RegistrationHistory)

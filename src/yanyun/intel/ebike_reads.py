@@ -35,10 +35,11 @@ def _plate(raw: str) -> str:
     return plate
 
 
-def latest(*, session: Session, prefix: str | None, status: str | None,
+def latest(*, session: Session, prefix: str | None, status: str | None, kind: str,
            limit: int) -> list[RegistrationRead]:
-    """The register's latest registrations (masked), optionally those whose plate starts so."""
-    stmt = select(Registration)
+    """The register's latest registrations of a kind (masked), optionally those whose plate
+    starts so."""
+    stmt = select(Registration).where(Registration.vehicle_kind == kind)
     if prefix:
         stmt = stmt.where(Registration.plate.startswith(normalise(prefix), autoescape=True))
     if status:

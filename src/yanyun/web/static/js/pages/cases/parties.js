@@ -98,8 +98,8 @@ export function renderParties(detail) {
   options($("party-kind"), KINDS, "pkind_");
   options($("party-role"), ROLES, "prole_");
   options($("evidence-kind"), EVIDENCE, "ekind_");
-  showFields("party", $("party-kind").value);
-  showFields("evidence", $("evidence-kind").value);
+  showFields("pfield", $("party-kind").value);
+  showFields("efield", $("evidence-kind").value);
   const rows = detail.parties.map((p) => partyRow(p, canWork, isMember));
   $("party-table").querySelector("tbody").replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, tr("no_parties")))]));
@@ -147,8 +147,8 @@ export function mountParties({ session, detail, refresh }) {
   const bind = (id, fn) => $(id).addEventListener("submit", (e) => { e.preventDefault(); fn(); });
   bind("party-form", addParty);
   bind("evidence-form", addEvidence);
-  $("party-kind").addEventListener("change", () => showFields("party", $("party-kind").value));
-  $("evidence-kind").addEventListener("change", () => showFields("evidence", $("evidence-kind").value));
+  $("party-kind").addEventListener("change", () => showFields("pfield", $("party-kind").value));
+  $("evidence-kind").addEventListener("change", () => showFields("efield", $("evidence-kind").value));
   const at = detail.occurred_at ? Date.parse(detail.occurred_at) : Date.now() - 3_600_000;
   $("evidence-start").value = shanghaiInput(at - 300_000);
   $("evidence-end").value = shanghaiInput(at + 300_000);
