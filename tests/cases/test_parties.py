@@ -73,6 +73,9 @@ def test_revealing_a_party_is_a_read_bound_to_the_case_and_audited(client, sessi
     assert seen.status_code == 200 and seen.json()["parties"][0]["phone"] == "139****1234"
     assert client.post(reveal, json={"purpose": "督察核查案件信息"},
                        headers=supervisor.headers).status_code == 403
+    # They may add to it (a witness they found), as the case's overseers.
+    assert client.post(_url(case, "/parties"), json=PERSON,
+                       headers=supervisor.headers).status_code == 201
     # A suspended case grants no read.
     client.post(_url(case, "/status"), json={"status": "suspended"}, headers=officer.headers)
     refused = client.post(reveal, json={"purpose": "联系嫌疑人核实身份"}, headers=officer.headers)

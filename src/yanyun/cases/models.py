@@ -86,6 +86,7 @@ class CaseParty(Base):
     """
 
     __tablename__ = "case_party"
+    __personal__ = True
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
