@@ -75,3 +75,10 @@ def test_a_gbk_file_with_a_duplicate_plate_is_refused_whole_with_the_row_named(c
     assert {(e["line"], e["field"]) for e in result["errors"]} == {(3, "plate"), (4, "plate")}
     assert any("第2行" in e["reason_zh"] for e in result["errors"])
     assert session.scalar(select(func.count()).select_from(Registration)) == before
+
+
+def test_the_register_page_is_a_shell_that_loads_its_module(client):
+    resp = client.get("/intel/ebikes")
+    assert resp.status_code == 200
+    assert '<script type="module" src="/static/js/pages/ebikes.js"></script>' in resp.text
+    assert "<script>" not in resp.text
