@@ -75,6 +75,13 @@ function partyRow(p, canWork, isMember) {
       isMember && !gone && p.kind !== "plate" && p.kind !== "ebike" && !ctx.revealed.has(p.id)
         ? el("button", { type: "button", class: "btn btn-small", dataset: { action: "reveal" }, onclick: () => reveal(p) }, tr("reveal"))
         : null,
+      // An e-bike on the case: its owner is one lookup away (the search card, bound to the case).
+      isMember && !gone && p.kind === "ebike"
+        ? el("button", { type: "button", class: "btn btn-small", dataset: { action: "owner" }, onclick: () => {
+          $("owner-plate").value = p.plate;
+          $("owner-purpose").focus();
+        } }, tr("use_plate"))
+        : null,
       canWork && !gone
         ? el("button", { type: "button", class: "btn btn-small", dataset: { action: "remove" }, onclick: () => remove(p) }, tr("remove"))
         : null));
