@@ -42,6 +42,8 @@ PUBLIC_PATHS = {
     "/api/v1/public/callbacks/answer",
     # The anti-fraud centres' push (反电诈预警): no account, an HMAC of the body (401 without).
     "/api/v1/antifraud/push",
+    # The e-bike register (电动车登记): a shell; its JSON twin needs registrations:write.
+    "/intel/ebikes",
 }
 
 

@@ -94,6 +94,7 @@ PAGES = [
     ("/duty", False),
     ("/forecast", False),
     ("/kpi", False),
+    ("/intel/ebikes", True),
 ]
 
 
@@ -127,6 +128,11 @@ def _plant(server: DemoServer, token: str) -> None:
         })
         _post(server, token, "/api/v1/community/volunteers", {
             "name_zh": f"{PROBE}{i}<b data-xss>", "lng": lng, "lat": lat + i * 0.001,
+        })
+        _post(server, token, "/api/v1/intel/registrations", {
+            "plate": f"衡阳X0000{i}", "brand": text[:64], "colour": text[:16],
+            "owner_name": text[:64], "owner_id_number": "430402198801011238",
+            "owner_phone": "13907341234", "address": text[:200],
         })
     posts = [
         {

@@ -9,14 +9,19 @@ from fastapi import APIRouter, Depends, Query
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.cases import service
+from yanyun.cases import parties, service
 from yanyun.cases.schemas import (
     CaseCreate,
     CaseDetail,
     CaseRead,
     CaseTaskIn,
+    EvidenceIn,
     MemberAdd,
     NoteIn,
+    PartyIn,
+    PartyRemove,
+    PartyRevealed,
+    RevealIn,
     StatusChange,
 )
 from yanyun.core.http import ClockDep, SessionDep
@@ -99,3 +104,45 @@ def add_note(case_id: PathKey, body: NoteIn, session: SessionDep, clock: ClockDe
              actor: Worker) -> CaseDetail:
     service.add_note(session=session, clock=clock, actor=actor, case_id=case_id, text=body.text)
     return _detail(session, case_id, actor)
+
+
+# Persons, vehicles and evidence: members and the supervisors of the case's area (those
+# ``get_case`` lets through; anyone else gets a 404) add to a case; hence cases:read.
+
+
+@router.post("/{case_id}/parties", response_model=CaseDetail, status_code=201)
+def add_party(case_id: PathKey, body: PartyIn, session: SessionDep, clock: ClockDep,
+              actor: Reader) -> CaseDetail:
+    """涉案人员/车辆: a plate, an e-bike, a phone or a person, in a role (shown masked)."""
+    case, _ = service.get_case(session=session, actor=actor, case_id=case_id)
+    parties.add_party(session=session, clock=clock, actor=actor, case=case, party_in=body)
+    return service.case_detail(session, case, actor)
+
+
+@router.post("/{case_id}/parties/{party_id}/remove", response_model=CaseDetail)
+def remove_party(case_id: PathKey, party_id: PathKey, body: PartyRemove, session: SessionDep,
+                 clock: ClockDep, actor: Reader) -> CaseDetail:
+    """Take a party off the case; the row stays with who, when and why."""
+    case, _ = service.get_case(session=session, actor=actor, case_id=case_id)
+    parties.remove_party(session=session, clock=clock, actor=actor, case=case,
+                         party_id=party_id, reason=body.reason)
+    return service.case_detail(session, case, actor)
+
+
+@router.post("/{case_id}/parties/{party_id}/reveal", response_model=PartyRevealed)
+def reveal_party(case_id: PathKey, party_id: PathKey, body: RevealIn, session: SessionDep,
+                 clock: ClockDep, actor: Reader) -> PartyRevealed:
+    """A party in full: bound to this case (a member of it, open) and audited."""
+    case, member = service.get_case(session=session, actor=actor, case_id=case_id)
+    return parties.reveal_party(session=session, clock=clock, actor=actor, case=case,
+                                member=member, party_id=party_id, purpose=body.purpose)
+
+
+@router.post("/{case_id}/evidence", response_model=CaseDetail, status_code=201)
+def add_evidence(case_id: PathKey, body: EvidenceIn, session: SessionDep, clock: ClockDep,
+                 actor: Reader) -> CaseDetail:
+    """证据: a stored photo or file by its hash, a camera clip, or a document number."""
+    case, _ = service.get_case(session=session, actor=actor, case_id=case_id)
+    parties.add_evidence(session=session, clock=clock, actor=actor, case=case,
+                         evidence_in=body)
+    return service.case_detail(session, case, actor)

@@ -75,3 +75,49 @@ class CaseEntry(Base):
     kind: Mapped[str] = mapped_column(String(24))
     text: Mapped[str] = mapped_column(String(1000), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CaseParty(Base):
+    """涉案人员/车辆: a plate, an e-bike, a phone or a named person on a case, with a role.
+
+    The personal fields are kept whole (the case needs them) and shown masked;
+    a full read names the case and is audited. Removal keeps the row (who was
+    on the case, when, and why they were taken off).
+    """
+
+    __tablename__ = "case_party"
+    __personal__ = True
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    role: Mapped[str] = mapped_column(String(12))
+    plate: Mapped[str | None] = mapped_column(String(16), index=True)
+    phone: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(64))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[str | None] = mapped_column(String(64))
+    removed_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseEvidence(Base):
+    """证据: a reference to something kept elsewhere (a photo by its hash, a camera's clip,
+    a document's number); the case holds the pointer, not the bytes."""
+
+    __tablename__ = "case_evidence"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    photo_digest: Mapped[str | None] = mapped_column(String(64))
+    camera_code: Mapped[str | None] = mapped_column(String(16))
+    clip_start: Mapped[datetime | None]
+    clip_end: Mapped[datetime | None]
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime]

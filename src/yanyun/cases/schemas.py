@@ -119,7 +119,108 @@ class CaseRead(BaseModel):
     my_role: str | None
 
 
+PARTY_KINDS: dict[str, tuple[str, str]] = {
+    "plate": ("机动车号牌", "car plate"),
+    "ebike": ("电动车号牌", "e-bike plate"),
+    "phone": ("手机号", "phone number"),
+    "person": ("人员", "person"),
+}
+PARTY_ROLES: dict[str, tuple[str, str]] = {
+    "suspect": ("嫌疑人", "suspect"),
+    "victim": ("被害人", "victim"),
+    "witness": ("证人", "witness"),
+    "other": ("关系人", "other"),
+}
+EVIDENCE_KINDS: dict[str, tuple[str, str]] = {
+    "photo": ("照片/文件", "photo or file"),
+    "clip": ("监控录像", "camera clip"),
+    "document": ("文书", "document"),
+}
+PartyKind = Literal[tuple(PARTY_KINDS)]  # type: ignore[valid-type]
+PartyRole = Literal[tuple(PARTY_ROLES)]  # type: ignore[valid-type]
+EvidenceKind = Literal[tuple(EVIDENCE_KINDS)]  # type: ignore[valid-type]
+
+
+class PartyIn(InputModel):
+    """A person or vehicle of interest: the field its kind needs, checked by the service."""
+
+    kind: PartyKind
+    role: PartyRole
+    plate: str | None = Field(None, min_length=2, max_length=16)
+    phone: str | None = Field(None, min_length=1, max_length=16)
+    name: str | None = Field(None, min_length=1, max_length=64)
+    id_number: str | None = Field(None, min_length=1, max_length=18)
+    note: str = Field("", max_length=500)
+
+
+class PartyRemove(InputModel):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class RevealIn(InputModel):
+    """Why the full value is needed; the read is bound to the case and audited."""
+
+    purpose: str = Field(min_length=1, max_length=500)
+
+
+class PartyRead(BaseModel):
+    """A party as everyone on the case sees it: phone, name and ID number masked."""
+
+    id: str
+    kind: str
+    role: str
+    plate: str | None
+    phone: str | None
+    name: str | None
+    id_number: str | None
+    note: str
+    added_by: str
+    added_at: datetime
+    removed_at: datetime | None
+    removed_by: str | None
+    removed_reason: str | None
+
+
+class PartyRevealed(BaseModel):
+    """The full values of one party, read under the case (on its timeline and the audit)."""
+
+    id: str
+    kind: str
+    plate: str | None
+    phone: str | None
+    name: str | None
+    id_number: str | None
+    case_number: str
+
+
+class EvidenceIn(InputModel):
+    """A reference: a stored photo or file by its SHA-256, a camera clip, a document number."""
+
+    kind: EvidenceKind
+    title: str = Field(min_length=2, max_length=200)
+    photo_digest: str | None = Field(None, min_length=64, max_length=64)
+    camera_code: str | None = Field(None, min_length=1, max_length=16)
+    clip_start: Instant | None = None
+    clip_end: Instant | None = None
+    document_number: str | None = Field(None, min_length=2, max_length=64)
+
+
+class EvidenceRead(BaseModel):
+    id: str
+    kind: str
+    title: str
+    photo_digest: str | None
+    camera_code: str | None
+    clip_start: datetime | None
+    clip_end: datetime | None
+    document_number: str | None
+    added_by: str
+    added_at: datetime
+
+
 class CaseDetail(CaseRead):
     members: list[MemberRead]
     tasks: list[CaseTaskRead]
     timeline: list[EntryRead]
+    parties: list[PartyRead] = []
+    evidence: list[EvidenceRead] = []

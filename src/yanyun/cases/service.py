@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from yanyun.auth.models import OrgUnit, User
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
+from yanyun.cases import parties
 from yanyun.cases.models import Case, CaseEntry, CaseIncident, CaseMember
 from yanyun.cases.schemas import (
     CASE_KINDS,
@@ -312,6 +313,8 @@ def case_detail(session: Session, case: Case, actor: Actor) -> CaseDetail:
                             org_code=u.org_code, role=m.role, added_at=m.added_at)
                  for m, u in members],
         tasks=case_tasks(session, case),
+        parties=parties.party_reads(session, case),
+        evidence=parties.evidence_reads(session, case),
         timeline=sorted([*entries, *searches], key=lambda e: e.at),
     )
 

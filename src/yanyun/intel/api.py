@@ -14,7 +14,7 @@ from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
 from yanyun.core.sheets import upload
-from yanyun.intel import around, ebike_registry, service, watchlist
+from yanyun.intel import around, ebike_reads, ebike_registry, service, watchlist
 from yanyun.intel import ingest as checks
 from yanyun.intel.schemas import (
     AroundIn,
@@ -28,9 +28,11 @@ from yanyun.intel.schemas import (
     ImportResult,
     IngestRead,
     OwnerIn,
+    OwnerInFull,
     PlateSearchIn,
     PlateSearchRead,
     QuarantinedRead,
+    RegistrationHistory,
     RegistrationIn,
     RegistrationQuery,
     RegistrationRead,
@@ -253,6 +255,35 @@ def cancel_ebike(plate: Annotated[str, Path(min_length=2, max_length=16)], body:
     """注销: kept on record, no longer active."""
     return ebike_registry.cancel(session=session, clock=clock, actor=actor, plate=plate,
                                  reason=body.reason)
+
+
+@router.get("/registrations", response_model=list[RegistrationRead])
+def latest_registrations(
+    session: SessionDep, actor: Registrar,
+    plate: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
+    status: Annotated[Literal["active", "cancelled"] | None, Query()] = None,
+    kind: Annotated[Literal["ebike", "car"], Query()] = "ebike",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[RegistrationRead]:
+    """The register's latest registrations, owners masked (the 电动车登记 page's list)."""
+    return ebike_reads.latest(session=session, prefix=plate, status=status, kind=kind,
+                              limit=limit)
+
+
+@router.get("/registrations/{plate}/history", response_model=RegistrationHistory)
+def registration_history(plate: Annotated[str, Path(min_length=2, max_length=16)],
+                         session: SessionDep, actor: Registrar) -> RegistrationHistory:
+    """A plate's registration and its changes (registered, transferred, cancelled), masked."""
+    return ebike_reads.history(session=session, plate=plate)
+
+
+@router.post("/registrations/owner", response_model=OwnerInFull)
+def owner_in_full(body: RegistrationQuery, session: SessionDep, clock: ClockDep,
+                  actor: Registrar) -> OwnerInFull:
+    """An owner unmasked, for the register's keepers: needs a case they work on and a
+    purpose, and is audited."""
+    return ebike_reads.owner_in_full(session=session, clock=clock, plate=body.plate,
+                                     purpose=body.purpose, case_number=body.case_number)
 
 
 @router.post("/watches", response_model=WatchRead, status_code=201)

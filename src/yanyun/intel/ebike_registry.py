@@ -22,7 +22,7 @@ from yanyun.core.ids import new_id
 from yanyun.core.sheets import read_sheet
 from yanyun.intel.models import Registration, RegistrationChange
 from yanyun.intel.plates import is_valid, normalise
-from yanyun.intel.registrations import mask_id_number, mask_phone
+from yanyun.intel.registrations import mask_address, mask_id_number, mask_name, mask_phone
 from yanyun.intel.schemas import (
     ImportResult,
     ImportRowError,
@@ -55,6 +55,15 @@ def valid_id_number(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def valid_mobile(value: str) -> bool:
+    """A mainland mobile number: 11 digits, 1 then 3-9.
+
+    >>> valid_mobile("13907341234"), valid_mobile("23907341234"), valid_mobile("1390734123")
+    (True, False, False)
+    """
+    return bool(_PHONE.match(value))
+
+
 def _owner_problems(owner: OwnerIn) -> list[tuple[str, str, str]]:
     problems = []
     if not valid_id_number(owner.owner_id_number.upper()):
@@ -73,10 +82,12 @@ def _checked_plate(plate: str) -> str:
 
 
 def registration_read(row: Registration) -> RegistrationRead:
+    """A registration as the register's pages show it: every owner field masked."""
     return RegistrationRead(
-        plate=row.plate, vehicle_kind=row.vehicle_kind, owner_name=row.owner_name,
+        plate=row.plate, vehicle_kind=row.vehicle_kind, owner_name=mask_name(row.owner_name),
         owner_id_number=mask_id_number(row.owner_id_number),
-        owner_phone=mask_phone(row.owner_phone), address=row.address, brand=row.brand,
+        owner_phone=mask_phone(row.owner_phone), address=mask_address(row.address),
+        brand=row.brand,
         colour=row.colour, registered_at=row.registered_at, status=row.status,
     )
 

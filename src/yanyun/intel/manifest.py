@@ -15,6 +15,9 @@ manifest = ContextManifest(
     pages=(
         Page("/intel/plates", "plates.html", "车辆轨迹", "Plate trajectories", module="intel",
              permission="sightings:search"),
+        # The e-bike register's page is for the stations that keep it (登记、过户、注销、导入).
+        Page("/intel/ebikes", "ebikes.html", "电动车登记", "E-bike register", module="intel",
+             permission="registrations:write"),
     ),
     jobs=("yanyun.intel.jobs:JOBS",),
     demo=(DemoStep(order=70, build="yanyun.intel.demo:build_demo",

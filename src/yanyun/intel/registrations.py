@@ -64,6 +64,24 @@ def mask_id_number(value: str) -> str:
     return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else "****"
 
 
+def mask_name(value: str) -> str:
+    """A name with all but its first character hidden (one star per hidden character).
+
+    >>> mask_name("王秀英"), mask_name("李"), mask_name("")
+    ('王**', '李', '')
+    """
+    return value[:1] + "*" * max(0, len(value) - 1)
+
+
+def mask_address(value: str) -> str:
+    """An address down to its district: the first six characters, the rest hidden.
+
+    >>> mask_address("衡阳市雁峰区先锋路18号")
+    '衡阳市雁峰区****'
+    """
+    return value[:6] + "****" if len(value) > 6 else value
+
+
 def mask_phone(value: str) -> str:
     """A phone number with its middle hidden."""
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "****"

@@ -154,6 +154,34 @@ class RegistrationRead(BaseModel):
     status: str = "active"
 
 
+class RegistrationChangeRead(BaseModel):
+    """One step of a plate's history; the owner of the time, masked."""
+
+    at: datetime
+    kind: str
+    by: str
+    owner_name: str
+    owner_id_number: str
+    note: str
+
+
+class RegistrationHistory(BaseModel):
+    registration: RegistrationRead
+    changes: list[RegistrationChangeRead]
+
+
+class OwnerInFull(BaseModel):
+    """A registration's owner unmasked: read under a case the reader works on, audited."""
+
+    plate: str
+    status: str
+    owner_name: str
+    owner_id_number: str
+    owner_phone: str
+    address: str
+    case_number: str
+
+
 class DatasetRead(BaseModel):
     name: str
     description: dict[str, str]

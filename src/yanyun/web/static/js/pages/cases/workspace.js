@@ -10,6 +10,7 @@ import { el } from "../../lib/dom.js";
 import {
   $, applyTexts, fmtLocal, fromShanghaiInput, shanghaiInput, showError, tr, withButton,
 } from "./common.js";
+import { mountParties, renderParties } from "./parties.js";
 import { mountSearches, renderSearches } from "./search.js";
 
 const BOARD_POLL_S = 15;
@@ -91,6 +92,7 @@ function render() {
   renderHead(d);
   renderBoard(d);
   renderTimeline(d);
+  renderParties(d);
   renderSearches(d);
 }
 
@@ -153,6 +155,7 @@ async function main() {
   $("task-due").value = shanghaiInput(Date.now() + 86_400_000);
   mountForms();
   await refresh();
+  mountParties({ session: state.session, detail: state.detail, refresh });
   await mountSearches({ session: state.session, caseId: state.caseId, detail: state.detail, refresh });
   setInterval(() => refresh().catch((err) => showError("board-error", err instanceof ApiError ? err.text() : "")),
     BOARD_POLL_S * 1000);
