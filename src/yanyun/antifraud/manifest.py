@@ -16,6 +16,7 @@ manifest = ContextManifest(
         Page("/antifraud", "antifraud.html", "反电诈预警", "Anti-fraud desk",
              module="antifraud", permission="antifraud:read"),
     ),
+    subscriptions=("yanyun.antifraud.handlers:SUBSCRIPTIONS",),
     jobs=("yanyun.antifraud.jobs:JOBS",),
     demo=(DemoStep(order=95, build="yanyun.antifraud.demo:build_demo_step",
                    description="a synthetic stream of fraud warnings (labelled synthetic)"),),

@@ -129,6 +129,8 @@ class WarningRead(BaseModel):
     repeat_suspect: bool
     stopped_yuan: float
     synthetic: bool
+    case_id: str | None = None
+    case_number: str | None = None
 
 
 class WarningDetail(WarningRead):

@@ -33,7 +33,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock, local_date
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
-from yanyun.events.antifraud import WarningClosed
+from yanyun.events.antifraud import FraudCaseRequested, WarningClosed
 from yanyun.intel.registrations import mask_id_number, mask_phone
 
 
@@ -72,7 +72,7 @@ def warning_read(row: FraudWarning) -> WarningRead:
         status=row.status, outcome=row.outcome, closed_at=row.closed_at,
         overdue_at=row.overdue_at, repeat_victim=row.repeat_victim,
         repeat_suspect=row.repeat_suspect, stopped_yuan=row.stopped_yuan,
-        synthetic=row.synthetic,
+        synthetic=row.synthetic, case_id=row.case_id, case_number=row.case_number,
     )
 
 
@@ -126,12 +126,25 @@ def record_contact(*, session: Session, clock: Clock, actor: Actor, warning_id: 
     return row
 
 
-def _close(session: Session, clock: Clock, row: FraudWarning, outcome: str) -> None:
+#: Outcomes that become a fraud case (案件), opened by cases from ``antifraud.case_requested``.
+CASE_OUTCOMES = ("defrauded", "case_opened")
+
+
+def _close(session: Session, clock: Clock, actor: Actor, row: FraudWarning, outcome: str) -> None:
     row.status, row.outcome, row.closed_at = "closed", outcome, clock.now()
     events.publish(session, WarningClosed(
         number=row.number, outcome=outcome, station_code=row.station_code,
         stopped_yuan=row.stopped_yuan,
     ), clock=clock, resource_id=row.id, org_path=row.org_path)
+    if outcome in CASE_OUTCOMES:
+        kind = load_rules().fraud_types.get(row.fraud_type)
+        events.publish(session, FraudCaseRequested(
+            warning_id=row.id, number=row.number, outcome=outcome,
+            owner_username=actor.username, fraud_type_zh=kind.zh if kind else row.fraud_type,
+            victim_masked=mask_name(row.victim_name), address=row.address, lng=row.lng,
+            lat=row.lat, amount_yuan=row.amount_yuan, suspect_account=row.suspect_account,
+            received_at=row.received_at,
+        ), clock=clock, resource_id=row.id, org_path=row.org_path)
     session.flush()
 
 
@@ -147,7 +160,7 @@ def record_outcome(*, session: Session, clock: Clock, actor: Actor, warning_id: 
                       f"the person has not been reached: it cannot be {en}")
     if outcome_in.outcome == "unreachable" and row.first_phone_at is None:
         raise Invalid("outcome", "须先尝试电话联系", "try to phone the person first")
-    _close(session, clock, row, outcome_in.outcome)
+    _close(session, clock, actor, row, outcome_in.outcome)
     return row
 
 
@@ -171,7 +184,7 @@ def request_stop_payment(*, session: Session, clock: Clock, actor: Actor, warnin
     if row.outcome is None:
         if row.status != "contacted":
             raise Invalid("outcome", "尚未联系到本人", "the person has not been reached")
-        _close(session, clock, row, "defrauded")
+        _close(session, clock, actor, row, "defrauded")
     session.flush()
     return row
 
