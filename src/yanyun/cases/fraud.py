@@ -50,9 +50,10 @@ def open_fraud_case(delivery: Delivery) -> None:
                                               User.active.is_(True)))
     if owner is None:
         raise LookupError(f"no active user {ask.owner_username} to own the case of {ask.number}")
-    case = open_case(session=session, clock=clock, actor=actor_for(session=session, user=owner),
-                     case_in=CaseCreate(kind="fraud", title=f"{ask.fraud_type_zh}案（{ask.number}）",
-                                        summary=summary_of(ask)))
+    case_in = CaseCreate(kind="fraud", title=f"{ask.fraud_type_zh}案（{ask.number}）",
+                         summary=summary_of(ask))
+    case = open_case(session=session, clock=clock,
+                     actor=actor_for(session=session, user=owner), case_in=case_in)
     case.origin_ref = origin
     case.occurred_at, case.lng, case.lat = ask.received_at, ask.lng, ask.lat
     session.flush()
