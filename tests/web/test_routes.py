@@ -41,6 +41,8 @@ PUBLIC_PATHS = {
     "/api/v1/public/callbacks/answer",
     # The anti-fraud centres' push (反电诈预警): no account, an HMAC of the body (401 without).
     "/api/v1/antifraud/push",
+    # The bank's answer to a stop-payment request (止付冻结): an HMAC of the body (401 without).
+    "/api/v1/antifraud/bank/callback",
 }
 
 

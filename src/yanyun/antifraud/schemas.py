@@ -70,7 +70,34 @@ class StopPaymentIn(InputModel):
     bank: str = Field(min_length=2, max_length=64)
     account: str = Field(min_length=4, max_length=64)
     amount_lost_yuan: float = Field(ge=0, le=1e10)
-    amount_stopped_yuan: float = Field(ge=0, le=1e10)
+    # Kept as stated only with no bank adapter; through the webhook the bank's answer counts.
+    amount_stopped_yuan: float = Field(0.0, ge=0, le=1e10)
+
+
+class BankAnswer(InputModel):
+    """The bank's signed callback: the request frozen (with the amount) or refused."""
+
+    request_id: str = Field(min_length=1, max_length=26)
+    status: Literal["frozen", "refused"]
+    amount_frozen_yuan: float = Field(0.0, ge=0, le=1e10)
+    bank_ref: str | None = Field(None, max_length=64)
+    reason: str | None = Field(None, max_length=200)
+
+
+class StopPaymentRead(BaseModel):
+    id: str
+    requested_at: datetime
+    requested_by: str
+    bank: str
+    account: str
+    amount_lost_yuan: float
+    amount_stopped_yuan: float
+    state: str
+    attempts: int
+    sent_at: datetime | None
+    answered_at: datetime | None
+    bank_ref: str
+    last_error: str
 
 
 class VictimQuery(InputModel):
@@ -135,6 +162,7 @@ class WarningRead(BaseModel):
 
 class WarningDetail(WarningRead):
     contacts: list[ContactRead]
+    stop_payments: list[StopPaymentRead] = []
 
 
 class QuarantineRead(BaseModel):

@@ -21,10 +21,12 @@ from yanyun.antifraud.schemas import (
     OutcomeIn,
     QuarantineRead,
     StopPaymentIn,
+    StopPaymentRead,
     VictimRead,
     WarningDetail,
     WarningRead,
 )
+from yanyun.antifraud.settings import AntifraudSettings
 from yanyun.auth.models import User
 from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.scope import visible
@@ -83,6 +85,9 @@ def warning_detail(session: Session, row: FraudWarning) -> WarningDetail:
         **warning_read(row).model_dump(),
         contacts=[ContactRead(at=c.at, channel=c.channel, by=c.by, reached=c.reached,
                               note=c.note) for c in contacts],
+        stop_payments=[StopPaymentRead.model_validate(p, from_attributes=True)
+                       for p in session.scalars(select(StopPayment).where(
+                           StopPayment.warning_id == row.id).order_by(StopPayment.requested_at))],
     )
 
 
@@ -165,8 +170,13 @@ def record_outcome(*, session: Session, clock: Clock, actor: Actor, warning_id: 
 
 
 def request_stop_payment(*, session: Session, clock: Clock, actor: Actor, warning_id: str,
-                         request: StopPaymentIn) -> FraudWarning:
-    """止付冻结 for a defrauded person: the request and the amount stopped are kept."""
+                         request: StopPaymentIn, settings: AntifraudSettings) -> FraudWarning:
+    """止付冻结 for a defrauded person.
+
+    With no bank adapter the request and the amount the officer says was stopped
+    are kept; through the webhook the request is queued for the send job and
+    the amount stopped is what the bank's callback says it froze.
+    """
     row = get_warning(session=session, actor=actor, warning_id=warning_id, for_update=True)
     if row.outcome not in (None, "defrauded"):
         raise Conflict("仅已受骗的预警可申请止付冻结",
@@ -174,13 +184,16 @@ def request_stop_payment(*, session: Session, clock: Clock, actor: Actor, warnin
     if request.amount_stopped_yuan > request.amount_lost_yuan:
         raise Invalid("amount_stopped_yuan", "止付金额不能超过被骗金额",
                       "more cannot be stopped than was lost")
+    sent = settings.bank_adapter != "record"
+    stated = 0.0 if sent else request.amount_stopped_yuan
     session.add(StopPayment(
         id=new_id(clock), warning_id=row.id, requested_at=clock.now(),
         requested_by=actor.username, bank=request.bank, account=request.account,
-        amount_lost_yuan=request.amount_lost_yuan,
-        amount_stopped_yuan=request.amount_stopped_yuan,
+        amount_lost_yuan=request.amount_lost_yuan, amount_stopped_yuan=stated,
+        state="requested" if sent else "recorded", attempts=0,
+        next_attempt_at=clock.now() if sent else None, bank_ref="", last_error="",
     ))
-    row.stopped_yuan += request.amount_stopped_yuan
+    row.stopped_yuan += stated
     if row.outcome is None:
         if row.status != "contacted":
             raise Invalid("outcome", "尚未联系到本人", "the person has not been reached")
