@@ -125,7 +125,7 @@ def test_a_request_is_sent_signed_and_the_banks_answer_recorded_once(client, ses
 
 def test_a_bank_that_refuses_is_retried_then_the_request_fails(client, session, settings,
                                                               runtime, clock, bank_server):
-    chief, url, request = _defrauded(client, session, settings)
+    chief, _, _ = _defrauded(client, session, settings)
     session.commit()
     bank_server["fail"] = 1
     assert send_due(runtime) == {"requested": 1}
@@ -133,7 +133,7 @@ def test_a_bank_that_refuses_is_retried_then_the_request_fails(client, session, 
     clock.advance(timedelta(seconds=31))
     assert send_due(runtime) == {"sent": 1}
     assert len(bank_server["received"]) == 1
-    chief2, url2, second = _defrauded_again(client, session, settings, chief)
+    _, url2, _ = _defrauded_again(client, session, settings, chief)
     session.commit()
     for wait in (0, 31, 61):
         clock.advance(timedelta(seconds=wait))
