@@ -11,7 +11,7 @@ manifest = ContextManifest(
     settings=("antifraud", AntifraudSettings),
     models=("yanyun.antifraud.models",),
     events=("yanyun.events.antifraud",),
-    routers=("yanyun.antifraud.api:router",),
+    routers=("yanyun.antifraud.api:router", "yanyun.antifraud.desk_api:router"),
     pages=(
         Page("/antifraud", "antifraud.html", "反电诈预警", "Anti-fraud desk",
              module="antifraud", permission="antifraud:read"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -195,3 +195,63 @@ class Figures(BaseModel):
     half_year: DayFigures
     by_station: list[dict[str, Any]]
     by_type: list[dict[str, Any]]
+
+
+class TrendRow(BaseModel):
+    code: str
+    zh: str
+    en: str
+    count: int
+    previous: int
+    change: int
+    change_pct: float | None
+
+
+class Trends(BaseModel):
+    """Warnings per fraud type and per district in one calendar period and the one before."""
+
+    period: str
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    total: int
+    previous_total: int
+    by_type: list[TrendRow]
+    by_district: list[TrendRow]
+
+
+class PublicityIn(InputModel):
+    """反诈宣传: one activity held by a station."""
+
+    station_code: str = Field(min_length=1, max_length=48)
+    held_on: date
+    place: str = Field(min_length=2, max_length=200)
+    audience: int = Field(ge=0, le=1_000_000)
+    fraud_types: list[str] = Field(default_factory=list, max_length=20)
+    note: str | None = Field(None, max_length=500)
+
+
+class PublicityRead(BaseModel):
+    id: str
+    station_code: str
+    held_on: date
+    place: str
+    audience: int
+    fraud_types: list[str]
+    note: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PublicityCount(BaseModel):
+    station_code: str
+    month: str
+    events: int
+    audience: int
+
+
+class PublicityList(BaseModel):
+    since: date
+    events: list[PublicityRead]
+    per_station_month: list[PublicityCount]
