@@ -96,6 +96,20 @@ function renderFigures() {
     el("td", { text: s.open ?? 0 }), el("td", { text: s.overdue ?? 0 }))));
 }
 
+/** A warning ended defrauded or passed to a case: its case is opened by cases moments later
+ * (through events); look again a few times until the link is there. */
+function waitForCase(d) {
+  clearTimeout(state.caseTimer);
+  if (d.case_id || !["defrauded", "case_opened"].includes(d.outcome)) return;
+  state.caseTries = state.caseTries === undefined || state.caseFor !== d.id ? 0 : state.caseTries + 1;
+  state.caseFor = d.id;
+  if (state.caseTries > 20) return;
+  state.caseTimer = setTimeout(() => {
+    if (state.selected !== d.id) return;
+    loadDetail().then(renderDetail).catch(() => {});
+  }, 1000);
+}
+
 function renderDetail() {
   const d = state.detail;
   $("detail").hidden = !d;
@@ -113,6 +127,7 @@ function renderDetail() {
     }),
   })));
   $("detail-case").hidden = !d.case_id;
+  waitForCase(d);
   if (d.case_id) {
     $("case-link").href = `/cases/${encodeURIComponent(d.case_id)}`;
     $("case-link").textContent = d.case_number;

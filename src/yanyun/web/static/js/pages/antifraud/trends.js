@@ -14,10 +14,22 @@ const trend = { map: null, layer: null, districts: null, data: null, toDisplay: 
 
 const nameOf = (r) => (getLang() === "en" ? r.en : r.zh);
 
-/** The colour step (0 none .. 5 most) of a count against the period's largest. */
+/** The colour step of a count: 0 for none, else 1..5, each a fifth of the period's largest. */
 export function step(count, max) {
   if (!count || !max) return 0;
-  return Math.min(5, 1 + Math.floor((count / max) * 4.999));
+  return Math.min(5, Math.ceil((count * 5) / max));
+}
+
+/** The legend: the counts each step holds, leaving out steps no whole count falls in. */
+function legend(max) {
+  const out = [el("span", { class: "af-scale-0", text: "0" })];
+  for (let i = 1; i <= 5 && max; i += 1) {
+    const lo = Math.floor((max * (i - 1)) / 5) + 1;
+    const hi = Math.floor((max * i) / 5);
+    if (lo > hi) continue;
+    out.push(el("span", { class: `af-scale-${i}`, text: lo === hi ? String(hi) : `${lo}–${hi}` }));
+  }
+  return out;
 }
 
 function change(tx, r) {
@@ -65,10 +77,7 @@ function drawMap(tx) {
     trend.map.fitBounds(trend.layer.getBounds());
     trend.fitted = true;
   }
-  $("trend-legend").replaceChildren(...SCALE.map((_, i) => el("span", {
-    class: `af-scale-${i}`,
-    text: i === 0 ? "0" : `≤${Math.ceil((max * i) / 5)}`,
-  })));
+  $("trend-legend").replaceChildren(...legend(max));
 }
 
 export function renderTrends(tx) {
