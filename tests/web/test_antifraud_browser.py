@@ -177,3 +177,24 @@ def test_the_trends_map_and_a_defrauded_warnings_case_link(
         page.wait_for_url(f"**/cases/{detail['case_id']}")
         page.wait_for_selector("body[data-ready='1']")
         expect(page.locator("body")).to_contain_text(case["number"])
+
+
+def test_the_city_wide_trends_map_colours_every_district(browser: Any, server: DemoServer) -> None:
+    supervisor = api_login(server.base_url, "supervisor")
+    districts = api_get(server.base_url, supervisor["access_token"],
+                        "/api/v1/geo/districts")["features"]
+    with watched_tab(browser, server, viewport={"width": 1600, "height": 1300}) as page:
+        store_session(page, server.base_url, supervisor)
+        page.goto(f"{server.base_url}/antifraud")
+        page.wait_for_selector("body[data-antifraud-ready='1'][data-trends-ready='1']")
+        expect(page.locator("path.af-district")).to_have_count(len(districts))
+        # The demo's synthetic stream (1,650 a day) reaches every district.
+        counts = [int(c) for c in page.locator("path.af-district").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('data-count'))")]
+        assert min(counts) > 0
+        # Supervisors read the desk; they record no publicity.
+        expect(page.locator("#publicity-form")).to_be_hidden()
+        page.locator("#trend-period").select_option("day")
+        page.wait_for_selector("body[data-trend-period='day']")
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(RESULTS_DIR / "antifraud-trends-city.png"), full_page=True)
