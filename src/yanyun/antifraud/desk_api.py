@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +12,7 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.http import ClockDep, SessionDep
+from yanyun.core.params import Day
 
 router = APIRouter(prefix="/api/v1/antifraud", tags=["antifraud"])
 
@@ -24,7 +24,7 @@ Handler = Annotated[Actor, Depends(require(Perm.antifraud_handle))]
 def warning_trends(
     session: SessionDep, clock: ClockDep, actor: Reader,
     period: Annotated[Literal["day", "week", "month"], Query()] = "week",
-    on: Annotated[date | None, Query()] = None,
+    on: Annotated[Day | None, Query()] = None,
 ) -> Trends:
     """Warnings by fraud type and district in the day, week or month holding ``on``, against
     the one before; the caller's scope only, a year back at most."""

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from yanyun.core.params import Day
 from yanyun.core.schemas import InputModel
 
 SOURCES: dict[str, tuple[str, str]] = {
@@ -225,7 +226,7 @@ class PublicityIn(InputModel):
     """反诈宣传: one activity held by a station."""
 
     station_code: str = Field(min_length=1, max_length=48)
-    held_on: date
+    held_on: Day
     place: str = Field(min_length=2, max_length=200)
     audience: int = Field(ge=0, le=1_000_000)
     fraud_types: list[str] = Field(default_factory=list, max_length=20)

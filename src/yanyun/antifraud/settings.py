@@ -75,6 +75,8 @@ class AntifraudSettings(BaseModel):
     def _webhook_has_an_endpoint(self) -> AntifraudSettings:
         if self.bank_adapter == "webhook" and not self.bank_url:
             raise ValueError("antifraud.bank_adapter = webhook needs antifraud.bank_url")
+        if self.bank_url and not self.bank_url.startswith(("http://", "https://")):
+            raise ValueError("antifraud.bank_url must be an http(s) URL")
         return self
 
     def deadlines_min(self, grade: str) -> tuple[int, int]:
