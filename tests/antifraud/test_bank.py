@@ -158,3 +158,23 @@ def test_the_record_only_default_keeps_the_stated_amount_and_sends_nothing(datab
     with pytest.raises(ValueError):
         AntifraudSettings(bank_adapter="webhook")
     assert send_due(runtime) == {}
+
+
+def test_a_bank_answering_before_its_http_reply_is_not_overwritten(client, session, settings,
+                                                                   runtime, clock):
+    from yanyun.antifraud.bank import claim_due, record_answer, settle_send
+    from yanyun.antifraud.schemas import BankAnswer
+
+    chief, url, request = _defrauded(client, session, settings)
+    session.commit()
+    [claimed] = claim_due(session=session, clock=clock, settings=settings.antifraud)
+    assert claimed.request_id == request["id"]
+    assert claim_due(session=session, clock=clock, settings=settings.antifraud) == []
+    record_answer(session=session, clock=clock, answer=BankAnswer(
+        request_id=request["id"], status="frozen", amount_frozen_yuan=900))
+    assert settle_send(session=session, clock=clock, settings=settings.antifraud,
+                       request_id=request["id"], bank_ref="late", error=None) == "acknowledged"
+    session.commit()
+    shown = client.get(url, headers=chief.headers).json()
+    assert shown["stop_payments"][0]["state"] == "acknowledged"
+    assert shown["stopped_yuan"] == 900
