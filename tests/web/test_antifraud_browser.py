@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -121,3 +122,79 @@ def _supervised_task(server: DemoServer, number: str) -> dict[str, Any]:
             return found[0]
         time.sleep(0.5)
     raise AssertionError(f"no supervised task for {number}")
+
+
+def test_the_trends_map_and_a_defrauded_warnings_case_link(
+    browser: Any, server: DemoServer
+) -> None:
+    now = clear_of_midnight(server.base_url)
+    officer = api_login(server.base_url, "officer")
+    station = officer["user"]["org_code"]
+    where = _own_station_point(server, officer["access_token"], station)
+    _push(server, [_warning("BT-CASE-1", where, now.isoformat())])
+    fresh = next(w for w in api_get(server.base_url, officer["access_token"],
+                                    "/api/v1/antifraud/warnings")
+                 if w["suspect_account"] == "acct-BT-CASE-1")
+    with watched_tab(browser, server, viewport={"width": 1600, "height": 1300}) as page:
+        store_session(page, server.base_url, officer)
+        page.goto(f"{server.base_url}/antifraud")
+        page.wait_for_selector("body[data-antifraud-ready='1'][data-trends-ready='1']")
+        # The map colours the officer's district (their station's warnings, the demo's too).
+        own = page.locator(f"path.af-district[data-code='{fresh['district_code']}']")
+        expect(own).to_have_count(1)
+        assert int(own.get_attribute("data-count")) >= 1
+        expect(page.locator("#type-table tbody tr").first).to_be_visible()
+        page.locator("#trend-period").select_option("month")
+        page.wait_for_selector("body[data-trend-period='month']")
+        expect(page.locator("#trend-range")).to_contain_text(now.strftime("%Y-%m-01"))
+        # Record a publicity activity for the station.
+        page.locator("#pub-place").fill("雁云广场反诈宣传")
+        page.locator("#pub-audience").fill("150")
+        page.locator("#pub-types").select_option(["police", "brushing"])
+        page.locator("#publicity-form button[type=submit]").click()
+        expect(page.locator("#publicity-list li").first).to_contain_text("雁云广场反诈宣传")
+        # A warning ends defrauded: cases opens its case, the desk links it.
+        item = page.locator(f"#list-high [data-number='{fresh['number']}']")
+        item.click()
+        page.locator("#act-visit").click()
+        expect(page.locator("#detail-contacts li")).to_have_count(1)
+        page.locator("#outcome-select").select_option("defrauded")
+        page.locator("#act-outcome").click()
+        # Cases opens the case from the event, anti-fraud links it back; the detail shows it.
+        link = page.locator("#case-link")
+        expect(link).to_have_text(re.compile(r"^AJ\d{8}-\d{4}$"), timeout=30_000)
+        expect(page.locator("#trend-legend span.af-scale-0")).to_have_text("0")
+        assert page.locator("#trend-legend span").count() >= 2
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(RESULTS_DIR / "antifraud-trends.png"), full_page=True)
+        detail = api_get(server.base_url, officer["access_token"],
+                         f"/api/v1/antifraud/warnings/{fresh['id']}")
+        case = api_get(server.base_url, officer["access_token"],
+                       f"/api/v1/cases/{detail['case_id']}")
+        assert case["kind"] == "fraud" and fresh["number"] in case["title"]
+        assert "刘**" in case["summary"] and "刘秀英" not in case["summary"]
+        link.click()
+        page.wait_for_url(f"**/cases/{detail['case_id']}")
+        page.wait_for_selector("body[data-ready='1']")
+        expect(page.locator("body")).to_contain_text(case["number"])
+
+
+def test_the_city_wide_trends_map_colours_every_district(browser: Any, server: DemoServer) -> None:
+    supervisor = api_login(server.base_url, "supervisor")
+    districts = api_get(server.base_url, supervisor["access_token"],
+                        "/api/v1/geo/districts")["features"]
+    with watched_tab(browser, server, viewport={"width": 1600, "height": 1300}) as page:
+        store_session(page, server.base_url, supervisor)
+        page.goto(f"{server.base_url}/antifraud")
+        page.wait_for_selector("body[data-antifraud-ready='1'][data-trends-ready='1']")
+        expect(page.locator("path.af-district")).to_have_count(len(districts))
+        # The demo's synthetic stream (1,650 a day) reaches every district.
+        counts = [int(c) for c in page.locator("path.af-district").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('data-count'))")]
+        assert min(counts) > 0
+        # Supervisors read the desk; they record no publicity.
+        expect(page.locator("#publicity-form")).to_be_hidden()
+        page.locator("#trend-period").select_option("day")
+        page.wait_for_selector("body[data-trend-period='day']")
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(RESULTS_DIR / "antifraud-trends-city.png"), full_page=True)

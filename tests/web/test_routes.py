@@ -44,6 +44,8 @@ PUBLIC_PATHS = {
     "/api/v1/antifraud/push",
     # The e-bike register (电动车登记): a shell; its JSON twin needs registrations:write.
     "/intel/ebikes",
+    # The bank's answer to a stop-payment request (止付冻结): an HMAC of the body (401 without).
+    "/api/v1/antifraud/bank/callback",
 }
 
 

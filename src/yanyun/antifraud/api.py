@@ -10,13 +10,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from pydantic import ValidationError
 
+from yanyun.antifraud import bank, files, intake, service
 from yanyun.antifraud import figures as figures_module
-from yanyun.antifraud import files, intake, service
 from yanyun.antifraud.grading import GRADES, RULES, Rules
 from yanyun.antifraud.schemas import (
     CHANNELS,
     OUTCOMES,
     SOURCES,
+    BankAnswer,
     ContactIn,
     Figures,
     IntakeResult,
@@ -24,13 +25,14 @@ from yanyun.antifraud.schemas import (
     QuarantineRead,
     Source,
     StopPaymentIn,
+    StopPaymentRead,
     VictimQuery,
     VictimRead,
     WarningDetail,
     WarningPush,
     WarningRead,
 )
-from yanyun.antifraud.settings import DEV_PUSH_SECRET
+from yanyun.antifraud.settings import DEV_BANK_SECRET, DEV_PUSH_SECRET
 from yanyun.auth.deps import public, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
@@ -104,6 +106,29 @@ def import_file(
                          rows=rows)
 
 
+@router.post("/bank/callback", response_model=StopPaymentRead, dependencies=[Depends(public)])
+def bank_callback(
+    body: Annotated[bytes, Depends(raw_body)], session: SessionDep, clock: ClockDep,
+    settings: SettingsDep,
+    signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER, max_length=128)] = None,
+) -> StopPaymentRead:
+    """The bank's signed answer to a stop-payment request: frozen (how much) or refused."""
+    secret = settings.antifraud.bank_secret.get_secret_value()
+    if secret == DEV_BANK_SECRET and settings.env not in ("development", "test"):
+        raise Unauthenticated("银行回执通道未配置密钥，暂不接收",
+                              "the callback takes nothing until ANTIFRAUD__BANK_SECRET is set")
+    if not signature or not hmac.compare_digest(signature.lower(), sign(secret, body)):
+        raise Unauthenticated("签名无效", "the signature does not match the body")
+    try:
+        answer = BankAnswer.model_validate(json.loads(body))
+    except (ValueError, ValidationError):
+        raise Invalid("body", "须为JSON：request_id、status（frozen/refused）与冻结金额",
+                      "a JSON body with request_id, status (frozen/refused) and the amount "
+                      "frozen") from None
+    row = bank.record_answer(session=session, clock=clock, answer=answer)
+    return StopPaymentRead.model_validate(row, from_attributes=True)
+
+
 @router.get("/catalogue")
 def catalogue(actor: Reader, runtime: RuntimeDep) -> dict:
     """Fraud types (with the rule file's version), sources, grades, channels, outcomes."""
@@ -168,10 +193,11 @@ def set_outcome(warning_id: PathKey, body: OutcomeIn, session: SessionDep, clock
 @router.post("/warnings/{warning_id}/stop-payment", response_model=WarningDetail,
              status_code=201)
 def stop_payment(warning_id: PathKey, body: StopPaymentIn, session: SessionDep,
-                 clock: ClockDep, actor: Handler) -> WarningDetail:
-    """止付冻结 for a defrauded person, with the amount stopped."""
+                 clock: ClockDep, actor: Handler, settings: SettingsDep) -> WarningDetail:
+    """止付冻结 for a defrauded person: recorded, or queued for the bank's webhook."""
     row = service.request_stop_payment(session=session, clock=clock, actor=actor,
-                                       warning_id=warning_id, request=body)
+                                       warning_id=warning_id, request=body,
+                                       settings=settings.antifraud)
     return service.warning_detail(session, row)
 
 

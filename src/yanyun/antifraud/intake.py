@@ -159,10 +159,11 @@ def _repeats(session: Session, facts: Facts) -> tuple[bool, bool]:
     return seen_victim is not None, bool(seen_suspect)
 
 
-def store(session: Session, clock: Clock, *, facts: Facts, source: str, batch_id: str,
-          rules: Rules, settings: AntifraudSettings, synthetic: bool = False) -> FraudWarning:
-    """Grade, route and keep one checked warning; announce it to its station."""
-    repeat_victim, repeat_suspect = _repeats(session, facts)
+def warning_values(clock: Clock, *, facts: Facts, source: str, batch_id: str, rules: Rules,
+                   settings: AntifraudSettings, number: str, repeats: tuple[bool, bool],
+                   synthetic: bool = False) -> dict[str, Any]:
+    """Grade and route one checked warning into its row's values (a bulk load inserts them)."""
+    repeat_victim, repeat_suspect = repeats
     age = age_on(facts.id_number, local_date(facts.received_at))
     since = ((facts.received_at - facts.contacted_at).total_seconds() / 60
              if facts.contacted_at else None)
@@ -170,8 +171,8 @@ def store(session: Session, clock: Clock, *, facts: Facts, source: str, batch_id
                    repeat=repeat_victim, age=age, minutes_since_contact=since)
     phone_min, visit_min = settings.deadlines_min(graded.grade)
     loc = facts.location
-    row = FraudWarning(
-        id=new_id(clock), number=_warning_number(session, facts.received_at), source=source,
+    return dict(
+        id=new_id(clock), number=number, source=source,
         sender_ref=facts.sender_ref, batch_id=batch_id, received_at=facts.received_at,
         contacted_at=facts.contacted_at, victim_name=facts.name, victim_phone=facts.phone,
         victim_id_number=facts.id_number, address=facts.address, lng=facts.lng, lat=facts.lat,
@@ -185,6 +186,15 @@ def store(session: Session, clock: Clock, *, facts: Facts, source: str, batch_id
         status="open", repeat_victim=repeat_victim, repeat_suspect=repeat_suspect,
         stopped_yuan=0.0, synthetic=synthetic,
     )
+
+
+def store(session: Session, clock: Clock, *, facts: Facts, source: str, batch_id: str,
+          rules: Rules, settings: AntifraudSettings, synthetic: bool = False) -> FraudWarning:
+    """Grade, route and keep one checked warning; announce it to its station."""
+    row = FraudWarning(**warning_values(
+        clock, facts=facts, source=source, batch_id=batch_id, rules=rules, settings=settings,
+        number=_warning_number(session, facts.received_at), repeats=_repeats(session, facts),
+        synthetic=synthetic))
     session.add(row)
     session.flush()
     events.publish(session, WarningReceived(

@@ -11,11 +11,12 @@ manifest = ContextManifest(
     settings=("antifraud", AntifraudSettings),
     models=("yanyun.antifraud.models",),
     events=("yanyun.events.antifraud",),
-    routers=("yanyun.antifraud.api:router",),
+    routers=("yanyun.antifraud.api:router", "yanyun.antifraud.desk_api:router"),
     pages=(
         Page("/antifraud", "antifraud.html", "反电诈预警", "Anti-fraud desk",
              module="antifraud", permission="antifraud:read"),
     ),
+    subscriptions=("yanyun.antifraud.handlers:SUBSCRIPTIONS",),
     jobs=("yanyun.antifraud.jobs:JOBS",),
     demo=(DemoStep(order=95, build="yanyun.antifraud.demo:build_demo_step",
                    description="a synthetic stream of fraud warnings (labelled synthetic)"),),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
@@ -57,6 +57,9 @@ class FraudWarning(Base):
     repeat_suspect: Mapped[bool] = mapped_column(Boolean, default=False)
     stopped_yuan: Mapped[float] = mapped_column(Float, default=0.0)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case (案件) cases opened from this warning, once it said so (cases.fraud_case_opened).
+    case_id: Mapped[str | None] = mapped_column(String(26))
+    case_number: Mapped[str | None] = mapped_column(String(24))
 
 
 class WarningContact(Base):
@@ -74,7 +77,11 @@ class WarningContact(Base):
 
 
 class StopPayment(Base):
-    """止付冻结: a stop-payment or freeze asked of a bank, and what it stopped."""
+    """止付冻结: a stop-payment or freeze asked of a bank, and what it stopped.
+
+    ``state``: ``recorded`` (no bank adapter: the officer states what was stopped),
+    or ``requested`` -> ``sent`` -> ``acknowledged`` / ``failed`` through the webhook.
+    """
 
     __tablename__ = "antifraud_stop_payment"
 
@@ -86,6 +93,13 @@ class StopPayment(Base):
     account: Mapped[str] = mapped_column(String(64))
     amount_lost_yuan: Mapped[float] = mapped_column(Float)
     amount_stopped_yuan: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(12), index=True, default="recorded")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    bank_ref: Mapped[str] = mapped_column(String(64), default="")
+    last_error: Mapped[str] = mapped_column(String(200), default="")
 
 
 class QuarantinedRow(Base):
@@ -102,3 +116,20 @@ class QuarantinedRow(Base):
     reason_zh: Mapped[str] = mapped_column(String(200))
     reason_en: Mapped[str] = mapped_column(String(200))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PublicityEvent(Base):
+    """反诈宣传: one activity of a station (place, day, people reached, fraud types covered)."""
+
+    __tablename__ = "antifraud_publicity"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    station_code: Mapped[str] = mapped_column(String(48), index=True)
+    org_path: Mapped[str] = mapped_column(String(255), index=True)
+    held_on: Mapped[date] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[int] = mapped_column(Integer)
+    fraud_types: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]

@@ -15,25 +15,40 @@ from yanyun.events.antifraud import WarningOverdue
 from yanyun.events.oversight import TaskRequested
 
 MISSED = {"phone": ("电话联系", "phone contact"), "visit": ("上门见面", "in-person visit")}
+#: Grades whose in-person visit is owed even once the warning is closed by phone.
+VISIT_OWED_GRADES = ("high",)
+#: Outcomes that waive that visit (nobody is at risk).
+VISIT_WAIVED = ("false_alarm",)
+#: How far back a closed warning's missed visit is still raised: older ones are history.
+CLOSED_LOOKBACK = timedelta(days=1)
 
 
 def flag_overdue(*, session: Session, clock: Clock, settings: AntifraudSettings,
                  limit: int = 500) -> int:
-    """Find unclosed warnings whose phone or visit deadline passed without it; announce each.
+    """Find warnings whose phone or visit deadline passed without it; announce each.
 
+    An unclosed warning owes both contacts. A high-grade one also owes the visit
+    once closed by phone (劝阻成功 by phone alone, 已受骗, 无法联系...): its
+    in-person deadline still makes a task, unless it was a false alarm.
     ``overdue_at`` marks a warning announced, so a warning becomes one task, however
-    often the scan runs.
+    often the scan runs and whichever deadlines it misses.
     """
     now = clock.now()
+    w = FraudWarning
+    unclosed = w.status != "closed"
+    visit_owed = or_(unclosed, and_(
+        w.grade.in_(VISIT_OWED_GRADES), w.outcome.not_in(VISIT_WAIVED),
+        w.visit_due_at > now - CLOSED_LOOKBACK))
     late = session.scalars(
-        select(FraudWarning).where(
-            FraudWarning.status != "closed", FraudWarning.overdue_at.is_(None),
-            or_(and_(FraudWarning.first_phone_at.is_(None), FraudWarning.phone_due_at < now),
-                and_(FraudWarning.first_visit_at.is_(None), FraudWarning.visit_due_at < now)),
-        ).order_by(FraudWarning.phone_due_at).limit(limit).with_for_update(skip_locked=True)
+        select(w).where(
+            w.overdue_at.is_(None),
+            or_(and_(unclosed, w.first_phone_at.is_(None), w.phone_due_at < now),
+                and_(visit_owed, w.first_visit_at.is_(None), w.visit_due_at < now)),
+        ).order_by(w.phone_due_at).limit(limit).with_for_update(skip_locked=True)
     ).all()
     for row in late:
-        missed = "phone" if row.first_phone_at is None and row.phone_due_at < now else "visit"
+        missed = ("phone" if row.status != "closed" and row.first_phone_at is None
+                  and row.phone_due_at < now else "visit")
         due = row.phone_due_at if missed == "phone" else row.visit_due_at
         row.overdue_at = now
         events.publish(session, WarningOverdue(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from yanyun.core.params import Day
 from yanyun.core.schemas import InputModel
 
 SOURCES: dict[str, tuple[str, str]] = {
@@ -70,7 +71,34 @@ class StopPaymentIn(InputModel):
     bank: str = Field(min_length=2, max_length=64)
     account: str = Field(min_length=4, max_length=64)
     amount_lost_yuan: float = Field(ge=0, le=1e10)
-    amount_stopped_yuan: float = Field(ge=0, le=1e10)
+    # Kept as stated only with no bank adapter; through the webhook the bank's answer counts.
+    amount_stopped_yuan: float = Field(0.0, ge=0, le=1e10)
+
+
+class BankAnswer(InputModel):
+    """The bank's signed callback: the request frozen (with the amount) or refused."""
+
+    request_id: str = Field(min_length=1, max_length=26)
+    status: Literal["frozen", "refused"]
+    amount_frozen_yuan: float = Field(0.0, ge=0, le=1e10)
+    bank_ref: str | None = Field(None, max_length=64)
+    reason: str | None = Field(None, max_length=200)
+
+
+class StopPaymentRead(BaseModel):
+    id: str
+    requested_at: datetime
+    requested_by: str
+    bank: str
+    account: str
+    amount_lost_yuan: float
+    amount_stopped_yuan: float
+    state: str
+    attempts: int
+    sent_at: datetime | None
+    answered_at: datetime | None
+    bank_ref: str
+    last_error: str
 
 
 class VictimQuery(InputModel):
@@ -129,10 +157,13 @@ class WarningRead(BaseModel):
     repeat_suspect: bool
     stopped_yuan: float
     synthetic: bool
+    case_id: str | None = None
+    case_number: str | None = None
 
 
 class WarningDetail(WarningRead):
     contacts: list[ContactRead]
+    stop_payments: list[StopPaymentRead] = []
 
 
 class QuarantineRead(BaseModel):
@@ -165,3 +196,63 @@ class Figures(BaseModel):
     half_year: DayFigures
     by_station: list[dict[str, Any]]
     by_type: list[dict[str, Any]]
+
+
+class TrendRow(BaseModel):
+    code: str
+    zh: str
+    en: str
+    count: int
+    previous: int
+    change: int
+    change_pct: float | None
+
+
+class Trends(BaseModel):
+    """Warnings per fraud type and per district in one calendar period and the one before."""
+
+    period: str
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    total: int
+    previous_total: int
+    by_type: list[TrendRow]
+    by_district: list[TrendRow]
+
+
+class PublicityIn(InputModel):
+    """反诈宣传: one activity held by a station."""
+
+    station_code: str = Field(min_length=1, max_length=48)
+    held_on: Day
+    place: str = Field(min_length=2, max_length=200)
+    audience: int = Field(ge=0, le=1_000_000)
+    fraud_types: list[str] = Field(default_factory=list, max_length=20)
+    note: str | None = Field(None, max_length=500)
+
+
+class PublicityRead(BaseModel):
+    id: str
+    station_code: str
+    held_on: date
+    place: str
+    audience: int
+    fraud_types: list[str]
+    note: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PublicityCount(BaseModel):
+    station_code: str
+    month: str
+    events: int
+    audience: int
+
+
+class PublicityList(BaseModel):
+    since: date
+    events: list[PublicityRead]
+    per_station_month: list[PublicityCount]

@@ -21,10 +21,12 @@ from yanyun.antifraud.schemas import (
     OutcomeIn,
     QuarantineRead,
     StopPaymentIn,
+    StopPaymentRead,
     VictimRead,
     WarningDetail,
     WarningRead,
 )
+from yanyun.antifraud.settings import AntifraudSettings
 from yanyun.auth.models import User
 from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.scope import visible
@@ -33,7 +35,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock, local_date
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
-from yanyun.events.antifraud import WarningClosed
+from yanyun.events.antifraud import FraudCaseRequested, WarningClosed
 from yanyun.intel.registrations import mask_id_number, mask_phone
 
 
@@ -72,7 +74,7 @@ def warning_read(row: FraudWarning) -> WarningRead:
         status=row.status, outcome=row.outcome, closed_at=row.closed_at,
         overdue_at=row.overdue_at, repeat_victim=row.repeat_victim,
         repeat_suspect=row.repeat_suspect, stopped_yuan=row.stopped_yuan,
-        synthetic=row.synthetic,
+        synthetic=row.synthetic, case_id=row.case_id, case_number=row.case_number,
     )
 
 
@@ -83,6 +85,9 @@ def warning_detail(session: Session, row: FraudWarning) -> WarningDetail:
         **warning_read(row).model_dump(),
         contacts=[ContactRead(at=c.at, channel=c.channel, by=c.by, reached=c.reached,
                               note=c.note) for c in contacts],
+        stop_payments=[StopPaymentRead.model_validate(p, from_attributes=True)
+                       for p in session.scalars(select(StopPayment).where(
+                           StopPayment.warning_id == row.id).order_by(StopPayment.requested_at))],
     )
 
 
@@ -126,12 +131,25 @@ def record_contact(*, session: Session, clock: Clock, actor: Actor, warning_id: 
     return row
 
 
-def _close(session: Session, clock: Clock, row: FraudWarning, outcome: str) -> None:
+#: Outcomes that become a fraud case (案件), opened by cases from ``antifraud.case_requested``.
+CASE_OUTCOMES = ("defrauded", "case_opened")
+
+
+def _close(session: Session, clock: Clock, actor: Actor, row: FraudWarning, outcome: str) -> None:
     row.status, row.outcome, row.closed_at = "closed", outcome, clock.now()
     events.publish(session, WarningClosed(
         number=row.number, outcome=outcome, station_code=row.station_code,
         stopped_yuan=row.stopped_yuan,
     ), clock=clock, resource_id=row.id, org_path=row.org_path)
+    if outcome in CASE_OUTCOMES:
+        kind = load_rules().fraud_types.get(row.fraud_type)
+        events.publish(session, FraudCaseRequested(
+            warning_id=row.id, number=row.number, outcome=outcome,
+            owner_username=actor.username, fraud_type_zh=kind.zh if kind else row.fraud_type,
+            victim_masked=mask_name(row.victim_name), address=row.address, lng=row.lng,
+            lat=row.lat, amount_yuan=row.amount_yuan, suspect_account=row.suspect_account,
+            received_at=row.received_at,
+        ), clock=clock, resource_id=row.id, org_path=row.org_path)
     session.flush()
 
 
@@ -147,13 +165,18 @@ def record_outcome(*, session: Session, clock: Clock, actor: Actor, warning_id: 
                       f"the person has not been reached: it cannot be {en}")
     if outcome_in.outcome == "unreachable" and row.first_phone_at is None:
         raise Invalid("outcome", "须先尝试电话联系", "try to phone the person first")
-    _close(session, clock, row, outcome_in.outcome)
+    _close(session, clock, actor, row, outcome_in.outcome)
     return row
 
 
 def request_stop_payment(*, session: Session, clock: Clock, actor: Actor, warning_id: str,
-                         request: StopPaymentIn) -> FraudWarning:
-    """止付冻结 for a defrauded person: the request and the amount stopped are kept."""
+                         request: StopPaymentIn, settings: AntifraudSettings) -> FraudWarning:
+    """止付冻结 for a defrauded person.
+
+    With no bank adapter the request and the amount the officer says was stopped
+    are kept; through the webhook the request is queued for the send job and
+    the amount stopped is what the bank's callback says it froze.
+    """
     row = get_warning(session=session, actor=actor, warning_id=warning_id, for_update=True)
     if row.outcome not in (None, "defrauded"):
         raise Conflict("仅已受骗的预警可申请止付冻结",
@@ -161,17 +184,20 @@ def request_stop_payment(*, session: Session, clock: Clock, actor: Actor, warnin
     if request.amount_stopped_yuan > request.amount_lost_yuan:
         raise Invalid("amount_stopped_yuan", "止付金额不能超过被骗金额",
                       "more cannot be stopped than was lost")
+    sent = settings.bank_adapter != "record"
+    stated = 0.0 if sent else request.amount_stopped_yuan
     session.add(StopPayment(
         id=new_id(clock), warning_id=row.id, requested_at=clock.now(),
         requested_by=actor.username, bank=request.bank, account=request.account,
-        amount_lost_yuan=request.amount_lost_yuan,
-        amount_stopped_yuan=request.amount_stopped_yuan,
+        amount_lost_yuan=request.amount_lost_yuan, amount_stopped_yuan=stated,
+        state="requested" if sent else "recorded", attempts=0,
+        next_attempt_at=clock.now() if sent else None, bank_ref="", last_error="",
     ))
-    row.stopped_yuan += request.amount_stopped_yuan
+    row.stopped_yuan += stated
     if row.outcome is None:
         if row.status != "contacted":
             raise Invalid("outcome", "尚未联系到本人", "the person has not been reached")
-        _close(session, clock, row, "defrauded")
+        _close(session, clock, actor, row, "defrauded")
     session.flush()
     return row
 

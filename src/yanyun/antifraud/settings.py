@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 #: The shipped secret: good for development and tests only; the push refuses it elsewhere.
 DEV_PUSH_SECRET = "dev-antifraud-push-secret"
+#: The shipped bank secret, refused outside development and tests as the push's is.
+DEV_BANK_SECRET = "dev-antifraud-bank-secret"
 
 
 class AntifraudSettings(BaseModel):
@@ -42,8 +45,39 @@ class AntifraudSettings(BaseModel):
     max_rows_per_batch: int = Field(50_000, ge=1, le=500_000,
                                     description="Rows one push or file may carry.")
     demo_warnings_per_day: int = Field(
-        120, ge=0, le=5000, description="Synthetic warnings the demo city gets per day."
+        1650, ge=0, le=5000, description="Synthetic warnings the demo city gets per day (the "
+        "seed's rate: 29.8万 a half-year).",
     )
+    bank_adapter: Literal["record", "webhook"] = Field(
+        "record", description="How a stop-payment (止付冻结) reaches the bank: record (kept "
+        "only; the officer states what the bank stopped) or webhook (a signed JSON POST to "
+        "bank_url; the bank answers on the signed callback).",
+    )
+    bank_url: str | None = Field(
+        None, max_length=500, description="The bank endpoint the webhook adapter POSTs "
+        "stop-payment requests to.",
+    )
+    bank_secret: SecretStr = Field(
+        SecretStr(DEV_BANK_SECRET), min_length=16,
+        description="Signs requests to the bank and checks its callbacks (HMAC-SHA256 of the "
+        "body, hex, in X-Yanyun-Signature).",
+    )
+    bank_timeout_s: float = Field(5.0, gt=0, le=60,
+                                  description="Timeout of one request to the bank (s).")
+    bank_max_attempts: int = Field(5, ge=1, le=50,
+                                   description="Sends tried before a request is failed.")
+    bank_retry_s: float = Field(30.0, ge=1, le=3600, description="Wait before the first "
+                                "retry; doubled after each failed attempt (s).")
+    bank_send_s: float = Field(10.0, ge=1, le=3600,
+                               description="How often due stop-payment requests are sent (s).")
+
+    @model_validator(mode="after")
+    def _webhook_has_an_endpoint(self) -> AntifraudSettings:
+        if self.bank_adapter == "webhook" and not self.bank_url:
+            raise ValueError("antifraud.bank_adapter = webhook needs antifraud.bank_url")
+        if self.bank_url and not self.bank_url.startswith(("http://", "https://")):
+            raise ValueError("antifraud.bank_url must be an http(s) URL")
+        return self
 
     def deadlines_min(self, grade: str) -> tuple[int, int]:
         """(phone, in person) minutes for a grade."""

@@ -1,12 +1,15 @@
-"""What a case hears from others: a plate watched for it was seen (布控 hit)."""
+"""What a case hears from others: a plate watched for it was seen (布控 hit); a fraud
+warning ended defrauded or passed to a case (a fraud case is opened, once)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from yanyun.cases.fraud import open_fraud_case
 from yanyun.cases.models import Case, CaseEntry
 from yanyun.core.bus import Delivery, Subscription
 from yanyun.core.ids import new_id
+from yanyun.events.antifraud import FraudCaseRequested
 from yanyun.events.intel import WatchHitRaised
 
 
@@ -36,5 +39,9 @@ SUBSCRIPTIONS = [
     Subscription(
         "cases.watch_hits", (WatchHitRaised,), note_watch_hit,
         description="a watched plate seen goes on its case's timeline",
+    ),
+    Subscription(
+        "cases.fraud_cases", (FraudCaseRequested,), open_fraud_case,
+        description="a warning ended 已受骗 or 已转案件 opens one fraud case (by its number)",
     ),
 ]

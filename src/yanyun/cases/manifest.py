@@ -8,6 +8,7 @@ manifest = ContextManifest(
     label_en="Cases",
     layer=50,
     models=("yanyun.cases.models",),
+    events=("yanyun.events.cases",),
     routers=("yanyun.cases.api:router",),
     pages=(
         Page("/cases", "cases.html", "合成作战", "Cases", module="cases",

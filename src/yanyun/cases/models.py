@@ -34,6 +34,8 @@ class Case(Base):
     solved_at: Mapped[datetime | None]
     suspects_detained: Mapped[int] = mapped_column(Integer, default=0)
     amount_recovered_yuan: Mapped[float] = mapped_column(Float, default=0.0)
+    # What another context asked this case for (e.g. ``antifraud:FZ...``): one case per ask.
+    origin_ref: Mapped[str | None] = mapped_column(String(48), unique=True, index=True)
 
 
 class CaseMember(Base):

@@ -28,8 +28,12 @@ class DaySequence(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
-def next_of_day(session: Session, kind: str, day: date) -> int:
-    """The next number of `kind` on `day` (1, 2, ...), held until the caller commits."""
+def next_of_day(session: Session, kind: str, day: date, count: int = 1) -> int:
+    """The next number of `kind` on `day` (1, 2, ...), held until the caller commits.
+
+    With ``count`` > 1 a block is taken and its first number returned (a bulk
+    load numbers its rows without a locked round trip each).
+    """
     stmt = select(DaySequence).where(DaySequence.kind == kind, DaySequence.day == day)
     row = session.scalars(stmt.with_for_update()).first()
     if row is None:
@@ -39,5 +43,5 @@ def next_of_day(session: Session, kind: str, day: date) -> int:
         except IntegrityError:
             pass  # another transaction created the day's row first
         row = session.scalars(stmt.with_for_update()).one()
-    row.last += 1
-    return row.last
+    row.last += count
+    return row.last - count + 1

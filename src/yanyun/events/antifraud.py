@@ -52,3 +52,28 @@ class WarningClosed(Event):
     outcome: str
     station_code: str
     stopped_yuan: float = 0.0
+
+
+class FraudCaseRequested(Event):
+    """A warning closed 已受骗 or 已转案件: a fraud case (案件) is to be opened for it.
+
+    Cases opens it (one per warning, however often this is delivered) with the
+    officer who recorded the outcome as its owner; the victim travels masked.
+    """
+
+    kinds = ("antifraud.case_requested",)
+    resource_type = "antifraud_warning"
+    read_permission = "antifraud:read"
+
+    warning_id: str
+    number: str
+    outcome: str
+    owner_username: str
+    fraud_type_zh: str
+    victim_masked: str
+    address: str
+    lng: float
+    lat: float
+    amount_yuan: float
+    suspect_account: str
+    received_at: AwareDatetime

@@ -2,7 +2,7 @@
 heartbeat and the texts sent for dispatches it did not hear
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-05 20:10:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import yanyun.core.tables
 
 revision = "0024"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

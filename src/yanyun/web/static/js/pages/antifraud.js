@@ -7,6 +7,8 @@ import { el } from "../lib/dom.js";
 import { applyI18n, getLang, makeTranslator, mountLangToggle, onLangChange } from "../lib/i18n.js";
 import { fmtTime, logout, renderConnBanner, startPageLive } from "../lib/page.js";
 import { TEXT } from "../text/antifraud.js";
+import { loadPublicity, renderPublicity, startPublicity } from "./antifraud/publicity.js";
+import { loadTrends, renderTrends, startTrends } from "./antifraud/trends.js";
 
 const tx = makeTranslator(TEXT);
 const $ = (id) => document.getElementById(id);
@@ -94,6 +96,20 @@ function renderFigures() {
     el("td", { text: s.open ?? 0 }), el("td", { text: s.overdue ?? 0 }))));
 }
 
+/** A warning ended defrauded or passed to a case: its case is opened by cases moments later
+ * (through events); look again a few times until the link is there. */
+function waitForCase(d) {
+  clearTimeout(state.caseTimer);
+  if (d.case_id || !["defrauded", "case_opened"].includes(d.outcome)) return;
+  state.caseTries = state.caseTries === undefined || state.caseFor !== d.id ? 0 : state.caseTries + 1;
+  state.caseFor = d.id;
+  if (state.caseTries > 20) return;
+  state.caseTimer = setTimeout(() => {
+    if (state.selected !== d.id) return;
+    loadDetail().then(renderDetail).catch(() => {});
+  }, 1000);
+}
+
 function renderDetail() {
   const d = state.detail;
   $("detail").hidden = !d;
@@ -108,6 +124,19 @@ function renderDetail() {
     text: tx("contact_line", {
       time: fmtTime(c.at), channel: tx(`channel_${c.channel}`), who: c.by,
       reached: tx(c.reached ? "reached" : "not_reached"),
+    }),
+  })));
+  $("detail-case").hidden = !d.case_id;
+  waitForCase(d);
+  if (d.case_id) {
+    $("case-link").href = `/cases/${encodeURIComponent(d.case_id)}`;
+    $("case-link").textContent = d.case_number;
+  }
+  $("detail-stops").replaceChildren(...(d.stop_payments || []).map((p) => el("li", {
+    dataset: { state: p.state },
+    text: tx("stop_line", {
+      bank: p.bank, lost: money(p.amount_lost_yuan), stopped: money(p.amount_stopped_yuan),
+      state: tx(`stop_${p.state}`), error: p.last_error ? ` · ${p.last_error}` : "",
     }),
   })));
   const closed = d.status === "closed";
@@ -126,6 +155,8 @@ function renderText() {
   if (chosen) select.value = chosen;
   renderConnBanner(state.liveState, state.lastEvent);
   renderAll();
+  renderTrends(tx);
+  renderPublicity(tx);
 }
 
 function renderAll() {
@@ -182,7 +213,10 @@ async function act(path, body) {
 function onEvent(event) {
   state.lastEvent = event;
   renderConnBanner(state.liveState, state.lastEvent);
-  if (event.kind.startsWith("antifraud.")) load().catch(showError);
+  if (event.kind.startsWith("antifraud.") || event.kind === "cases.fraud_case_opened") {
+    load().catch(showError);
+    loadTrends(state.session.token, tx).catch(showError);
+  }
 }
 
 function wire() {
@@ -191,6 +225,23 @@ function wire() {
   $("act-missed").addEventListener("click", () => act("contacts", { channel: "phone", reached: false }));
   $("act-outcome").addEventListener("click", () => act("outcome", { outcome: $("outcome-select").value }));
   $("logout").addEventListener("click", () => logout(state.session, state.live));
+}
+
+/** The trends map and the publicity list, beside the day's work. */
+async function startSide() {
+  const token = state.session.token;
+  const [me, catalogue] = await Promise.all([
+    api("/api/v1/auth/me", { token }), api("/api/v1/antifraud/catalogue", { token }),
+  ]);
+  await Promise.all([
+    startTrends(token, tx),
+    startPublicity({
+      token, user: me.user, catalogue, tx, onError: showError,
+      canRecord: me.permissions.includes("antifraud:handle"),
+      today: state.figures ? state.figures.today.day : "",
+    }),
+  ]);
+  document.body.dataset.trendsReady = "1";
 }
 
 async function main() {
@@ -206,6 +257,7 @@ async function main() {
   onLangChange(renderText);
   try {
     await load();
+    await startSide();
   } catch (err) {
     if (err.status === 401) return;
     showError(err);

@@ -153,6 +153,9 @@ export async function mountSearches({ session, detail, refresh }) {
   bind("owner-form", lookupOwner);
   bind("watch-form", requestWatch);
   renderSearches(detail);
-  // Only members see the case's watches (a supervisor reading the case may not search).
-  if (detail.my_role) await loadWatches();
+  // Only members see the case's watches (a supervisor reading the case may not search), and
+  // only those who may search: a station officer owning a fraud case reads no plate watches.
+  if (!detail.my_role) return;
+  const me = await api("/api/v1/auth/me", { token: session.token });
+  if (me.permissions.includes("sightings:search")) await loadWatches();
 }
