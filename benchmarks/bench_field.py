@@ -2,10 +2,13 @@
 
 Part 1, load: 1,000 crew phones (each a user signed on to a unit, as the
 field app makes them) send their position every 10 s through the field
-API (`POST /api/v1/field/actions`, one keyed action each), while 30
+API, while 30
 dispatchers keep reading what the console and the wall read. The same 30
 dispatchers run alone first: the ratio of their p50 and p99 with and
-without the phones is what the phones cost the command center. The
+without the phones is what the phones cost the command center. The phones
+run twice: through `POST /api/v1/field/position` (the app's path: fixes kept
+latest per unit and written together once a second) and, as the baseline,
+through `POST /api/v1/field/actions` (one request transaction per fix). The
 phones' users, tokens and sign-ons are written straight into the database
 before the run (1,000 argon2 logins would take minutes and measure the
 login, not the field path).
@@ -120,20 +123,23 @@ async def _dispatcher(client: httpx.AsyncClient, stop: float, out: list[float],
 
 async def _phone(client: httpx.AsyncClient, token: str, lng: float, lat: float, every_s: float,
                  stop: float, out: list[float], accepted: list[int], errors: list[str],
-                 rng: random.Random, skew: timedelta) -> None:
+                 rng: random.Random, skew: timedelta, via: str) -> None:
     await asyncio.sleep(rng.uniform(0, every_s))  # phones do not report in step
     headers = {"Authorization": f"Bearer {token}"}
     while time.monotonic() < stop:
-        body = {"actions": [{
-            "key": uuid.uuid4().hex, "kind": "position",
-            "at": (datetime.now(UTC) + skew).isoformat(),
-            "lng": lng + rng.uniform(-0.002, 0.002), "lat": lat + rng.uniform(-0.002, 0.002),
-        }]}
+        fix = {"at": (datetime.now(UTC) + skew).isoformat(),
+               "lng": lng + rng.uniform(-0.002, 0.002), "lat": lat + rng.uniform(-0.002, 0.002)}
         started = time.perf_counter()
         try:
-            resp = await client.post("/api/v1/field/actions", json=body, headers=headers)
+            if via == "position":
+                resp = await client.post("/api/v1/field/position", json=fix, headers=headers)
+                ok = resp.status_code == 202
+            else:
+                body = {"actions": [{"key": uuid.uuid4().hex, "kind": "position", **fix}]}
+                resp = await client.post("/api/v1/field/actions", json=body, headers=headers)
+                ok = resp.status_code == 200 and resp.json()["applied"] == 1
             out.append((time.perf_counter() - started) * 1000)
-            if resp.status_code == 200 and resp.json()["applied"] == 1:
+            if ok:
                 accepted.append(1)
             else:
                 errors.append(f"phone {resp.status_code} {resp.text[:80]}")
@@ -151,7 +157,7 @@ async def _load(base: str, dispatchers: int, phones: list[tuple[str, str, float,
     limits = httpx.Limits(max_connections=len(phones) + 50,
                           max_keepalive_connections=len(phones) + 50)
     figures: dict[str, Any] = {}
-    for label, with_phones in (("alone", False), ("with phones", True)):
+    for label, via in PHASES:
         reads: list[float] = []
         sends: list[float] = []
         accepted: list[int] = []
@@ -162,9 +168,9 @@ async def _load(base: str, dispatchers: int, phones: list[tuple[str, str, float,
                 httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as field:
             tasks = [_dispatcher(desk, stop, reads, errors, random.Random(rng.random()), think_s)
                      for _ in range(dispatchers)]
-            if with_phones:
+            if via:
                 tasks += [_phone(field, t, lng, lat, every_s, stop, sends, accepted, errors,
-                                 random.Random(rng.random()), skew)
+                                 random.Random(rng.random()), skew, via)
                           for t, _, lng, lat in phones]
             await asyncio.gather(*tasks)
             elapsed = seconds
@@ -179,6 +185,11 @@ async def _load(base: str, dispatchers: int, phones: list[tuple[str, str, float,
             "error kinds": sorted(set(errors))[:3],
         }
     return figures
+
+
+#: The dispatchers alone, then with the phones on each path.
+PHASES = (("alone", None), ("phones via /position", "position"),
+          ("phones via /actions (baseline)", "actions"))
 
 
 def _rings(base: str, rounds: int) -> list[float]:
@@ -253,15 +264,17 @@ def main() -> None:
         print(f"\n{backend}: {args.phones} phones every {args.every:g} s, "
               f"{args.dispatchers} dispatchers (a read every ~{args.think:g} s), "
               f"{args.seconds:g} s per phase")
-        print("| figure | dispatchers alone | with the phones |")
-        print("|---|---|---|")
+        labels = [label for label, _ in PHASES]
+        print("| figure | " + " | ".join(labels) + " |")
+        print("|---" * (len(labels) + 1) + "|")
         for key in load["alone"]:
-            cells = [load[label][key] for label in ("alone", "with phones")]
+            cells = [load[label][key] for label in labels]
             print(f"| {key} | " + " | ".join(
                 f"{c:,.1f}" if isinstance(c, float) else str(c) for c in cells) + " |")
-        for key in ("dispatcher p50 ms", "dispatcher p99 ms"):
-            ratio = load["with phones"][key] / load["alone"][key]
-            print(f"{key}: {ratio:.2f}x slower with the phones")
+        for label in labels[1:]:
+            for key in ("dispatcher p50 ms", "dispatcher p99 ms"):
+                ratio = load[label][key] / load["alone"][key]
+                print(f"{key}: {ratio:.2f}x slower with {label}")
         if rings:
             print(f"dispatch committed -> phone ringing ({len(rings)} rounds): "
                   f"median {statistics.median(rings):.0f} ms, p95 {_quantile(rings, 0.95):.0f} ms, "

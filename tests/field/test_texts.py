@@ -82,3 +82,25 @@ def test_an_open_app_or_an_acknowledged_dispatch_gets_no_text(client, session, c
     assert resp.json()["applied"] == 1
     clock.advance(timedelta(minutes=5))  # the app closed, but the dispatch was acknowledged
     assert _texts(session, clock) == 0
+
+
+def test_a_volunteer_called_out_is_texted_the_link_once(client, runtime, session, clock) -> None:
+    from tests.bus import consumers_from_now, drain
+    from tests.community.helpers import urban_grid
+    from tests.community.test_volunteer_app import _call, _linked_volunteer
+
+    consumers_from_now(session, clock, "field.volunteer_texts")
+    grid = urban_grid(session)
+    mine = _linked_volunteer(session, grid)
+    call, _ = _call(client, grid)
+    assert mine.id in [r["volunteer_id"] for r in call["responses"]]
+    clock.advance(timedelta(minutes=1))  # past the runner's grace for id holes (PostgreSQL)
+    assert drain(runtime, "field.volunteer_texts", session=session) >= 1
+    assert drain(runtime, "field.volunteer_texts") == 0
+    session.expire_all()
+    texts = list(session.scalars(select(Notification).where(
+        Notification.kind == "field.volunteer_text")))
+    phone = session.scalar(select(User.phone).where(User.username == "volunteer"))
+    # Only the volunteer with an account and a phone: the four others have neither.
+    assert [(t.payload["to"], t.payload["volunteer_id"]) for t in texts] == [(phone, mine.id)]
+    assert "寻找走失老人" in texts[0].subject and "/m/volunteer" in texts[0].subject

@@ -16,6 +16,7 @@ manifest = ContextManifest(
              permission="field:act"),
         Page("/tip", "tip.html", "线索举报", "Report a tip", module="field", nav=False),
     ),
+    subscriptions=("yanyun.field.handlers:SUBSCRIPTIONS",),
     work_checks=("yanyun.field.service:crew_works_on",),
     jobs=("yanyun.field.jobs:JOBS",),
     description="acts for units through command's services (flat dispatch gives a crew "

@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session
 
 from yanyun.auth.models import User
 from yanyun.command.models import Assignment, Incident, Unit
+from yanyun.community.models import Volunteer
+from yanyun.core.bus import Delivery
 from yanyun.core.clock import Clock
+from yanyun.events.community import VolunteersCalled
 from yanyun.field.models import DispatchText, FieldShift
 from yanyun.field.settings import FieldSettings
 from yanyun.oversight import notify
@@ -66,3 +69,28 @@ def text_unacknowledged(
                                  notification_id=queued[0].id if queued else None))
     session.flush()
     return len(rows)
+
+
+def text_volunteers(delivery: Delivery) -> None:
+    """一呼百应 reaches volunteers whose app is closed: each one with an account and a
+    phone number is texted the call's title and the link to their app, once (the
+    consumer's cursor moves in this transaction)."""
+    called: VolunteersCalled = delivery.event
+    session, runtime = delivery.session, delivery.runtime
+    settings = runtime.settings.field
+    link = f"{settings.public_url.rstrip('/')}/m/volunteer"
+    rows = session.execute(
+        select(Volunteer.id, Volunteer.org_path, User.phone)
+        .join(User, User.id == Volunteer.user_id)
+        .where(Volunteer.id.in_(called.volunteer_ids), User.phone.is_not(None))
+    ).all()
+    for volunteer_id, org_path, phone in rows:
+        notify.enqueue(
+            session, clock=delivery.clock, settings=runtime.settings.oversight,
+            kind="field.volunteer_text", org_path=org_path,
+            subject=f"【雁云】一呼百应：{called.title[:60]}，请打开 {link} 接受或拒绝",
+            body=f"Call-out: {called.title[:60]}. Open {link} to accept or decline.",
+            payload={"to": phone, "link": link, "volunteer_id": volunteer_id,
+                     "call_id": delivery.envelope.resource_id},
+            channels=[settings.text_channel],
+        )
