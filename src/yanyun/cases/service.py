@@ -36,6 +36,7 @@ from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
 from yanyun.core.sequences import next_of_day
+from yanyun.events.cases import CaseChanged
 from yanyun.events.oversight import TaskRequested
 from yanyun.oversight.models import SupervisedTask
 
@@ -50,8 +51,18 @@ MOVES: dict[str, frozenset[str]] = {
 
 def _entry(session: Session, clock: Clock, case: Case, actor: Actor, kind: str, text: str,
            **detail: object) -> None:
+    add_entry(session, clock, case, actor.username, kind, text, dict(detail))
+
+
+def add_entry(session: Session, clock: Clock, case: Case, actor: str, kind: str, text: str,
+              detail: dict) -> None:
+    """Put something on the case's timeline and say so on the live channel, so that open
+    workspaces of the case (its members, in any unit) read it again at once."""
     session.add(CaseEntry(id=new_id(clock), case_id=case.id, at=clock.now(),
-                          actor=actor.username, kind=kind, text=text, detail=dict(detail)))
+                          actor=actor, kind=kind, text=text, detail=detail))
+    events.publish(session, CaseChanged(case_id=case.id, number=case.number, what=kind),
+                   clock=clock, resource_id=case.id, org_path=case.org_path,
+                   audience=members_of_case(session, case.number))
 
 
 def _number(session: Session, clock: Clock) -> str:
@@ -324,3 +335,12 @@ def member_of_open_case(session: Session, user_id: str, reference: str) -> bool:
         .where(Case.number == reference, Case.status == "open",
                CaseMember.user_id == user_id, CaseMember.removed_at.is_(None))
     ) is not None
+
+
+def members_of_case(session: Session, reference: str) -> list[str]:
+    """Who works case ``reference`` now (user ids): the audience of events about it."""
+    return list(session.scalars(
+        select(CaseMember.user_id)
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(Case.number == reference, CaseMember.removed_at.is_(None))
+    ))

@@ -56,6 +56,9 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The payload schema's version; 0 for rows written before payloads were typed.
     version: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    # Users outside the org path who may follow this event too (a case's members from
+    # other units), as " id1 id2 " so one LIKE finds a reader; "" for most events.
+    audience: Mapped[str] = mapped_column(String(2000), default="", server_default="")
 
 
 # ---- typed events -----------------------------------------------------------------
@@ -167,12 +170,15 @@ def publish(
     kind: str | None = None,
     actor: str | None = None,
     resource_type: str | None = None,
+    audience: Iterable[str] = (),
 ) -> OutboxEvent:
     """Add a typed event to the caller's transaction; it exists only if that commits.
 
     ``kind`` picks one of a family's kinds; a class with one kind needs none.
     ``resource_type`` overrides the class's for a fact about several kinds of
-    record (a failed item of a checklist or of a risk check).
+    record (a failed item of a checklist or of a risk check). ``audience``
+    names users (ids) outside ``org_path`` who may follow it as well: the
+    members of a case, who come from any unit (see :func:`may_follow`).
     """
     kinds = type(event_).kinds
     chosen = kind or (kinds[0] if len(kinds) == 1 else None)
@@ -181,7 +187,21 @@ def publish(
     return _add(session, clock=clock, kind=chosen,
                 resource_type=resource_type or type(event_).resource_type,
                 resource_id=resource_id, org_path=org_path, actor=actor,
-                payload=event_.model_dump(mode="json"), version=type(event_).version)
+                payload=event_.model_dump(mode="json"), version=type(event_).version,
+                audience=audience_text(audience))
+
+
+def audience_text(user_ids: Iterable[str]) -> str:
+    """The stored form of an audience: " id1 id2 " (ids are ULIDs: no spaces), "" for none."""
+    ids = sorted({u for u in user_ids if u})
+    text_ = f" {' '.join(ids)} " if ids else ""
+    if len(text_) > AUDIENCE_CHARS:  # some 70 members: the first ones keep it
+        text_ = text_[: text_.rfind(" ", 0, AUDIENCE_CHARS) + 1]
+    return text_
+
+
+#: The stored audience's length (its column's).
+AUDIENCE_CHARS = 2000
 
 
 def emit(
@@ -295,6 +315,32 @@ def visible_to(org_path: str, scope_path: str) -> bool:
     return org_path == scope_path or org_path.startswith(scope_path + "/")
 
 
+def may_follow(
+    org_path: str, audience: str, kind: str, *, scope_path: str, user_id: str,
+    hidden_kinds: frozenset[str],
+) -> bool:
+    """The one rule for who follows a live event: a kind the reader may read, and the
+    event in the reader's org scope or the reader named in its audience.
+
+    The audience widens where an event is seen (a case's member at another unit
+    sees its watch hits), never what a reader's permissions allow.
+    :func:`events_after` applies the same rule in SQL.
+
+    >>> may_follow("4304/430405", " u1 u2 ", "watch.hit", scope_path="4304/430406",
+    ...            user_id="u2", hidden_kinds=frozenset())
+    True
+    >>> may_follow("4304/430405", " u1 ", "watch.hit", scope_path="4304/430406",
+    ...            user_id="u2", hidden_kinds=frozenset())
+    False
+    >>> may_follow("4304/430405", " u2 ", "watch.hit", scope_path="4304/430406",
+    ...            user_id="u2", hidden_kinds=frozenset({"watch.hit"}))
+    False
+    """
+    if kind in hidden_kinds:
+        return False
+    return visible_to(org_path, scope_path) or bool(user_id and f" {user_id} " in audience)
+
+
 def kinds_needing(granted: Iterable[str]) -> frozenset[str]:
     """The event kinds a reader holding the permissions `granted` may not follow."""
     have = set(granted)
@@ -313,11 +359,13 @@ def events_after(
     kinds: Iterable[str] | None = None,
     scope_path: str | None = None,
     without_kinds: Iterable[str] = (),
+    user_id: str | None = None,
 ) -> list[OutboxEvent]:
     """Committed events with an id above the cursor, oldest first.
 
-    With `scope_path`, only events a reader scoped there may see (the rule of
-    :func:`visible_to`, in SQL, so `limit` counts visible events).
+    With `scope_path`, only events a reader scoped there may see, or (with
+    `user_id`) whose audience names the reader: the rule of :func:`may_follow`,
+    in SQL, so `limit` counts visible events.
     """
     stmt = select(OutboxEvent).where(OutboxEvent.id > after_id)
     if kinds is not None:
@@ -326,11 +374,14 @@ def events_after(
     if hidden:
         stmt = stmt.where(OutboxEvent.kind.not_in(hidden))
     if scope_path:
-        stmt = stmt.where(
+        in_scope = (
             (OutboxEvent.org_path == "")
             | (OutboxEvent.org_path == scope_path)
             | OutboxEvent.org_path.startswith(scope_path + "/", autoescape=True)
         )
+        if user_id:
+            in_scope = in_scope | OutboxEvent.audience.contains(f" {user_id} ", autoescape=True)
+        stmt = stmt.where(in_scope)
     return list(session.scalars(stmt.order_by(OutboxEvent.id).limit(limit)))
 
 
