@@ -190,9 +190,15 @@ def list_hits(*, session: Session, actor: Actor, status: str | None) -> list[Wat
 
 def decide_hit(*, session: Session, clock: Clock, actor: Actor, hit_id: str,
                confirm: bool) -> WatchHitRead:
-    """The operator compares the read with the image: a confirmed hit may be acted on."""
+    """The operator compares the read with the image: a confirmed hit may be acted on.
+
+    Whoever was alerted may do it: the watch's area, or a member of its open case.
+    """
     hit = session.get(WatchHit, hit_id)
-    if hit is None or not actor.sees(hit.org_path) or not actor.can(Perm.sightings_search):
+    # The watch's area, or a member of its case from another unit (who was alerted too).
+    if hit is None or not actor.can(Perm.sightings_search) or not (
+        actor.sees(hit.org_path) or audit.works_on(session, hit.case_number)
+    ):
         raise NotFound("watch hit", hit_id)
     if hit.status != "pending":
         raise Conflict("该预警已处理", "this hit was already decided")
