@@ -254,9 +254,11 @@ def add_note(*, session: Session, clock: Clock, actor: Actor, case_id: str, text
 
 
 def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int,
-               offset: int, incident_id: str | None = None) -> list[CaseRead]:
+               offset: int, incident_id: str | None = None,
+               number: str | None = None) -> list[CaseRead]:
     """The actor's cases (as a member), and those of their area if they oversee; only
-    those grown from ``incident_id`` if given."""
+    those grown from ``incident_id``, or the one numbered ``number`` (what a watch hit
+    names), if given."""
     mine = select(CaseMember.case_id).where(CaseMember.user_id == actor.user_id,
                                             CaseMember.removed_at.is_(None))
     condition = Case.id.in_(mine)
@@ -269,6 +271,8 @@ def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int
     if incident_id:
         linked = select(CaseIncident.case_id).where(CaseIncident.incident_id == incident_id)
         stmt = stmt.where(Case.id.in_(linked))
+    if number:
+        stmt = stmt.where(Case.number == number)
     rows = session.scalars(stmt.order_by(Case.opened_at.desc()).limit(limit).offset(offset))
     return [case_read(session, c, actor) for c in rows]
 

@@ -185,7 +185,12 @@ def list_hits(*, session: Session, actor: Actor, status: str | None) -> list[Wat
     if status:
         stmt = stmt.where(WatchHit.status == status)
     rows = session.scalars(stmt.order_by(WatchHit.raised_at.desc()).limit(200))
-    return [WatchHitRead.model_validate(h, from_attributes=True) for h in rows]
+    return [_hit_read(h) for h in rows]
+
+
+def _hit_read(hit: WatchHit) -> WatchHitRead:
+    read = WatchHitRead.model_validate(hit, from_attributes=True)
+    return read.model_copy(update={"image_ref": image_ref(hit.camera, hit.seen_at)})
 
 
 def decide_hit(*, session: Session, clock: Clock, actor: Actor, hit_id: str,
@@ -212,4 +217,4 @@ def decide_hit(*, session: Session, clock: Clock, actor: Actor, hit_id: str,
         clock=clock, resource_id=hit.id, org_path=hit.org_path,
         audience=audit.work_audience(session, hit.case_number),
     )
-    return WatchHitRead.model_validate(hit, from_attributes=True)
+    return _hit_read(hit)
