@@ -48,6 +48,7 @@ from tests.conftest import (  # noqa: E402
     prepare_database,
 )
 from tests.web.browser_support import free_port  # noqa: E402
+
 from yanyun.core import events  # noqa: E402
 from yanyun.core.clock import SystemClock  # noqa: E402
 from yanyun.core.db import build_runtime, session_scope  # noqa: E402
