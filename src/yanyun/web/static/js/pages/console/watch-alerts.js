@@ -5,6 +5,7 @@
 
 import { api, ApiError } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";
+import { getLang } from "../../lib/i18n.js";
 import { ct } from "../../text/console.js";
 import { $, state } from "./state.js";
 
@@ -90,7 +91,8 @@ function place(hit) {
 }
 
 function when(iso) {
-  return new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+  return new Date(iso).toLocaleString(getLang() === "en" ? "en-GB" : "zh-CN",
+    { timeZone: "Asia/Shanghai", hour12: false });
 }
 
 function caseLink(number) {
