@@ -153,3 +153,6 @@ def install_work_checks() -> None:
     audit.install_work_checks(
         tuple(resolve(ref) for m in manifests() for ref in m.work_checks)
     )
+    audit.install_work_members(
+        tuple(resolve(ref) for m in manifests() for ref in m.work_members)
+    )

@@ -51,12 +51,14 @@ def list_cases(
     actor: Reader,
     status: str | None = Query(None, pattern="^(open|suspended|solved|closed)$"),
     incident_id: str | None = Query(None, min_length=1, max_length=26),
+    number: str | None = Query(None, min_length=1, max_length=24),
     limit: int = Query(50, ge=1, le=500),
     offset: Offset = 0,
 ) -> list[CaseRead]:
-    """The caller's cases, and those of their area for supervisors; or those of an incident."""
+    """The caller's cases, and those of their area for supervisors; or those of an incident;
+    or the one of a number (a watch hit names its case by number)."""
     return service.list_cases(session=session, actor=actor, status=status, limit=limit,
-                              offset=offset, incident_id=incident_id)
+                              offset=offset, incident_id=incident_id, number=number)
 
 
 @router.get("/{case_id}", response_model=CaseDetail)

@@ -20,6 +20,7 @@ manifest = ContextManifest(
     demo=(DemoStep(order=75, build="yanyun.cases.demo:build_demo",
                    description="the G107 hit-and-run: cameras, the e-bike's passages, its owner"),),
     work_checks=("yanyun.cases.service:member_of_open_case",),
+    work_members=("yanyun.cases.service:members_of_case",),
     description="a case takes in incidents from command; every personal-data search names "
     "an open case the searcher is a member of (or an incident they work)",
 )

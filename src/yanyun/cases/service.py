@@ -37,6 +37,7 @@ from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
 from yanyun.core.sequences import next_of_day
+from yanyun.events.cases import CaseChanged
 from yanyun.events.oversight import TaskRequested
 from yanyun.oversight.models import SupervisedTask
 
@@ -51,8 +52,18 @@ MOVES: dict[str, frozenset[str]] = {
 
 def _entry(session: Session, clock: Clock, case: Case, actor: Actor, kind: str, text: str,
            **detail: object) -> None:
+    add_entry(session, clock, case, actor.username, kind, text, dict(detail))
+
+
+def add_entry(session: Session, clock: Clock, case: Case, actor: str, kind: str, text: str,
+              detail: dict) -> None:
+    """Put something on the case's timeline and say so on the live channel, so that open
+    workspaces of the case (its members, in any unit) read it again at once."""
     session.add(CaseEntry(id=new_id(clock), case_id=case.id, at=clock.now(),
-                          actor=actor.username, kind=kind, text=text, detail=dict(detail)))
+                          actor=actor, kind=kind, text=text, detail=detail))
+    events.publish(session, CaseChanged(case_id=case.id, number=case.number, what=kind),
+                   clock=clock, resource_id=case.id, org_path=case.org_path,
+                   audience=members_of_case(session, case.number))
 
 
 def _number(session: Session, clock: Clock) -> str:
@@ -244,9 +255,11 @@ def add_note(*, session: Session, clock: Clock, actor: Actor, case_id: str, text
 
 
 def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int,
-               offset: int, incident_id: str | None = None) -> list[CaseRead]:
+               offset: int, incident_id: str | None = None,
+               number: str | None = None) -> list[CaseRead]:
     """The actor's cases (as a member), and those of their area if they oversee; only
-    those grown from ``incident_id`` if given."""
+    those grown from ``incident_id``, or the one numbered ``number`` (what a watch hit
+    names), if given."""
     mine = select(CaseMember.case_id).where(CaseMember.user_id == actor.user_id,
                                             CaseMember.removed_at.is_(None))
     condition = Case.id.in_(mine)
@@ -259,6 +272,8 @@ def list_cases(*, session: Session, actor: Actor, status: str | None, limit: int
     if incident_id:
         linked = select(CaseIncident.case_id).where(CaseIncident.incident_id == incident_id)
         stmt = stmt.where(Case.id.in_(linked))
+    if number:
+        stmt = stmt.where(Case.number == number)
     rows = session.scalars(stmt.order_by(Case.opened_at.desc()).limit(limit).offset(offset))
     return [case_read(session, c, actor) for c in rows]
 
@@ -327,3 +342,12 @@ def member_of_open_case(session: Session, user_id: str, reference: str) -> bool:
         .where(Case.number == reference, Case.status == "open",
                CaseMember.user_id == user_id, CaseMember.removed_at.is_(None))
     ) is not None
+
+
+def members_of_case(session: Session, reference: str) -> list[str]:
+    """Who works case ``reference`` now (user ids): the audience of events about it."""
+    return list(session.scalars(
+        select(CaseMember.user_id)
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(Case.number == reference, CaseMember.removed_at.is_(None))
+    ))

@@ -9,7 +9,7 @@ DELETE on the table (triggers, see the migration).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -161,6 +161,24 @@ def install_work_checks(checks: tuple[WorkCheck, ...]) -> None:
     """Set what a personal-data read may be bound to (called once by each edge at start)."""
     global _work_checks
     _work_checks = tuple(checks)
+
+
+#: Who works a reference (a case number): ``members(session, reference) -> user ids``.
+#: Contexts contribute them in their manifests (``work_members``); an event about
+#: that work (a watch hit) is shown to them wherever their unit is.
+WorkMembers = Callable[[Session, str], Iterable[str]]
+_work_members: tuple[WorkMembers, ...] = ()
+
+
+def install_work_members(finders: tuple[WorkMembers, ...]) -> None:
+    """Set who works a reference (called with the work checks, by each edge at start)."""
+    global _work_members
+    _work_members = tuple(finders)
+
+
+def work_audience(session: Session, reference: str) -> set[str]:
+    """The users (ids) who work ``reference`` now; empty when no context knows it."""
+    return {user for finder in _work_members for user in finder(session, reference)}
 
 
 def works_on(session: Session, case_number: str) -> bool:

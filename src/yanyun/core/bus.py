@@ -204,7 +204,9 @@ class EventRunner:
         with read_session(self.runtime) as session:
             rows = events_after(session, after_id=self.live.cursor, limit=self.batch)
             ready = self.live.accept(rows, as_utc(self.runtime.clock.now()))
-            return [event_json(r) for r in ready]
+            # The audience goes to the hub, which decides who follows the event;
+            # it is not part of the wire form.
+            return [{**event_json(r), "audience": r.audience or ""} for r in ready]
 
     # ---- durable consumers ----------------------------------------------------------
 

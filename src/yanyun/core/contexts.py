@@ -117,6 +117,9 @@ class ContextManifest:
     - ``work_checks``: references to functions ``(session, user_id, reference) -> bool``
       saying whether a case or incident number is that user's live work (what
       a personal-data read may be bound to, `core.audit.bind_to_work`).
+    - ``work_members``: references to functions ``(session, reference) -> user ids``
+      naming who works a case or incident (the audience of events about it,
+      `core.audit.work_audience`).
     - ``live``: what keeps the demo alive beside the server: functions
       ``start(runtime, calls_per_hour=, seed=)`` returning a handle with ``stop()``.
     - ``layer``: its place in the dependency order (lower is more basic);
@@ -139,6 +142,7 @@ class ContextManifest:
     warm_up: tuple[str, ...] = ()
     work_checks: tuple[str, ...] = ()
     live: tuple[str, ...] = ()
+    work_members: tuple[str, ...] = ()
     description: str = ""
 
     def references(self) -> list[str]:
@@ -152,4 +156,5 @@ class ContextManifest:
             *self.warm_up,
             *self.work_checks,
             *self.live,
+            *self.work_members,
         ]

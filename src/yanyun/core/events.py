@@ -28,6 +28,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from yanyun.core.clock import Clock
 from yanyun.core.tables import Base
 
+# The reading rule lives beside; its names stay reachable here, where readers look.
+from yanyun.core.visibility import audience_text, may_follow, visible_to  # noqa: F401
+
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -56,6 +59,9 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The payload schema's version; 0 for rows written before payloads were typed.
     version: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    # Users outside the org path who may follow this event too (a case's members from
+    # other units), as " id1 id2 " so one LIKE finds a reader; "" for most events.
+    audience: Mapped[str] = mapped_column(String(2000), default="", server_default="")
 
 
 # ---- typed events -----------------------------------------------------------------
@@ -167,12 +173,15 @@ def publish(
     kind: str | None = None,
     actor: str | None = None,
     resource_type: str | None = None,
+    audience: Iterable[str] = (),
 ) -> OutboxEvent:
     """Add a typed event to the caller's transaction; it exists only if that commits.
 
     ``kind`` picks one of a family's kinds; a class with one kind needs none.
     ``resource_type`` overrides the class's for a fact about several kinds of
-    record (a failed item of a checklist or of a risk check).
+    record (a failed item of a checklist or of a risk check). ``audience``
+    names users (ids) outside ``org_path`` who may follow it as well: the
+    members of a case, who come from any unit (see :func:`may_follow`).
     """
     kinds = type(event_).kinds
     chosen = kind or (kinds[0] if len(kinds) == 1 else None)
@@ -181,7 +190,8 @@ def publish(
     return _add(session, clock=clock, kind=chosen,
                 resource_type=resource_type or type(event_).resource_type,
                 resource_id=resource_id, org_path=org_path, actor=actor,
-                payload=event_.model_dump(mode="json"), version=type(event_).version)
+                payload=event_.model_dump(mode="json"), version=type(event_).version,
+                audience=audience_text(audience))
 
 
 def emit(
@@ -278,23 +288,6 @@ def install_outbox(factory: sessionmaker[Session]) -> None:
 # ---- reading ----------------------------------------------------------------------
 
 
-def visible_to(org_path: str, scope_path: str) -> bool:
-    """Whether an event at `org_path` may be shown to a user scoped to `scope_path`.
-
-    City-wide events (empty path) are visible to everyone; an empty scope sees all.
-
-    >>> visible_to("4304/430405/430405-S03", "4304/430405")
-    True
-    >>> visible_to("4304/430406", "4304/430405")
-    False
-    >>> visible_to("4304/430405-S1", "4304/430405")
-    False
-    """
-    if not scope_path or not org_path:
-        return True
-    return org_path == scope_path or org_path.startswith(scope_path + "/")
-
-
 def kinds_needing(granted: Iterable[str]) -> frozenset[str]:
     """The event kinds a reader holding the permissions `granted` may not follow."""
     have = set(granted)
@@ -313,11 +306,13 @@ def events_after(
     kinds: Iterable[str] | None = None,
     scope_path: str | None = None,
     without_kinds: Iterable[str] = (),
+    user_id: str | None = None,
 ) -> list[OutboxEvent]:
     """Committed events with an id above the cursor, oldest first.
 
-    With `scope_path`, only events a reader scoped there may see (the rule of
-    :func:`visible_to`, in SQL, so `limit` counts visible events).
+    With `scope_path`, only events a reader scoped there may see, or (with
+    `user_id`) whose audience names the reader: the rule of :func:`may_follow`,
+    in SQL, so `limit` counts visible events.
     """
     stmt = select(OutboxEvent).where(OutboxEvent.id > after_id)
     if kinds is not None:
@@ -326,11 +321,14 @@ def events_after(
     if hidden:
         stmt = stmt.where(OutboxEvent.kind.not_in(hidden))
     if scope_path:
-        stmt = stmt.where(
+        in_scope = (
             (OutboxEvent.org_path == "")
             | (OutboxEvent.org_path == scope_path)
             | OutboxEvent.org_path.startswith(scope_path + "/", autoescape=True)
         )
+        if user_id:
+            in_scope = in_scope | OutboxEvent.audience.contains(f" {user_id} ", autoescape=True)
+        stmt = stmt.where(in_scope)
     return list(session.scalars(stmt.order_by(OutboxEvent.id).limit(limit)))
 
 

@@ -1,4 +1,5 @@
-"""Events of case work 合成作战: a case opened at another context's request.
+"""Events of case work 合成作战: a case opened at another context's request, and
+something added to a case's timeline.
 
 Anti-fraud asks for a fraud case with ``antifraud.case_requested``; the case
 answers with :class:`FraudCaseOpened` so the warning can show (and open) it.
@@ -20,3 +21,20 @@ class FraudCaseOpened(Event):
     case_number: str
     warning_id: str
     warning_number: str
+
+
+class CaseChanged(Event):
+    """A case's timeline grew (a member, a task or its progress, a note, a watch hit).
+
+    Only names the case and what kind of entry: an open workspace of the case
+    reads it again (with the reader's own rights) instead of polling. Its
+    audience is the case's members, who may sit in any unit.
+    """
+
+    kinds = ("case.changed",)
+    resource_type = "case"
+    read_permission = "cases:read"
+
+    case_id: str
+    number: str
+    what: str

@@ -1,4 +1,4 @@
-"""Events of intelligence 情: a watched plate was seen."""
+"""Events of intelligence 情: a watched plate was seen, and the read was checked."""
 
 from __future__ import annotations
 
@@ -28,3 +28,22 @@ class WatchHitRaised(Event):
     lng: float | None = None
     lat: float | None = None
     sightings: int = 1
+    #: The hit row of the latest sighting (what the console confirms or rejects)
+    #: and the camera frame it was read from; absent in events written before.
+    hit_id: str | None = None
+    image_ref: str | None = None
+
+
+class WatchHitDecided(Event):
+    """An operator compared a hit's read with its image: confirmed (act on it) or rejected."""
+
+    kinds = ("watch.hit_decided",)
+    resource_type = "watch_hit"
+    read_permission = "sightings:search"
+
+    hit_id: str
+    entry_id: str
+    case_number: str
+    read_plate: str
+    status: str
+    decided_by: str

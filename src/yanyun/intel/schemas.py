@@ -322,3 +322,5 @@ class WatchHitRead(BaseModel):
     status: str
     decided_by: str | None
     decided_at: datetime | None
+    #: The camera frame the read came from (see ``watchlist.image_ref``).
+    image_ref: str | None = None

@@ -25,7 +25,7 @@ from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from yanyun.core.ids import new_id
-from yanyun.events.intel import WatchHitRaised
+from yanyun.events.intel import WatchHitDecided, WatchHitRaised
 from yanyun.intel.engines import canonical_forms
 from yanyun.intel.models import Camera, WatchEntry, WatchHit
 from yanyun.intel.plates import canonical, is_valid, normalise
@@ -140,23 +140,38 @@ def check_batch(*, session: Session, clock: Clock, accepted: pa.Table) -> int:
                 decided_by=None, decided_at=None,
             ))
             previous = latest.get(entry.id)
+            count = (previous[3] if previous else 0) + 1
             if previous is None or row["seen_at"] > previous[1]["seen_at"]:
-                latest[entry.id] = (entry, row, match, (previous[3] if previous else 0) + 1)
+                latest[entry.id] = (entry, {**row, "hit_id": hits[-1]["id"]}, match, count)
             else:
-                latest[entry.id] = (*previous[:3], previous[3] + 1)
+                latest[entry.id] = (*previous[:3], count)
     session.execute(insert(WatchHit), hits)
-    places = _camera_places(session, {row["camera"] for _, row, _, _ in latest.values()})
-    for entry, row, match, count in latest.values():
+    _raise(session, clock, list(latest.values()))
+    return len(hits)
+
+
+def _raise(session: Session, clock: Clock, latest: list[tuple]) -> None:
+    """One event per watch: its latest read, for the case's members wherever they sit
+    (the audience) and for the watch's area (its org path)."""
+    places = _camera_places(session, {row["camera"] for _, row, _, _ in latest})
+    for entry, row, match, count in latest:
         lng, lat = places.get(row["camera"], (None, None))
         events.publish(
             session,
             WatchHitRaised(entry_id=entry.id, case_number=entry.case_number,
                            watched_plate=entry.plate, read_plate=row["plate"], match=match,
                            camera=row["camera"], seen_at=row["seen_at"], lng=lng, lat=lat,
-                           sightings=count),
+                           sightings=count, hit_id=row["hit_id"],
+                           image_ref=image_ref(row["camera"], row["seen_at"])),
             clock=clock, resource_id=entry.id, org_path=entry.org_path,
+            audience=audit.work_audience(session, entry.case_number),
         )
-    return len(hits)
+
+
+def image_ref(camera: str, seen_at: datetime) -> str:
+    """The camera frame a read came from (the checkpoint's store keys it by camera and UTC
+    second): what the operator opens to compare with the read."""
+    return f"{camera}/{as_utc(seen_at):%Y%m%dT%H%M%SZ}"
 
 
 def _camera_places(session: Session, codes: set[str]) -> dict[str, tuple[float, float]]:
@@ -170,18 +185,36 @@ def list_hits(*, session: Session, actor: Actor, status: str | None) -> list[Wat
     if status:
         stmt = stmt.where(WatchHit.status == status)
     rows = session.scalars(stmt.order_by(WatchHit.raised_at.desc()).limit(200))
-    return [WatchHitRead.model_validate(h, from_attributes=True) for h in rows]
+    return [_hit_read(h) for h in rows]
+
+
+def _hit_read(hit: WatchHit) -> WatchHitRead:
+    read = WatchHitRead.model_validate(hit, from_attributes=True)
+    return read.model_copy(update={"image_ref": image_ref(hit.camera, hit.seen_at)})
 
 
 def decide_hit(*, session: Session, clock: Clock, actor: Actor, hit_id: str,
                confirm: bool) -> WatchHitRead:
-    """The operator compares the read with the image: a confirmed hit may be acted on."""
+    """The operator compares the read with the image: a confirmed hit may be acted on.
+
+    Whoever was alerted may do it: the watch's area, or a member of its open case.
+    """
     hit = session.get(WatchHit, hit_id)
-    if hit is None or not actor.sees(hit.org_path) or not actor.can(Perm.sightings_search):
+    # The watch's area, or a member of its case from another unit (who was alerted too).
+    if hit is None or not actor.can(Perm.sightings_search) or not (
+        actor.sees(hit.org_path) or audit.works_on(session, hit.case_number)
+    ):
         raise NotFound("watch hit", hit_id)
     if hit.status != "pending":
         raise Conflict("该预警已处理", "this hit was already decided")
     hit.status = "confirmed" if confirm else "rejected"
     hit.decided_by, hit.decided_at = actor.username, clock.now()
     session.flush()
-    return WatchHitRead.model_validate(hit, from_attributes=True)
+    events.publish(
+        session,
+        WatchHitDecided(hit_id=hit.id, entry_id=hit.entry_id, case_number=hit.case_number,
+                        read_plate=hit.read_plate, status=hit.status, decided_by=actor.username),
+        clock=clock, resource_id=hit.id, org_path=hit.org_path,
+        audience=audit.work_audience(session, hit.case_number),
+    )
+    return _hit_read(hit)

@@ -2,7 +2,8 @@
 
 The process's outbox runner reads committed events (so only committed events
 go out, woken by each commit) and hands them here; the hub passes each to the
-subscribers whose org scope covers it. A client that
+subscribers who may follow it (:func:`yanyun.core.events.may_follow`: its kind,
+and their org scope or its audience). A client that
 reconnects sends the last id it saw and is caught up from the table first.
 """
 
@@ -37,6 +38,7 @@ QUEUE_SIZE = 10000
 class Subscriber:
     scope_path: str
     hidden_kinds: frozenset[str] = frozenset()
+    user_id: str = ""
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     overflowed: bool = False
 
@@ -68,13 +70,15 @@ class EventHub:
             self.publish(item)
 
     def publish(self, item: dict[str, Any]) -> None:
+        audience = item.get("audience") or ""
+        wire = {k: v for k, v in item.items() if k != "audience"}
         for sub in list(self.subscribers):
-            if not events.visible_to(item["org_path"], sub.scope_path):
-                continue
-            if item["kind"] in sub.hidden_kinds:
+            if not events.may_follow(item["org_path"], audience, item["kind"],
+                                     scope_path=sub.scope_path, user_id=sub.user_id,
+                                     hidden_kinds=sub.hidden_kinds):
                 continue
             try:
-                sub.queue.put_nowait(item)
+                sub.queue.put_nowait(wire)
             except asyncio.QueueFull:
                 # A client too slow to keep up is told to resume from its last id.
                 sub.overflowed = True
@@ -99,6 +103,7 @@ def _visible_events(session: Any, actor: Actor, after_id: int, limit: int) -> li
         limit=limit,
         scope_path=actor.org_path or None,
         without_kinds=events.kinds_needing(p.value for p in actor.permissions),
+        user_id=actor.user_id,
     )
 
 
@@ -125,6 +130,7 @@ async def live_events(websocket: WebSocket) -> None:
     sub = Subscriber(
         scope_path=actor.org_path,
         hidden_kinds=events.kinds_needing(p.value for p in actor.permissions),
+        user_id=actor.user_id,
     )
     # Subscribe before catching up: whatever the hub publishes meanwhile waits
     # in the queue, and the catch-up covers only what it had already passed.

@@ -24,6 +24,7 @@ import { createMap, drawIncident, drawUnit } from "./console/map-layer.js";
 import { bindNotes } from "./console/notes.js";
 import { renderQueue, sortedIncidents, tickClocks } from "./console/queue.js";
 import { $, state } from "./console/state.js";
+import { loadPendingHits, renderWatchAlerts } from "./console/watch-alerts.js";
 import "../lib/leaflet-text.js";
 
 function renderAll() {
@@ -35,6 +36,7 @@ function renderAll() {
   renderDetail();
   renderBanner();
   setIntakeMsg(state.intakeMsg);
+  renderWatchAlerts();
 }
 
 function bindIntake() {
@@ -117,6 +119,7 @@ async function main() {
   onLangChange(renderAll);
   renderAll();
   startLive();
+  loadPendingHits();
   setInterval(tickClocks, 1000);
   document.body.dataset.consoleReady = "1";
 }
@@ -134,6 +137,8 @@ window.yanyunConsole = {
   intake: () => ({ location: state.intake.location, source: state.intake.locSource }),
   live: () => ({ ...state.liveState, lastId: state.live?.lastId ?? 0 }),
   lastEvent: () => state.lastEvent,
+  watchAlerts: () => [...document.querySelectorAll(".watch-alert")].map((n) => ({
+    hit: n.dataset.hit, status: n.dataset.status })),
 };
 
 main();

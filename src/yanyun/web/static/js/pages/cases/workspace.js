@@ -1,11 +1,13 @@
 // A case's workspace: its header and status, the joint-operations board (members from
 // several units and their tasks), the timeline with notes, and the case-bound searches.
-// The board refreshes by polling every BOARD_POLL_S seconds: tasks are made by
-// supervision's consumer and progressed on 督's boards, which publish no per-case event.
+// The board and timeline follow the live channel: every timeline entry (a member, a
+// task made or moved on 督's boards, a note, a watch hit and its verdict) publishes a
+// case.changed event to the case's members, and the page reads the case again. A slow
+// poll every FALLBACK_POLL_S seconds stays as a fallback while the socket is down.
 
 import { api, ApiError, goToLogin, loadSession } from "../../lib/api.js";
 import { mountLangToggle, onLangChange } from "../../lib/i18n.js";
-import { logout } from "../../lib/page.js";
+import { logout, renderConnBanner, startPageLive } from "../../lib/page.js";
 import { el } from "../../lib/dom.js";
 import {
   $, applyTexts, fmtLocal, fromShanghaiInput, shanghaiInput, showError, tr, withButton,
@@ -13,12 +15,17 @@ import {
 import { mountParties, renderParties } from "./parties.js";
 import { mountSearches, renderSearches } from "./search.js";
 
-const BOARD_POLL_S = 15;
+const FALLBACK_POLL_S = 60;
+// Events arriving together (an entry and its watch hit) cause one read.
+const REFRESH_DEBOUNCE_MS = 250;
 const MOVES = {
   open: ["suspended", "solved", "closed"], suspended: ["open", "closed"],
   solved: ["closed", "open"], closed: ["open"],
 };
-const state = { session: null, caseId: null, detail: null, refreshedAt: null };
+const state = {
+  session: null, caseId: null, detail: null, refreshedAt: null, live: null, liveState: null,
+  lastEvent: null, refreshTimer: null,
+};
 
 const call = (path, body, method = "POST") =>
   api(`/api/v1/cases/${encodeURIComponent(state.caseId)}${path}`, {
@@ -69,8 +76,10 @@ function renderBoard(d) {
   $("task-table").querySelector("tbody").replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, tr("no_tasks")))]));
   $("task-form").hidden = d.status !== "open" || !d.my_role;
+  const live = state.liveState?.state === "connected";
   $("board-refresh").textContent = state.refreshedAt
-    ? tr("refreshed", { s: BOARD_POLL_S, t: fmtLocal(state.refreshedAt).slice(11) }) : "";
+    ? tr(live ? "refreshed_live" : "refreshed", { s: FALLBACK_POLL_S, t: fmtLocal(state.refreshedAt).slice(11) })
+    : "";
   document.body.dataset.tasks = String(d.tasks.length);
 }
 
@@ -102,6 +111,36 @@ async function refresh() {
   state.caseId = state.detail.id;
   state.refreshedAt = new Date().toISOString();
   render();
+}
+
+/** An event about this case (its timeline grew, or a hit for it was raised or judged). */
+function aboutThisCase(event) {
+  const p = event.payload || {};
+  if (event.kind === "case.changed") return p.case_id === state.caseId;
+  return event.kind.startsWith("watch.") && p.case_number === state.detail?.number;
+}
+
+function onLiveEvent(event) {
+  state.lastEvent = event;
+  renderConnBanner(state.liveState, state.lastEvent);
+  if (!aboutThisCase(event)) return;
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = setTimeout(() => refresh().catch((err) =>
+    showError("board-error", err instanceof ApiError ? err.text() : "")), REFRESH_DEBOUNCE_MS);
+}
+
+function startLive() {
+  state.live = startPageLive({
+    token: state.session.token,
+    onState: (s) => {
+      state.liveState = s;
+      renderConnBanner(s, state.lastEvent);
+      // Back after a drop: what changed meanwhile is read at once.
+      if (s.state === "connected" && state.detail) refresh().catch(() => {});
+    },
+    onEvent: onLiveEvent,
+    retryButton: $("conn-retry"),
+  });
 }
 
 function move(body) {
@@ -151,14 +190,15 @@ async function main() {
   mountLangToggle($("lang-toggle"));
   onLangChange(render);
   applyTexts("ws_title");
-  $("logout").addEventListener("click", () => logout(state.session, null));
+  $("logout").addEventListener("click", () => logout(state.session, state.live));
   $("task-due").value = shanghaiInput(Date.now() + 86_400_000);
   mountForms();
   await refresh();
   mountParties({ session: state.session, detail: state.detail, refresh });
   await mountSearches({ session: state.session, caseId: state.caseId, detail: state.detail, refresh });
+  startLive();
   setInterval(() => refresh().catch((err) => showError("board-error", err instanceof ApiError ? err.text() : "")),
-    BOARD_POLL_S * 1000);
+    FALLBACK_POLL_S * 1000);
   document.body.dataset.ready = "1";
 }
 

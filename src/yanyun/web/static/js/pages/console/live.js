@@ -8,6 +8,7 @@ import { loadRecs, renderDetail, select } from "./detail.js";
 import { drawUnit, removeIncident, upsertIncident } from "./map-layer.js";
 import { renderQueue, renderUnitCount } from "./queue.js";
 import { $, OPEN, state } from "./state.js";
+import { onWatchEvent } from "./watch-alerts.js";
 
 export function renderBanner() {
   renderConnBanner(state.liveState, state.lastEvent);
@@ -53,6 +54,7 @@ export function onUnitEvent(id, p) {
 export function onEvent(event) {
   state.lastEvent = event;
   renderBanner();
+  if (onWatchEvent(event)) return;
   const p = event.payload || {};
   if (event.kind.startsWith("incident.")) {
     const inc = state.incidents.get(event.resource_id);
