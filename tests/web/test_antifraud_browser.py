@@ -22,6 +22,7 @@ from tests.web.browser_support import (
     api_get,
     api_login,
     clear_of_midnight,
+    new_context,
     require_chromium,
     run_demo_server,
     store_session,
@@ -198,3 +199,49 @@ def test_the_city_wide_trends_map_colours_every_district(browser: Any, server: D
         page.wait_for_selector("body[data-trend-period='day']")
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(RESULTS_DIR / "antifraud-trends-city.png"), full_page=True)
+
+
+def test_the_officer_works_a_warning_from_the_phone(browser: Any, server: DemoServer) -> None:
+    now = clear_of_midnight(server.base_url)
+    officer = api_login(server.base_url, "officer")
+    station = officer["user"]["org_code"]
+    where = _own_station_point(server, officer["access_token"], station)
+    phone = new_context(browser, server, viewport={"width": 360, "height": 780},
+                        is_mobile=True, has_touch=True)
+    phone.set_default_timeout(20_000)
+    page = phone.new_page()
+    try:
+        store_session(page, server.base_url, officer)
+        page.goto(f"{server.base_url}/m")
+        page.wait_for_selector("body[data-field-ready='1']")
+        _push(server, [_warning("BT-PHONE-1", where, now.isoformat())])
+        fresh = next(w for w in api_get(server.base_url, officer["access_token"],
+                                        "/api/v1/antifraud/warnings")
+                     if w["suspect_account"] == "acct-BT-PHONE-1")
+        card = page.locator(f"[data-warning='{fresh['id']}']")
+        # It reaches the phone without a reload (the live event), masked.
+        expect(card).to_contain_text(fresh["number"])
+        expect(card).to_contain_text("138****9876")
+        card.locator("[data-fraud-call]").tap()
+        expect(card.locator("[data-fraud-tel]")).to_have_attribute("href", "tel:13807349876")
+        card.locator("[data-fraud-contact='reached']").tap()
+        card = page.locator(f"[data-warning='{fresh['id']}']")
+        card.locator(f"[data-outcome='{fresh['id']}']").select_option("dissuaded")
+        page.screenshot(path=str(RESULTS_DIR / "field-fraud-warning.png"))
+        card.locator("[data-fraud-close]").tap()
+        expect(page.locator(f"[data-warning='{fresh['id']}']")).to_have_count(0)
+        done = api_get(server.base_url, officer["access_token"],
+                       f"/api/v1/antifraud/warnings/{fresh['id']}")
+        assert done["outcome"] == "dissuaded" and len(done["contacts"]) == 1
+        assert done["first_phone_at"] is not None
+        # The full number was read once, audited and bound to the warning.
+        supervisor = api_login(server.base_url, "supervisor")["access_token"]
+        audit = api_get(server.base_url, supervisor,
+                        f"/api/v1/oversight/audit?resource_id={fresh['id']}&limit=100")["items"]
+        (RESULTS_DIR / "antifraud-warning-audit.json").write_text(
+            json.dumps(audit, ensure_ascii=False, indent=1), encoding="utf-8")
+        reads = [r for r in audit if r["personal"]]
+        assert len(reads) == 1 and reads[0]["username"] == "officer"
+        assert reads[0]["case_number"] == fresh["number"]
+    finally:
+        phone.close()

@@ -144,11 +144,31 @@ def _audit_opens_case(page: Any, server: DemoServer, number: str) -> None:
     expect(page.locator("#case-number")).to_have_text(number)
 
 
+def _case_audit(server: DemoServer, case_id: str, number: str, since: str) -> list[dict]:
+    """Every audit row of the case: its own changes and each read made under its number."""
+    token = api_login(server.base_url, "supervisor")["access_token"]
+    rows: list[dict] = []
+    after = 0
+    while True:
+        resp = httpx.get(f"{server.base_url}/api/v1/oversight/audit",
+                         params={"after_id": after, "limit": 500, "since": since}, timeout=30,
+                         headers={"Authorization": f"Bearer {token}"})
+        resp.raise_for_status()
+        page = resp.json()
+        rows += [r for r in page["items"]
+                 if r["case_number"] == number or case_id in json.dumps(r)
+                 or number in json.dumps(r, ensure_ascii=False)]
+        if page["next_after_id"] is None:
+            return rows
+        after = page["next_after_id"]
+
+
 def test_g107_from_the_call_to_the_owner_and_the_case_solved(
         browser: Any, server: DemoServer) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     console = ConsoleWatch()
     steps = Steps()
+    began = (server_now(server.base_url) - timedelta(minutes=1)).isoformat()
     incident = _call_110(server)
     steps.mark("110 call taken")
     dispatcher = _tab(browser, server, "dispatcher", console)
@@ -165,6 +185,12 @@ def test_g107_from_the_call_to_the_owner_and_the_case_solved(
     steps.mark("audit row opens the case")
     steps.save()
     print("G107 steps:", steps.rows)
+    # The audit entries of the whole case, kept beside the screenshots.
+    trail = _case_audit(server, case_id, number, began)
+    (RESULTS_DIR / "g107-audit.json").write_text(
+        json.dumps(trail, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert any(r["personal"] and r["case_number"] == number for r in trail), trail
+    assert any(r["resource_id"] == case_id for r in trail), trail
     for page in (dispatcher, analyst, supervisor):
         page.context.close()
     assert not console.unexpected(), console.unexpected()

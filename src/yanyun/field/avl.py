@@ -6,10 +6,13 @@ one process about 10 ms, so one process on two cores took 57-72 fixes a
 second of the 100 offered. A fix is telemetry, not a record: the latest one
 wins and the next replaces it ten seconds later. So the phone's fix is kept
 in memory, latest per unit, and written with every other fix received in the
-same second in one transaction (one ``units.moved`` event per station), by
-whichever request finds the second over. A crash loses at most the last
-second's fixes, which the phones' next fixes replace; the answer says so
-(202, ``queued``), unlike an action's, which is kept before it is answered.
+same second in one transaction (one ``units.moved`` event per station) by
+one writer thread per process, outside any request (a request's session holds
+SQLite's one writer from its first statement, so a request cannot wait for
+the batch). A crash loses at most the last second's fixes, which the phones'
+next fixes replace; the answer says so (202, ``queued``), unlike an action's,
+which is kept before it is answered. With ``POSITION_WRITE_EVERY_S=0`` each fix
+is written in its own request, as before.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class FixBuffer:
     last_write: float = field(default_factory=time.monotonic)
     written: int = 0
     refused: int = 0
+    thread: threading.Thread | None = None
 
     def unit_of(self, session: Session, actor: Actor) -> str:
         """The unit the actor's phone is signed on to (remembered for a few seconds)."""
@@ -68,14 +72,30 @@ class FixBuffer:
         self.shifts[actor.user_id] = (unit_id, now + SHIFT_TTL_S)
         return unit_id
 
-    def offer(self, fix: PositionIn, user_id: str) -> bool:
-        """Keep the fix if it is the unit's latest; True when a write is due."""
+    def offer(self, fix: PositionIn, user_id: str) -> None:
+        """Keep the fix if it is the unit's latest."""
         with self.lock:
             kept = self.fixes.get(fix.unit_id)
             if kept is None or kept.at < fix.at:
                 self.fixes[fix.unit_id] = fix
             self.senders.add(user_id)
-            return time.monotonic() - self.last_write >= self.flush_every_s
+
+    def start(self, runtime: Runtime, clock: Clock) -> None:
+        """The writer thread, started with the first fix (a daemon: it ends with the process)."""
+        with self.lock:
+            if self.thread is not None:
+                return
+            self.thread = threading.Thread(target=self._run, args=(runtime, clock),
+                                           name="field-avl-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self, runtime: Runtime, clock: Clock) -> None:
+        while True:
+            time.sleep(self.flush_every_s)
+            try:
+                self.write(runtime, clock)
+            except Exception:  # a lost batch is replaced by the next fixes; keep writing
+                log.exception("field AVL: a batch of fixes could not be written")
 
     def write(self, runtime: Runtime, clock: Clock) -> int:
         """Write every kept fix in one transaction (one writer at a time; others go on)."""
@@ -121,6 +141,14 @@ def take_fix(
     """Keep the phone's fix for its unit (written within a second); returns the unit."""
     buffer = runtime.provide(FIX_BUFFER)
     unit_id = buffer.unit_of(session, actor)
-    if buffer.offer(PositionIn(unit_id=unit_id, lng=lng, lat=lat, at=at), actor.user_id):
-        buffer.write(runtime, clock)
+    fix = PositionIn(unit_id=unit_id, lng=lng, lat=lat, at=at)
+    if buffer.flush_every_s <= 0:
+        units.record_positions(session=session, clock=clock, settings=runtime.settings.command,
+                               positions=[fix], actor=None)
+        session.execute(update(FieldShift).where(FieldShift.user_id == actor.user_id,
+                                                 FieldShift.ended_at.is_(None))
+                        .values(last_seen_at=clock.now()))
+        return unit_id
+    buffer.offer(fix, actor.user_id)
+    buffer.start(runtime, clock)
     return unit_id

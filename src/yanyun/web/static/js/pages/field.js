@@ -11,6 +11,7 @@ import { logout } from "../lib/page.js";
 import { applyFieldText, f } from "../text/field.js";
 import { flush, refresh, sendPosition } from "./field/actions.js";
 import { clockLine, render, sendClear } from "./field/dispatches.js";
+import { loadFraud, renderFraud } from "./field/fraud.js";
 import { flushGrid, loadGrid, mountGrid } from "./field/grid.js";
 import { loadPosts, renderPosts } from "./field/posts.js";
 import { cancelSos, mountSosButton } from "./field/sos.js";
@@ -28,6 +29,8 @@ function startLive() {
     onState: () => {},
     onEvent: (event) => {
       if (concernsMe(event)) refresh();
+      // A new or changed warning of the station: the to-do list reads again.
+      if (event.kind.startsWith("antifraud.")) loadFraud();
     },
     onUnauthorized: () => goToLogin("expired"),
   });
@@ -63,6 +66,7 @@ async function main() {
     applyFieldText();
     render();
     renderPosts();
+    renderFraud();
   });
   $("fd-clear-send").addEventListener("click", sendClear);
   $("fd-sos-cancel").addEventListener("click", cancelSos);
@@ -93,6 +97,8 @@ async function main() {
   mountGrid();
   await loadGrid();
   await flushGrid();
+  await loadFraud();
+  setInterval(loadFraud, 30000);
   const heartbeat = () => {
     // The app is open: the center's dispatches reach it live, not by text message.
     if (online() && app.me?.shift) api("/api/v1/field/heartbeat", { method: "POST", token }).catch(() => {});
