@@ -61,3 +61,22 @@ def test_a_report_sent_again_with_its_key_is_filed_once(client, session) -> None
     chief = login_as(client, "supervisor").headers
     theirs = client.get("/api/v1/community/grid-reports?mine=true", headers=chief).json()
     assert all(r["reported_by"] == "supervisor" for r in theirs["items"])
+
+
+def test_grid_staff_log_a_visit(client, session) -> None:
+    grid = urban_grid(session)
+    officer = login_as(client, "admin").headers
+    resp = client.post("/api/v1/community/grid-reports", headers=officer, json={
+        "kind": "visit", "title": "走访独居老人王某，身体状况良好",
+        "lng": grid.lng, "lat": grid.lat})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["status"] == "recorded" and resp.json()["hazard_type"] is None
+    visits = client.get("/api/v1/community/grid-reports?kind=visit", headers=officer).json()
+    assert [r["title"] for r in visits["items"]] == ["走访独居老人王某，身体状况良好"]
+    # A visit has no removal steps.
+    step = client.post(f"/api/v1/community/grid-reports/{resp.json()['id']}/actions",
+                       headers=officer, json={"action": "remove"})
+    assert step.status_code == 409
+    bad = client.post("/api/v1/community/grid-reports", headers=officer, json={
+        "kind": "gossip", "title": "x y", "lng": grid.lng, "lat": grid.lat})
+    assert bad.status_code == 422

@@ -72,3 +72,24 @@ def test_an_account_without_an_officer_record_is_told_so(runtime, session, clien
     resp = client.get("/api/v1/duty/me/posts", headers=duty)
     assert resp.status_code == 403
     assert "警员档案" in resp.json()["error"]["message"]["zh-CN"]
+
+
+def test_a_patrol_checks_in_at_a_named_point_at_any_hour(runtime, session, client, clock):
+    staff(runtime, session, clock)
+    link_demo_officers(session)
+    session.commit()
+    user_id = session.scalar(select(User.id).where(User.username == "officer"))
+    me = session.scalar(select(Officer).where(Officer.user_id == user_id))
+    points = list(session.scalars(select(Post).where(
+        Post.kind == "patrol_point", Post.station_code == me.station_code).order_by(Post.id)))
+    assert len(points) == 2 and all("巡逻必到点" in p.name_zh for p in points)
+    clock.set(datetime(2026, 11, 22, 2, 30, tzinfo=SHANGHAI))  # a Sunday, small hours
+    phone = login_as(client, "officer").headers
+    listed = client.get("/api/v1/duty/me/posts", headers=phone,
+                        params={"lng": points[0].lng, "lat": points[0].lat}).json()
+    first = next(p for p in listed["posts"] if p["id"] == points[0].id)
+    assert first["kind"] == "patrol_point" and first["window_now"] == "00:00-24:00"
+    resp = client.post("/api/v1/duty/me/clock-ins", headers=phone, json={
+        "post_id": points[0].id, "lng": points[0].lng, "lat": points[0].lat + 0.0004,
+        "accuracy_m": 15, "at": clock.now().isoformat()})
+    assert resp.status_code == 201 and resp.json()["accepted"], resp.text

@@ -136,3 +136,38 @@ def test_the_bureau_may_strip_position_from_photos(client, session, settings, ph
     kept = Image.open(stored)
     assert kept.size == (64, 48)
     assert not kept.getexif().get_ifd(GPS_IFD)
+
+
+def test_a_grid_report_photo_is_kept_once_and_seen_within_the_area(
+    client, session, clock, photo_dir
+):
+    officer = login_as(client, "officer")
+    data = jpeg_with_position()
+
+    def post(body: bytes, key: str):
+        return client.post("/api/v1/field/photos", content=body,
+                           headers={**officer.headers, "X-Yanyun-Key": key})
+
+    first = post(data, "grid-photo-0001")
+    again = post(data, "grid-photo-0001")
+    assert first.status_code == again.status_code == 201, first.text
+    assert first.json()["id"] == again.json()["id"] and first.json()["incident_id"] is None
+    assert session.scalar(select(func.count()).select_from(ScenePhoto)
+                          .where(ScenePhoto.incident_id.is_(None))) == 1
+    # An executable called a photo is refused with the reason.
+    fake = post(b"MZ\x90\x00" + b"\x00" * 200, "grid-photo-0002")
+    assert fake.status_code == 422 and fake.json()["error"]["field"] == "photo"
+    photo_id = first.json()["id"]
+    shown = client.get(f"/api/v1/field/photos/{photo_id}", headers=officer.headers)
+    assert shown.status_code == 200 and shown.content[:2] == b"\xff\xd8"
+    logged = session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.resource_type == "field_photo", AuditEntry.resource_id == photo_id,
+        AuditEntry.action == "read"))
+    assert logged == 1
+    # The dispatcher sees the whole city, so the photo too.
+    assert client.get(f"/api/v1/field/photos/{photo_id}",
+                      headers=login_as(client, "dispatcher").headers).status_code == 200
+    # A volunteer's account may not upload at all.
+    volunteer = login_as(client, "volunteer")
+    assert client.post("/api/v1/field/photos", content=data, headers={
+        **volunteer.headers, "X-Yanyun-Key": "grid-photo-0003"}).status_code == 403

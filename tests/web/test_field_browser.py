@@ -381,6 +381,8 @@ def test_grid_staff_report_a_hazard_from_a_dead_spot_once(browser: Any, server: 
         page.reload()
         page.wait_for_selector("body[data-field-ready='1']")
         expect(page.locator("#fd-grid-title")).to_have_value("楼道堆放电动车电池，占用消防通道")
+        page.set_input_files("#fd-grid-photos", files=[
+            {"name": "corridor.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
         # Sent from a basement with no signal: kept, then filed once when it returns.
         context.set_offline(True)
         page.tap("#fd-grid-send")
@@ -395,6 +397,12 @@ def test_grid_staff_report_a_hazard_from_a_dead_spot_once(browser: Any, server: 
         assert len(same) == 1
         assert same[0]["kind"] == "hazard" and same[0]["hazard_type"] == "fire"
         assert abs(same[0]["lng"] - unit["lng"]) < 1e-6 and abs(same[0]["lat"] - unit["lat"]) < 1e-6
+        # Its photo went up before it, once, and opens for those who see the area.
+        [ref] = same[0]["photos"]
+        assert ref.startswith("photo:")
+        shown = httpx.get(f"{server.base_url}/api/v1/field/photos/{ref[len('photo:'):]}",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=15)
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
         # Offline, the browser logs every failed request; anything else is a fault.
         faults = [e for e in console.unexpected()
                   if "ERR_INTERNET_DISCONNECTED" not in e and "WebSocket" not in e]

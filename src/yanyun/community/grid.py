@@ -118,7 +118,8 @@ def advance_hazard(
     """Move a hazard one step: assign it to someone, mark it removed, verify the removal."""
     report = get_report(session=session, actor=actor, report_id=report_id)
     if report.kind != "hazard":
-        raise Conflict("社情动态没有整改流程", "a social-dynamics report has no removal steps")
+        raise Conflict("社情动态和走访记录没有整改流程",
+                       "social information and visits have no removal steps")
     before, after = HAZARD_STEPS[action_in.action]
     if report.status != before:
         zh, en = HAZARD_LABELS[report.status]

@@ -168,7 +168,8 @@ class GridTeam(Base):
 
 
 class GridReport(Base):
-    """A grid report: social dynamics (recorded) or a hazard (found -> ... -> verified)."""
+    """A grid report: social dynamics or a visit (recorded), or a hazard (found -> ... ->
+    verified)."""
 
     __tablename__ = "grid_report"
 

@@ -49,7 +49,8 @@ class HazardType(StrEnum):
 
 
 class GridReportCreate(InputModel):
-    kind: str = Field(pattern=r"^(dynamics|hazard)$")
+    # dynamics 社情动态, hazard 隐患, visit 走访 (a household or shop the grid staff called on)
+    kind: str = Field(pattern=r"^(dynamics|hazard|visit)$")
     hazard_type: HazardType | None = None
     title: str = Field(min_length=2, max_length=200)
     detail: str | None = Field(None, max_length=2000)

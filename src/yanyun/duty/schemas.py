@@ -37,6 +37,8 @@ class PostKind(StrEnum):
     fixed_post = "fixed_post"
     quick_response = "quick_response"
     school_post = "school_post"
+    # 巡逻必到点: a named point patrols must pass, checked in at any hour.
+    patrol_point = "patrol_point"
 
 
 class RequirementKind(StrEnum):

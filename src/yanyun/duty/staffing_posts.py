@@ -70,11 +70,44 @@ def place_posts(
     school_posts: int,
 ) -> list[PostRow]:
     """Rows of every post of these stations: one per fixed-post and quick-response unit,
-    then the school-gate posts."""
+    then the school-gate posts, then each station's patrol check points."""
     codes = {s.code for s in station_rows}
-    return _unit_posts(units, paths, codes) + _school_posts(
-        session, rng, paths, station_rows, codes, school_posts
+    return (
+        _unit_posts(units, paths, codes)
+        + _school_posts(session, rng, paths, station_rows, codes, school_posts)
+        + _patrol_points(session, paths, station_rows, codes)
     )
+
+
+#: Patrol check points (巡逻必到点) per station in the demo city.
+PATROL_POINTS_PER_STATION = 2
+
+
+def _patrol_points(
+    session: Session, paths: dict[str, str], station_rows: list[Station], codes: set[str]
+) -> list[PostRow]:
+    """Named points a station's patrols must pass (巡逻必到点), checked in at any hour:
+    the centres of the station's last grids by code (chosen without the random stream,
+    so the rest of the demo city stays as it was)."""
+    by_station: dict[str, list] = defaultdict(list)
+    for g in session.execute(
+        select(Grid.code, Grid.station_code, Grid.lng, Grid.lat)
+        .where(Grid.station_code.in_(sorted(codes))).order_by(Grid.code)
+    ):
+        by_station[g.station_code].append(g)
+    names = {s.code: s.name_zh.removesuffix("派出所") for s in station_rows}
+    posts: list[PostRow] = []
+    for code in sorted(by_station):
+        for k, g in enumerate(by_station[code][-PATROL_POINTS_PER_STATION:], start=1):
+            posts.append(PostRow(
+                id=f"PP-{g.code}"[:32], kind="patrol_point",
+                name_zh=f"{names.get(code, code)}巡逻必到点{k}",
+                name_en=f"Patrol check point {k} of {code}",
+                station_code=code, org_path=paths.get(code, code), unit_id=None,
+                lng=g.lng, lat=g.lat, radius_m=100.0, windows=[["00:00", "24:00"]],
+                weekdays=[1, 2, 3, 4, 5, 6, 7], required_officers=1,
+            ))
+    return posts
 
 
 def _unit_posts(units: list[UnitSeat], paths: dict[str, str], codes: set[str]) -> list[PostRow]:

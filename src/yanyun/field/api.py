@@ -32,6 +32,7 @@ router = APIRouter(prefix="/api/v1/field", tags=["field"])
 
 Crew = Annotated[Actor, Depends(require(Perm.field_act))]
 Reader = Annotated[Actor, Depends(require(Perm.incidents_read))]
+GridStaff = Annotated[Actor, Depends(require(Perm.community_write))]
 
 
 @router.get("/me", response_model=MeRead)
@@ -141,6 +142,21 @@ def add_photo(
         session=session, clock=clock, actor=actor, settings=settings.field,
         incident_id=incident_id, key=key, data=data,
     )
+
+
+@router.post("/photos", response_model=PhotoRead, status_code=201)
+def add_report_photo(
+    data: Annotated[bytes, Depends(photo_body)],
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    actor: GridStaff,
+    key: Annotated[str, Header(alias="X-Yanyun-Key", min_length=8, max_length=64,
+                               pattern=r"^[A-Za-z0-9_-]+$")],
+) -> PhotoRead:
+    """A photo for a grid report (隐患, 走访), before the report: named in it as ``photo:<id>``."""
+    return photos.add_report_photo(session=session, clock=clock, actor=actor,
+                                   settings=settings.field, key=key, data=data)
 
 
 @router.get("/incidents/{incident_id}/photos", response_model=list[PhotoRead])

@@ -99,8 +99,9 @@ class ScenePhoto(Base):
     size: Mapped[int] = mapped_column(Integer)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
-    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
-    # The incident's area: who may see the photo.
+    # None for a photo of a grid report (a hazard, a visit): it is then the uploader's area's.
+    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    # The incident's area (or the grid staff's): who may see the photo.
     org_path: Mapped[str] = mapped_column(String(255), index=True)
     unit_id: Mapped[str | None] = mapped_column(String(32))
     taken_by: Mapped[str] = mapped_column(String(64))

@@ -145,6 +145,32 @@ def add_photo(
     return photo_read(session.get(ScenePhoto, delivery.answer["photo_id"]))
 
 
+def add_report_photo(
+    *, session: Session, clock: Clock, actor: Actor, settings: FieldSettings, key: str,
+    data: bytes,
+) -> PhotoRead:
+    """Keep a photo grid staff took for a report (a hazard, a visit), once per key; it is
+    seen by those who see the uploader's area, and named in the report as ``photo:<id>``."""
+    kind, width, height, kept = inspect(data, settings)
+    digest = sha256(kept).hexdigest()
+
+    def act() -> dict:
+        content_type, ext = FORMATS[kind]
+        _keep(_path(settings, digest, ext), kept)
+        photo = ScenePhoto(
+            id=new_id(clock), digest=digest, content_type=content_type, size=len(kept),
+            width=width, height=height, incident_id=None, org_path=actor.org_path,
+            unit_id=None, taken_by=actor.username, uploaded_at=clock.now(),
+        )
+        session.add(photo)
+        session.flush()
+        return {"photo_id": photo.id}
+
+    delivery = once.apply_once(session, clock=clock, key=key, actor_id=actor.user_id,
+                               request={"report_photo": digest}, act=act)
+    return photo_read(session.get(ScenePhoto, delivery.answer["photo_id"]))
+
+
 def photos_of(*, session: Session, actor: Actor, incident_id: str) -> list[PhotoRead]:
     incident = visible(session, Incident, incident_id, actor, what="incident")
     rows = session.scalars(
@@ -159,11 +185,16 @@ def open_photo(
 ) -> tuple[bytes, str]:
     """A photo's bytes for someone who sees its incident; the view goes on the audit log."""
     photo = visible(session, ScenePhoto, photo_id, actor, what="photo")
-    incident = session.get(Incident, photo.incident_id)
-    audit.record_personal_read(
-        session, clock=clock, resource_type="field_photo", resource_id=photo.id,
-        purpose=VIEW_PURPOSE, case_number=incident.number if incident else photo.incident_id,
-        detail={"incident_id": photo.incident_id},
-    )
+    if photo.incident_id is None:
+        # A grid report's photo (a corridor, a shop front): its view is logged too.
+        audit.record(session, clock=clock, action="read", resource_type="field_photo",
+                     resource_id=photo.id, detail={"grid_report_photo": True})
+    else:
+        incident = session.get(Incident, photo.incident_id)
+        audit.record_personal_read(
+            session, clock=clock, resource_type="field_photo", resource_id=photo.id,
+            purpose=VIEW_PURPOSE, case_number=incident.number if incident else photo.incident_id,
+            detail={"incident_id": photo.incident_id},
+        )
     ext = next(e for t, e in FORMATS.values() if t == photo.content_type)
     return _path(settings, photo.digest, ext).read_bytes(), photo.content_type

@@ -43,7 +43,7 @@ class EmergencyCancel(InputModel):
 
 
 class EmergencyRead(BaseModel):
-    incident_id: str
+    incident_id: str | None
     number: str
     status: str
     unit_status: str | None
@@ -110,7 +110,7 @@ class ShiftRead(BaseModel):
 class DispatchRead(BaseModel):
     """An incident this unit is sent to, as the crew needs it on the street."""
 
-    incident_id: str
+    incident_id: str | None
     number: str
     status: str
     priority: int
@@ -162,7 +162,7 @@ class PhotoRead(BaseModel):
     size: int
     width: int
     height: int
-    incident_id: str
+    incident_id: str | None
     unit_id: str | None
     taken_by: str
     uploaded_at: datetime

@@ -34,6 +34,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("field_shift") as batch:
         batch.add_column(sa.Column("last_seen_at", At, nullable=True))
+    # A photo may belong to a grid report instead of an incident.
+    with op.batch_alter_table("field_photo") as batch:
+        batch.alter_column("incident_id", existing_type=sa.String(length=26), nullable=True)
     op.create_table(
         "field_dispatch_text",
         sa.Column("assignment_id", sa.String(length=26), nullable=False),
@@ -54,6 +57,8 @@ def downgrade() -> None:
     op.drop_table("field_dispatch_text")
     with op.batch_alter_table("field_shift") as batch:
         batch.drop_column("last_seen_at")
+    with op.batch_alter_table("field_photo") as batch:
+        batch.alter_column("incident_id", existing_type=sa.String(length=26), nullable=False)
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(batch.f(f"fk_{table}_user_id_app_user"), type_="foreignkey")

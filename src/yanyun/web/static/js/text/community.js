@@ -15,6 +15,7 @@ export const TEXT = {
   filter_open: ["在办隐患", "Open hazards"],
   filter_hazards: ["全部隐患", "All hazards"],
   filter_dynamics: ["社情动态", "Social dynamics"],
+  filter_visits: ["走访记录", "Visits"],
   filter_overdue: ["逾期隐患", "Overdue hazards"],
   assignee: ["整改责任人", "Assignee"],
   col_title: ["事项", "Item"], col_grid: ["网格", "Grid"], col_found: ["发现时间", "Found"],

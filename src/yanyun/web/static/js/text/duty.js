@@ -75,6 +75,7 @@ export const TEXT = {
   req_none: ["无技能、岗位要求", "No skill or post needs"],
   clockin_title: ["护学岗打卡", "School-gate clock-in"],
   school_post: ["护学岗", "School post"],
+  patrol_point: ["巡逻必到点", "Patrol check point"],
   officer: ["打卡人员", "Officer"],
   clockin: ["定位打卡", "Clock in here"],
   locating: ["正在定位…", "Locating…"],

@@ -22,6 +22,7 @@ export async function renderPending() {
 /** Send kept photos one by one; a refused one is forgotten with a message, a lost one kept. */
 export async function uploadPhotos() {
   for (const entry of await outbox.pendingPhotos(userId)) {
+    if (entry.reportKey) continue; // a grid report's photo: sent with its report (grid.js)
     let resp;
     try {
       resp = await fetch(`/api/v1/field/incidents/${encodeURIComponent(entry.incidentId)}/photos`, {

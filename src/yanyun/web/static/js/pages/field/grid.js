@@ -3,9 +3,11 @@
 // a network is kept on the phone with a key and filed once when it returns; what is
 // typed survives a reload.
 
-import { api, ApiError } from "../../lib/api.js";
+import { api, ApiError, sessionHeaders } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";
+import { getLang } from "../../lib/i18n.js";
 import { f } from "../../text/field.js";
+import * as outbox from "./outbox.js";
 import { $, app, online, token, userId } from "./state.js";
 
 const QUEUE_KEY = `yanyun.field.grid:${userId}`;
@@ -60,6 +62,9 @@ async function send() {
   const kind = $("fd-grid-kind").value;
   const body = { key: crypto.randomUUID(), kind, title, detail: $("fd-grid-detail").value.trim() || null,
     hazard_type: kind === "hazard" ? $("fd-grid-type").value : null, lng: fix.longitude, lat: fix.latitude };
+  // The photos wait in IndexedDB with the report's key; they go up just before it.
+  for (const file of $("fd-grid-photos").files) await outbox.keepReportPhoto(userId, body.key, file);
+  $("fd-grid-photos").value = "";
   saveQueue([...queue(), { body }]);
   $("fd-grid-title").value = "";
   $("fd-grid-detail").value = "";
@@ -80,6 +85,13 @@ export async function flushGrid() {
   try {
     for (const item of queue()) {
       try {
+        const photos = await uploadPhotos(item.body.key);
+        if (photos === null) break; // the network went: the report waits with its photos
+        if (photos.length) {
+          // Kept with the report at once: a resend carries the same body, so its key holds.
+          item.body.photos = [...(item.body.photos || []), ...photos];
+          saveQueue(queue().map((q) => (q.body.key === item.body.key ? item : q)));
+        }
         await api("/api/v1/community/grid-reports", { method: "POST", token, body: item.body });
       } catch (err) {
         if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) break;
@@ -91,6 +103,34 @@ export async function flushGrid() {
     flushing = false;
   }
   await loadGrid();
+}
+
+/** Upload the report's kept photos; their references, or null when the network is gone.
+ *  A photo the server refuses (not an image, too large) is named and left out. */
+async function uploadPhotos(reportKey) {
+  const refs = [];
+  for (const entry of await outbox.pendingPhotos(userId)) {
+    if (entry.reportKey !== reportKey) continue;
+    let resp;
+    try {
+      resp = await fetch("/api/v1/field/photos", {
+        method: "POST", credentials: "same-origin", body: entry.blob,
+        headers: { ...sessionHeaders(), "X-Yanyun-Key": entry.key,
+          "Content-Type": entry.blob.type || "application/octet-stream" },
+      });
+    } catch {
+      return null;
+    }
+    if (resp.ok) refs.push(`photo:${(await resp.json()).id}`);
+    else if (resp.status >= 500 || resp.status === 401) return null;
+    else {
+      const data = await resp.json().catch(() => null);
+      const msg = data?.error?.message;
+      say(f("photo_refused", { msg: (getLang() === "en" ? msg?.en : msg?.["zh-CN"]) || resp.status }));
+    }
+    await outbox.forgetPhoto(entry.seq);
+  }
+  return refs;
 }
 
 export function mountGrid() {

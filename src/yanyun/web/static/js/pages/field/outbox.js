@@ -77,6 +77,12 @@ export async function pendingPhotos(userId) {
   return all.filter((entry) => entry.userId === userId);
 }
 
+/** Keep a photo for a grid report not yet filed (the report's key ties them). */
+export function keepReportPhoto(userId, reportKey, blob) {
+  return withStore("readwrite", (store) =>
+    request(store.add({ userId, incidentId: null, reportKey, key: newKey(), blob })), PHOTOS);
+}
+
 export function forgetPhoto(seq) {
   return withStore("readwrite", (store) => request(store.delete(seq)), PHOTOS);
 }
