@@ -341,8 +341,9 @@ def test_an_officer_clocks_in_at_a_post_from_the_phone(browser: Any, server: Dem
     post = next(p for p in posts["posts"] if p["window_now"])
     context = new_context(browser, server, **PHONE)
     context.set_default_timeout(20_000)
-    # A kilometre off first: the clock-in is refused, with the distance, and kept.
-    context.set_geolocation({"longitude": post["lng"] + 0.01, "latitude": post["lat"]})
+    # Some 300 m off first (outside every post's geofence, still among the nearest posts
+    # the phone lists): the clock-in is refused, with the reason, and kept.
+    context.set_geolocation({"longitude": post["lng"] + 0.003, "latitude": post["lat"]})
     page = context.new_page()
     console.attach(page)
     try:
