@@ -116,6 +116,33 @@ def photo_read(photo: ScenePhoto) -> PhotoRead:
     return PhotoRead.model_validate(photo, from_attributes=True)
 
 
+def _keep_once(
+    session: Session, clock: Clock, actor: Actor, settings: FieldSettings, *, key: str,
+    data: bytes, incident_id: str | None, org_path: str, unit_id: str | None,
+) -> PhotoRead:
+    """Prove the bytes a photo, store them by hash and record the photo, once per key."""
+    kind, width, height, kept = inspect(data, settings)
+    digest = sha256(kept).hexdigest()
+
+    def act() -> dict:
+        content_type, ext = FORMATS[kind]
+        _keep(_path(settings, digest, ext), kept)
+        photo = ScenePhoto(
+            id=new_id(clock), digest=digest, content_type=content_type, size=len(kept),
+            width=width, height=height, incident_id=incident_id, org_path=org_path,
+            unit_id=unit_id, taken_by=actor.username, uploaded_at=clock.now(),
+        )
+        session.add(photo)
+        session.flush()
+        return {"photo_id": photo.id}
+
+    request = {"incident_id": incident_id, "digest": digest} if incident_id else {
+        "report_photo": digest}
+    delivery = once.apply_once(session, clock=clock, key=key, actor_id=actor.user_id,
+                               request=request, act=act)
+    return photo_read(session.get(ScenePhoto, delivery.answer["photo_id"]))
+
+
 def add_photo(
     *, session: Session, clock: Clock, actor: Actor, settings: FieldSettings, incident_id: str,
     key: str, data: bytes,
@@ -125,24 +152,8 @@ def add_photo(
     if incident is None:
         raise NotFound("incident", incident_id)
     unit_id = _may_add(session, actor, incident)
-    kind, width, height, kept = inspect(data, settings)
-    digest = sha256(kept).hexdigest()
-
-    def act() -> dict:
-        content_type, ext = FORMATS[kind]
-        _keep(_path(settings, digest, ext), kept)
-        photo = ScenePhoto(
-            id=new_id(clock), digest=digest, content_type=content_type, size=len(kept),
-            width=width, height=height, incident_id=incident.id, org_path=incident.org_path,
-            unit_id=unit_id, taken_by=actor.username, uploaded_at=clock.now(),
-        )
-        session.add(photo)
-        session.flush()
-        return {"photo_id": photo.id}
-
-    delivery = once.apply_once(session, clock=clock, key=key, actor_id=actor.user_id,
-                               request={"incident_id": incident.id, "digest": digest}, act=act)
-    return photo_read(session.get(ScenePhoto, delivery.answer["photo_id"]))
+    return _keep_once(session, clock, actor, settings, key=key, data=data,
+                      incident_id=incident.id, org_path=incident.org_path, unit_id=unit_id)
 
 
 def add_report_photo(
@@ -151,24 +162,8 @@ def add_report_photo(
 ) -> PhotoRead:
     """Keep a photo grid staff took for a report (a hazard, a visit), once per key; it is
     seen by those who see the uploader's area, and named in the report as ``photo:<id>``."""
-    kind, width, height, kept = inspect(data, settings)
-    digest = sha256(kept).hexdigest()
-
-    def act() -> dict:
-        content_type, ext = FORMATS[kind]
-        _keep(_path(settings, digest, ext), kept)
-        photo = ScenePhoto(
-            id=new_id(clock), digest=digest, content_type=content_type, size=len(kept),
-            width=width, height=height, incident_id=None, org_path=actor.org_path,
-            unit_id=None, taken_by=actor.username, uploaded_at=clock.now(),
-        )
-        session.add(photo)
-        session.flush()
-        return {"photo_id": photo.id}
-
-    delivery = once.apply_once(session, clock=clock, key=key, actor_id=actor.user_id,
-                               request={"report_photo": digest}, act=act)
-    return photo_read(session.get(ScenePhoto, delivery.answer["photo_id"]))
+    return _keep_once(session, clock, actor, settings, key=key, data=data,
+                      incident_id=None, org_path=actor.org_path, unit_id=None)
 
 
 def photos_of(*, session: Session, actor: Actor, incident_id: str) -> list[PhotoRead]:
