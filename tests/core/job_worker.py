@@ -2,6 +2,8 @@
 
 Started twice by tests/core/test_jobs.py to show that two processes on one
 database never run a job at the same time nor more often than its interval.
+Each says "ready" once it can reach the database and waits for a line on stdin,
+so the two run side by side however slowly a loaded machine starts them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ async def main(url: str, seconds: float) -> None:
     runtime = build_runtime(load_settings(env="test", database_url=url,
                                           secret_key="test-secret-not-placeholder"))
     scheduler = Scheduler(runtime, JOBS, tick_s=0.05)
+    scheduler.ensure_leases()
+    print("ready", flush=True)
+    sys.stdin.readline()
     task = asyncio.create_task(scheduler.serve())
     await asyncio.sleep(seconds)
     scheduler.stop()

@@ -96,11 +96,21 @@ def test_two_server_processes_never_double_a_job(backend, tmp_path, worker_id):
     try:
         workers = [
             subprocess.Popen([sys.executable, "-m", "tests.core.job_worker", url, str(seconds)],
-                             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
             for _ in range(2)
         ]
+        # Both started (imports on a loaded machine can take seconds), then both let go.
         for worker in workers:
-            out, _ = worker.communicate(timeout=60)
+            assert worker.stdout is not None and worker.stdin is not None
+            first = worker.stdout.readline()
+            assert first.strip() == b"ready", first + worker.stdout.read()[-3000:]
+        for worker in workers:
+            worker.stdin.write(b"go\n")
+            worker.stdin.close()
+        for worker in workers:
+            worker.wait(timeout=60)
+            out = worker.stdout.read()
             assert worker.returncode == 0, out.decode(errors="replace")[-3000:]
         engine = build_engine(url)
         with engine.connect() as conn:
