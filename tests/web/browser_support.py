@@ -6,13 +6,16 @@ port with its own SQLite file, and Debian's Chromium is driven by Playwright.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,16 +97,76 @@ def _server_env(database_url: str, lake: Path | None = None,
     return env
 
 
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The plain demo city (no past), built once per test process and copied per server."""
+
+    folder: Path
+    build_log: bytes
+    #: The building process's clock when it finished: a server on a copy starts its
+    #: clock there, as if it had built the city itself just before serving it.
+    clock_end: datetime
+
+
+_template: DemoTemplate | None = None
+
+
+def demo_template() -> DemoTemplate:
+    """Build the plain demo once for this process (a city build costs 20-60 s; a
+    server on a copy of it is up in a few), so each test module still gets a
+    fresh database of its own without paying for the whole city again."""
+    global _template
+    if _template is not None:
+        return _template
+    folder = Path(tempfile.mkdtemp(prefix="yanyun-demo-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    started = time.monotonic()
+    built = subprocess.run(
+        [sys.executable, "-m", "yanyun.cli", "demo", "--no-serve", "--no-live",
+         "--history-days", "0"],
+        cwd=REPO_ROOT, env=_server_env(f"sqlite:///{folder / 'demo.db'}", folder / "lake"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=SERVER_START_TIMEOUT_S * 3,
+    )
+    elapsed = time.monotonic() - started
+    if built.returncode != 0:
+        pytest.fail(f"the demo template failed to build ({built.returncode}):\n"
+                    f"{built.stdout.decode(errors='replace')[-4000:]}")
+    clock_end = datetime.fromisoformat(CLOCK_START) + timedelta(seconds=round(elapsed + 1))
+    _template = DemoTemplate(folder, built.stdout, clock_end)
+    return _template
+
+
+def _copy_template(template: DemoTemplate, tmp_dir: Path) -> None:
+    for item in template.folder.iterdir():  # the database with its WAL files, and the lake
+        if item.is_dir():
+            shutil.copytree(item, tmp_dir / item.name)
+        else:
+            shutil.copy2(item, tmp_dir / item.name)
+
+
 @contextlib.contextmanager
 def run_demo_server(
     tmp_dir: Path, database_url: str | None = None, extra_args: tuple[str, ...] = (),
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[DemoServer]:
     """Build the demo city into a fresh database (SQLite file by default) and serve it;
-    ``extra_env`` sets YANYUN_ variables of the test's own (a job's interval, say)."""
+    ``extra_env`` sets YANYUN_ variables of the test's own (a job's interval, say).
+
+    A plain SQLite demo (no past asked for) starts from a copy of the process's
+    template; the demo's own steps then find the city built and only check it.
+    """
     port = free_port()
     log_path = tmp_dir / "server.log"
+    env_extra = dict(extra_env or {})
+    template = None
+    if database_url is None and "--history-days" not in extra_args:
+        template = demo_template()
+        _copy_template(template, tmp_dir)
+        env_extra.setdefault("YANYUN_CLOCK_START", template.clock_end.isoformat())
     with log_path.open("wb") as log:
+        if template is not None:
+            log.write(template.build_log)
+            log.flush()
         process = subprocess.Popen(
             [sys.executable, "-m", "yanyun.cli", "demo", "--host", "127.0.0.1",
              # No past by default (it costs seconds per server); a module that
@@ -111,7 +174,7 @@ def run_demo_server(
              "--port", str(port), "--no-live", "--history-days", "0", *extra_args],
             cwd=REPO_ROOT,
             env=_server_env(database_url or f"sqlite:///{tmp_dir / 'demo.db'}", tmp_dir / "lake",
-                            extra_env),
+                            env_extra),
             stdout=log, stderr=subprocess.STDOUT,
         )
     server = DemoServer(f"http://127.0.0.1:{port}", process, log_path)
