@@ -123,8 +123,12 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--rounds", type=int, default=20, help="timing passes over the fixture")
     args.add_argument("--fixture", type=Path, default=FIXTURE)
-    args.add_argument("--calltaker", type=Path, default=CALLTAKER,
-                      help="the second frozen holdout (split 'calltaker')")
+    args.add_argument(
+        "--calltaker",
+        type=Path,
+        default=CALLTAKER,
+        help="the second frozen holdout (split 'calltaker')",
+    )
     opts = args.parse_args()
 
     cases = load_cases(opts.fixture)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from yanyun.command.catalogue import Catalogue, SubCategory
@@ -57,7 +58,17 @@ _LOCATION_AFTER = (
 _BASE_CONFIDENCE = {"landmark": 0.85, "road": 0.75, "town": 0.7, "district": 0.6}
 # "A与B交叉口": two roads joined by one of these, then one of the meeting words.
 _JOINERS = ("与", "和", "跟", "同", "、", "/")
-_MEETING_WORDS = ("交叉口", "交汇处", "交界处", "十字路口", "丁字路口", "路口", "交口", "交叉", "交汇")
+_MEETING_WORDS = (
+    "交叉口",
+    "交汇处",
+    "交界处",
+    "十字路口",
+    "丁字路口",
+    "路口",
+    "交口",
+    "交叉",
+    "交汇",
+)
 # Two roads "meet" when their lines come this close (metres).
 _MEET_WITHIN_M = 300.0
 # A place named beside a road that crosses districts pins the spot on the road
@@ -249,7 +260,7 @@ class LexiconParser:
     def _intersection(self, doc: _Text, mentions: list[tuple]) -> LocationSuggestion | None:
         """Two roads said as meeting ("A与B交叉口"): the point where their lines meet."""
         norm = doc.norm
-        for (s1, e1, surf1, _), (s2, e2, surf2, _) in zip(mentions, mentions[1:], strict=False):
+        for (s1, e1, surf1, _), (s2, e2, surf2, _) in pairwise(mentions):
             if norm[e1:s2] not in _JOINERS:
                 continue
             after = norm[e2 : e2 + 6].lstrip("的")
@@ -332,7 +343,7 @@ def _nearest_on(
 
 
 def _anchors(mentions: list[tuple]) -> list[tuple[str, float, float]]:
-    """Unambiguous places with a point named in the call (towns, landmarks): (district, lng, lat)."""
+    """Unambiguous places with a point named in the call: (district, lng, lat) of each."""
     found = []
     for _, _, surfaces, _ in mentions:
         entries = {s.entry for s in surfaces}
