@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,122 @@ def test_cli_trains_and_the_service_scores_posts(client, session, settings, tmp_
     assert post.rumor_score is not None and post.rumor_score > 0.5
     event = session.get(OpinionEvent, body["events"][0])
     assert event.rumor_score == post.rumor_score
+
+
+# ---------------------------------------------------------------- the whole story
+
+CLAIMS = [
+    "{p}某小区附近发生一起事件,现场围了很多人,具体情况不明。",
+    "{p}一家超市门口今天下午出现状况,有人拍了视频。",
+    "{p}车站附近有消息说出事了,大家注意安全。",
+]
+DOUBTING = ["假的吧,官方已经辟谣了", "谣言,别信", "真的假的?求证", "造谣的吧"]
+CONFIRMING = ["我就在现场,确实如此", "刚路过看到了", "新闻也报了", "我朋友也在那边看到"]
+
+
+def _story_data():
+    """Posts that read alike; only the replies tell rumours from the rest."""
+    texts, labels, replies = [], [], []
+    for n, p in enumerate(PLACES * 2):
+        for k, claim in enumerate(CLAIMS):
+            rumour = (n + k) % 2
+            texts.append(claim.format(p=p))
+            labels.append(rumour)
+            pool = DOUBTING if rumour else CONFIRMING
+            replies.append([pool[(n + j) % len(pool)] for j in range(12)])
+    return texts, labels, replies
+
+
+def test_a_repost_counts_only_its_own_words() -> None:
+    from yanyun.opinion.rumor import own_words
+
+    assert own_words("假的吧 //转发微博: 紧急扩散!网传有人抢孩子") == "假的吧"
+    assert own_words("别信//@某人: 原文") == "别信"
+    assert own_words("没有转发的评论") == "没有转发的评论"
+
+
+def test_the_story_score_reads_the_replies_as_they_arrive(words, tmp_path) -> None:
+    from yanyun.opinion.rumor import STORY_SIZES, story_score
+
+    texts, labels, replies = _story_data()
+    model = train(texts, labels, words, replies=replies, story_sizes=STORY_SIZES, epochs=150)
+    assert model.replies_k == max(STORY_SIZES)
+    post = "衡山县汽车站附近有消息说出事了,大家注意安全。"
+    doubted = [story_score(model, post, DOUBTING[: k % 4 + 1] * 3, words) for k in range(4)]
+    confirmed = [story_score(model, post, CONFIRMING[: k % 4 + 1] * 3, words) for k in range(4)]
+    assert min(doubted) > 0.5 > max(confirmed)
+    alone = story_score(model, post, [], words)
+    assert story_score(model, post, ["谣言,别信"] * 10, words) > alone
+    path = tmp_path / "story.json"
+    model.save(path)
+    assert RumorModel.load(path).replies_k == model.replies_k
+    # A post-only model ignores the replies: the score is the first post's.
+    flat = train(texts, labels, words, epochs=150)
+    assert flat.replies_k == 0
+    assert story_score(flat, post, DOUBTING, words) == pytest.approx(
+        float(flat.score_many([post], words)[0])
+    )
+
+
+def test_the_event_score_grows_with_its_reposts(client, session, settings, tmp_path) -> None:
+    texts, labels, replies = _story_data()
+    labelled = tmp_path / "labelled.csv"
+    reply_rows = tmp_path / "replies.csv"
+    with (
+        labelled.open("w", encoding="utf-8", newline="") as f,
+        reply_rows.open("w", encoding="utf-8", newline="") as g,
+    ):
+        posts_csv, replies_csv = csv.writer(f), csv.writer(g)
+        posts_csv.writerow(["post_id", "text", "label_rumor"])
+        replies_csv.writerow(["post_id", "time", "text"])
+        for n, (text, label, said) in enumerate(zip(texts, labels, replies, strict=True)):
+            posts_csv.writerow([f"p{n}", text, label])
+            for j, words_said in enumerate(said):
+                replies_csv.writerow([f"p{n}", f"2026-01-01T00:{j:02d}:00", words_said])
+    model_path = tmp_path / "story.json"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "opinion",
+            "train-rumor",
+            str(labelled),
+            "--out",
+            str(model_path),
+            "--replies",
+            str(reply_rows),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "story score" in result.output
+    settings.opinion.rumor_model_path = Path(model_path)
+    login = login_as(client, "opinion")
+    original = "雁峰区先锋路附近有人打架,有人受伤了,现场围了很多人,大家注意安全。"
+
+    def deliver(text: str, minutes: int, ext: str) -> str:
+        body = client.post(
+            "/api/v1/opinion/posts",
+            headers=login.headers,
+            json={
+                "posts": [
+                    {
+                        "source": "weibo",
+                        "external_id": ext,
+                        "text": text,
+                        "published_at": (START + timedelta(minutes=minutes)).isoformat(),
+                    }
+                ]
+            },
+        ).json()
+        return body["events"][0]
+
+    event_id = deliver(original, 0, "first")
+    before = session.get(OpinionEvent, event_id).rumor_score
+    assert before is not None
+    for j, doubt in enumerate(DOUBTING * 2):
+        assert deliver(f"{doubt} //转发微博: {original}", j + 1, f"r{j}") == event_id
+    session.expire_all()
+    event = session.get(OpinionEvent, event_id)
+    assert event.rumor_score is not None
+    assert event.rumor_score > 0.8 and event.rumor_score > before + 0.2
+    first = session.scalars(select(Post).where(Post.external_id == "first")).one()
+    assert first.rumor_score == before  # each post keeps its own score; the event reads the story

@@ -86,10 +86,18 @@ def train_rumor(
     ctx: typer.Context,
     labelled: Annotated[Path, typer.Argument(help="CSV with 'text' and 'label_rumor' (1/0)")],
     out: Annotated[Path, typer.Option(help="Where to write the model (JSON)")],
+    replies: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of reposts/comments ('post_id', 'time' ISO, 'text'): train a story "
+            "score that reads them as they arrive (the labelled CSV then needs 'post_id')"
+        ),
+    ] = None,
+    first_k: Annotated[int, typer.Option(min=1, max=100, help="replies a story score reads")] = 30,
 ) -> None:
-    """Train the rumour score on posts the bureau has adjudicated."""
+    """Train the rumour score on posts the bureau has adjudicated (optionally with replies)."""
     from yanyun.opinion.analysis import shared_analyzer
-    from yanyun.opinion.rumor import train
+    from yanyun.opinion.rumor import STORY_SIZES, train
     from yanyun.opinion.text import normalise
 
     with labelled.open(encoding="utf-8") as f:
@@ -99,11 +107,30 @@ def train_rumor(
     if len(rows) < 20 or len({r["label_rumor"] for r in rows}) < 2:
         typer.echo("need at least 20 labelled posts of both kinds 至少需要20条两类标注", err=True)
         raise typer.Exit(2)
+    if replies is not None and not all(r.get("post_id") for r in rows):
+        typer.echo("每条标注需要post_id; with --replies each post needs a post_id", err=True)
+        raise typer.Exit(2)
     analyzer = shared_analyzer(ctx.obj.settings().opinion.city)
+    story: list[list[str]] | None = None
+    sizes: list[int] | None = None
+    if replies is not None:
+        by_post: dict[str, list[tuple[str, str]]] = {}
+        with replies.open(encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r.get("post_id") and r.get("text"):
+                    by_post.setdefault(r["post_id"], []).append((r.get("time") or "", r["text"]))
+        story = [
+            [normalise(t) for _, t in sorted(by_post.get(r["post_id"], []))[:first_k]]
+            for r in rows
+        ]
+        sizes = sorted({min(k, first_k) for k in STORY_SIZES})
     model = train(
         [normalise(r["text"]) for r in rows],
         [int(r["label_rumor"]) for r in rows],
         analyzer.segment,
+        replies=story,
+        story_sizes=sizes,
     )
     model.save(out)
-    typer.echo(f"trained on {len(rows)} posts; model written to {out}")
+    kind = f"story score, up to {model.replies_k} replies" if model.replies_k else "post only"
+    typer.echo(f"trained on {len(rows)} posts ({kind}); model written to {out}")

@@ -111,7 +111,14 @@ def ingest_posts(
                 touched[event.id] = event
     session.flush()
     for event in touched.values():
-        tracking.refresh_event(session=session, clock=clock, settings=settings, event=event)
+        tracking.refresh_event(
+            session=session,
+            clock=clock,
+            settings=settings,
+            event=event,
+            rumor_model=rumor_model,
+            words=analyzer.segment,
+        )
     result.events = sorted(touched)
     return result
 

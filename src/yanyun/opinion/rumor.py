@@ -6,6 +6,13 @@ written in numpy so the runtime needs no machine-learning library. It is an
 aid for the officer who verifies, never a verdict; it ships untrained: a
 bureau trains it on posts it has adjudicated (`train`), and the score is
 only shown when a model is loaded.
+
+A model trained with replies (``replies_k > 0``) scores a whole story: the
+first post and the reposts and comments grouped with it, in the order they
+arrived, up to ``replies_k`` of them (:func:`story_score`); it is trained on
+each story seen at several sizes (:data:`STORY_SIZES`), so the score is
+meaningful from the first post on and is updated as the story grows. Only
+the words are read: who wrote them is never a feature.
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from pathlib import Path
 import numpy as np
 
 DIM = 1 << 18
+#: A story model is trained on each story as it looked after this many replies.
+STORY_SIZES: tuple[int, ...] = (0, 5, 10, 30)
+# A repost carries the original after "//": only the replier's own words are a reply.
+_REPOST_TAIL = re.compile(r"\s*//\s*(@|转发微博).*$", re.S)
 
 MARKERS: dict[str, re.Pattern[str]] = {
     "spread": re.compile(r"扩散|转起来|转发.{0,4}(让|给)|求转|速转|帮转|互相转告|周知"),
@@ -94,12 +105,21 @@ class _Sparse:
         return np.bincount(self.cols, weights=self.vals * r[self.rows], minlength=DIM)
 
 
+def own_words(text: str) -> str:
+    """A repost's or comment's own words, without the post it quotes after ``//``."""
+    return _REPOST_TAIL.sub("", text).strip()
+
+
 @dataclass
 class RumorModel:
-    """Weights of the rumour score; `score` is a probability-like number in [0, 1]."""
+    """Weights of the rumour score; `score` is a probability-like number in [0, 1].
+
+    ``replies_k`` is how many replies of a story the model reads (0: the post alone).
+    """
 
     weights: np.ndarray
     bias: float
+    replies_k: int = 0
 
     def score_many(
         self,
@@ -118,6 +138,7 @@ class RumorModel:
                 {
                     "dim": DIM,
                     "bias": self.bias,
+                    "replies_k": self.replies_k,
                     "index": nz.tolist(),
                     "weights": self.weights[nz].round(6).tolist(),
                 }
@@ -132,7 +153,20 @@ class RumorModel:
             raise ValueError(f"{path}: model built for {data.get('dim')} features, not {DIM}")
         w = np.zeros(DIM)
         w[np.array(data["index"], dtype=np.int64)] = np.array(data["weights"], dtype=float)
-        return cls(w, float(data["bias"]))
+        return cls(w, float(data["bias"]), int(data.get("replies_k", 0)))
+
+
+def story_score(
+    model: RumorModel, first: str, later: Sequence[str], words: Callable[[str], list[str]]
+) -> float:
+    """The score of a story: its first post and the first ``model.replies_k`` replies so far.
+
+    ``later`` are the texts grouped with the first post, oldest first (reposts are cut
+    to their own words). A post-only model scores the first post alone.
+    """
+    replies = [own_words(t) for t in later[: model.replies_k]] if model.replies_k else []
+    replies = [r for r in replies if r]
+    return float(model.score_many([first], words, [replies])[0])
 
 
 def train(
@@ -141,11 +175,28 @@ def train(
     words: Callable[[str], list[str]],
     *,
     replies: Sequence[Sequence[str]] | None = None,
+    story_sizes: Sequence[int] | None = None,
     l2: float = 1e-4,
     epochs: int = 300,
     lr: float = 0.5,
 ) -> RumorModel:
-    """Fit the weights by full-batch gradient descent with Adam steps (deterministic)."""
+    """Fit the weights by full-batch gradient descent with Adam steps (deterministic).
+
+    With ``replies`` (each post's replies, oldest first) and ``story_sizes``
+    (e.g. :data:`STORY_SIZES`), each post is a training example once per size,
+    with that many of its first replies: the model learns to score a story at
+    any point of its growth, and reads up to ``max(story_sizes)`` replies.
+    With ``replies`` alone, every post is taken with all the replies given.
+    """
+    replies_k = 0
+    if replies is not None and story_sizes:
+        sizes = sorted(set(story_sizes))
+        texts = [t for t in texts for _ in sizes]
+        labels = [y for y in labels for _ in sizes]
+        replies = [list(r)[:k] for r in replies for k in sizes]
+        replies_k = max(sizes)
+    elif replies is not None:
+        replies_k = max((len(r) for r in replies), default=0)
     replies = replies or [()] * len(texts)
     x = _Sparse.of([featurise(t, words, r) for t, r in zip(texts, replies, strict=True)])
     y = np.asarray(labels, dtype=float)
@@ -166,4 +217,4 @@ def train(
         step = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
         w -= step * m / (np.sqrt(v) + eps) * 0.01
         b -= step * mb / (math.sqrt(vb) + eps) * 0.01
-    return RumorModel(w, b)
+    return RumorModel(w, b, replies_k)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from yanyun.core.ids import new_id
 from yanyun.events.opinion import OpinionEventChanged, OpinionHeatAlert
 from yanyun.opinion import heat, known_incidents, linking
 from yanyun.opinion.models import EventAction, OpinionEvent, Post, Story
+from yanyun.opinion.rumor import RumorModel, story_score
 from yanyun.opinion.schemas import EventStatus
 from yanyun.opinion.settings import OpinionSettings
 
@@ -165,14 +166,30 @@ def _open_event(session: Session, clock: Clock, story: Story) -> OpinionEvent:
 
 
 def refresh_event(
-    *, session: Session, clock: Clock, settings: Settings, event: OpinionEvent
+    *,
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    event: OpinionEvent,
+    rumor_model: RumorModel | None = None,
+    words: Callable[[str], list[str]] | None = None,
 ) -> OpinionEvent:
-    """Recount volume, voices, reach, velocity and heat; relink incidents; alert on a rise."""
+    """Recount volume, voices, reach, velocity and heat; relink incidents; alert on a rise.
+
+    With a story rumour model (trained with replies) and a segmenter, the
+    event's rumour score is the story's: its first post and the reposts and
+    comments grouped with it so far, oldest first.
+    """
     cfg = settings.opinion
     rows = _story_facts(session, event)
     if not rows:
         return event
     _recount(event, rows, cfg)
+    if rumor_model is not None and rumor_model.replies_k > 0 and words is not None:
+        ordered = sorted(rows, key=lambda r: (as_utc(r.published_at), r.ordinal))
+        event.rumor_score = round(
+            story_score(rumor_model, ordered[0].text, [r.text for r in ordered[1:]], words), 3
+        )
     linked = _relink(session, event, cfg)
     verified_false = session.scalar(
         select(func.count())
@@ -197,6 +214,8 @@ def _story_facts(session: Session, event: OpinionEvent) -> Sequence[Row[Any]]:
     return session.execute(
         select(
             Story.published_at,
+            Story.ordinal,
+            Story.text,
             Story.reach,
             Story.claim,
             Story.places,

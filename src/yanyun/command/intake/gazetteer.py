@@ -15,7 +15,7 @@ from typing import Any, Literal
 from yanyun.command.intake.text import _open_jionlp
 from yanyun.geo.boundaries import CITIES, DistrictBoundary
 
-PlaceKind = Literal["landmark", "road", "town", "district"]
+PlaceKind = Literal["landmark", "intersection", "road", "town", "district"]
 _KINDS: tuple[str, ...] = ("landmark", "road", "town", "district")
 
 
@@ -29,6 +29,30 @@ class Landmark:
     district_code: str
     lng: float
     lat: float
+    #: For a road, its course as (lng, lat) vertices; empty for anything else.
+    line: tuple[tuple[float, float], ...] = ()
+    #: The district and street it is listed under (``雁峰区解放路``), checked in tests.
+    address: str = ""
+
+
+def _parse_line(raw: Any, where: str) -> tuple[tuple[float, float], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise ValueError(f"{where}: 'line' must be a list of at least two [lng, lat] points")
+    points = []
+    for pt in raw:
+        ok = (
+            isinstance(pt, list)
+            and len(pt) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pt)
+            and -180.0 <= pt[0] <= 180.0
+            and -90.0 <= pt[1] <= 90.0
+        )
+        if not ok:
+            raise ValueError(f"{where}: 'line' point {pt!r} is not a [lng, lat] pair")
+        points.append((float(pt[0]), float(pt[1])))
+    return tuple(points)
 
 
 def _parse_landmarks(data: Any, source: str) -> list[Landmark]:
@@ -59,6 +83,12 @@ def _parse_landmarks(data: Any, source: str) -> list[Landmark]:
             raise ValueError(f"{where}: lng and lat must be numbers (WGS-84 degrees)")
         if not (-180.0 <= lng <= 180.0 and -90.0 <= lat <= 90.0):
             raise ValueError(f"{where}: ({lng}, {lat}) is not a longitude/latitude pair")
+        line = _parse_line(raw.get("line"), where)
+        if line and kind != "road":
+            raise ValueError(f"{where}: only a road has a 'line'")
+        address = raw.get("address", "")
+        if not isinstance(address, str):
+            raise ValueError(f"{where}: 'address' must be a string")
         result.append(
             Landmark(
                 name=name.strip(),
@@ -67,6 +97,8 @@ def _parse_landmarks(data: Any, source: str) -> list[Landmark]:
                 district_code=code,
                 lng=float(lng),
                 lat=float(lat),
+                line=line,
+                address=address.strip(),
             )
         )
     return result
@@ -133,6 +165,15 @@ class GazetteerEntry:
     aliases: tuple[str, ...] = ()
     # Short forms (镇 names without 镇) are weaker evidence than names and aliases.
     weak_aliases: tuple[str, ...] = ()
+    #: A road's course, (lng, lat) WGS-84 vertices; empty for a point place.
+    line: tuple[tuple[float, float], ...] = ()
+    #: Every district the road's line runs through (just its own for a point place).
+    districts: tuple[str, ...] = ()
+
+    @property
+    def crosses_districts(self) -> bool:
+        """A road through several districts: its name alone does not say which."""
+        return len(self.districts) > 1
 
 
 @dataclass(frozen=True)
@@ -179,6 +220,24 @@ def _district_aliases(district: DistrictBoundary, jio_alias: str | None) -> tupl
     return ()
 
 
+# A line counts as running through a district over at least this much of its length
+# (degrees; about 50 m): touching a boundary is not crossing it.
+_CROSSING_MIN = 0.0005
+
+
+def _districts_along(m: Landmark, districts: Sequence[DistrictBoundary]) -> tuple[str, ...]:
+    """The districts a road's line runs through, its own first; a point place has its own."""
+    if not m.line:
+        return (m.district_code,)
+    from shapely.geometry import LineString
+
+    course = LineString(m.line)
+    through = [
+        d.adcode for d in districts if d.geometry.intersection(course).length >= _CROSSING_MIN
+    ]
+    return (m.district_code, *(c for c in through if c != m.district_code))
+
+
 def _town_short_form(name: str) -> str | None:
     if name.endswith("街道"):
         return None  # many are named after a road: the short form is the road
@@ -194,8 +253,12 @@ class Gazetteer:
     confidence for them unless the narrative names the district too.
     """
 
-    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+    def __init__(
+        self, entries: Iterable[GazetteerEntry], areas: Mapping[str, Any] | None = None
+    ) -> None:
         self._entries = tuple(entries)
+        # District code -> shapely geometry (WGS-84), to place a meeting point of roads.
+        self._areas = dict(areas or {})
         surfaces: dict[str, list[_Surface]] = {}
         for entry in self._entries:
             forms = [(entry.name, 1.0)] + [(a, 0.9) for a in entry.aliases]
@@ -270,6 +333,8 @@ class Gazetteer:
                     lat=m.lat,
                     aliases=m.aliases,
                     weak_aliases=weak,
+                    line=m.line,
+                    districts=_districts_along(m, districts),
                 )
             )
         for d in districts:
@@ -287,7 +352,17 @@ class Gazetteer:
                         weak_aliases=(short,) if short else (),
                     )
                 )
-        return cls(entries)
+        return cls(entries, {d.adcode: d.geometry for d in districts})
+
+    def district_at(self, lng: float, lat: float) -> str | None:
+        """The district containing a WGS-84 point, or ``None`` outside the city's districts."""
+        from shapely.geometry import Point
+
+        point = Point(lng, lat)
+        for code, area in self._areas.items():
+            if area.covers(point):
+                return code
+        return None
 
     @property
     def entries(self) -> tuple[GazetteerEntry, ...]:

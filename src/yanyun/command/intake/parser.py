@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from yanyun.command.catalogue import Catalogue, SubCategory
@@ -16,7 +19,7 @@ from yanyun.command.intake.text import _aligned, _Text
 from yanyun.command.intake.timeparse import _TimeReader
 
 # More specific places win over less specific ones named in the same call.
-_SPECIFICITY = {"landmark": 4, "road": 3, "town": 2, "district": 1}
+_SPECIFICITY = {"intersection": 5, "landmark": 4, "road": 3, "town": 2, "district": 1}
 
 # Below this confidence a location is shown but the dispatcher must confirm it.
 MANUAL_BELOW_CONFIDENCE = 0.5
@@ -53,6 +56,24 @@ _LOCATION_AFTER = (
     "周边",
 )
 _BASE_CONFIDENCE = {"landmark": 0.85, "road": 0.75, "town": 0.7, "district": 0.6}
+# "A与B交叉口": two roads joined by one of these, then one of the meeting words.
+_JOINERS = ("与", "和", "跟", "同", "、", "/")
+_MEETING_WORDS = (
+    "交叉口",
+    "交汇处",
+    "交界处",
+    "十字路口",
+    "丁字路口",
+    "路口",
+    "交口",
+    "交叉",
+    "交汇",
+)
+# Two roads "meet" when their lines come this close (metres).
+_MEET_WITHIN_M = 300.0
+# A place named beside a road that crosses districts pins the spot on the road
+# nearest to it, if the road passes this close (metres).
+_ANCHOR_WITHIN_M = 5000.0
 
 
 class LexiconParser:
@@ -210,13 +231,60 @@ class LexiconParser:
             for s in surfaces
             if s.entry.kind == "district"
         }
+        # A town named without a point still says which district a crossing road is in.
+        districts_named |= {
+            surfaces[0].entry.district_code
+            for _, _, surfaces, _ in mentions
+            if len({s.entry.district_code for s in surfaces}) == 1
+            and surfaces[0].entry.kind == "town"
+            and any(
+                s.entry.kind == "road" and s.entry.crosses_districts
+                for _, _, other, _ in mentions
+                for s in other
+            )
+        }
+        crossing = self._intersection(doc, mentions)
+        if crossing is not None:
+            return crossing
+        anchors = _anchors(mentions)
         best: tuple[tuple[float, ...], LocationSuggestion] | None = None
         for order, (start, end, surfaces, bonus) in enumerate(mentions):
-            key, suggestion = _weigh_mention(doc, start, end, surfaces, bonus, districts_named)
+            key, suggestion = _weigh_mention(
+                doc, start, end, surfaces, bonus, districts_named, anchors
+            )
             key = (*key, -order)
             if best is None or key > best[0]:
                 best = (key, suggestion)
         return best[1] if best else None
+
+    def _intersection(self, doc: _Text, mentions: list[tuple]) -> LocationSuggestion | None:
+        """Two roads said as meeting ("A与B交叉口"): the point where their lines meet."""
+        norm = doc.norm
+        for (s1, e1, surf1, _), (s2, e2, surf2, _) in pairwise(mentions):
+            if norm[e1:s2] not in _JOINERS:
+                continue
+            after = norm[e2 : e2 + 6].lstrip("的")
+            if not any(after.startswith(w) for w in _MEETING_WORDS):
+                continue
+            roads_a = [s.entry for s in surf1 if s.entry.kind == "road" and s.entry.line]
+            roads_b = [s.entry for s in surf2 if s.entry.kind == "road" and s.entry.line]
+            if len(roads_a) != 1 or len(roads_b) != 1:
+                continue
+            meeting = _meeting_point(roads_a[0].line, roads_b[0].line)
+            if meeting is None:
+                continue
+            lng, lat = meeting
+            district = self.gazetteer.district_at(lng, lat)
+            return LocationSuggestion(
+                kind="intersection",
+                name=f"{roads_a[0].name}与{roads_b[0].name}",
+                district_code=district,
+                lng=round(lng, 6),
+                lat=round(lat, 6),
+                confidence=0.9 if district else 0.45,
+                source=doc.source(s1, e2),
+            )
+        return None
 
     def _place_mentions(self, norm: str, bounds: frozenset[int]) -> list[tuple]:
         """Gazetteer matches that read as places: (start, end, surfaces, confidence bonus)."""
@@ -238,12 +306,89 @@ class LexiconParser:
         return mentions
 
 
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Approximate ground distance between two WGS-84 points (equirectangular; city scale)."""
+    mean_lat = math.radians((a[1] + b[1]) / 2)
+    dx = math.radians(b[0] - a[0]) * math.cos(mean_lat)
+    dy = math.radians(b[1] - a[1])
+    return 6_371_000.0 * math.hypot(dx, dy)
+
+
+def _meeting_point(
+    line_a: tuple[tuple[float, float], ...], line_b: tuple[tuple[float, float], ...]
+) -> tuple[float, float] | None:
+    """Where two road lines cross, or come closest if within 300 m; ``None`` if they do not meet."""
+    from shapely.geometry import LineString
+    from shapely.ops import nearest_points
+
+    a, b = LineString(line_a), LineString(line_b)
+    crossing = a.intersection(b)
+    if not crossing.is_empty:
+        point = crossing.representative_point()
+        return (point.x, point.y)
+    pa, pb = nearest_points(a, b)
+    if _metres((pa.x, pa.y), (pb.x, pb.y)) > _MEET_WITHIN_M:
+        return None
+    return ((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)
+
+
+def _nearest_on(
+    line: tuple[tuple[float, float], ...], point: tuple[float, float]
+) -> tuple[float, float]:
+    from shapely.geometry import LineString, Point
+
+    course = LineString(line)
+    on = course.interpolate(course.project(Point(point)))
+    return (on.x, on.y)
+
+
+def _anchors(mentions: list[tuple]) -> list[tuple[str, float, float]]:
+    """Unambiguous places with a point named in the call: (district, lng, lat) of each."""
+    found = []
+    for _, _, surfaces, _ in mentions:
+        entries = {s.entry for s in surfaces}
+        if len(entries) != 1:
+            continue
+        entry = next(iter(entries))
+        if entry.kind in ("town", "landmark") and entry.lng is not None and entry.lat is not None:
+            found.append((entry.district_code, entry.lng, entry.lat))
+    return found
+
+
+def _on_crossing_road(
+    entry: Any, districts_named: set[str], anchors: list[tuple[str, float, float]]
+) -> tuple[str | None, float | None, float | None, float]:
+    """Where on a road through several districts: (district, lng, lat, confidence).
+
+    A town or landmark named with it pins the nearest spot of the road; a
+    district named alone gives the district but no spot; nothing else: ask.
+    """
+    named = [c for c in districts_named if c in entry.districts]
+    for code, lng, lat in anchors:
+        if code not in entry.districts or (named and code not in named):
+            continue
+        spot = _nearest_on(entry.line, (lng, lat))
+        if _metres(spot, (lng, lat)) <= _ANCHOR_WITHIN_M:
+            return code, round(spot[0], 6), round(spot[1], 6), 0.75
+    if len(named) == 1:
+        return named[0], None, None, 0.5
+    return None, None, None, 0.4
+
+
 def _weigh_mention(
-    doc: _Text, start: int, end: int, surfaces: list, bonus: float, districts_named: set[str]
+    doc: _Text,
+    start: int,
+    end: int,
+    surfaces: list,
+    bonus: float,
+    districts_named: set[str],
+    anchors: Sequence[tuple[str, float, float]] = (),
 ) -> tuple[tuple[float, ...], LocationSuggestion]:
     """One place mention as a suggestion, and its rank key (specific, unambiguous, confident).
 
-    A district the caller named narrows an ambiguous name to the one inside it.
+    A district the caller named narrows an ambiguous name to the one inside it;
+    a road through several districts is placed only by what else was named
+    (see :func:`_on_crossing_road`), never by its one stored point.
     """
     candidates = list(surfaces)
     if len(candidates) > 1 and districts_named:
@@ -260,6 +405,10 @@ def _weigh_mention(
     if ambiguous:
         confidence = min(confidence, 0.4)
         district_code, lng, lat = None, None, None
+    elif entry.kind == "road" and entry.crosses_districts:
+        district_code, lng, lat, confidence = _on_crossing_road(
+            entry, districts_named, list(anchors)
+        )
     elif districts_named and entry.kind != "district":
         if entry.district_code in districts_named:
             confidence += 0.08

@@ -44,6 +44,9 @@ _CLOCK_RE = re.compile(r"[点时:：]")
 _DELTA_RE = re.compile(r"(分钟|分|小时|钟头|个钟)(以)?前")
 _DAY_OF_MONTH_RE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[号日]")
 _WEEK_RE = re.compile(r"(周|星期|礼拜)")
+# A bare number followed by a unit is an amount (抢走了2000块), never a year or a clock.
+_BARE_NUMBER_RE = re.compile(r"^[\d一二三四五六七八九十百千万两]+年?$")
+_UNIT_AFTER_RE = re.compile(r"^多?(块|元|万|千|百|个|人|岁|米|公里|斤|辆|台|张)")
 # An occurrence this little in the future is a rounding of "now", not an error.
 _FUTURE_SLACK = timedelta(minutes=10)
 
@@ -114,6 +117,8 @@ class _TimeReader:
                     )
                 continue
             if item["type"] not in ("time_point", "time_span"):
+                continue
+            if _BARE_NUMBER_RE.match(surface) and _UNIT_AFTER_RE.match(text.norm[end:]):
                 continue
             suggestion = self._interpret(item, text, local_now)
             if suggestion is not None:
