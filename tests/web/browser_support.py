@@ -310,11 +310,13 @@ class ConsoleWatch:
 
 @contextlib.contextmanager
 def watched_tab(
-    browser: Any, server: DemoServer, *, viewport: dict[str, int], timeout_ms: int = 20_000
+    browser: Any, server: DemoServer, *, viewport: dict[str, int], timeout_ms: int = 20_000,
+    allow_statuses: tuple[int, ...] = (),
 ) -> Iterator[Any]:
     """A tab in a fresh context whose console is watched: any unexpected error fails the test
-    when the tab is given back."""
+    when the tab is given back (``allow_statuses``: answers the test provokes on purpose)."""
     console = ConsoleWatch()
+    console.allow_status(*allow_statuses)
     context = new_context(browser, server, viewport=viewport, locale="zh-CN")
     context.set_default_timeout(timeout_ms)
     tab = context.new_page()

@@ -136,7 +136,8 @@ def test_the_trends_map_and_a_defrauded_warnings_case_link(
     fresh = next(w for w in api_get(server.base_url, officer["access_token"],
                                     "/api/v1/antifraud/warnings")
                  if w["suspect_account"] == "acct-BT-CASE-1")
-    with watched_tab(browser, server, viewport={"width": 1600, "height": 1300}) as page:
+    with watched_tab(browser, server, viewport={"width": 1600, "height": 1300},
+                     allow_statuses=(422,)) as page:
         store_session(page, server.base_url, officer)
         page.goto(f"{server.base_url}/antifraud")
         page.wait_for_selector("body[data-antifraud-ready='1'][data-trends-ready='1']")
@@ -157,10 +158,20 @@ def test_the_trends_map_and_a_defrauded_warnings_case_link(
         # A warning ends defrauded: cases opens its case, the desk links it.
         item = page.locator(f"#list-high [data-number='{fresh['number']}']")
         item.click()
+        expect(page.locator("#stop-form")).to_be_hidden()  # not before the person is reached
         page.locator("#act-visit").click()
         expect(page.locator("#detail-contacts li")).to_have_count(1)
-        page.locator("#outcome-select").select_option("defrauded")
-        page.locator("#act-outcome").click()
+        # Already paid: the officer asks the bank to stop it (止付冻结), which closes the
+        # warning as defrauded; more stopped than lost is refused with the reason.
+        page.locator("#stop-bank").fill("中国工商银行衡阳分行")
+        page.locator("#stop-account").fill("6222020000001234")
+        page.locator("#stop-lost").fill("80000")
+        page.locator("#stop-stopped").fill("90000")
+        page.locator("#stop-form button[type=submit]").click()
+        expect(page.locator("#af-error")).to_contain_text("止付金额不能超过被骗金额")
+        page.locator("#stop-stopped").fill("52000")
+        page.locator("#stop-form button[type=submit]").click()
+        expect(page.locator("#detail-stops li")).to_contain_text("冻结52,000")
         # Cases opens the case from the event, anti-fraud links it back; the detail shows it.
         link = page.locator("#case-link")
         expect(link).to_have_text(re.compile(r"^AJ\d{8}-\d{4}$"), timeout=30_000)
@@ -170,6 +181,8 @@ def test_the_trends_map_and_a_defrauded_warnings_case_link(
         page.screenshot(path=str(RESULTS_DIR / "antifraud-trends.png"), full_page=True)
         detail = api_get(server.base_url, officer["access_token"],
                          f"/api/v1/antifraud/warnings/{fresh['id']}")
+        assert detail["outcome"] == "defrauded" and detail["stopped_yuan"] == 52000
+        assert [p["amount_stopped_yuan"] for p in detail["stop_payments"]] == [52000]
         case = api_get(server.base_url, officer["access_token"],
                        f"/api/v1/cases/{detail['case_id']}")
         assert case["kind"] == "fraud" and fresh["number"] in case["title"]

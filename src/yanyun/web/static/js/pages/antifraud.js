@@ -143,11 +143,30 @@ function renderDetail() {
   for (const id of ["act-phone", "act-visit", "act-missed", "act-outcome", "outcome-select"]) {
     $(id).disabled = closed;
   }
+  // 止付冻结: once the person is reached and still open (the request closes it as
+  // defrauded), or after it closed defrauded (a second bank, a second account).
+  $("stop-form").hidden = !(d.outcome === "defrauded" || (!closed && d.status === "contacted"));
+}
+
+function sendStopPayment(event) {
+  event.preventDefault();
+  const stopped = $("stop-stopped").value;
+  act("stop-payment", {
+    bank: $("stop-bank").value.trim(),
+    account: $("stop-account").value.trim(),
+    amount_lost_yuan: Number($("stop-lost").value),
+    amount_stopped_yuan: stopped === "" ? 0 : Number(stopped),
+  }).then(() => {
+    if ($("af-error").hidden) $("stop-form").reset();
+  });
 }
 
 function renderText() {
   applyI18n();
   for (const node of document.querySelectorAll("[data-af]")) node.textContent = tx(node.dataset.af);
+  for (const node of document.querySelectorAll("#stop-form [data-af-placeholder]")) {
+    node.placeholder = tx(node.dataset.afPlaceholder);
+  }
   document.title = `雁云 · ${tx("title")}`;
   const select = $("outcome-select");
   const chosen = select.value;
@@ -165,9 +184,9 @@ function renderAll() {
   renderDetail();
 }
 
-function showError(err) {
+function showError(err, key = "load_error") {
   $("af-error").hidden = false;
-  $("af-error").textContent = tx("load_error", { msg: err.text ? err.text() : String(err) });
+  $("af-error").textContent = tx(key, { msg: err.text ? err.text() : String(err) });
 }
 
 async function load() {
@@ -205,7 +224,7 @@ async function act(path, body) {
     $("af-error").hidden = true;
     await load();
   } catch (err) {
-    if (err.status !== 401) showError(err);
+    if (err.status !== 401) showError(err, "act_error");
   }
   document.body.dataset.lastAction = path;
 }
@@ -224,6 +243,7 @@ function wire() {
   $("act-visit").addEventListener("click", () => act("contacts", { channel: "visit", reached: true }));
   $("act-missed").addEventListener("click", () => act("contacts", { channel: "phone", reached: false }));
   $("act-outcome").addEventListener("click", () => act("outcome", { outcome: $("outcome-select").value }));
+  $("stop-form").addEventListener("submit", sendStopPayment);
   $("logout").addEventListener("click", () => logout(state.session, state.live));
 }
 
