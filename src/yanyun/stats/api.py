@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -14,7 +13,6 @@ from yanyun.auth.service import Actor
 from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.geo.api import IndexDep
-from yanyun.geo.service import CityIndex
 from yanyun.stats import printable, service
 from yanyun.stats.schemas import ForecastRead
 
@@ -25,20 +23,13 @@ CategoryQ = Annotated[
 ]
 
 
-def _grid_lookup(index: CityIndex):
-    def codes(lng: np.ndarray, lat: np.ndarray) -> list[str | None]:
-        found = index.resolver.resolve_many(lng, lat)
-        return [index.grid_codes[i] if i >= 0 else None for i in found]
-
-    return codes
-
-
 def _forecast(
     session, actor, clock, settings, index, category, runtime: Runtime
-) -> service.PlatformForecast:
-    return service.next_day_forecast(
-        session=session, actor=actor, clock=clock, stats=settings.stats, category=category,
-        grid_codes_of=_grid_lookup(index),
+) -> ForecastRead:
+    """Today's stored forecast over the actor's scope (computed once when there is none)."""
+    return service.served_forecast(
+        runtime=runtime, session=session, actor=actor, clock=clock, stats=settings.stats,
+        category=category, grid_codes_of=service.grid_lookup(index),
         score_cache=runtime.provide(service.SCORE_CACHE),
     )
 
@@ -54,8 +45,9 @@ def next_day(
     category: CategoryQ = None,
 ) -> ForecastRead:
     """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
-    (yesterday's hit rate and the last days' pooled hit rate)."""
-    return _forecast(session, actor, clock, settings, index, category, runtime).read
+    (yesterday's hit rate and the last days' pooled hit rate): the day's stored product,
+    with when it was computed."""
+    return _forecast(session, actor, clock, settings, index, category, runtime)
 
 
 @router.get("/hotspots.geojson")
@@ -69,7 +61,7 @@ def hotspots(
     category: CategoryQ = None,
 ) -> JSONResponse:
     """Tomorrow's hotspot cells as a GeoJSON file (WGS-84) for QGIS or ArcGIS."""
-    fc = _forecast(session, actor, clock, settings, index, category, runtime).read
+    fc = _forecast(session, actor, clock, settings, index, category, runtime)
     return JSONResponse(
         fc.hotspots,
         media_type="application/geo+json",
@@ -88,6 +80,6 @@ def report(
     category: CategoryQ = None,
 ) -> HTMLResponse:
     """A one-page printable report of tomorrow's forecast and its score."""
-    fc = _forecast(session, actor, clock, settings, index, category, runtime).read
+    fc = _forecast(session, actor, clock, settings, index, category, runtime)
     page = printable.report_html(fc, city=settings.city.name, generated_at=clock.now())
     return HTMLResponse(page)

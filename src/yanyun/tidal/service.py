@@ -4,8 +4,12 @@ Duty keeps adopted plans and knows the algorithm; stats forecasts; this
 service sits above both and joins them, so duty never reads the forecast
 itself. The expensive part that never changes (which grid centres a unit
 standing at each candidate reaches within the travel budget) is built once
-per scope; a day's plan is recomputed only when the incidents before that
-day change, so moving through the hours on the page costs nothing.
+per scope and process. A day's plan reads a year of incidents, so it is a
+product of the day (`yanyun.core.products`): the `tidal.daily_plans` job
+makes today's and tomorrow's over the scopes pages read (again when enough
+incidents came in since), the route reads the stored plan, and a request for
+a plan not stored yet computes it once; moving through the hours costs
+nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from sqlalchemy.orm import Session
 from yanyun.auth.models import User
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
+from yanyun.core import products
 from yanyun.core.clock import SHANGHAI, Clock
+from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid
 from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import distance_m_array
@@ -73,6 +79,7 @@ class DayPlan:
     by_hour: np.ndarray  # (24, grids) expected incidents
     placement: Placement
     shares: list[TidalHourShare]
+    computed_at: datetime | None = None
 
 
 class PlanCache:
@@ -88,6 +95,7 @@ class PlanCache:
         self.lock = threading.Lock()
         self.planners: dict[str, ScopePlanner] = {}
         self.plans: OrderedDict[tuple[str, date, str], tuple[int, DayPlan]] = OrderedDict()
+        self.guard = products.Guard()
 
     def planner(self, org_path: str, build) -> ScopePlanner:
         with self.lock:
@@ -160,8 +168,11 @@ def day_plan(
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
+    runtime: Runtime | None = None,
 ) -> tuple[ScopePlanner, DayPlan]:
-    """The day's plan over the actor's scope from the chosen demand (cached while it holds)."""
+    """The day's plan over the actor's scope from the chosen demand: the stored product when
+    `runtime` is given (computed and stored once first when there is none), else computed
+    here (kept in this process while the incidents before the day hold)."""
     check_day(day, clock=clock)
     scope = _scope_planner(session, actor, cache, duty)
     planner = scope.planner
@@ -196,9 +207,64 @@ def day_plan(
             day, demand.value, found.method, found.incidents_used, by_hour, placement, shares
         )
 
-    mark = _incidents_before(session, actor, day)
-    plan = cache.plan((actor.org_path, day, demand.value), mark, build)
-    return scope, plan
+    if runtime is None:  # the per-request path: kept in this process while its input holds
+        mark = _incidents_before(session, actor, day)
+        return scope, cache.plan((actor.org_path, day, demand.value), mark, build)
+
+    def built() -> products.Built:
+        return products.Built(
+            _plan_payload(build()), _incidents_before(session, actor, day)
+        )
+
+    stored = products.get_or_build(
+        runtime, cache.guard, PLAN_PRODUCT, day, actor.org_path, demand.value, built
+    )
+    return scope, _plan_of(stored, day, demand.value)
+
+
+PLAN_PRODUCT = "tidal.plan"
+
+
+def _plan_payload(plan: DayPlan) -> dict[str, Any]:
+    """A day's plan as JSON: what the page and adoption read back."""
+    return {
+        "method": plan.method,
+        "incidents_used": plan.incidents_used,
+        "by_hour": np.round(plan.by_hour, 6).tolist(),
+        "lng": plan.placement.lng.tolist(),
+        "lat": plan.placement.lat.tolist(),
+        "shares": [h.model_dump(mode="json") for h in plan.shares],
+    }
+
+
+def _plan_of(stored: products.Stored, day: date, demand: str) -> DayPlan:
+    p = stored.payload
+    lng = np.asarray(p["lng"], dtype=float).reshape(24, -1)
+    lat = np.asarray(p["lat"], dtype=float).reshape(24, -1)
+    placement = Placement(lng=lng, lat=lat, plans=[], index=np.zeros(lng.shape, dtype=np.int64))
+    by_hour = np.asarray(p["by_hour"], dtype=float)
+    shares = [TidalHourShare(**h) for h in p["shares"]]
+    return DayPlan(
+        day, demand, p["method"], int(p["incidents_used"]), by_hour, placement, shares,
+        computed_at=stored.computed_at,
+    )
+
+
+def build_plan_product(
+    *, session: Session, actor: Actor, clock: Clock, stats: StatsSettings, duty: DutySettings,
+    cache: PlanCache, day: date, demand: TidalDemand,
+) -> products.Built:
+    """The day's plan over the actor's scope, computed now, as the job stores it."""
+    _, plan = day_plan(
+        session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
+        day=day, demand=demand,
+    )
+    return products.Built(_plan_payload(plan), _incidents_before(session, actor, day))
+
+
+def plan_mark(session: Session, actor: Actor, day: date) -> int:
+    """What a day's plan is made from: the incidents in scope before the day."""
+    return _incidents_before(session, actor, day)
 
 
 def _day_shares(hours: list[TidalHourShare]) -> tuple[float, float, float]:
@@ -236,6 +302,7 @@ def plan_read(
     day: date,
     hour: int,
     demand: TidalDemand | None,
+    runtime: Runtime | None = None,
 ) -> TidalPlanRead:
     """The page's view of a day and hour: units, stands, shares and the demand by grid.
 
@@ -251,7 +318,7 @@ def plan_read(
     source = TidalDemand(adopted.demand) if use_adopted else (demand or TidalDemand.forecast)
     scope, plan = day_plan(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
-        day=day, demand=source,
+        day=day, demand=source, runtime=runtime,
     )
     if use_adopted:
         stands = {(s["hour"], s["unit_id"]): (s["lng"], s["lat"]) for s in adopted.stands}
@@ -279,6 +346,7 @@ def plan_read(
         grids=_grid_demand(scope.planner, plan, hour),
         bbox=_bbox(scope.planner),
         adopted=adopted_read(session, adopted) if adopted is not None else None,
+        computed_at=plan.computed_at,
     )
 
 
@@ -339,11 +407,13 @@ def adopt(
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
+    runtime: Runtime | None = None,
 ) -> TidalPlan:
-    """Adopt the plan computed now from `demand` for the day over the actor's scope."""
+    """Adopt the day's plan from `demand` over the actor's scope: the stored one the page
+    shows when `runtime` is given, else one computed now."""
     scope, plan = day_plan(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
-        day=day, demand=demand,
+        day=day, demand=demand, runtime=runtime,
     )
     stands = [
         TidalStandIn(
