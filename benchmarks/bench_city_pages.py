@@ -45,6 +45,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
 
+from yanyun.auth.deps import require
+from yanyun.auth.permissions import Perm
+from yanyun.auth.service import Actor
+from yanyun.core.clock import SHANGHAI
+from yanyun.core.http import ClockDep, SessionDep, SettingsDep
+from yanyun.geo.api import IndexDep
+from yanyun.stats import service
+from yanyun.tidal import service as tidal_service
+
 PG_URL = os.environ.get("YANYUN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORDS = {
     "admin": "yanyun-admin-2026", "dispatcher": "yanyun-dispatch-2026",
@@ -87,15 +96,6 @@ def ensure_built(url: str, days: int, per_day: int, root: Path) -> Path:
 
 def mount_before(app, runtime) -> None:
     """The per-request paths the forecast and tidal routes took before products of the day."""
-    from yanyun.auth.deps import require
-    from yanyun.auth.permissions import Perm
-    from yanyun.auth.service import Actor
-    from yanyun.core.clock import SHANGHAI
-    from yanyun.core.http import ClockDep, SessionDep, SettingsDep
-    from yanyun.geo.api import IndexDep
-    from yanyun.stats import service
-    from yanyun.tidal import service as tidal_service
-
     scores = service.ScoreCache()
     plans = tidal_service.PlanCache()
 
@@ -151,7 +151,7 @@ def rounds(client, path: str, headers, n_rounds: int, calls: int) -> tuple[float
     """Median and p95 over all calls of `n_rounds` rounds of `calls` calls."""
     times = [timed(client, path, headers) for _ in range(n_rounds * calls)]
     times.sort()
-    return statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)]
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
 
 
 def forget_products(runtime) -> None:
@@ -224,7 +224,7 @@ def measure(url: str, lake: Path, n_rounds: int, calls: int) -> dict:
     # after, job ran: the jobs made the products (of the scopes read since yesterday)
     forget_products(runtime)
     client, runtime, tokens = fresh_client(url, lake)
-    for name, path, _, user in PRODUCTS:  # pages read once: the scopes the jobs then keep
+    for _name, path, _, user in PRODUCTS:  # pages read once: the scopes the jobs then keep
         timed(client, path, tokens[user])
     outdated(runtime)  # as if the day's incidents had moved them all: the jobs make them anew
     out["job_ms"] = run_jobs(runtime)

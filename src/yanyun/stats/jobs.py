@@ -1,6 +1,7 @@
 """Statistics' periodic work: the day's forecasts, computed before pages ask for them.
 
-Each run builds today's forecast over the whole city and over every scope
+Each run builds today's forecast over the whole city (the bureau's scope) and
+over every scope
 and category pages asked for in the last two days, when it is missing or
 when `products_refresh_incidents` incidents or more came in since it was
 made; a day that turns makes every one of them anew (a new day, a new row).
@@ -11,6 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from yanyun.auth.models import OrgUnit
 from yanyun.auth.service import Actor
 from yanyun.core import products
 from yanyun.core.clock import SHANGHAI
@@ -27,10 +31,16 @@ def scope_actor(org_path: str) -> Actor:
     )
 
 
+def city_scopes(runtime: Any) -> list[str]:
+    """The org paths of the top of the tree (the city's bureau): what city-wide users see."""
+    with runtime.session_factory() as session:
+        return sorted(session.scalars(select(OrgUnit.path).where(OrgUnit.parent_code.is_(None))))
+
+
 def wanted(runtime: Any, product: str, default_keys: list[str]) -> list[tuple[str, str]]:
-    """The city with `default_keys`, and every (scope, key) read since yesterday."""
+    """The whole city with `default_keys`, and every (scope, key) read since yesterday."""
     today = runtime.clock.now().astimezone(SHANGHAI).date()
-    found = [("", key) for key in default_keys]
+    found = [(scope, key) for scope in city_scopes(runtime) for key in default_keys]
     for pair in products.recently_read(runtime, product, today - timedelta(days=1)):
         if pair not in found:
             found.append(pair)
@@ -64,7 +74,9 @@ def daily_forecasts(runtime: Any) -> str:
                 runtime, service.FORECAST_PRODUCT, today, scope, key, mark=mark, build=build,
                 moved=stats.products_refresh_incidents,
             )
-            session.rollback()  # the next scope reads what is committed now
+            # end the read (as a commit: in tests one connection holds the stored row too);
+            # the next scope reads what is committed now
+            session.commit()
     products.prune(runtime, today)
     return f"{built} of {len(pairs)} forecasts built"
 

@@ -46,7 +46,7 @@ def daily_plans(runtime: Any) -> str:
                     runtime, service.PLAN_PRODUCT, day, scope, key, mark=mark, build=build,
                     moved=settings.stats.products_refresh_incidents,
                 )
-                session.rollback()
+                session.commit()  # end the read; the next one sees what is committed now
     return f"{built} of {2 * len(pairs)} plans made"
 
 
