@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yanyun.core.clock import as_utc
-from yanyun.core.db import Runtime, session_scope
+from yanyun.core.db import Runtime, read_session, session_scope
 from yanyun.core.ids import new_id
 from yanyun.core.tables import Base
 
@@ -85,7 +85,7 @@ class Guard:
 
 def read(runtime: Runtime, product: str, day: date, scope: str, key: str) -> Stored | None:
     """The stored product, or None (its own short read, so it sees what others committed)."""
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         row = session.execute(
             select(DailyProduct.payload, DailyProduct.computed_at, DailyProduct.mark).where(
                 DailyProduct.product == product, DailyProduct.day == day,
@@ -146,7 +146,7 @@ def get_or_build(
 
 def recently_read(runtime: Runtime, product: str, since: date) -> list[tuple[str, str]]:
     """The (scope, key) pairs stored for `product` since `since`: what pages have been asking."""
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         rows = session.execute(
             select(DailyProduct.scope, DailyProduct.key)
             .where(DailyProduct.product == product, DailyProduct.day >= since)

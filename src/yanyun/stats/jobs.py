@@ -18,6 +18,7 @@ from yanyun.auth.models import OrgUnit
 from yanyun.auth.service import Actor
 from yanyun.core import products
 from yanyun.core.clock import SHANGHAI
+from yanyun.core.db import read_session
 from yanyun.core.jobs import Job
 from yanyun.geo import service as geo_service
 from yanyun.stats import service
@@ -33,7 +34,7 @@ def scope_actor(org_path: str) -> Actor:
 
 def city_scopes(runtime: Any) -> list[str]:
     """The org paths of the top of the tree (the city's bureau): what city-wide users see."""
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         return sorted(session.scalars(select(OrgUnit.path).where(OrgUnit.parent_code.is_(None))))
 
 
@@ -53,7 +54,7 @@ def daily_forecasts(runtime: Any) -> str:
     today = runtime.clock.now().astimezone(SHANGHAI).date()
     built = 0
     pairs = wanted(runtime, service.FORECAST_PRODUCT, [""])
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         index = geo_service.city_index(runtime=runtime, session=session)
         for scope, key in pairs:
             actor, category = scope_actor(scope), key or None

@@ -13,6 +13,7 @@ from typing import Any
 
 from yanyun.core import products
 from yanyun.core.clock import SHANGHAI
+from yanyun.core.db import read_session
 from yanyun.core.jobs import Job
 from yanyun.stats.jobs import scope_actor, wanted
 from yanyun.tidal import service
@@ -27,7 +28,7 @@ def daily_plans(runtime: Any) -> str:
     cache = runtime.provide(PLANS)
     built = 0
     pairs = wanted(runtime, service.PLAN_PRODUCT, [TidalDemand.forecast.value])
-    with runtime.session_factory() as session:
+    with read_session(runtime) as session:
         for day in (today, today + timedelta(days=1)):
             for scope, key in pairs:
                 actor, demand = scope_actor(scope), TidalDemand(key)
