@@ -3,6 +3,7 @@ per day and scope, served from the stored row; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -45,7 +46,7 @@ def incident_reads(runtime):
     seen: list[str] = []
 
     def listen(conn, cursor, statement, params, context, executemany):
-        if "command_incident" in statement:
+        if re.search(r"\bincident\b", statement):
             seen.append(statement)
 
     event.listen(runtime.engine, "before_cursor_execute", listen)
@@ -140,7 +141,12 @@ def test_a_station_chief_gets_a_product_of_the_station_only(runtime, client, ses
     admin = login_as(client, "admin")
     city = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()
     chief = login_as(client, "chief")
-    mine = client.get("/api/v1/forecast/next-day", headers=chief.headers).json()
+    with incident_reads(runtime) as seen:  # none stored for the station yet: computed now
+        mine = client.get("/api/v1/forecast/next-day", headers=chief.headers).json()
+    assert seen
+    with incident_reads(runtime) as seen:  # and then read back
+        again = client.get("/api/v1/forecast/next-day", headers=chief.headers).json()
+    assert seen == [] and again == mine
     assert 0 < mine["incidents_used"] < city["incidents_used"]
     rows = _rows(session, service.FORECAST_PRODUCT)
     (city_scope,) = stats_jobs.city_scopes(runtime)
@@ -218,3 +224,13 @@ def test_a_missing_product_is_computed_once_by_concurrent_requests(monkeypatch):
     for t in threads:
         t.join()
     assert calls == [1] and got == [{"n": 1}] * 4
+
+
+def test_a_category_without_incidents_is_answered_empty_and_not_stored(client, session, history):
+    analyst = login_as(client, "analyst")
+    resp = client.get("/api/v1/forecast/next-day?category=99", headers=analyst.headers)
+    assert resp.status_code == 200 and resp.json()["incidents_used"] == 0
+    assert _rows(session, service.FORECAST_PRODUCT) == []
+    stored = client.get("/api/v1/forecast/next-day?category=10", headers=analyst.headers)
+    assert stored.status_code == 200 and stored.json()["incidents_used"] > 0
+    assert [r.key for r in _rows(session, service.FORECAST_PRODUCT)] == ["10"]

@@ -67,6 +67,8 @@ class Built:
 
     payload: dict[str, Any]
     mark: int
+    # False: served but not stored (an empty product is cheap, and odd keys must not pile up)
+    keep: bool = True
 
 
 class Guard:
@@ -141,7 +143,10 @@ def get_or_build(
         found = read(runtime, product, day, scope, key)  # the request we waited on stored it
         if found is not None:
             return found
-        return store(runtime, product, day, scope, key, build())
+        built = build()
+        if not built.keep:
+            return Stored(built.payload, as_utc(runtime.clock.now()), built.mark)
+        return store(runtime, product, day, scope, key, built)
 
 
 def recently_read(runtime: Runtime, product: str, since: date) -> list[tuple[str, str]]:

@@ -424,7 +424,8 @@ def build_forecast_product(
     )
     read = fc.read.model_dump(mode="json", exclude={"next_shift", "computed_at"})
     shifts = {str(k): v.model_dump(mode="json") for k, v in fc.shifts.items()}
-    return Built({"read": read, "shifts": shifts}, mark)
+    # a scope or category with no incidents gets its empty forecast each time, unstored
+    return Built({"read": read, "shifts": shifts}, mark, keep=fc.events is not None)
 
 
 def served_forecast(
