@@ -12,7 +12,7 @@ from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
-from yanyun.geo.api import IndexDep
+from yanyun.geo import service as geo_service
 from yanyun.stats import printable, service
 from yanyun.stats.schemas import ForecastRead
 
@@ -23,13 +23,16 @@ CategoryQ = Annotated[
 ]
 
 
-def _forecast(
-    session, actor, clock, settings, index, category, runtime: Runtime
-) -> ForecastRead:
-    """Today's stored forecast over the actor's scope (computed once when there is none)."""
+def _forecast(session, actor, clock, settings, category, runtime: Runtime) -> ForecastRead:
+    """Today's stored forecast over the actor's scope (computed once when there is none; the
+    city's grid index is loaded only then)."""
+
+    def grid_codes_of(lng, lat):
+        return service.grid_lookup(geo_service.city_index(runtime=runtime))(lng, lat)
+
     return service.served_forecast(
         runtime=runtime, session=session, actor=actor, clock=clock, stats=settings.stats,
-        category=category, grid_codes_of=service.grid_lookup(index),
+        category=category, grid_codes_of=grid_codes_of,
         score_cache=runtime.provide(service.SCORE_CACHE),
     )
 
@@ -39,7 +42,6 @@ def next_day(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    index: IndexDep,
     runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
@@ -47,7 +49,7 @@ def next_day(
     """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
     (yesterday's hit rate and the last days' pooled hit rate): the day's stored product,
     with when it was computed."""
-    return _forecast(session, actor, clock, settings, index, category, runtime)
+    return _forecast(session, actor, clock, settings, category, runtime)
 
 
 @router.get("/hotspots.geojson")
@@ -55,13 +57,12 @@ def hotspots(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    index: IndexDep,
     runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> JSONResponse:
     """Tomorrow's hotspot cells as a GeoJSON file (WGS-84) for QGIS or ArcGIS."""
-    fc = _forecast(session, actor, clock, settings, index, category, runtime)
+    fc = _forecast(session, actor, clock, settings, category, runtime)
     return JSONResponse(
         fc.hotspots,
         media_type="application/geo+json",
@@ -74,12 +75,11 @@ def report(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    index: IndexDep,
     runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
 ) -> HTMLResponse:
     """A one-page printable report of tomorrow's forecast and its score."""
-    fc = _forecast(session, actor, clock, settings, index, category, runtime)
+    fc = _forecast(session, actor, clock, settings, category, runtime)
     page = printable.report_html(fc, city=settings.city.name, generated_at=clock.now())
     return HTMLResponse(page)
