@@ -71,6 +71,27 @@ class ScopePlanner:
 
 
 @dataclass
+class ScopeView:
+    """What a page of the plan needs of a scope: its units (id, call sign, home), its grids."""
+
+    unit_ids: list[str]
+    call_signs: list[str]
+    home_lng: np.ndarray
+    home_lat: np.ndarray
+    grid_codes: list[str]
+    bbox: list[float] | None
+
+    @classmethod
+    def of(cls, scope: ScopePlanner) -> ScopeView:
+        p = scope.planner
+        return cls(
+            [u.id for u in scope.units], [u.call_sign for u in scope.units],
+            np.asarray(p.cur_lng, dtype=float), np.asarray(p.cur_lat, dtype=float),
+            list(p.grids.codes), _bbox(p),
+        )
+
+
+@dataclass
 class DayPlan:
     day: date
     demand: str
@@ -169,15 +190,14 @@ def day_plan(
     day: date,
     demand: TidalDemand,
     runtime: Runtime | None = None,
-) -> tuple[ScopePlanner, DayPlan]:
+) -> tuple[ScopeView, DayPlan]:
     """The day's plan over the actor's scope from the chosen demand: the stored product when
     `runtime` is given (computed and stored once first when there is none), else computed
     here (kept in this process while the incidents before the day hold)."""
     check_day(day, clock=clock)
-    scope = _scope_planner(session, actor, cache, duty)
-    planner = scope.planner
 
     def build() -> DayPlan:
+        planner = _scope_planner(session, actor, cache, duty).planner
         found = grid_demand.grid_hour_demand(
             session=session,
             actor=actor,
@@ -209,25 +229,37 @@ def day_plan(
 
     if runtime is None:  # the per-request path: kept in this process while its input holds
         mark = _incidents_before(session, actor, day)
-        return scope, cache.plan((actor.org_path, day, demand.value), mark, build)
+        plan = cache.plan((actor.org_path, day, demand.value), mark, build)
+        return ScopeView.of(_scope_planner(session, actor, cache, duty)), plan
 
     def built() -> products.Built:
+        plan = build()
+        view = ScopeView.of(_scope_planner(session, actor, cache, duty))
         return products.Built(
-            _plan_payload(build()), _incidents_before(session, actor, day)
+            _plan_payload(view, plan), _incidents_before(session, actor, day)
         )
 
     stored = products.get_or_build(
         runtime, cache.guard, PLAN_PRODUCT, day, actor.org_path, demand.value, built
     )
-    return scope, _plan_of(stored, day, demand.value)
+    return _view_of(stored), _plan_of(stored, day, demand.value)
 
 
 PLAN_PRODUCT = "tidal.plan"
 
 
-def _plan_payload(plan: DayPlan) -> dict[str, Any]:
-    """A day's plan as JSON: what the page and adoption read back."""
+def _plan_payload(view: ScopeView, plan: DayPlan) -> dict[str, Any]:
+    """A day's plan as JSON: what the page and adoption read back (the scope's units and
+    grids with it, so serving it needs no planner)."""
     return {
+        "units": [
+            [i, c, float(x), float(y)]
+            for i, c, x, y in zip(
+                view.unit_ids, view.call_signs, view.home_lng, view.home_lat, strict=True
+            )
+        ],
+        "grid_codes": view.grid_codes,
+        "bbox": view.bbox,
         "method": plan.method,
         "incidents_used": plan.incidents_used,
         "by_hour": np.round(plan.by_hour, 6).tolist(),
@@ -235,6 +267,15 @@ def _plan_payload(plan: DayPlan) -> dict[str, Any]:
         "lat": plan.placement.lat.tolist(),
         "shares": [h.model_dump(mode="json") for h in plan.shares],
     }
+
+
+def _view_of(stored: products.Stored) -> ScopeView:
+    units = stored.payload["units"]
+    return ScopeView(
+        [u[0] for u in units], [u[1] for u in units],
+        np.array([u[2] for u in units], dtype=float), np.array([u[3] for u in units], dtype=float),
+        list(stored.payload["grid_codes"]), stored.payload["bbox"],
+    )
 
 
 def _plan_of(stored: products.Stored, day: date, demand: str) -> DayPlan:
@@ -255,11 +296,11 @@ def build_plan_product(
     cache: PlanCache, day: date, demand: TidalDemand,
 ) -> products.Built:
     """The day's plan over the actor's scope, computed now, as the job stores it."""
-    _, plan = day_plan(
+    view, plan = day_plan(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
         day=day, demand=demand,
     )
-    return products.Built(_plan_payload(plan), _incidents_before(session, actor, day))
+    return products.Built(_plan_payload(view, plan), _incidents_before(session, actor, day))
 
 
 def plan_mark(session: Session, actor: Actor, day: date) -> int:
@@ -343,8 +384,8 @@ def plan_read(
         day_demand=round(total, 3),
         day_current=round(cur, 4),
         day_recommended=round(rec, 4),
-        grids=_grid_demand(scope.planner, plan, hour),
-        bbox=_bbox(scope.planner),
+        grids=_grid_demand(scope, plan, hour),
+        bbox=scope.bbox,
         adopted=adopted_read(session, adopted) if adopted is not None else None,
         computed_at=plan.computed_at,
     )
@@ -353,39 +394,38 @@ def plan_read(
 Stands = dict[tuple[int, str], tuple[float, float]]
 
 
-def _computed_stands(scope: ScopePlanner, plan: DayPlan) -> Stands:
+def _computed_stands(scope: ScopeView, plan: DayPlan) -> Stands:
     """(hour, unit) -> where the computed plan stands the unit."""
     return {
-        (h, u.id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
+        (h, unit_id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
         for h in range(24)
-        for i, u in enumerate(scope.units)
+        for i, unit_id in enumerate(scope.unit_ids)
     }
 
 
-def _units_at(scope: ScopePlanner, stands: Stands, hour: int) -> list[TidalUnit]:
+def _units_at(scope: ScopeView, stands: Stands, hour: int) -> list[TidalUnit]:
     """Each unit at home and at its stand in the hour (home when the plan leaves it there)."""
-    planner = scope.planner
     units = []
-    for i, u in enumerate(scope.units):
-        home = (float(planner.cur_lng[i]), float(planner.cur_lat[i]))
-        s_lng, s_lat = stands.get((hour, u.id), home)
+    for i, unit_id in enumerate(scope.unit_ids):
+        home = (float(scope.home_lng[i]), float(scope.home_lat[i]))
+        s_lng, s_lat = stands.get((hour, unit_id), home)
         d = float(
             distance_m_array(np.array([home[0]]), np.array([home[1]]), s_lng, s_lat)[0]
         )
         units.append(
             TidalUnit(
-                unit_id=u.id, call_sign=u.call_sign, lng=home[0], lat=home[1],
+                unit_id=unit_id, call_sign=scope.call_signs[i], lng=home[0], lat=home[1],
                 stand_lng=s_lng, stand_lat=s_lat, moves=d > 1.0, distance_m=round(d, 1),
             )
         )
     return units
 
 
-def _grid_demand(planner: Planner, plan: DayPlan, hour: int) -> list[TidalGridDemand]:
+def _grid_demand(scope: ScopeView, plan: DayPlan, hour: int) -> list[TidalGridDemand]:
     """The hour's expected incidents by grid (grids with next to none left out)."""
     w = plan.by_hour[hour]
     return [
-        TidalGridDemand(grid_code=planner.grids.codes[g], demand=round(float(w[g]), 4))
+        TidalGridDemand(grid_code=scope.grid_codes[g], demand=round(float(w[g]), 4))
         for g in np.flatnonzero(w > 1e-4)
     ]
 
@@ -418,12 +458,12 @@ def adopt(
     stands = [
         TidalStandIn(
             hour=h,
-            unit_id=u.id,
+            unit_id=unit_id,
             lng=round(float(plan.placement.lng[h, i]), 6),
             lat=round(float(plan.placement.lat[h, i]), 6),
         )
         for h in range(24)
-        for i, u in enumerate(scope.units)
+        for i, unit_id in enumerate(scope.unit_ids)
     ]
     _, cur, rec = _day_shares(plan.shares)
     return adoption.adopt_plan(
