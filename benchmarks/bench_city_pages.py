@@ -198,7 +198,7 @@ PRODUCTS = [
 ]
 
 
-def measure(url: str, lake: Path, n_rounds: int, calls: int) -> dict:
+def measure(url: str, lake: Path, n_rounds: int, calls: int, before_rounds: int) -> dict:
     from yanyun.command.models import Incident
     from yanyun.core.migrate import upgrade
 
@@ -215,7 +215,7 @@ def measure(url: str, lake: Path, n_rounds: int, calls: int) -> dict:
     for name, _, before, user in PRODUCTS:
         first = timed(client, before, tokens[user])
         out[name] = {"before_first": first,
-                     "before": rounds(client, before, tokens[user], n_rounds, calls)}
+                     "before": rounds(client, before, tokens[user], before_rounds, calls)}
     # after, none stored: the first call computes and stores the day's product once
     forget_products(runtime)
     client, runtime, tokens = fresh_client(url, lake)
@@ -243,20 +243,22 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/yanyun-city")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=10)
+    parser.add_argument("--before-rounds", type=int, default=3,
+                        help="Rounds of the per-request paths (seconds a call at a year)")
     args = parser.parse_args()
     root = Path(args.dir)
     results = {}
     for days in args.days:
         url = database_url(args.backend, days, args.per_day, root)
         lake = ensure_built(url, days, args.per_day, root)
-        results[days] = measure(url, lake, args.rounds, args.calls)
+        results[days] = measure(url, lake, args.rounds, args.calls, args.before_rounds)
         print(f"{days} d: {results[days]['incidents']} incidents; jobs: forecasts "
               f"{results[days]['job_ms'][0]:.0f} ms, tidal plans "
               f"{results[days]['job_ms'][1]:.0f} ms", flush=True)
 
     cols = " | ".join(f"{d} d x {args.per_day}" for d in args.days)
     print(f"\n{args.backend}; ms: first call, then median / p95 of {args.rounds} x "
-          f"{args.calls} calls\n")
+          f"{args.calls} calls ({args.before_rounds} x {args.calls} before)\n")
     print(f"| first data a page loads | path | {cols} | ratio (last / first, median) |")
     print("|---|---|" + "---|" * len(args.days) + "---|")
 

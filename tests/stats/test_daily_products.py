@@ -135,6 +135,13 @@ def test_the_forecast_route_answers_from_the_stored_product_without_reading_inci
     assert seen == [] and late["next_shift"]["name"] == "day"
     assert late["next_shift"]["starts_at"].startswith("2026-11-24T08:00:00")
     assert len(_rows(session, service.FORECAST_PRODUCT)) == 1
+    # The job makes it again (enough came in): the answer is the new one, not a kept copy.
+    session.execute(DailyProduct.__table__.update().values(mark=-1000))
+    session.commit()
+    clock.advance(timedelta(minutes=10))
+    stats_jobs.daily_forecasts(runtime)
+    newer = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()
+    assert newer["computed_at"] > late["computed_at"]
 
 
 def test_a_station_chief_gets_a_product_of_the_station_only(runtime, client, session, history):

@@ -16,6 +16,7 @@ from (a count of incidents), so the job can tell whether its input moved.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -83,6 +84,50 @@ class Guard:
             if len(self._locks) > 4096:
                 self._locks = {k: v for k, v in self._locks.items() if v.locked()}
             return self._locks.setdefault(ident, threading.Lock())
+
+
+class Rendered:
+    """Answers rendered from stored products, kept in this process while their row stands.
+
+    A product is read back, parsed and rendered once per process and version
+    (its `computed_at`); later requests ask the database only for that stamp.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[Any, ...], tuple[datetime, bytes]] = OrderedDict()
+
+    def get(self, ident: tuple[Any, ...], stamp: datetime | None) -> bytes | None:
+        if stamp is None:
+            return None
+        with self._lock:
+            hit = self._kept.get(ident)
+            if hit is None or hit[0] != stamp:
+                return None
+            self._kept.move_to_end(ident)
+            return hit[1]
+
+    def put(self, ident: tuple[Any, ...], stamp: datetime, body: bytes) -> None:
+        with self._lock:
+            self._kept[ident] = (stamp, body)
+            self._kept.move_to_end(ident)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+def computed_at(
+    runtime: Runtime, product: str, day: date, scope: str, key: str
+) -> datetime | None:
+    """When the stored product was computed (None when there is none): one small read."""
+    with read_session(runtime) as session:
+        found = session.scalar(
+            select(DailyProduct.computed_at).where(
+                DailyProduct.product == product, DailyProduct.day == day,
+                DailyProduct.scope == scope, DailyProduct.key == key,
+            )
+        )
+    return None if found is None else as_utc(found)
 
 
 def read(runtime: Runtime, product: str, day: date, scope: str, key: str) -> Stored | None:

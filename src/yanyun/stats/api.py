@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
@@ -23,16 +23,22 @@ CategoryQ = Annotated[
 ]
 
 
-def _forecast(session, actor, clock, settings, category, runtime: Runtime) -> ForecastRead:
-    """Today's stored forecast over the actor's scope (computed once when there is none; the
-    city's grid index is loaded only then)."""
+def _grid_codes(runtime: Runtime):
+    """Grid codes of points, loading the city's grid index only when a forecast is computed."""
 
     def grid_codes_of(lng, lat):
         return service.grid_lookup(geo_service.city_index(runtime=runtime))(lng, lat)
 
+    return grid_codes_of
+
+
+def _forecast(session, actor, clock, settings, category, runtime: Runtime) -> ForecastRead:
+    """Today's stored forecast over the actor's scope (computed once when there is none; the
+    city's grid index is loaded only then)."""
+
     return service.served_forecast(
         runtime=runtime, session=session, actor=actor, clock=clock, stats=settings.stats,
-        category=category, grid_codes_of=grid_codes_of,
+        category=category, grid_codes_of=_grid_codes(runtime),
         score_cache=runtime.provide(service.SCORE_CACHE),
     )
 
@@ -45,11 +51,16 @@ def next_day(
     runtime: RuntimeDep,
     actor: Annotated[Actor, Depends(require(Perm.forecast_read))],
     category: CategoryQ = None,
-) -> ForecastRead:
+) -> Response:
     """Tomorrow's risk per cell and per grid, the hotspots, and the method's live score
     (yesterday's hit rate and the last days' pooled hit rate): the day's stored product,
     with when it was computed."""
-    return _forecast(session, actor, clock, settings, category, runtime)
+    body = service.served_forecast_json(
+        runtime=runtime, session=session, actor=actor, clock=clock, stats=settings.stats,
+        category=category, grid_codes_of=_grid_codes(runtime),
+        score_cache=runtime.provide(service.SCORE_CACHE),
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/hotspots.geojson")

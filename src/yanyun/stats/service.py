@@ -464,6 +464,44 @@ def served_forecast(
     return read
 
 
+def served_forecast_json(
+    *,
+    runtime: Runtime,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    stats: StatsSettings,
+    category: str | None = None,
+    grid_codes_of: Any = None,
+    score_cache: ScoreCache | None = None,
+) -> bytes:
+    """`served_forecast` as the JSON the page loads, rendered once per process and version of
+    the stored product and part of the day (a year's city forecast is about 1 MB)."""
+    if category is not None and not category.strip():
+        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    now = clock.now().astimezone(SHANGHAI)
+    key = category or ""
+    stamp = products.computed_at(runtime, FORECAST_PRODUCT, now.date(), actor.org_path, key)
+    ident = (FORECAST_PRODUCT, now.date(), actor.org_path, key, shift_slot(now.hour, stats))
+    rendered = runtime.provide(RENDERED)
+    body = rendered.get(ident, stamp)
+    if body is not None:
+        return body
+    read = served_forecast(
+        runtime=runtime, session=session, actor=actor, clock=clock, stats=stats,
+        category=category, grid_codes_of=grid_codes_of, score_cache=score_cache,
+    )
+    body = read.model_dump_json().encode()
+    if read.incidents_used:
+        rendered.put(ident, read.computed_at, body)
+    return body
+
+
+#: Rendered answers of stored products, one per process.
+RENDERED: Provider[products.Rendered] = Provider(
+    "stats.rendered", lambda runtime: products.Rendered()
+)
+
 #: One lock per product key: a missing product is computed by one request of the process.
 PRODUCT_GUARD: Provider[products.Guard] = Provider(
     "stats.product_guard", lambda runtime: products.Guard()
