@@ -20,7 +20,7 @@ from yanyun.core.contexts import CliEntry, ContextManifest, DemoStep, Page, reso
 #: The kernel's own tables: the outbox, its readers' cursors, the audit log, the jobs.
 CORE_MODEL_MODULES = (
     "yanyun.core.events", "yanyun.core.cursors", "yanyun.core.audit", "yanyun.core.jobs",
-    "yanyun.core.once", "yanyun.core.sequences",
+    "yanyun.core.once", "yanyun.core.sequences", "yanyun.core.products",
 )
 
 

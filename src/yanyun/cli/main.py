@@ -136,6 +136,14 @@ def demo(
             "over a year, so the yardstick's year on year is real on first start",
         ),
     ] = 400,
+    history_per_day: Annotated[
+        float | None,
+        typer.Option(
+            min=1, max=5000,
+            help="Past incidents a day (the demo's own rate when absent; a city of six "
+            "million has about 800)",
+        ),
+    ] = None,
 ) -> None:
     """Build the demo city and users if absent, print the logins, and serve the map."""
     import uvicorn
@@ -147,7 +155,9 @@ def demo(
         typer.echo("refusing to create demo users in production 生产环境不创建示范账号", err=True)
         raise typer.Exit(2)
     runtime = HOST.runtime(settings)
-    for line in run_demo_steps(runtime, DemoOptions(history_days=history_days, live=live)):
+    for line in run_demo_steps(runtime, DemoOptions(
+        history_days=history_days, live=live, history_per_day=history_per_day
+    )):
         typer.echo(line)
     bind_host, bind_port = host or settings.web.host, port or settings.web.port
     typer.echo(f"open http://{bind_host}:{bind_port}/ (API docs at /docs)")

@@ -52,6 +52,8 @@ class DemoOptions:
 
     history_days: int = 400
     live: bool = True
+    #: Past incidents a day (the demo's own rate when None; a real city's is about 800).
+    history_per_day: float | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def past_incidents(runtime: Any, options: Any) -> str | None:
         past = ensure_history(
             session=session, clock=runtime.clock, seed=runtime.settings.city.seed,
             days=options.history_days,
+            incidents_per_day=options.history_per_day,
             index=geo_service.city_index(runtime=runtime, session=session),
         )
     if not past:

@@ -39,14 +39,19 @@ def ensure_history(
     places: int = 40,
     place_share: float = 0.4,
     index: geo_service.CityIndex | None = None,
+    incidents_per_day: float | None = None,
 ) -> int:
     """Insert `days` of past incidents, up to an hour ago, if the incident table is empty.
 
     The past runs into today, so the wall's "today" and "same time last week"
-    compare like with like on the first start. Returns the rows added.
+    compare like with like on the first start. `incidents_per_day`, when given,
+    sets the rate of calls so that, near repeats included, about that many
+    incidents fall on a day. Returns the rows added.
     """
     if session.scalar(select(func.count()).select_from(Incident)):
         return 0
+    if incidents_per_day:
+        calls_per_day = incidents_per_day / (1.0 + repeat_share)
     rng = random.Random(seed)
     now = clock.now()
     today = now.astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)

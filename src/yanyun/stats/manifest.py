@@ -15,4 +15,5 @@ manifest = ContextManifest(
              permission="forecast:read"),
     ),
     cli=(CliEntry("yanyun.stats.cli:register"),),
+    jobs=("yanyun.stats.jobs:JOBS",),
 )

@@ -54,3 +54,5 @@ class ForecastRead(BaseModel):
     grids: list[GridRisk]
     hotspots: dict[str, Any]  # GeoJSON FeatureCollection of the flagged cells
     next_shift: ShiftForecast | None = None
+    # when the stored product of the day was computed (None: computed for this request)
+    computed_at: datetime | None = None

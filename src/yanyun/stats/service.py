@@ -1,9 +1,13 @@
 """The platform's own forecast: next-day risk from command's incidents, and its live score.
 
 stats sits above the contexts, so it may read command's Incident table (it
-never writes it). Day boundaries are Asia/Shanghai days. Nothing is stored:
-the forecast is recomputed from the incidents on each request, so it can
-never disagree with them. The live score (yesterday's hit rate and the last
+never writes it). Day boundaries are Asia/Shanghai days. The forecast of a
+day reads a year of incidents, so it is a product of the day (see
+`yanyun.core.products`): computed by the `stats.daily_products` job for the
+scopes pages read, again when enough incidents came in since, stored, and
+served from its row (`served_forecast`); a request on a day with no product
+for its scope computes it once. `next_day_forecast` is the computation (and
+the per-request path benchmarks compare with). The live score (yesterday's hit rate and the last
 `score_days` days') reads only days that are over, so it is kept in memory
 per day and scope (`ScoreCache`) instead of being backtested again on every
 request.
@@ -14,19 +18,21 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
+from yanyun.core import products
 from yanyun.core.clock import SHANGHAI, Clock, as_utc
-from yanyun.core.db import Provider
+from yanyun.core.db import Provider, Runtime
 from yanyun.core.errors import Invalid
+from yanyun.core.products import Built
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
@@ -44,6 +50,8 @@ class PlatformForecast:
     events: EventSet | None
     risk: np.ndarray
     area: np.ndarray
+    # the next shift as seen from each part of the day (`shift_slot`), when asked for
+    shifts: dict[int, ShiftForecast] = field(default_factory=dict)
 
 
 class ScoreCache:
@@ -124,9 +132,11 @@ def next_day_forecast(
     category: str | None = None,
     grid_codes_of: Any = None,
     score_cache: ScoreCache | None = None,
+    all_shifts: bool = False,
 ) -> PlatformForecast:
     """Tomorrow's risk per cell and per grid, hotspots, and yesterday's and the last
-    `score_days` days' hit rate of the same method (from `score_cache` when given)."""
+    `score_days` days' hit rate of the same method (from `score_cache` when given).
+    With `all_shifts`, the next shift as seen from each part of today too (`shifts`)."""
     if category is not None and not category.strip():
         raise Invalid("category", "警情类别不能为空", "category must not be empty")
     today = clock.now().astimezone(SHANGHAI).date()
@@ -159,9 +169,15 @@ def next_day_forecast(
     top = top[np.argsort(rank[top])]
     codes = _grid_codes(events, area, grid_codes_of)
     grids = _grid_risk(area, risk, codes)
-    shift = _next_shift(
-        events, area, risk, stats, clock.now().astimezone(SHANGHAI), d_tomorrow, codes
-    )
+    now = clock.now().astimezone(SHANGHAI)
+    shift = _next_shift(events, area, risk, stats, now, d_tomorrow, codes)
+    shifts = {}
+    if all_shifts:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        for slot, hour in slot_hours(stats).items():
+            shifts[slot] = shift if slot == shift_slot(now.hour, stats) else _next_shift(
+                events, area, risk, stats, midnight + timedelta(hours=hour), d_tomorrow, codes
+            )
     read = ForecastRead(
         day=tomorrow, method=method.name, params=params, category=category,
         cell_m=events.grid.cell_m, coverage=stats.coverage, area_cells=int(area.size),
@@ -170,7 +186,23 @@ def next_day_forecast(
         hotspots=hotspots_geojson(events, risk, rank, top, tomorrow, method.name),
         next_shift=shift,
     )
-    return PlatformForecast(read, events, risk, area)
+    return PlatformForecast(read, events, risk, area, shifts)
+
+
+def shift_slot(hour: int, stats: StatsSettings) -> int:
+    """Which part of the day an hour lies in, as far as the next shift goes (as `_next_shift`):
+    0 before the day shift starts, 1 during it, 2 after the night shift started."""
+    if stats.day_shift_start_h <= hour < stats.night_shift_start_h:
+        return 1
+    return 0 if hour < stats.day_shift_start_h else 2
+
+
+def slot_hours(stats: StatsSettings) -> dict[int, int]:
+    """The first hour of each part of the day that has one."""
+    found: dict[int, int] = {}
+    for hour in range(24):
+        found.setdefault(shift_slot(hour, stats), hour)
+    return found
 
 
 def _no_forecast(stats: StatsSettings, tomorrow: date, category: str | None) -> PlatformForecast:
@@ -349,6 +381,131 @@ def hotspots_geojson(
         )
     return {"type": "FeatureCollection", "features": feats}
 
+
+FORECAST_PRODUCT = "stats.next_day"
+
+
+def grid_lookup(index: Any) -> Callable[[np.ndarray, np.ndarray], list[str | None]]:
+    """The platform grid code of WGS-84 points from the city's index (None outside)."""
+    def codes(lng: np.ndarray, lat: np.ndarray) -> list[str | None]:
+        found = index.resolver.resolve_many(lng, lat)
+        return [index.grid_codes[i] if i >= 0 else None for i in found]
+
+    return codes
+
+
+def forecast_mark(
+    *, session: Session, actor: Actor, today: date, stats: StatsSettings,
+    category: str | None = None,
+) -> int:
+    """How many incidents the day's forecast over the actor's scope reads (the job compares)."""
+    history_days = stats.window_days + stats.score_days + 2
+    since = datetime.combine(today - timedelta(days=history_days), datetime.min.time(), SHANGHAI)
+    stmt = select(func.count()).select_from(Incident).where(
+        Incident.received_at >= since, Incident.merged_into_id.is_(None)
+    )
+    if category:
+        stmt = stmt.where(Incident.category_code == category)
+    return int(session.scalar(actor.scope(stmt, Incident.org_path)) or 0)
+
+
+def build_forecast_product(
+    *, session: Session, actor: Actor, clock: Clock, stats: StatsSettings,
+    category: str | None, grid_codes_of: Any = None, score_cache: ScoreCache | None = None,
+) -> Built:
+    """The day's forecast over the actor's scope as a stored product: the forecast, and the
+    next shift as seen from each part of the day."""
+    today = clock.now().astimezone(SHANGHAI).date()
+    mark = forecast_mark(session=session, actor=actor, today=today, stats=stats,
+                         category=category)
+    fc = next_day_forecast(
+        session=session, actor=actor, clock=clock, stats=stats, category=category,
+        grid_codes_of=grid_codes_of, score_cache=score_cache, all_shifts=True,
+    )
+    read = fc.read.model_dump(mode="json", exclude={"next_shift", "computed_at"})
+    shifts = {str(k): v.model_dump(mode="json") for k, v in fc.shifts.items()}
+    # a scope or category with no incidents gets its empty forecast each time, unstored
+    return Built({"read": read, "shifts": shifts}, mark, keep=fc.events is not None)
+
+
+def served_forecast(
+    *,
+    runtime: Runtime,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    stats: StatsSettings,
+    category: str | None = None,
+    grid_codes_of: Any = None,
+    score_cache: ScoreCache | None = None,
+) -> ForecastRead:
+    """Today's stored forecast over the actor's scope (built once first when there is none),
+    with the next shift of the hour and when it was computed.
+
+    The product is stored per scope (the org path whose incidents it read,
+    through `Actor.scope` like every read of incidents), so a station's chief
+    gets their own station's forecast, never the city's cut down.
+    """
+    if category is not None and not category.strip():
+        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    now = clock.now().astimezone(SHANGHAI)
+    stored = products.get_or_build(
+        runtime, runtime.provide(PRODUCT_GUARD), FORECAST_PRODUCT, now.date(), actor.org_path,
+        category or "",
+        lambda: build_forecast_product(
+            session=session, actor=actor, clock=clock, stats=stats, category=category,
+            grid_codes_of=grid_codes_of, score_cache=score_cache,
+        ),
+    )
+    read = ForecastRead.model_validate(stored.payload["read"])
+    shift = stored.payload.get("shifts", {}).get(str(shift_slot(now.hour, stats)))
+    read.next_shift = None if shift is None else ShiftForecast.model_validate(shift)
+    read.computed_at = stored.computed_at
+    return read
+
+
+def served_forecast_json(
+    *,
+    runtime: Runtime,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    stats: StatsSettings,
+    category: str | None = None,
+    grid_codes_of: Any = None,
+    score_cache: ScoreCache | None = None,
+) -> bytes:
+    """`served_forecast` as the JSON the page loads, rendered once per process and version of
+    the stored product and part of the day (a year's city forecast is about 1 MB)."""
+    if category is not None and not category.strip():
+        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    now = clock.now().astimezone(SHANGHAI)
+    key = category or ""
+    stamp = products.computed_at(runtime, FORECAST_PRODUCT, now.date(), actor.org_path, key)
+    ident = (FORECAST_PRODUCT, now.date(), actor.org_path, key, shift_slot(now.hour, stats))
+    rendered = runtime.provide(RENDERED)
+    body = rendered.get(ident, stamp)
+    if body is not None:
+        return body
+    read = served_forecast(
+        runtime=runtime, session=session, actor=actor, clock=clock, stats=stats,
+        category=category, grid_codes_of=grid_codes_of, score_cache=score_cache,
+    )
+    body = read.model_dump_json().encode()
+    if read.incidents_used:
+        rendered.put(ident, read.computed_at, body)
+    return body
+
+
+#: Rendered answers of stored products, one per process.
+RENDERED: Provider[products.Rendered] = Provider(
+    "stats.rendered", lambda runtime: products.Rendered()
+)
+
+#: One lock per product key: a missing product is computed by one request of the process.
+PRODUCT_GUARD: Provider[products.Guard] = Provider(
+    "stats.product_guard", lambda runtime: products.Guard()
+)
 
 #: The live forecast score, kept per Asia/Shanghai day and scope, one per process.
 SCORE_CACHE: Provider[ScoreCache] = Provider("stats.score_cache", lambda runtime: ScoreCache())

@@ -26,3 +26,11 @@ class StatsSettings(BaseModel):
     night_shift_start_h: int = Field(
         20, ge=0, le=23, description="Local hour the night shift starts (the next-shift forecast)."
     )
+    products_every_s: float = Field(
+        600.0, ge=5, description="How often the day's forecasts and plans are checked (s)."
+    )
+    products_refresh_incidents: int = Field(
+        100, ge=1,
+        description="New incidents in a scope since its forecast or plan was made that make "
+        "the job make it again.",
+    )

@@ -50,7 +50,8 @@ def plan(
     ] = None,
 ) -> TidalPlanRead:
     """Where quick-response units stand now and where the plan stands them in the hour, with
-    the shares of expected incidents reachable within target, by hour and for the day."""
+    the shares of expected incidents reachable within target, by hour and for the day: the
+    day's stored plan (computed once when there is none), with when it was computed."""
     now = clock.now().astimezone(SHANGHAI)
     return tidal_plan.plan_read(
         session=session,
@@ -62,6 +63,7 @@ def plan(
         day=day or now.date(),
         hour=now.hour if hour is None else hour,
         demand=demand,
+        runtime=runtime,
     )
 
 
@@ -84,6 +86,7 @@ def adopt(
         cache=_cache(runtime),
         day=body.day,
         demand=body.demand,
+        runtime=runtime,
     )
     session.flush()
     return tidal_plan.adopted_read(session, row)

@@ -13,6 +13,7 @@ manifest = ContextManifest(
         Page("/duty/tidal", "duty_tidal.html", "潮汐警力", "Tidal deployment", module="duty",
              permission="duty:read"),
     ),
+    jobs=("yanyun.tidal.jobs:JOBS",),
     description="joins duty (its units and settings) and stats (the forecast) through their "
     "public modules",
 )

@@ -79,6 +79,8 @@ class TidalPlanRead(BaseModel):
     grids: list[TidalGridDemand]
     bbox: list[float] | None
     adopted: TidalAdoptedRead | None
+    # when the day's stored plan was computed (None: computed for this request)
+    computed_at: datetime | None = None
 
 
 class TidalAdopt(InputModel):

@@ -4,8 +4,12 @@ Duty keeps adopted plans and knows the algorithm; stats forecasts; this
 service sits above both and joins them, so duty never reads the forecast
 itself. The expensive part that never changes (which grid centres a unit
 standing at each candidate reaches within the travel budget) is built once
-per scope; a day's plan is recomputed only when the incidents before that
-day change, so moving through the hours on the page costs nothing.
+per scope and process. A day's plan reads a year of incidents, so it is a
+product of the day (`yanyun.core.products`): the `tidal.daily_plans` job
+makes today's and tomorrow's over the scopes pages read (again when enough
+incidents came in since), the route reads the stored plan, and a request for
+a plan not stored yet computes it once; moving through the hours costs
+nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from sqlalchemy.orm import Session
 from yanyun.auth.models import User
 from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
+from yanyun.core import products
 from yanyun.core.clock import SHANGHAI, Clock
+from yanyun.core.db import Runtime
 from yanyun.core.errors import Invalid
 from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import distance_m_array
@@ -65,6 +71,27 @@ class ScopePlanner:
 
 
 @dataclass
+class ScopeView:
+    """What a page of the plan needs of a scope: its units (id, call sign, home), its grids."""
+
+    unit_ids: list[str]
+    call_signs: list[str]
+    home_lng: np.ndarray
+    home_lat: np.ndarray
+    grid_codes: list[str]
+    bbox: list[float] | None
+
+    @classmethod
+    def of(cls, scope: ScopePlanner) -> ScopeView:
+        p = scope.planner
+        return cls(
+            [u.id for u in scope.units], [u.call_sign for u in scope.units],
+            np.asarray(p.cur_lng, dtype=float), np.asarray(p.cur_lat, dtype=float),
+            list(p.grids.codes), _bbox(p),
+        )
+
+
+@dataclass
 class DayPlan:
     day: date
     demand: str
@@ -73,6 +100,7 @@ class DayPlan:
     by_hour: np.ndarray  # (24, grids) expected incidents
     placement: Placement
     shares: list[TidalHourShare]
+    computed_at: datetime | None = None
 
 
 class PlanCache:
@@ -88,6 +116,7 @@ class PlanCache:
         self.lock = threading.Lock()
         self.planners: dict[str, ScopePlanner] = {}
         self.plans: OrderedDict[tuple[str, date, str], tuple[int, DayPlan]] = OrderedDict()
+        self.guard = products.Guard()
 
     def planner(self, org_path: str, build) -> ScopePlanner:
         with self.lock:
@@ -160,13 +189,15 @@ def day_plan(
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
-) -> tuple[ScopePlanner, DayPlan]:
-    """The day's plan over the actor's scope from the chosen demand (cached while it holds)."""
+    runtime: Runtime | None = None,
+) -> tuple[ScopeView, DayPlan]:
+    """The day's plan over the actor's scope from the chosen demand: the stored product when
+    `runtime` is given (computed and stored once first when there is none), else computed
+    here (kept in this process while the incidents before the day hold)."""
     check_day(day, clock=clock)
-    scope = _scope_planner(session, actor, cache, duty)
-    planner = scope.planner
 
     def build() -> DayPlan:
+        planner = _scope_planner(session, actor, cache, duty).planner
         found = grid_demand.grid_hour_demand(
             session=session,
             actor=actor,
@@ -196,9 +227,85 @@ def day_plan(
             day, demand.value, found.method, found.incidents_used, by_hour, placement, shares
         )
 
-    mark = _incidents_before(session, actor, day)
-    plan = cache.plan((actor.org_path, day, demand.value), mark, build)
-    return scope, plan
+    if runtime is None:  # the per-request path: kept in this process while its input holds
+        mark = _incidents_before(session, actor, day)
+        plan = cache.plan((actor.org_path, day, demand.value), mark, build)
+        return ScopeView.of(_scope_planner(session, actor, cache, duty)), plan
+
+    def built() -> products.Built:
+        plan = build()
+        view = ScopeView.of(_scope_planner(session, actor, cache, duty))
+        return products.Built(
+            _plan_payload(view, plan), _incidents_before(session, actor, day)
+        )
+
+    stored = products.get_or_build(
+        runtime, cache.guard, PLAN_PRODUCT, day, actor.org_path, demand.value, built
+    )
+    return _view_of(stored), _plan_of(stored, day, demand.value)
+
+
+PLAN_PRODUCT = "tidal.plan"
+
+
+def _plan_payload(view: ScopeView, plan: DayPlan) -> dict[str, Any]:
+    """A day's plan as JSON: what the page and adoption read back (the scope's units and
+    grids with it, so serving it needs no planner)."""
+    return {
+        "units": [
+            [i, c, float(x), float(y)]
+            for i, c, x, y in zip(
+                view.unit_ids, view.call_signs, view.home_lng, view.home_lat, strict=True
+            )
+        ],
+        "grid_codes": view.grid_codes,
+        "bbox": view.bbox,
+        "method": plan.method,
+        "incidents_used": plan.incidents_used,
+        "by_hour": np.round(plan.by_hour, 6).tolist(),
+        "lng": plan.placement.lng.tolist(),
+        "lat": plan.placement.lat.tolist(),
+        "shares": [h.model_dump(mode="json") for h in plan.shares],
+    }
+
+
+def _view_of(stored: products.Stored) -> ScopeView:
+    units = stored.payload["units"]
+    return ScopeView(
+        [u[0] for u in units], [u[1] for u in units],
+        np.array([u[2] for u in units], dtype=float), np.array([u[3] for u in units], dtype=float),
+        list(stored.payload["grid_codes"]), stored.payload["bbox"],
+    )
+
+
+def _plan_of(stored: products.Stored, day: date, demand: str) -> DayPlan:
+    p = stored.payload
+    lng = np.asarray(p["lng"], dtype=float).reshape(24, -1)
+    lat = np.asarray(p["lat"], dtype=float).reshape(24, -1)
+    placement = Placement(lng=lng, lat=lat, plans=[], index=np.zeros(lng.shape, dtype=np.int64))
+    by_hour = np.asarray(p["by_hour"], dtype=float)
+    shares = [TidalHourShare(**h) for h in p["shares"]]
+    return DayPlan(
+        day, demand, p["method"], int(p["incidents_used"]), by_hour, placement, shares,
+        computed_at=stored.computed_at,
+    )
+
+
+def build_plan_product(
+    *, session: Session, actor: Actor, clock: Clock, stats: StatsSettings, duty: DutySettings,
+    cache: PlanCache, day: date, demand: TidalDemand,
+) -> products.Built:
+    """The day's plan over the actor's scope, computed now, as the job stores it."""
+    view, plan = day_plan(
+        session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
+        day=day, demand=demand,
+    )
+    return products.Built(_plan_payload(view, plan), _incidents_before(session, actor, day))
+
+
+def plan_mark(session: Session, actor: Actor, day: date) -> int:
+    """What a day's plan is made from: the incidents in scope before the day."""
+    return _incidents_before(session, actor, day)
 
 
 def _day_shares(hours: list[TidalHourShare]) -> tuple[float, float, float]:
@@ -236,6 +343,7 @@ def plan_read(
     day: date,
     hour: int,
     demand: TidalDemand | None,
+    runtime: Runtime | None = None,
 ) -> TidalPlanRead:
     """The page's view of a day and hour: units, stands, shares and the demand by grid.
 
@@ -251,7 +359,7 @@ def plan_read(
     source = TidalDemand(adopted.demand) if use_adopted else (demand or TidalDemand.forecast)
     scope, plan = day_plan(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
-        day=day, demand=source,
+        day=day, demand=source, runtime=runtime,
     )
     if use_adopted:
         stands = {(s["hour"], s["unit_id"]): (s["lng"], s["lat"]) for s in adopted.stands}
@@ -276,48 +384,48 @@ def plan_read(
         day_demand=round(total, 3),
         day_current=round(cur, 4),
         day_recommended=round(rec, 4),
-        grids=_grid_demand(scope.planner, plan, hour),
-        bbox=_bbox(scope.planner),
+        grids=_grid_demand(scope, plan, hour),
+        bbox=scope.bbox,
         adopted=adopted_read(session, adopted) if adopted is not None else None,
+        computed_at=plan.computed_at,
     )
 
 
 Stands = dict[tuple[int, str], tuple[float, float]]
 
 
-def _computed_stands(scope: ScopePlanner, plan: DayPlan) -> Stands:
+def _computed_stands(scope: ScopeView, plan: DayPlan) -> Stands:
     """(hour, unit) -> where the computed plan stands the unit."""
     return {
-        (h, u.id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
+        (h, unit_id): (float(plan.placement.lng[h, i]), float(plan.placement.lat[h, i]))
         for h in range(24)
-        for i, u in enumerate(scope.units)
+        for i, unit_id in enumerate(scope.unit_ids)
     }
 
 
-def _units_at(scope: ScopePlanner, stands: Stands, hour: int) -> list[TidalUnit]:
+def _units_at(scope: ScopeView, stands: Stands, hour: int) -> list[TidalUnit]:
     """Each unit at home and at its stand in the hour (home when the plan leaves it there)."""
-    planner = scope.planner
     units = []
-    for i, u in enumerate(scope.units):
-        home = (float(planner.cur_lng[i]), float(planner.cur_lat[i]))
-        s_lng, s_lat = stands.get((hour, u.id), home)
+    for i, unit_id in enumerate(scope.unit_ids):
+        home = (float(scope.home_lng[i]), float(scope.home_lat[i]))
+        s_lng, s_lat = stands.get((hour, unit_id), home)
         d = float(
             distance_m_array(np.array([home[0]]), np.array([home[1]]), s_lng, s_lat)[0]
         )
         units.append(
             TidalUnit(
-                unit_id=u.id, call_sign=u.call_sign, lng=home[0], lat=home[1],
+                unit_id=unit_id, call_sign=scope.call_signs[i], lng=home[0], lat=home[1],
                 stand_lng=s_lng, stand_lat=s_lat, moves=d > 1.0, distance_m=round(d, 1),
             )
         )
     return units
 
 
-def _grid_demand(planner: Planner, plan: DayPlan, hour: int) -> list[TidalGridDemand]:
+def _grid_demand(scope: ScopeView, plan: DayPlan, hour: int) -> list[TidalGridDemand]:
     """The hour's expected incidents by grid (grids with next to none left out)."""
     w = plan.by_hour[hour]
     return [
-        TidalGridDemand(grid_code=planner.grids.codes[g], demand=round(float(w[g]), 4))
+        TidalGridDemand(grid_code=scope.grid_codes[g], demand=round(float(w[g]), 4))
         for g in np.flatnonzero(w > 1e-4)
     ]
 
@@ -339,21 +447,23 @@ def adopt(
     cache: PlanCache,
     day: date,
     demand: TidalDemand,
+    runtime: Runtime | None = None,
 ) -> TidalPlan:
-    """Adopt the plan computed now from `demand` for the day over the actor's scope."""
+    """Adopt the day's plan from `demand` over the actor's scope: the stored one the page
+    shows when `runtime` is given, else one computed now."""
     scope, plan = day_plan(
         session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
-        day=day, demand=demand,
+        day=day, demand=demand, runtime=runtime,
     )
     stands = [
         TidalStandIn(
             hour=h,
-            unit_id=u.id,
+            unit_id=unit_id,
             lng=round(float(plan.placement.lng[h, i]), 6),
             lat=round(float(plan.placement.lat[h, i]), 6),
         )
         for h in range(24)
-        for i, u in enumerate(scope.units)
+        for i, unit_id in enumerate(scope.unit_ids)
     ]
     _, cur, rec = _day_shares(plan.shares)
     return adoption.adopt_plan(

@@ -130,7 +130,7 @@ function render() {
     units: d.units.length, source, method: d.method, n: d.incidents_used,
     hd: share.demand.toFixed(1), dd: d.day_demand.toFixed(0),
     target: d.target_s.toFixed(0), travel: d.travel_budget_s.toFixed(0),
-  });
+  }) + (d.computed_at ? tt("computed", { at: atTime(d.computed_at) }) : "");
   renderBars(d);
   const adopted = $("td-adopted");
   if (d.adopted) {
@@ -307,3 +307,10 @@ async function main() {
 }
 
 main();
+
+// When the day's stored plan was computed, in Beijing time.
+function atTime(iso) {
+  return new Date(iso).toLocaleString("zh-CN", {
+    timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}

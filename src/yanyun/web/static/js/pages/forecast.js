@@ -49,6 +49,7 @@ function render() {
       hot: d.hotspot_cells, n: d.incidents_used,
     })
     : tx("none");
+  if (d.incidents_used && d.computed_at) $("fc-meta").textContent += tx("computed", { at: atTime(d.computed_at) });
   fillGrids($("fc-grids"), d.grids.slice(0, 10));
   const shift = d.next_shift;
   $("fc-shift-card").hidden = !shift || !shift.grids.length;
@@ -169,3 +170,10 @@ async function main() {
 }
 
 main();
+
+// When the day's stored forecast was computed, in Beijing time.
+function atTime(iso) {
+  return new Date(iso).toLocaleString("zh-CN", {
+    timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}

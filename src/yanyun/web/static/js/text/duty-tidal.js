@@ -21,6 +21,7 @@ export const TEXT = {
     "{units} 个快警平台 · 需求：{source}（{method}，依据 {n} 起警情）· 本时段预计 {hd} 起，全天 {dd} 起 · 目标 {target} 秒（行驶 {travel} 秒）",
     "{units} quick-response units · demand: {source} ({method}, from {n} incidents) · {hd} expected this hour, {dd} in the day · target {target} s ({travel} s to travel)",
   ],
+  computed: [" · {at} 计算", " · computed at {at}"],
   source_forecast: ["热点预测", "forecast"],
   source_history: ["历史计数", "history counts"],
   adopt_title: ["方案", "Plan"],

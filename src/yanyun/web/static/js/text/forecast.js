@@ -15,6 +15,7 @@ export const TEXT = {
   grids_title: ["风险最高网格", "Riskiest grids"],
   meta: ["预测日 {day} · 方法 {method} · {cells} 个 {m} 米单元中前 {cov} 为热点（{hot} 个）· 依据 {n} 起警情",
     "Forecast for {day} · method {method} · top {cov} of {cells} cells of {m} m flagged ({hot}) · from {n} incidents"],
+  computed: [" · {at} 计算", " · computed at {at}"],
   note: ["命中率：次日警情落在当日预测热点内的比例，按日汇总；辖区外警情计为未命中。",
     "Hit rate: share of each day's incidents inside that day's forecast hotspots, pooled over days; incidents outside the area count as misses."],
   hits: ["{h}/{n} 起", "{h} of {n}"],
