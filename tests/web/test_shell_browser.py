@@ -64,8 +64,11 @@ def _no_horizontal_scroll(page: Any) -> None:
 def _settle(page: Any) -> None:
     """The shell has its menu and the page its first data (or gave up on it)."""
     expect(page.locator("#shell")).to_have_attribute("data-ready", "1")
+    # Every page marks itself ready (data-ready, data-map-ready, ...) once its data is drawn.
+    page.wait_for_function("""() => [...document.body.attributes]
+        .filter(a => /^data-([a-z]+-)?ready$/.test(a.name)).every(a => a.value !== '0')""")
     try:
-        page.wait_for_load_state("networkidle", timeout=8_000)
+        page.wait_for_load_state("networkidle", timeout=2_500)
     except playwright_api.TimeoutError:
         pass  # a page that keeps polling is still a page that loaded
 

@@ -2,7 +2,7 @@
 
 export const TEXT = {
   desk: ["工作台", "My desk"],
-  desk_label: ["工作台", "Desk"],
+  app: ["雁云", "Yanyun"],
   modules: ["模块", "Modules"],
   search_placeholder: ["搜索：警情编号、网格、派出所、地名 ( / )", "Search: incident no., grid, station, place ( / )"],
   search_label: ["搜索", "Search"],
