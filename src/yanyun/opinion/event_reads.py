@@ -202,7 +202,9 @@ def opinion_officers(*, session: Session) -> list[OfficerRead]:
     ]
 
 
-def events_titled(*, session: Session, actor: Actor, text: str, limit: int = 8) -> list[OpinionEvent]:
+def events_titled(
+    *, session: Session, actor: Actor, text: str, limit: int = 8
+) -> list[OpinionEvent]:
     """Opinion events in scope whose title holds ``text`` (the shell's search box)."""
     stmt = actor.scope(select(OpinionEvent), OpinionEvent.org_path).where(
         OpinionEvent.title.contains(text, autoescape=True)
