@@ -119,7 +119,7 @@ def my_home(session: SessionDep, clock: ClockDep, actor: Me) -> HomeRead:
                              module_en=menu.MODULES.get(e.module, (e.module, e.module))[1])
                  for e in entries],
         counts=[CountRead(**vars(c)) for c in service.needs_now(session=session, clock=clock,
-                                                                actor=actor)],
+                                                                actor=actor, items=items)],
         unread=sum(1 for i in items if not i.read),
     )
 

@@ -154,10 +154,14 @@ def mark_read(
     return len(gone)
 
 
-def needs_now(*, session: Session, clock: Clock, actor: Actor) -> list[Count]:
-    """What needs this person now: one count per kind of work, each with where to do it."""
+def needs_now(
+    *, session: Session, clock: Clock, actor: Actor, items: list[Item] | None = None
+) -> list[Count]:
+    """What needs this person now: one count per kind of work, each with where to do it
+    (``items``: the desk's items when the caller has them already)."""
     counts: list[Count] = []
-    items = desk_items(session=session, clock=clock, actor=actor)
+    if items is None:
+        items = desk_items(session=session, clock=clock, actor=actor)
     by_kind: dict[str, int] = {}
     for item in items:
         by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
