@@ -17,7 +17,7 @@ export const TEXT = {
   inbox_empty: ["暂无待办", "Nothing waiting"],
   inbox_badge: ["{n} 条未读待办", "{n} unread"],
   read_all: ["全部已读", "Mark all read"],
-  mark_read: ["已读", "Read"],
+  mark_read: ["标为已读", "Mark read"],
   open_desk: ["打开工作台", "Open my desk"],
   overdue: ["已逾期", "overdue"],
   due: ["截止 {t}", "due {t}"],
