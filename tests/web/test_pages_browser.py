@@ -178,8 +178,8 @@ def test_admin_logs_in_with_enter_and_sees_the_whole_city(page, server, admin):
 
 def test_no_script_on_the_page_can_read_the_login_token(page, server):
     login_via_form(page, server, "dispatcher", PASSWORDS["dispatcher"])
-    page.wait_for_url("**/map")
-    page.wait_for_selector("body[data-map-ready='1']")
+    page.wait_for_url("**/console")
+    page.wait_for_selector("body[data-console-ready='1']")
     cookies = {c["name"]: c for c in page.context.cookies()}
     token = cookies["yanyun_session"]["value"]
     session_cookie = cookies["yanyun_session"]

@@ -37,6 +37,8 @@ PUBLIC_PATHS = {
     "/api/v1/tips",
     "/api/v1/tips/status",
     "/kpi",
+    # The home (工作台): a shell; its JSON twins (/api/v1/me/...) need a user.
+    "/home",
     # The caller's answer to a callback (回访): no account, a signed one-time link.
     "/survey",
     "/api/v1/public/callbacks/answer",

@@ -262,3 +262,13 @@ def read_caller_details(*, session: Session, clock: Clock, incident: Incident) -
 
 def masked_phone(phone: str | None) -> str | None:
     return mask_phone(phone)
+
+
+def incidents_numbered(
+    *, session: Session, actor: Actor, prefix: str, limit: int = 8
+) -> list[Incident]:
+    """Incidents in scope whose number starts with ``prefix`` (the shell's search box)."""
+    stmt = actor.scope(select(Incident), Incident.org_path).where(
+        Incident.number.startswith(prefix, autoescape=True)
+    )
+    return list(session.scalars(stmt.order_by(Incident.number.desc()).limit(limit)))

@@ -337,3 +337,24 @@ def place_in_scope(
     if actor is not None and location.org_path and not actor.sees(location.org_path):
         raise Invalid(field, "地点不在您的辖区内", "the place is outside your jurisdiction")
     return location
+
+
+def places_named(
+    *, session: Session, text: str, limit: int = 8
+) -> tuple[list[Station], list[Grid]]:
+    """Stations and grids whose code starts with, or whose name holds, ``text``.
+
+    The city's units are not personal data: every signed-in user may find them.
+    """
+    def match(model: Any) -> Any:
+        return (model.code.startswith(text, autoescape=True)
+                | model.name_zh.contains(text, autoescape=True)
+                | model.name_en.contains(text, autoescape=True))
+
+    stations = session.scalars(
+        select(Station).where(match(Station)).order_by(Station.code).limit(limit)
+    ).all()
+    grids = session.scalars(
+        select(Grid).where(match(Grid)).order_by(Grid.code).limit(limit)
+    ).all()
+    return list(stations), list(grids)

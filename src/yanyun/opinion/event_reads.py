@@ -200,3 +200,14 @@ def opinion_officers(*, session: Session) -> list[OfficerRead]:
         for u in users
         if "opinion_officer" in (u.roles or [])
     ]
+
+
+def events_titled(
+    *, session: Session, actor: Actor, text: str, limit: int = 8
+) -> list[OpinionEvent]:
+    """Opinion events in scope whose title holds ``text`` (the shell's search box)."""
+    stmt = actor.scope(select(OpinionEvent), OpinionEvent.org_path).where(
+        OpinionEvent.title.contains(text, autoescape=True)
+    )
+    return list(session.scalars(stmt.order_by(OpinionEvent.heat.desc(), OpinionEvent.id)
+                                .limit(limit)))

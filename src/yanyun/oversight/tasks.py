@@ -325,3 +325,29 @@ def _check_may_act(actor: Actor, task: SupervisedTask, action: str) -> None:
             "只有责任人或其上级可以办理此任务",
             "only the owner or their supervisors may work on this task",
         )
+
+
+OPEN_TASK_STATUSES = ("open", "in_progress")
+
+
+def tasks_titled(
+    *, session: Session, actor: Actor, text: str, limit: int = 8
+) -> list[SupervisedTask]:
+    """Tasks the actor may see whose title holds ``text`` (the shell's search box)."""
+    stmt = visible_tasks(select(SupervisedTask), actor).where(
+        SupervisedTask.title.contains(text, autoescape=True)
+    )
+    return list(session.scalars(stmt.order_by(SupervisedTask.due_at.desc()).limit(limit)))
+
+
+def tasks_on_desk(*, session: Session, actor: Actor, limit: int = 50) -> list[SupervisedTask]:
+    """Open tasks handed to the actor, or to the actor's unit with no one named yet."""
+    mine = SupervisedTask.owner_user_id == actor.user_id
+    unit = (SupervisedTask.owner_user_id.is_(None)) & (
+        SupervisedTask.owner_org_code == actor.org_code
+    )
+    stmt = select(SupervisedTask).where(
+        mine | unit, SupervisedTask.status.in_(OPEN_TASK_STATUSES)
+    )
+    return list(session.scalars(stmt.order_by(SupervisedTask.due_at, SupervisedTask.id)
+                                .limit(limit)))

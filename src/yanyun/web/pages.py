@@ -28,7 +28,7 @@ def health(clock: ClockDep) -> dict[str, str]:
 
 @router.get("/", include_in_schema=False, dependencies=[Depends(public)])
 def index() -> RedirectResponse:
-    return RedirectResponse("/map", status_code=307)
+    return RedirectResponse("/home", status_code=307)
 
 
 @router.get(

@@ -14,6 +14,11 @@ export function forgetLastEventId() {
   }
 }
 
+/** Tell the page's shell (top bar) about the connection and each event, without a second socket. */
+function announce(detail) {
+  window.dispatchEvent(new CustomEvent("yanyun:live", { detail }));
+}
+
 export class LiveEvents {
   /**
    * @param {object} opts
@@ -60,6 +65,7 @@ export class LiveEvents {
   setState(state) {
     this.state = state;
     this.onState(state);
+    announce({ type: "state", state });
   }
 
   remember(id) {
@@ -101,6 +107,7 @@ export class LiveEvents {
       } else if (msg.type === "event") {
         this.remember(msg.id);
         this.onEvent(msg);
+        announce({ type: "event", kind: msg.kind, id: msg.id });
       } else if (msg.type === "resync") {
         // The server dropped us for falling behind: resume at once from its last id.
         this.remember(msg.last_id);

@@ -1,6 +1,6 @@
 // The login page: exchange a user name and password for a token, then go to the map.
 
-import { api, ApiError, safeNext, saveSession } from "../lib/api.js";
+import { api, ApiError, SESSION_COOKIE, safeNext, saveSession } from "../lib/api.js";
 import { applyI18n, mountLangToggle, onLangChange, t } from "../lib/i18n.js";
 
 const form = document.getElementById("login-form");
@@ -48,6 +48,17 @@ function startThrottle(seconds) {
   }, 1000);
 }
 
+/** Where this user starts (工作台 per role), as the server says; a volunteer's phone app. */
+async function homeOf(result) {
+  if ((result.user?.roles || []).includes("volunteer")) return "/m/volunteer";
+  try {
+    const me = await api("/api/v1/me/home", { token: SESSION_COOKIE });
+    return me.home;
+  } catch {
+    return "/home";
+  }
+}
+
 async function onSubmit(event) {
   event.preventDefault();
   if (pending || Date.now() < throttleUntil) return;
@@ -66,9 +77,7 @@ async function onSubmit(event) {
       method: "POST", body: { username: name, password: password.value },
     });
     saveSession(result);
-    // A volunteer's account opens only their phone app.
-    const home = (result.user?.roles || []).includes("volunteer") ? "/m/volunteer" : null;
-    location.assign(safeNext(params.get("next") || home));
+    location.assign(safeNext(params.get("next") || await homeOf(result)));
     return;
   } catch (err) {
     const error = err instanceof ApiError ? err : new ApiError({ status: 0 });

@@ -79,6 +79,16 @@ async function initialView(districts) {
   state.map.fitBounds(cityBounds, { padding: [16, 16] });
 }
 
+/** The shell's search opens the map at a place: ``?at=lng,lat`` (WGS-84) centres and looks it up. */
+function focusRequested() {
+  const at = new URLSearchParams(location.search).get("at");
+  const [lng, lat] = (at || "").split(",").map(Number);
+  if (!at || !Number.isFinite(lng) || !Number.isFinite(lat)) return;
+  const target = displayLatLng(lng, lat);
+  state.map.setView(target, 15);
+  lookup(target);
+}
+
 function showFatal(err) {
   const box = $("map-error");
   box.hidden = false;
@@ -133,6 +143,7 @@ async function main() {
   // Off by default on the overview map: hundreds of rings hide the districts.
   state.circleLayer = circleLayer(circles, { displayLatLng, pane: "yy-grids" });
   await initialView(districts);
+  focusRequested();
   bindLayerToggles();
   state.map.on("zoomend", declutterLabels);
   state.map.on("click", (e) => lookup(e.latlng));

@@ -163,7 +163,11 @@ async function main() {
   $("logout").addEventListener("click", () => logout(state.session, null));
   initMap();
   try {
-    state.officers = await api("/api/v1/opinion/officers", { token: state.session.token });
+    // Only those who handle events (opinion:write) assign them: a reader is not refused for asking.
+    const me = await api("/api/v1/auth/me", { token: state.session.token });
+    state.officers = me.permissions.includes("opinion:write")
+      ? await api("/api/v1/opinion/officers", { token: state.session.token })
+      : [];
   } catch {
     state.officers = [];
   }
