@@ -146,10 +146,13 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=500)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--no-sqlite", action="store_true",
+                        help="PostgreSQL only (a half-year on each takes minutes)")
     args = parser.parse_args()
     results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = run(f"sqlite:///{Path(tmp) / 'antifraud.db'}", args)
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["SQLite"] = run(f"sqlite:///{Path(tmp) / 'antifraud.db'}", args)
     if args.pg_url:
         url, admin = _fresh_pg(args.pg_url)
         try:

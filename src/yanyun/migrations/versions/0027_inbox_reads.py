@@ -1,7 +1,7 @@
 """the workspace's inbox: which items each user has marked read
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-05 22:40:00.000000
 """
 
