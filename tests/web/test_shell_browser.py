@@ -67,10 +67,6 @@ def _settle(page: Any) -> None:
     # Every page marks itself ready (data-ready, data-map-ready, ...) once its data is drawn.
     page.wait_for_function("""() => [...document.body.attributes]
         .filter(a => /^data-([a-z]+-)?ready$/.test(a.name)).every(a => a.value !== '0')""")
-    try:
-        page.wait_for_load_state("networkidle", timeout=2_500)
-    except playwright_api.TimeoutError:
-        pass  # a page that keeps polling is still a page that loaded
 
 
 def _login(page: Any, server: DemoServer, username: str) -> None:
