@@ -74,11 +74,12 @@ def test_a_units_track_comes_from_the_pool_with_a_purpose_bound_to_work(
                            json={**query, "case_number": "A2026-0001", "purpose": "核实警力位置"})
     assert not_mine.status_code == 422 and not_mine.json()["error"]["field"] == "case_number"
     incident = create_incident(client, dispatcher.headers, grid_point(session))
-    query = {**query, "until": (clock.now() + timedelta(seconds=1)).isoformat(), "case_number": incident["number"],
-             "purpose": "核实出警途中警力位置"}
+    query = {**query, "until": (clock.now() + timedelta(seconds=1)).isoformat(),
+             "case_number": incident["number"], "purpose": "核实出警途中警力位置"}
     track = client.post(path, headers=dispatcher.headers, json=query)
     assert track.status_code == 200, track.text
-    assert [round(p["lng"], 3) for p in track.json()["points"]] == [112.6, 112.601, 112.602, 112.603]
+    lngs = [round(p["lng"], 3) for p in track.json()["points"]]
+    assert lngs == [112.6, 112.601, 112.602, 112.603]
     reads = list(session.scalars(select(AuditEntry).where(
         AuditEntry.action == "read_personal", AuditEntry.resource_type == "unit_track")))
     assert [(r.username, r.resource_id, r.case_number) for r in reads] == [
