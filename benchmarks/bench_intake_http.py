@@ -12,7 +12,7 @@ On SQLite the intake runs twice in one run, each on its own fresh server:
 with the fair writer queue (write sessions take their turn in arrival order
 before BEGIN IMMEDIATE, core.db.FairLock) and without it
 (YANYUN_SQLITE_FAIR_WRITES=0: waiting writers spin in SQLite's busy handler).
-``--paced N`` adds a human-paced load afterwards: N dispatchers each creating
+``--paced N`` first runs a human-paced load on the fresh server: N dispatchers each creating
 an incident every ``--pace-s`` seconds (random start), its p50/p99.
 
 Usage:
@@ -145,7 +145,15 @@ def _run(args: argparse.Namespace, fair: bool | None) -> None:
             body = _body(server.base_url, token)
             script = tmp / "post.lua"
             script.write_text(LUA % (body, token), encoding="utf-8")
-            print(f"\nbackend={args.backend}{label} seconds={args.seconds}")
+            print(f"\nbackend={args.backend}{label}")
+            if args.paced:
+                lat = asyncio.run(_paced(server.base_url, token, body, args.paced, args.pace_s,
+                                         args.paced_seconds))
+                print(f"paced: {args.paced} dispatchers, one incident each every {args.pace_s:g} s"
+                      f" for {args.paced_seconds:g} s: {len(lat)} calls, p50 "
+                      f"{statistics.median(lat):.1f} ms, p99 {_pct(lat, 0.99):.1f} ms, max "
+                      f"{max(lat):.1f} ms", flush=True)
+            print(f"wrk, {args.seconds} s each, after the paced load:")
             print("| connections | endpoint | requests/s | p50 ms | p99 ms | p99/p50 | non-2xx |"
                   " intake/health |")
             print("|---|---|---|---|---|---|---|---|")
@@ -159,13 +167,6 @@ def _run(args: argparse.Namespace, fair: bool | None) -> None:
                     print(f"| {connections} | {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
                           f"{r['p99_ms']:.1f} | {r['p99_ms'] / max(r['p50_ms'], 0.001):.1f} | "
                           f"{r['non_2xx'] + r['timeouts']} | {ratio} |", flush=True)
-            if args.paced:
-                lat = asyncio.run(_paced(server.base_url, token, body, args.paced, args.pace_s,
-                                         args.paced_seconds))
-                print(f"paced: {args.paced} dispatchers, one incident each every {args.pace_s:g} s"
-                      f" for {args.paced_seconds:g} s: {len(lat)} calls, p50 "
-                      f"{statistics.median(lat):.1f} ms, p99 {_pct(lat, 0.99):.1f} ms, max "
-                      f"{max(lat):.1f} ms", flush=True)
     finally:
         drop_database(url)
 
