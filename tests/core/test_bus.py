@@ -268,3 +268,37 @@ def test_a_consumer_passing_many_events_writes_its_cursor_now_and_then(runtime, 
     runner.run_consumer(sub)
     # Past the limit: written, so a restarted process does not re-read all of them.
     assert _stored_cursor(runtime, "test.lost_rarely") >= start + 4
+
+
+def test_every_server_process_on_postgresql_is_woken_by_a_commit_elsewhere(runtime, settings):
+    """Two runners, each with its own engine as two server processes have: a NOTIFY sent
+    from a third connection (another process's commit with events) wakes both at once."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite wakes in-process only")
+    from sqlalchemy import text
+
+    from yanyun.core.db import build_runtime
+
+    others = [build_runtime(settings, clock=runtime.clock) for _ in range(2)]
+    runners = [EventRunner(other, []) for other in others]
+    try:
+        for runner in runners:
+            runner.start_listening()
+        for runner in runners:
+            assert runner._listener is not None and runner._listener.is_alive()
+            runner._wake.clear()
+        woken: set[int] = set()
+        # A listener is in place a moment after it starts: send until both heard one.
+        for _ in range(50):
+            with others[0].engine.connect() as conn:
+                conn.execute(text(f"NOTIFY {events.NOTIFY_CHANNEL}"))
+                conn.commit()
+            woken |= {n for n, runner in enumerate(runners) if runner._wake.wait(timeout=0.1)}
+            if woken == {0, 1}:
+                break
+        assert woken == {0, 1}
+    finally:
+        for runner in runners:
+            runner.stop_listening()
+        for other in others:
+            other.engine.dispose()

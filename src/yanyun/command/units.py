@@ -6,8 +6,10 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor
@@ -17,7 +19,7 @@ from yanyun.command.models import Incident, ResponseCircle, Unit
 from yanyun.command.ranking import FleetIndex, UnitSnapshot
 from yanyun.command.schemas import PositionBatchResult, PositionIn, RejectedPosition, UnitRead
 from yanyun.command.settings import CommandSettings
-from yanyun.core import events
+from yanyun.core import audit, events
 from yanyun.core.clock import Clock, as_utc
 from yanyun.events.command import UnitPosition, UnitsMoved
 from yanyun.geo.travel import TravelTimeEstimator
@@ -68,7 +70,7 @@ def list_units(
 
 
 def _rejection(
-    fix: PositionIn, units: dict[str, Unit], horizon: datetime
+    fix: PositionIn, known: dict[str, Any], horizon: datetime
 ) -> tuple[str, str] | None:
     """Return why a fix is refused (zh, en), or None when it can be applied."""
     if not (
@@ -78,7 +80,7 @@ def _rejection(
         and -90 <= fix.lat <= 90
     ):
         return ("坐标无效", "coordinates out of range")
-    if fix.unit_id not in units:
+    if fix.unit_id not in known:
         return ("未知警力单元", "unknown unit")
     if fix.at > horizon:
         return ("定位时间晚于当前时间", "position time is in the future")
@@ -97,6 +99,15 @@ def _publish_moves(session: Session, clock: Clock, moved: dict[str, list[dict]])
         )
 
 
+# The latest position of many units in one statement (executemany), past the ORM:
+# a fix is telemetry, so the write hook's audit row per changed unit is not wanted.
+_MOVE = (
+    Unit.__table__.update()
+    .where(Unit.__table__.c.id == bindparam("b_id"))
+    .values(lng=bindparam("b_lng"), lat=bindparam("b_lat"), position_at=bindparam("b_at"))
+)
+
+
 def record_positions(
     *,
     session: Session,
@@ -104,25 +115,39 @@ def record_positions(
     settings: CommandSettings,
     positions: list[PositionIn],
     actor: Actor | None,
+    senders: int | None = None,
 ) -> PositionBatchResult:
     """Apply a batch of AVL fixes: the latest fix wins; bad rows are counted and named.
 
     A unit outside the sender's scope is an unknown unit: a station's device
     cannot move another station's car, and cannot learn which ids exist.
+
+    Positions are telemetry, not records: the batch writes the units' latest
+    fixes in one statement and one audit row (who sent it, how many fixes,
+    units and senders), not one audit row per unit moved; the fixes themselves
+    go out in the ``units.moved`` events (one per station), from which the
+    position history is kept in the data pool.
     """
     now = clock.now()
     horizon = now + timedelta(seconds=settings.position_future_tolerance_s)
-    ids = {p.unit_id for p in positions}
-    units = {
-        u.id: u
-        for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))
-        if actor is None or actor.sees(u.org_path)
+    ids = sorted({p.unit_id for p in positions})
+    known: dict[str, Any] = {
+        row.id: row
+        for row in session.execute(
+            select(Unit.id, Unit.org_path, Unit.position_at).where(Unit.id.in_(ids))
+        )
+        if actor is None or actor.sees(row.org_path)
+    }
+    last_at = {
+        uid: (as_utc(row.position_at) if row.position_at is not None else None)
+        for uid, row in known.items()
     }
     rejected: list[RejectedPosition] = []
-    accepted = older = 0
-    moved: dict[str, list[dict]] = {}
+    older = 0
+    latest: dict[str, PositionIn] = {}
+    taken: list[PositionIn] = []
     for i, fix in enumerate(positions):
-        reason = _rejection(fix, units, horizon)
+        reason = _rejection(fix, known, horizon)
         if reason:
             rejected.append(
                 RejectedPosition(
@@ -130,16 +155,39 @@ def record_positions(
                 )
             )
             continue
-        unit = units[fix.unit_id]
-        if unit.position_at is not None and as_utc(unit.position_at) >= fix.at:
+        previous = last_at[fix.unit_id]
+        if previous is not None and previous >= fix.at:
             older += 1
             continue
-        unit.lng, unit.lat, unit.position_at = fix.lng, fix.lat, fix.at
-        moved.setdefault(unit.org_path, []).append(
-            {"id": unit.id, "lng": fix.lng, "lat": fix.lat, "at": fix.at}
+        last_at[fix.unit_id] = fix.at
+        latest[fix.unit_id] = fix
+        taken.append(fix)
+    accepted = len(positions) - len(rejected) - older
+    if latest:
+        session.execute(
+            _MOVE,
+            [{"b_id": f.unit_id, "b_lng": f.lng, "b_lat": f.lat, "b_at": f.at}
+             for f in latest.values()],
         )
-        accepted += 1
-    _publish_moves(session, clock, moved)
+        # Objects of these units already in the session must not keep the old fix.
+        for fix in latest.values():
+            held = session.identity_map.get(identity_key(Unit, fix.unit_id))
+            if held is not None:
+                for name, value in (("lng", fix.lng), ("lat", fix.lat), ("position_at", fix.at)):
+                    set_committed_value(held, name, value)
+        moved: dict[str, list[dict]] = {}
+        for fix in taken:
+            moved.setdefault(known[fix.unit_id].org_path, []).append(
+                {"id": fix.unit_id, "lng": fix.lng, "lat": fix.lat, "at": fix.at}
+            )
+        _publish_moves(session, clock, moved)
+    if positions:
+        audit.record(
+            session, clock=clock, action="positions", resource_type="unit",
+            detail={"fixes": len(positions), "accepted": accepted, "units": len(latest),
+                    "ignored_older": older, "rejected": len(rejected),
+                    "senders": senders if senders is not None else 1},
+        )
     return PositionBatchResult(accepted=accepted, ignored_older=older, rejected=rejected)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
@@ -9,11 +10,13 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
-from yanyun.command.deps import CATALOGUE
+from yanyun.command.deps import CATALOGUE, UnitReader
+from yanyun.core.errors import Invalid
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import PathKey
-from yanyun.field import actions, avl, emergency, photos, service
+from yanyun.field import actions, avl, emergency, photos, service, tracks
 from yanyun.field.schemas import (
+    TRACK_MAX_DAYS,
     ActionBatch,
     BatchResult,
     EmergencyCancel,
@@ -25,6 +28,8 @@ from yanyun.field.schemas import (
     PhotoRead,
     ShiftRead,
     ShiftStart,
+    TrackQuery,
+    TrackRead,
 )
 from yanyun.geo.api import IndexDep
 
@@ -69,6 +74,26 @@ def send_position(
     unit_id = avl.take_fix(session=session, runtime=runtime, clock=clock, actor=actor,
                            lng=body.lng, lat=body.lat, at=body.at)
     return FixTaken(unit_id=unit_id)
+
+
+@router.post("/units/{unit_id}/track", response_model=TrackRead)
+def unit_track(
+    unit_id: PathKey, body: TrackQuery, session: SessionDep, clock: ClockDep,
+    runtime: RuntimeDep, actor: UnitReader,
+) -> TrackRead:
+    """A unit's track from the data pool: needs a case or dispatch of one's own and a purpose;
+    audited."""
+    if body.until <= body.since:
+        raise Invalid("until", "结束时间须晚于开始时间", "until must be after since")
+    if body.until - body.since > timedelta(days=TRACK_MAX_DAYS):
+        raise Invalid("until", f"一次最多查询{TRACK_MAX_DAYS}天的轨迹",
+                      f"a track read covers at most {TRACK_MAX_DAYS} days")
+    points = tracks.unit_track(
+        session=session, runtime=runtime, clock=clock, actor=actor, unit_id=unit_id,
+        since=body.since, until=body.until, purpose=body.purpose,
+        case_number=body.case_number, limit=body.limit,
+    )
+    return TrackRead(unit_id=unit_id, points=points)
 
 
 @router.post("/heartbeat", status_code=204)

@@ -6,7 +6,8 @@ one process about 10 ms, so one process on two cores took 57-72 fixes a
 second of the 100 offered. A fix is telemetry, not a record: the latest one
 wins and the next replaces it ten seconds later. So the phone's fix is kept
 in memory, latest per unit, and written with every other fix received in the
-same second in one transaction (one ``units.moved`` event per station) by
+same second in one transaction (one ``units.moved`` event per station, one
+audit row for the batch naming how many phones sent it) by
 one writer thread per process, outside any request (a request's session holds
 SQLite's one writer from its first statement, so a request cannot wait for
 the batch). A crash loses at most the last second's fixes, which the phones'
@@ -111,7 +112,8 @@ class FixBuffer:
             with session_scope(runtime, actor_username="field-avl") as session:
                 result = units.record_positions(session=session, clock=clock,
                                                 settings=runtime.settings.command,
-                                                positions=fixes, actor=None)
+                                                positions=fixes, actor=None,
+                                                senders=len(senders))
                 # A phone that sends fixes has its app open: its heartbeat too.
                 session.execute(update(FieldShift)
                                 .where(FieldShift.user_id.in_(senders),

@@ -8,6 +8,7 @@ from yanyun.core import once
 from yanyun.core.db import Runtime, session_scope
 from yanyun.core.jobs import Job
 from yanyun.field import texts
+from yanyun.field.tracks import flush_tracks
 
 
 def forget_old_keys(runtime: Runtime) -> str:
@@ -32,6 +33,10 @@ JOBS = [
         every_s=lambda settings: settings.field.text_scan_s,
         description="a dispatch unacknowledged after FIELD__TEXT_AFTER_S to a crew whose app "
         "is closed is texted once (SMS link)"),
+    Job("field.flush_tracks", flush_tracks,
+        every_s=lambda settings: settings.field.track_flush_s,
+        description="units' fixes gathered in this process appended to the data pool "
+        "(unit_tracks)"),
     Job("field.forget_old_keys", forget_old_keys, every_s=3600.0,
         description="action keys older than FIELD__ACTION_KEYS_KEPT_DAYS are dropped"),
 ]

@@ -181,3 +181,28 @@ class FixTaken(BaseModel):
 
     status: Literal["queued"] = "queued"
     unit_id: str
+
+
+#: The longest span one track read covers.
+TRACK_MAX_DAYS = 7
+
+
+class TrackQuery(InputModel):
+    """A unit's track between two instants: personal, so a case or dispatch and a purpose."""
+
+    since: Instant
+    until: Instant
+    case_number: str | None = Field(None, max_length=64)
+    purpose: str | None = Field(None, max_length=500)
+    limit: int = Field(5000, ge=1, le=20_000)
+
+
+class TrackPoint(BaseModel):
+    at: datetime
+    lng: float
+    lat: float
+
+
+class TrackRead(BaseModel):
+    unit_id: str
+    points: list[TrackPoint]

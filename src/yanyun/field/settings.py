@@ -70,6 +70,12 @@ class FieldSettings(BaseModel):
         description="The address phones open the app at (e.g. https://yanyun.example.gov.cn), "
         "put before /m in the text's link; empty leaves the path alone.",
     )
+    track_flush_s: float = Field(
+        60.0, gt=0, le=3600,
+        description="Units' earlier fixes are gathered from the units.moved events and "
+        "appended to the data pool (unit_tracks) this often (s); a crash loses at most this much "
+        "history, never a latest position.",
+    )
     position_write_every_s: float = Field(
         1.0, ge=0, le=10,
         description="Phones' fixes are kept in memory (latest per unit) and written together "
