@@ -138,3 +138,31 @@ def test_a_watch_past_its_expiry_matches_nothing(client, cameras, session, clock
     hits = client.get("/api/v1/intel/watch-hits", headers=analyst.headers).json()
     assert [h["camera"] for h in hits] == [cameras.codes[1]]
     assert all(h["case_number"] == case["number"] for h in hits)
+
+
+def test_a_pending_hit_waits_in_the_operators_inbox_until_its_verdict(
+    client, cameras, session, clock
+):
+    admin = login_as(client, "admin")
+    case, _member, _stranger = _watched_case(client, session, clock, admin)
+    operator, officer = login_as(client, "dispatcher"), login_as(client, "officer")
+    assert _ingest(client, admin, clock, "inbox-1", cameras.codes[0]).json()["accepted"] == 1
+
+    def watch_items(login: Login) -> list[dict]:
+        resp = client.get("/api/v1/me/inbox", headers=login.headers)
+        assert resp.status_code == 200, resp.text
+        return [i for i in resp.json()["items"] if i["kind"] == "watch"]
+
+    [item] = watch_items(operator)
+    assert item["title"] == f"{case['number']} · {cameras.codes[0]}"
+    assert PLATE not in item["title"]  # the plate stays on the console's alert card
+    assert watch_items(officer) == []  # no sightings search, no watch hits
+    home = client.get("/api/v1/me/home", headers=operator.headers).json()
+    [count] = [c for c in home["counts"] if c["key"] == "watch_pending"]
+    assert count["count"] == 1 and count["urgent"]
+
+    hit_id = item["key"].removeprefix("watch:")
+    done = client.post(f"/api/v1/intel/watch-hits/{hit_id}/decision",
+                       headers=operator.headers, json={"confirm": False})
+    assert done.status_code == 200, done.text
+    assert watch_items(operator) == []

@@ -14,7 +14,7 @@ from yanyun.auth.deps import require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core.clock import SHANGHAI
-from yanyun.core.db import Provider, Runtime
+from yanyun.core.db import Runtime
 from yanyun.core.http import ClockDep, RuntimeDep, SessionDep, SettingsDep
 from yanyun.core.params import Day
 from yanyun.tidal import service as tidal_plan
@@ -23,14 +23,8 @@ from yanyun.tidal.schemas import TidalAdopt, TidalAdoptedRead, TidalDemand, Tida
 router = APIRouter(prefix="/api/v1/duty/tidal", tags=["duty"])
 
 
-#: Each day's tidal plans, computed once per process.
-PLANS: Provider[tidal_plan.PlanCache] = Provider(
-    "tidal.plans", lambda runtime: tidal_plan.PlanCache()
-)
-
-
 def _cache(runtime: Runtime) -> tidal_plan.PlanCache:
-    return runtime.provide(PLANS)
+    return runtime.provide(tidal_plan.PLANS)
 
 
 @router.get("", response_model=TidalPlanRead)

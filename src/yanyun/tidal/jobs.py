@@ -17,7 +17,6 @@ from yanyun.core.db import read_session
 from yanyun.core.jobs import Job
 from yanyun.stats.jobs import scope_actor, wanted
 from yanyun.tidal import service
-from yanyun.tidal.api import PLANS
 from yanyun.tidal.schemas import TidalDemand
 
 
@@ -25,7 +24,7 @@ def daily_plans(runtime: Any) -> str:
     """Make today's and tomorrow's plans that are missing or whose incidents moved enough."""
     settings = runtime.settings
     today = runtime.clock.now().astimezone(SHANGHAI).date()
-    cache = runtime.provide(PLANS)
+    cache = runtime.provide(service.PLANS)
     built = 0
     pairs = wanted(runtime, service.PLAN_PRODUCT, [TidalDemand.forecast.value])
     with read_session(runtime) as session:

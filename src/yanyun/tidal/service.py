@@ -29,7 +29,7 @@ from yanyun.auth.service import Actor
 from yanyun.command.models import Incident
 from yanyun.core import products
 from yanyun.core.clock import SHANGHAI, Clock
-from yanyun.core.db import Runtime
+from yanyun.core.db import Provider, Runtime
 from yanyun.core.errors import Invalid
 from yanyun.duty.settings import DutySettings
 from yanyun.geo.coords import distance_m_array
@@ -140,6 +140,10 @@ class PlanCache:
             while len(self.plans) > self.size:
                 self.plans.popitem(last=False)
         return plan
+
+
+#: Each day's tidal plans, computed once per process.
+PLANS: Provider[PlanCache] = Provider("tidal.plans", lambda runtime: PlanCache())
 
 
 def check_day(day: date, *, clock: Clock) -> None:

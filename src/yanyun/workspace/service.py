@@ -25,6 +25,7 @@ from yanyun.community import grid as community_grid
 from yanyun.community import mobilisation
 from yanyun.core.clock import Clock, as_utc
 from yanyun.geo import service as geo
+from yanyun.intel import watchlist
 from yanyun.opinion import event_reads as opinion
 from yanyun.oversight import tasks as oversight
 from yanyun.workspace.models import InboxRead
@@ -89,6 +90,14 @@ def desk_items(*, session: Session, clock: Clock, actor: Actor) -> list[Item]:
             items.append(Item(f"incident:{inc.id}", "incident", inc.number, "/map",
                               at=inc.received_at, extra={"status": inc.status,
                                                           "priority": inc.priority}))
+    if actor.can(Perm.sightings_search):
+        # A watched plate's read awaits an operator's look at the image (the plate itself
+        # stays on the console's alert card, not in the inbox's title).
+        for hit in watchlist.list_hits(session=session, actor=actor, status="pending")[
+                :PER_SOURCE]:
+            items.append(Item(f"watch:{hit.id}", "watch", f"{hit.case_number} · {hit.camera}",
+                              "/console", at=hit.raised_at,
+                              extra={"case_number": hit.case_number, "camera": hit.camera}))
     if actor.can(Perm.community_write):
         _, hazards = community_grid.list_reports(session=session, actor=actor, overdue=True,
                                                  limit=PER_SOURCE)
@@ -107,7 +116,7 @@ def desk_items(*, session: Session, clock: Clock, actor: Actor) -> list[Item]:
         for ev in page.items:
             items.append(Item(f"opinion:{ev.id}", "opinion", ev.title,
                               f"/opinion#{ev.id}", extra={"status": ev.status}))
-    items.sort(key=lambda i: (not i.overdue, i.kind != "task", i.kind))
+    items.sort(key=lambda i: (i.kind != "watch", not i.overdue, i.kind != "task", i.kind))
     return items[:INBOX_MAX]
 
 
@@ -193,6 +202,9 @@ def needs_now(
         counts.append(Count("hazards_open", hazards, "/community"))
         counts.append(Count("hazards_overdue", overdue_total, "/community",
                             urgent=overdue_total > 0))
+    if actor.can(Perm.sightings_search):
+        pending = by_kind.get("watch", 0)
+        counts.append(Count("watch_pending", pending, "/console", urgent=pending > 0))
     if actor.can(Perm.volunteers_mobilise):
         counts.append(Count("calls_open", by_kind.get("call", 0), "/volunteers"))
     if actor.can(Perm.opinion_read):

@@ -9,7 +9,7 @@ import { TEXT } from "../text/shell.js";
 
 const tr = makeTranslator(TEXT);
 const $ = (id) => document.getElementById(id);
-const KINDS = ["task", "dispatch", "incident", "hazard", "call", "opinion"];
+const KINDS = ["watch", "task", "dispatch", "incident", "hazard", "call", "opinion"];
 const state = { session: null, home: null, inbox: null, live: null, liveState: null, last: null, timer: null };
 
 function fmtWhen(iso) {

@@ -31,6 +31,7 @@ export const TEXT = {
   kind_incident: ["本所警情", "Incident"],
   kind_hazard: ["逾期隐患", "Overdue hazard"],
   kind_call: ["一呼百应", "Volunteer call"],
+  kind_watch: ["布控预警", "Watch hit"],
   kind_opinion: ["舆情事件", "Opinion event"],
   kind_station: ["派出所", "Station"],
   kind_grid: ["网格", "Grid"],
@@ -49,6 +50,7 @@ export const TEXT = {
   count_incidents_open: ["在办警情", "Open incidents"],
   count_hazards_open: ["在办隐患", "Open hazards"],
   count_hazards_overdue: ["逾期隐患", "Overdue hazards"],
+  count_watch_pending: ["待确认布控预警", "Watch hits to confirm"],
   count_calls_open: ["一呼百应进行中", "Volunteer calls open"],
   count_opinion_active: ["在办舆情事件", "Active opinion events"],
   section_task: ["督办任务", "Tasks"],
@@ -56,5 +58,6 @@ export const TEXT = {
   section_incident: ["本所在办警情", "Our open incidents"],
   section_hazard: ["逾期隐患", "Overdue hazards"],
   section_call: ["一呼百应", "Volunteer calls"],
+  section_watch: ["布控预警（待确认，未确认识别请勿据此处置）", "Watch hits to confirm (unconfirmed: do not act on them)"],
   section_opinion: ["舆情事件", "Opinion events"],
 };
