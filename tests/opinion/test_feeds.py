@@ -91,7 +91,8 @@ def test_feeds_only_from_listed_hosts(client, settings, feed_server) -> None:
     settings.opinion.feed_hosts = [".hy-news.example.cn"]
     login = login_as(client, "opinion")
     for url in (feed_server + "/good", "http://169.254.169.254/latest/meta-data/",
-                "http://hy-news.example.cn.attacker.io/rss", "http://user:pw@hy-news.example.cn/"):
+                "http://hy-news.example.cn.attacker.io/rss", "http://user:pw@hy-news.example.cn/",
+                "http://[hy-news.example.cn/rss", "http://rss.hy-news.example.cn:99999/"):
         resp = client.post("/api/v1/opinion/feeds", headers=login.headers,
                            json={"name": "probe", "url": url})
         assert resp.status_code == 422, (url, resp.text)

@@ -39,5 +39,7 @@ def test_generated_requests_never_make_the_server_fail(backend, examples, tmp_pa
     finally:
         drop_database(url)
     summary = run.stdout[-3000:]
-    assert run.returncode == 0, summary + "\n--- server log ---\n" + log
+    # What failed is told before the summary (which ends the output).
+    details = run.stdout[:-3000][:6000]
+    assert run.returncode == 0, details + "\n...\n" + summary + "\n--- server log ---\n" + log
     assert " passed" in summary and "failed" not in summary.split("Test cases:")[-1]

@@ -52,7 +52,7 @@ def test_duty_manager_moves_through_the_hours_and_adopts_the_days_plan(
     store_session(page, server.base_url, login)
     page.goto(f"{server.base_url}/duty")
     page.wait_for_selector("body[data-duty-ready='1']")
-    page.click("a[href='/duty/tidal']")
+    page.click("a[href='/duty/tidal']:visible")  # the page's own link (the menu's is folded)
     page.wait_for_selector("body[data-tidal-ready='1']")
     expect(page.locator(".brand-title")).to_have_text("潮汐警力部署")
     day = page.locator("#td-day").input_value()

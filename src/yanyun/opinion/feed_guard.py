@@ -38,14 +38,18 @@ def host_allowed(host: str, allowed: list[str]) -> bool:
 
 def check_url(url: str, allowed: list[str]) -> str:
     """The URL's host if the bureau allows feeds from it, else a refusal."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname, _port = parts.hostname, parts.port  # both are parsed only when read
+    except ValueError as exc:  # an unbalanced "[" of an IPv6 literal, a bad port
+        raise rejected("feed_not_allowed", "the URL cannot be read") from exc
+    if parts.scheme not in ("http", "https") or not hostname:
         raise rejected("feed_not_allowed", "only http(s) URLs with a host")
     if parts.username or parts.password:
         raise rejected("feed_not_allowed", "credentials in a feed URL are not accepted")
-    if not host_allowed(parts.hostname, allowed):
-        raise rejected("feed_not_allowed", f"host {parts.hostname} is not in the feed allow-list")
-    return parts.hostname
+    if not host_allowed(hostname, allowed):
+        raise rejected("feed_not_allowed", f"host {hostname} is not in the feed allow-list")
+    return hostname
 
 
 def check_addresses(host: str, port: int, *, allow_private: bool) -> None:

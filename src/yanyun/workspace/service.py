@@ -68,6 +68,12 @@ def _due(clock: Clock, due: datetime | None) -> bool:
     return due is not None and as_utc(due) < clock.now()
 
 
+def _watch_desk(actor: Actor) -> str:
+    """Where a watch hit is looked at: the console's alert card for the command centre,
+    else the cases (an analyst or investigator may not open the console)."""
+    return "/console" if actor.can(Perm.incidents_write) else "/cases"
+
+
 def desk_items(*, session: Session, clock: Clock, actor: Actor) -> list[Item]:
     """What is on this user's (or their unit's) desk now, across contexts, most pressing first."""
     items: list[Item] = []
@@ -93,10 +99,11 @@ def desk_items(*, session: Session, clock: Clock, actor: Actor) -> list[Item]:
     if actor.can(Perm.sightings_search):
         # A watched plate's read awaits an operator's look at the image (the plate itself
         # stays on the console's alert card, not in the inbox's title).
+        where = _watch_desk(actor)
         for hit in watchlist.list_hits(session=session, actor=actor, status="pending")[
                 :PER_SOURCE]:
             items.append(Item(f"watch:{hit.id}", "watch", f"{hit.case_number} · {hit.camera}",
-                              "/console", at=hit.raised_at,
+                              where, at=hit.raised_at,
                               extra={"case_number": hit.case_number, "camera": hit.camera}))
     if actor.can(Perm.community_write):
         _, hazards = community_grid.list_reports(session=session, actor=actor, overdue=True,
@@ -204,7 +211,7 @@ def needs_now(
                             urgent=overdue_total > 0))
     if actor.can(Perm.sightings_search):
         pending = by_kind.get("watch", 0)
-        counts.append(Count("watch_pending", pending, "/console", urgent=pending > 0))
+        counts.append(Count("watch_pending", pending, _watch_desk(actor), urgent=pending > 0))
     if actor.can(Perm.volunteers_mobilise):
         counts.append(Count("calls_open", by_kind.get("call", 0), "/volunteers"))
     if actor.can(Perm.opinion_read):
