@@ -58,6 +58,7 @@ def test_hotspots_export_as_geojson_and_a_report(client, history):
     assert resp.json()["type"] == "FeatureCollection" and resp.json()["features"]
     report = client.get("/api/v1/forecast/report", headers=analyst.headers)
     assert report.status_code == 200 and "昨日命中率" in report.text and "PAI" in report.text
+    assert "采用方法 served method:" in report.text
 
 
 def test_forecast_of_a_category_without_incidents_is_empty_not_an_error(client, history):
