@@ -151,3 +151,91 @@ def test_analyse_reports_hotspots_time_profile_and_near_repeats(tmp_path):
     out = result.output
     assert "Gi* hot cells" in out and "| 1 |" in out and "by weekday" in out
     assert "Knox near-repeat test" in out and "0-100 m" in out
+
+
+def _write_toronto_layout(path: Path, *, bad_rows: bool = True) -> int:
+    """Toronto MCI's layout: the date in OCC_DATE, the hour in OCC_HOUR, 0,0 for withheld
+    places."""
+    ev, _ = planted(days=120, seed=11)
+    lng, lat = ev.grid.projection.inverse(ev.x, ev.y)
+    times = ev.epoch_day.astype("datetime64[s]") + (ev.t * 86400).astype("timedelta64[s]")
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["OCC_DATE", "OCC_HOUR", "LONG_WGS84", "LAT_WGS84", "MCI_CATEGORY"])
+        for i in range(ev.size):
+            day, hour = str(times[i])[:10], int(str(times[i])[11:13])
+            kind = "Assault" if i % 3 else "Break and Enter"
+            w.writerow([f"{day} 00:00:00", hour, f"{lng[i]:.6f}", f"{lat[i]:.6f}", kind])
+        if bad_rows:
+            w.writerow(["2026-03-01 00:00:00", "", f"{lng[0]:.6f}", f"{lat[0]:.6f}", "Assault"])
+            w.writerow(["2026-03-01 00:00:00", "25", f"{lng[0]:.6f}", f"{lat[0]:.6f}", "Assault"])
+            w.writerow(["2026-03-01 00:00:00", "3", "0", "0", "Assault"])
+            w.writerow(["2026-03-01 00:00:00", "3", "", "", "Assault"])
+    return ev.size
+
+
+TORONTO_COLUMNS = [
+    "--col-time", "OCC_DATE", "--col-hour", "OCC_HOUR", "--col-lng", "LONG_WGS84",
+    "--col-lat", "LAT_WGS84", "--col-category", "MCI_CATEGORY",
+]
+
+
+def test_backtest_reads_a_date_and_an_hour_in_separate_columns_and_says_what_it_dropped(
+    tmp_path,
+):
+    data = tmp_path / "mci.csv"
+    n = _write_toronto_layout(data)
+    result = CliRunner().invoke(app, [
+        "forecast", "backtest", "--data", str(data), "--from", "2026-04-01", "--to",
+        "2026-04-20", "--methods", "counts", "--category", "Break and Enter", *TORONTO_COLUMNS,
+    ])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"{n + 4} rows, {n} usable" in out
+    # two bad hours, a withheld place at 0,0, one with no coordinates: each with its reason
+    assert "no_time 2" in out and "bad_coordinates 1" in out and "no_coordinates 1" in out
+    assert "time missing or unparseable" in out
+    filtered = sum(1 for i in range(n) if i % 3)
+    assert f"{filtered} of another category" in out
+    assert "| counts |" in out
+
+
+def test_the_hour_column_places_each_incident_at_its_hour():
+    import pyarrow as pa
+
+    from yanyun.stats.source import with_hour
+
+    days = np.array(["2026-03-01T00:00", "2026-03-02T00:00", "2026-03-03T00:00"],
+                    dtype="datetime64[s]")
+    got = with_hour(days, pa.chunked_array([pa.array(["7", "23", "x"])]))
+    assert str(got[0]) == "2026-03-01T07:00:00" and str(got[1]) == "2026-03-02T23:00:00"
+    assert np.isnat(got[2])
+
+
+def test_backtest_with_nothing_usable_names_the_reasons_instead_of_a_projection_error(
+    tmp_path,
+):
+    data = tmp_path / "mci.csv"
+    n = _write_toronto_layout(data, bad_rows=False)
+    # a column of words read as the time: no row has a usable time
+    result = CliRunner().invoke(app, [
+        "forecast", "backtest", "--data", str(data), "--from", "2026-04-01", "--to",
+        "2026-04-20", "--methods", "counts", "--col-time", "MCI_CATEGORY", "--col-lng",
+        "LONG_WGS84", "--col-lat", "LAT_WGS84", "--col-category", "",
+    ])
+    assert result.exit_code == 2
+    assert "projection" not in result.output
+    assert f"all {n} were dropped" in result.output
+    assert "time missing or unparseable" in result.output
+
+
+def test_backtest_with_no_incident_in_the_scored_period_says_so(tmp_path):
+    data = tmp_path / "mci.csv"
+    _write_toronto_layout(data)
+    result = CliRunner().invoke(app, [
+        "forecast", "backtest", "--data", str(data), "--from", "2030-01-01", "--to",
+        "2030-01-10", "--methods", "counts", *TORONTO_COLUMNS,
+    ])
+    assert result.exit_code == 2
+    assert "no incidents to score between --from and --to" in result.output
+    assert "bad_coordinates" not in result.output and "coordinates out of range" in result.output

@@ -72,6 +72,10 @@ def test_the_job_builds_the_day_s_forecast_once_and_again_on_a_new_day(
     assert row.payload["read"]["day"] == "2026-11-24"
     assert row.payload["read"]["incidents_used"] >= history - 5
     assert set(row.payload["shifts"]) == {"0", "1", "2"}
+    # the served method's choice is stored with the product, and is the method served
+    chosen = row.payload["read"]["selection"]
+    assert chosen["method"] == row.payload["read"]["method"] and chosen["days"] == 28
+    assert chosen["hit_rate"] >= chosen["baseline_hit_rate"]
     built_at = row.computed_at
     # The same day, nothing new: nothing is computed again.
     clock.advance(timedelta(minutes=30))

@@ -24,7 +24,16 @@ def test_next_day_forecast_carries_hotspots_grids_and_its_live_score(client, his
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["day"] == "2026-11-24"  # the clock stands at 2026-11-23 09:00 Shanghai
-    assert body["method"] == "retro" and body["cell_m"] == 150
+    assert body["cell_m"] == 150
+    # the served method is the one chosen by the scope's own backtest, never below a count
+    sel = body["selection"]
+    assert body["method"] == sel["method"] and sel["days"] == 28 and sel["incidents"] > 0
+    labels = {s["label"]: s for s in sel["scores"]}
+    assert {"counts-28d", "counts-91d", "counts-365d", "retro", "prospective"} <= set(labels)
+    assert labels[sel["label"]]["hit_rate"] == sel["hit_rate"] >= sel["baseline_hit_rate"]
+    assert sel["baseline_hit_rate"] == max(
+        labels[k]["hit_rate"] for k in ("counts-28d", "counts-91d", "counts-365d")
+    )
     assert body["incidents_used"] >= history - 5
     feats = body["hotspots"]["features"]
     assert len(feats) == body["hotspot_cells"] > 0
@@ -49,6 +58,7 @@ def test_hotspots_export_as_geojson_and_a_report(client, history):
     assert resp.json()["type"] == "FeatureCollection" and resp.json()["features"]
     report = client.get("/api/v1/forecast/report", headers=analyst.headers)
     assert report.status_code == 200 and "昨日命中率" in report.text and "PAI" in report.text
+    assert "采用方法 served method:" in report.text
 
 
 def test_forecast_of_a_category_without_incidents_is_empty_not_an_error(client, history):

@@ -49,6 +49,11 @@ def test_forecast_layer_shows_hotspots_and_the_live_score(page: Any, server: Dem
     expect(page.locator("#score-rate")).to_have_text(f"{rate * 100:.1f}%")
     expect(page.locator("#score-heading")).to_have_text("预测准确度（实测）")
     expect(page.locator("#score-days-label")).to_have_text("近30日命中率")
+    sel = data["selection"]
+    expect(page.locator("#score-served")).to_contain_text(f"采用方法：{sel['label']}")
+    expect(page.locator("#score-served")).to_contain_text(
+        f"回测命中率 {sel['hit_rate'] * 100:.1f}%"
+    )
     expect(page.locator("#fc-grids li").first).to_contain_text(data["grids"][0]["grid_code"])
     shift = data["next_shift"]
     shift_word = "白班" if shift["name"] == "day" else "夜班"
@@ -58,6 +63,10 @@ def test_forecast_layer_shows_hotspots_and_the_live_score(page: Any, server: Dem
     page.screenshot(path=str(RESULTS_DIR / "forecast-layer.png"))
     page.click("#lang-toggle button[data-lang='en']")
     expect(page.locator("#score-heading")).to_have_text("Measured accuracy")
+    expect(page.locator("#score-served")).to_contain_text(
+        f"served method: {sel['label']} (backtest hit rate {sel['hit_rate'] * 100:.1f}% "
+        f"vs counts {sel['baseline_hit_rate'] * 100:.1f}%, {sel['days']} days"
+    )
     with page.expect_download() as info:
         page.click("#export-geojson")
     assert info.value.suggested_filename == f"hotspots-{data['day']}.geojson"

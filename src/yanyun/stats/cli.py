@@ -61,7 +61,12 @@ def backtest(
         list[str] | None, typer.Option(help="Only these categories (repeatable); default all")
     ] = None,
     cell_m: Annotated[float, typer.Option(min=10, help="Cell size, metres")] = 150.0,
-    col_time: Annotated[str, typer.Option(help="Time column")] = "occurred_at",
+    col_time: Annotated[
+        str, typer.Option(help="Time column (or the date, with --col-hour)")
+    ] = "occurred_at",
+    col_hour: Annotated[
+        str | None, typer.Option(help="Hour-of-day column (0-23) beside a date in --col-time")
+    ] = None,
     col_lng: Annotated[str, typer.Option(help="Longitude column (WGS-84)")] = "lon",
     col_lat: Annotated[str, typer.Option(help="Latitude column (WGS-84)")] = "lat",
     col_category: Annotated[
@@ -114,7 +119,8 @@ def backtest(
         raise _fail(f"unknown method {', '.join(unknown)}; known: {', '.join(METHODS)}")
     fixed = _parse_params(param or [])
     started = time.perf_counter()
-    events = _load(data, Columns(col_time, col_lng, col_lat, col_category or None), cell_m, since)
+    columns = Columns(col_time, col_lng, col_lat, col_category or None, col_hour or None)
+    events = _load(data, columns, cell_m, since)
     load_s = time.perf_counter() - started
     first, last = events.day_index(from_), events.day_index(to)
     if last < first:
@@ -126,7 +132,8 @@ def backtest(
         if category:
             scored = scored.with_context(events)
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(f"{exc} (categories are {', '.join(events.categories[:20])})") from exc
+    _check_left(events, scored, area, first, last)
     bt = Backtest(scored, area)
     out = sys.stdout
     _describe_data(out, data, events, scored, category, cell_m, area.size, from_, load_s)
@@ -153,6 +160,31 @@ def backtest(
     out.write(table + "\n")
     if markdown:
         markdown.write_text(table + "\n", encoding="utf-8")
+
+
+def _check_left(
+    events: EventSet, scored: EventSet, area: np.ndarray, first: int, last: int
+) -> None:
+    """Refuse, naming why, a run with nothing to learn from or nothing to score."""
+    from yanyun.stats.grid import why_dropped
+
+    dropped = dict(events.dropped)
+    dropped["category"] = events.size - scored.size
+    why = why_dropped(dropped)
+    if scored.size == 0:
+        raise _fail(f"no incidents left 没有可用警情 (dropped: {why})")
+    if area.size == 0:
+        raise _fail(
+            "no incidents before --from to learn from 开始日期之前没有警情 "
+            f"(first usable incident {events.date_of(int(np.floor(events.t[0])))}; dropped: {why})"
+        )
+    n_scored = scored.before(last + 1) - scored.before(first)
+    if n_scored == 0:
+        raise _fail(
+            f"no incidents to score between --from and --to 评估期内没有警情 "
+            f"(usable incidents run {events.date_of(int(np.floor(scored.t[0])))}.."
+            f"{events.date_of(int(np.floor(scored.t[-1])))}; dropped: {why})"
+        )
 
 
 def _shift_hours(
@@ -202,13 +234,17 @@ def _describe_data(
     from_: str,
     load_s: float,
 ) -> None:
+    from yanyun.stats.grid import why_dropped
+
     g = events.grid
     outside = int((scored.cell < 0).sum())
+    filtered = events.size - scored.size
     out.write(
         f"data: {data.name}: {events.size + sum(events.dropped.values())} rows, "
         f"{events.size} usable; dropped: "
         + ", ".join(f"{k} {v}" for k, v in events.dropped.items())
-        + f"; {outside} of the selected incidents fall outside the raster (scored as misses)\n"
+        + f" ({why_dropped(events.dropped)}); {filtered} of another category; "
+        f"{outside} of the selected incidents fall outside the raster (scored as misses)\n"
         f"category: {', '.join(category) if category else 'all'}; {scored.size} incidents; "
         f"cells {cell_m:g} m, raster {g.nx} x {g.ny} (EPSG:{g.projection.epsg}), "
         f"study area {area_cells} cells (any incident before {from_}); load {load_s:.1f} s\n"
@@ -290,6 +326,9 @@ def analyse(
     cell_m: Annotated[float, typer.Option(min=10, help="Cell size, metres")] = 150.0,
     bandwidth_m: Annotated[float, typer.Option(help="Kernel density bandwidth, metres")] = 300.0,
     col_time: Annotated[str, typer.Option(help="Time column")] = "occurred_at",
+    col_hour: Annotated[
+        str | None, typer.Option(help="Hour-of-day column (0-23) beside a date in --col-time")
+    ] = None,
     col_lng: Annotated[str, typer.Option(help="Longitude column (WGS-84)")] = "lon",
     col_lat: Annotated[str, typer.Option(help="Latitude column (WGS-84)")] = "lat",
     col_category: Annotated[str, typer.Option(help="Category column")] = "primary_type",
@@ -304,7 +343,8 @@ def analyse(
 
     try:
         events = load_events(
-            data, Columns(col_time, col_lng, col_lat, col_category or None), cell_m=cell_m,
+            data, Columns(col_time, col_lng, col_lat, col_category or None, col_hour or None),
+            cell_m=cell_m,
             since=from_,
         )
         # the study area of Gi*: every cell with any incident in the file since --from

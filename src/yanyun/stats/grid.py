@@ -203,6 +203,20 @@ class EventSet:
         return self.subset(np.isin(self.category, codes))
 
 
+DROP_REASONS = {
+    "no_time": "time missing or unparseable 时间缺失或无法解析",
+    "no_coordinates": "coordinates missing 缺少坐标",
+    "bad_coordinates": "coordinates out of range or 0,0 坐标越界或为0,0",
+    "category": "category filtered out 类别不符",
+}
+
+
+def why_dropped(dropped: dict[str, int]) -> str:
+    """The reasons rows were dropped, with how many each, in words."""
+    found = [f"{DROP_REASONS.get(k, k)}: {v}" for k, v in dropped.items() if v]
+    return "; ".join(found) if found else "none"
+
+
 def build_events(
     times: np.ndarray,
     lng: np.ndarray,
@@ -234,6 +248,8 @@ def build_events(
         "no_coordinates": int((no_coord & ~no_time).sum()),
         "bad_coordinates": int((bad_coord & ~no_time).sum()),
     }
+    if not keep.any() and projection is None and grid is None:
+        raise ValueError(f"no usable rows: all {n} were dropped ({why_dropped(dropped)})")
     times, lng, lat, categories = times[keep], lng[keep], lat[keep], categories[keep]
     if projection is None:
         projection = grid.projection if grid is not None else Projection.for_points(lng, lat)

@@ -17,6 +17,12 @@ def report_html(fc: ForecastRead, *, city: str, generated_at: datetime) -> str:
         return "–" if v is None else f"{v:.1%}"
 
     esc = html.escape
+    sel = fc.selection
+    served = "" if sel is None else (
+        f'<p class="note">采用方法 served method: {esc(sel.label)}（近 {sel.days} 日回测命中率 '
+        f"backtest hit rate {pct(sel.hit_rate)}，计数基线 vs counts {esc(sel.baseline)} "
+        f"{pct(sel.baseline_hit_rate)}）</p>"
+    )
     grid_rows = "".join(
         f"<tr><td>{g.rank}</td><td>{esc(g.grid_code)}</td><td>{g.risk_share:.1%}</td></tr>"
         for g in fc.grids[:15]
@@ -54,6 +60,7 @@ td,th{{border-bottom:1px solid #e3e8ef;padding:4px 8px;text-align:left;font-size
  <div>预测效率指数 PAI<b>{"–" if s.pai is None else f"{s.pai:.1f}"}</b>
   覆盖 coverage {fc.coverage:.0%}</div>
 </div>
+{served}
 <p class="note">命中率 = 次日警情落在预测前{fc.coverage:.0%}单元内的比例（逐日汇总）。
  Hit rate = share of the next day's incidents inside the top {fc.coverage:.0%} of
  {fc.area_cells} cells, hits pooled over days; incidents outside the area count as misses.</p>

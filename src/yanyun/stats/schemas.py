@@ -39,6 +39,33 @@ class ShiftForecast(BaseModel):
     grids: list[GridRisk]  # each grid's share of the shift's risk, riskiest first
 
 
+class MethodScore(BaseModel):
+    """One candidate's hit rate on the city's own recent backtest."""
+
+    label: str  # counts-365d, retro, prospective, boosted...
+    method: str
+    params: dict[str, Any]
+    baseline: bool  # a count baseline
+    hits: int
+    hit_rate: float | None
+
+
+class SelectionRead(BaseModel):
+    """Which method is served, chosen by a rolling backtest on the scope's own past days:
+    a model only when it beat the best count baseline there."""
+
+    label: str
+    method: str
+    params: dict[str, Any]
+    hit_rate: float | None
+    baseline: str  # the best count baseline's label
+    baseline_hit_rate: float | None
+    coverage: float
+    days: int
+    incidents: int
+    scores: list[MethodScore]
+
+
 class ForecastRead(BaseModel):
     day: date  # the forecast day (local)
     method: str
@@ -54,5 +81,7 @@ class ForecastRead(BaseModel):
     grids: list[GridRisk]
     hotspots: dict[str, Any]  # GeoJSON FeatureCollection of the flagged cells
     next_shift: ShiftForecast | None = None
+    # how the served method was chosen (None: the configured method, no selection ran)
+    selection: SelectionRead | None = None
     # when the stored product of the day was computed (None: computed for this request)
     computed_at: datetime | None = None

@@ -36,7 +36,7 @@ from yanyun.core.products import Built
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
 from yanyun.stats.forecast import in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
-from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, ShiftForecast
+from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, SelectionRead, ShiftForecast
 from yanyun.stats.settings import StatsSettings
 
 UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai keeps no daylight saving time
@@ -140,8 +140,9 @@ def next_day_forecast(
     if category is not None and not category.strip():
         raise Invalid("category", "警情类别不能为空", "category must not be empty")
     today = clock.now().astimezone(SHANGHAI).date()
-    history_days = stats.window_days + stats.score_days + 2
-    since = datetime.combine(today - timedelta(days=history_days), datetime.min.time(), SHANGHAI)
+    since = datetime.combine(
+        today - timedelta(days=history_span(stats)), datetime.min.time(), SHANGHAI
+    )
     events = load_incidents(session=session, actor=actor, since=since, category=category)
     tomorrow = today + timedelta(days=1)
     if events is None:
@@ -153,7 +154,15 @@ def next_day_forecast(
     d_yesterday = d_tomorrow - 2
     first_scored = d_tomorrow - 1 - stats.score_days
     area = default_area(events, d_tomorrow)  # every cell that has had an incident
-    method = method_of(stats)
+    selection = _selection(stats, events, d_tomorrow)
+
+    def fresh() -> Any:
+        """A new instance of the served method (models keep their fit between calls)."""
+        if selection is None:
+            return method_of(stats)
+        return make(selection.method, **selection.params)
+
+    method = fresh()
     score_days = np.arange(max(first_scored, 1), d_yesterday + 1)
     params = {p: getattr(method, p) for p in getattr(method, "params", ())}
 
@@ -162,7 +171,7 @@ def next_day_forecast(
         lambda: _score(events, area, method, score_days, stats.coverage, d_yesterday, today),
         events.grid.cell_m,
     )
-    risk = method_of(stats).forecast(events.until(d_tomorrow), d_tomorrow)
+    risk = fresh().forecast(events.until(d_tomorrow), d_tomorrow)
     rank = rank_cells(risk, area)
     k = max(1, math.ceil(stats.coverage * area.size))
     top = np.flatnonzero(rank < k)
@@ -170,13 +179,14 @@ def next_day_forecast(
     codes = _grid_codes(events, area, grid_codes_of)
     grids = _grid_risk(area, risk, codes)
     now = clock.now().astimezone(SHANGHAI)
-    shift = _next_shift(events, area, risk, stats, now, d_tomorrow, codes)
+    shift = _next_shift(events, area, risk, stats, now, d_tomorrow, codes, fresh)
     shifts = {}
     if all_shifts:
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         for slot, hour in slot_hours(stats).items():
             shifts[slot] = shift if slot == shift_slot(now.hour, stats) else _next_shift(
-                events, area, risk, stats, midnight + timedelta(hours=hour), d_tomorrow, codes
+                events, area, risk, stats, midnight + timedelta(hours=hour), d_tomorrow, codes,
+                fresh,
             )
     read = ForecastRead(
         day=tomorrow, method=method.name, params=params, category=category,
@@ -184,9 +194,26 @@ def next_day_forecast(
         hotspot_cells=int(top.size), incidents_used=events.before(d_tomorrow),
         dropped=events.dropped, score=score, grids=grids,
         hotspots=hotspots_geojson(events, risk, rank, top, tomorrow, method.name),
-        next_shift=shift,
+        next_shift=shift, selection=selection,
     )
     return PlatformForecast(read, events, risk, area, shifts)
+
+
+def history_span(stats: StatsSettings) -> int:
+    """Days of incidents a day's forecast reads: the window before each scored or
+    backtested day."""
+    return stats.window_days + max(stats.score_days, stats.select_days) + 2
+
+
+def _selection(stats: StatsSettings, events: EventSet, d_tomorrow: int) -> SelectionRead | None:
+    """The method chosen by the scope's own rolling backtest on the days before tomorrow
+    (None when selection is off or there was nothing to score). It runs when the day's
+    product is built (by the job, or once by the first request of the day)."""
+    if stats.select_days <= 0:
+        return None
+    from yanyun.stats.selection import choose
+
+    return choose(events, d_tomorrow, stats)
 
 
 def shift_slot(hour: int, stats: StatsSettings) -> int:
@@ -250,6 +277,7 @@ def _next_shift(
     now: datetime,
     d_tomorrow: int,
     codes: np.ndarray | None,
+    fresh: Callable[[], Any] | None = None,
 ) -> ShiftForecast:
     """The shift that starts next: the day's risk of its first day, weighted per cell by
     the share of that cell's incidents that fell in the shift's hours."""
@@ -265,9 +293,8 @@ def _next_shift(
     ends_at = first + timedelta(hours=end_h) + timedelta(days=1 if end_h <= start_h else 0)
     d_first = d_tomorrow - 1 if first == midnight else d_tomorrow
     # A shift starting today reads only what happened before today, like tomorrow's forecast.
-    risk = tomorrow_risk if d_first == d_tomorrow else method_of(stats).forecast(
-        events.until(d_first), d_first
-    )
+    risk = tomorrow_risk if d_first == d_tomorrow else (fresh or (lambda: method_of(stats)))(
+    ).forecast(events.until(d_first), d_first)
     past = events.until(d_first)
     share = shift_share(past, start_h, end_h)
     in_shift = in_hours(past, start_h, end_h)
@@ -399,8 +426,9 @@ def forecast_mark(
     category: str | None = None,
 ) -> int:
     """How many incidents the day's forecast over the actor's scope reads (the job compares)."""
-    history_days = stats.window_days + stats.score_days + 2
-    since = datetime.combine(today - timedelta(days=history_days), datetime.min.time(), SHANGHAI)
+    since = datetime.combine(
+        today - timedelta(days=history_span(stats)), datetime.min.time(), SHANGHAI
+    )
     stmt = select(func.count()).select_from(Incident).where(
         Incident.received_at >= since, Incident.merged_into_id.is_(None)
     )

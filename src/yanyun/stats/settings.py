@@ -16,6 +16,16 @@ class StatsSettings(BaseModel):
     )
     window_days: int = Field(365, ge=1, description="Past window the forecast reads (days).")
     bandwidth_m: float = Field(300.0, ge=0, description="Kernel bandwidth, retro/prospective (m).")
+    select_days: int = Field(
+        28, ge=0, le=56,
+        description="Days of the rolling backtest on the scope's own past that chooses the "
+        "served method (0: always serve forecast_method).",
+    )
+    select_methods: list[Literal["retro", "prospective", "etas", "boosted"]] = Field(
+        default_factory=lambda: ["retro", "prospective"],
+        description="Models that compete with the count baselines (28, 91, 365 days); a "
+        "model is served only when it beats the best count on the backtest.",
+    )
     coverage: float = Field(
         0.05, gt=0, le=1, description="Share of cells flagged as hotspots and scored."
     )

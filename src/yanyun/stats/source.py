@@ -22,10 +22,15 @@ class Columns:
     lng: str = "lon"
     lat: str = "lat"
     category: str | None = "primary_type"
+    # the hour of day in its own column (0-23), the date then read from `time` (Toronto's
+    # OCC_DATE + OCC_HOUR); None when `time` holds the whole moment
+    hour: str | None = None
 
 
 def read_table(path: Path, columns: Columns, since: str | None = None) -> pa.Table:
-    wanted = [c for c in (columns.time, columns.lng, columns.lat, columns.category) if c]
+    wanted = [
+        c for c in (columns.time, columns.hour, columns.lng, columns.lat, columns.category) if c
+    ]
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
@@ -64,6 +69,8 @@ def _check(wanted: list[str], names: list[str], path: Path) -> None:
 
 
 def _times(col: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_date(col.type):
+        col = col.cast(pa.timestamp("s"))
     if pa.types.is_timestamp(col.type):
         if col.type.tz is not None:  # keep the wall clock of the data's own zone
             col = pc.local_timestamp(col)
@@ -93,11 +100,37 @@ def _safe_strings(col: pa.ChunkedArray) -> list[str | None]:
     return out
 
 
+def with_hour(times: np.ndarray, hour_col: pa.ChunkedArray) -> np.ndarray:
+    """The day of each time with the hour of its row from a separate column; a missing or
+    out-of-range hour (not 0-23) makes the time unusable (NaT, counted as dropped)."""
+    hours = pc.cast(hour_col, pa.float64(), safe=False) if not pa.types.is_string(
+        hour_col.type
+    ) else _hours_of_text(hour_col)
+    h = np.asarray(hours.to_numpy(zero_copy_only=False), dtype=float)
+    ok = np.isfinite(h) & (h >= 0) & (h < 24) & (np.floor(h) == h)
+    day = times.astype("datetime64[D]").astype("datetime64[s]")
+    out = day + (np.where(ok, h, 0).astype(np.int64) * 3600).astype("timedelta64[s]")
+    out[~ok] = np.datetime64("NaT")
+    return out
+
+
+def _hours_of_text(col: pa.ChunkedArray) -> pa.Array:
+    values = []
+    for v in col.to_pylist():
+        try:
+            values.append(float(v) if v is not None and v.strip() else None)
+        except ValueError:
+            values.append(None)
+    return pa.array(values, type=pa.float64())
+
+
 def load_events(
     path: Path, columns: Columns = Columns(), *, cell_m: float = 150.0, since: str | None = None
 ) -> EventSet:
     table = read_table(Path(path), columns, since)
     times = _times(table.column(columns.time))
+    if columns.hour:
+        times = with_hour(times, table.column(columns.hour))
     lng = pc.cast(table.column(columns.lng), pa.float64()).to_numpy(zero_copy_only=False)
     lat = pc.cast(table.column(columns.lat), pa.float64()).to_numpy(zero_copy_only=False)
     cats = None

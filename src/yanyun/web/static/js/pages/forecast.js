@@ -43,6 +43,13 @@ function render() {
   $("score-pai").textContent = s.pai === null ? "–" : s.pai.toFixed(1);
   $("score-coverage").textContent = tx("coverage", { cov: pct(d.coverage) });
   $("score-note").textContent = tx("note");
+  const sel = d.selection;
+  $("score-served").textContent = !d.incidents_used ? "" : sel
+    ? tx("served", {
+      method: sel.label, a: pct(sel.hit_rate), b: pct(sel.baseline_hit_rate), n: sel.days,
+      base: sel.baseline,
+    })
+    : tx("served_fixed", { method: d.method });
   $("fc-meta").textContent = d.incidents_used
     ? tx("meta", {
       day: d.day, method: d.method, cells: d.area_cells, m: d.cell_m, cov: pct(d.coverage),

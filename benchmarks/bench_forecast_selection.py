@@ -1,0 +1,119 @@
+"""The served method chosen by the city's own rolling backtest, on Chicago periods.
+
+For each scored day D of a period, the platform's selection (`stats.selection`)
+backtests the candidates on the `select_days` days before D and serves the
+winner on D (a model only when it beats the best count there). Every
+candidate's daily hits are computed once over the period and the
+`select_days` before it (the same rolling backtest, the same study area:
+every cell with an incident of any category before the first selection day,
+as `yanyun forecast backtest` scores), so the daily
+choice is a sum over the previous days' hits, exactly as `choose` sums them.
+Printed beside it: every candidate over the whole period, and the best count
+baseline in hindsight (the strictest bar: the served forecast does not know
+which count will be best).
+
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_forecast_selection.py \
+        [--data ../shared/data/chicago/incidents_2014_2018.parquet]
+
+Data: City of Chicago data portal, "Crimes - 2001 to present" (terms of use of
+the City of Chicago data portal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from yanyun.stats.backtest import Backtest, default_area
+from yanyun.stats.forecast import make
+from yanyun.stats.selection import candidates
+from yanyun.stats.settings import StatsSettings
+from yanyun.stats.source import Columns, load_events
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "chicago" / (
+    "incidents_2014_2018.parquet"
+)
+PERIODS = [("2017-10-01", "2017-12-31"), ("2018-07-01", "2018-09-30")]
+
+
+def run(events, category, start, end, stats, methods) -> str:
+    scored = events.of_categories([category] if category else None)
+    if category:
+        scored = scored.with_context(events)
+    first, last = events.day_index(start), events.day_index(end)
+    sel_days = stats.select_days
+    days = np.arange(first - sel_days, last + 1)
+    # the city's footprint (any incident of any category), as `forecast backtest` scores
+    area = default_area(events, int(days[0]))
+    bt = Backtest(scored, area, coverages=(stats.coverage,))
+    pool = candidates(stats.model_copy(update={"select_methods": methods}))
+    hits, n = {}, None
+    started = time.perf_counter()
+    for cand in pool:
+        res = bt.run(make(cand.name, **cand.params), days)
+        hits[cand.label] = res.hits[:, 0]
+        n = res.events
+    spent = time.perf_counter() - started
+    labels = [c.label for c in pool]
+    base_labels = [c.label for c in pool if c.baseline]
+    model_labels = [c.label for c in pool if not c.baseline]
+    h = np.array([hits[k] for k in labels])  # (candidates, days)
+    served_hits, chosen = 0, []
+    for i in range(sel_days, days.size):
+        window = h[:, i - sel_days : i].sum(axis=1)
+        b = max(range(len(base_labels)), key=lambda j: window[labels.index(base_labels[j])])
+        best_base = base_labels[b]
+        pick = best_base
+        if model_labels:
+            m = max(model_labels, key=lambda k: window[labels.index(k)])
+            if window[labels.index(m)] > window[labels.index(best_base)]:
+                pick = m
+        chosen.append(pick)
+        served_hits += int(hits[pick][i])
+    total = int(n[sel_days:].sum())
+    rate = {k: hits[k][sel_days:].sum() / total for k in labels}
+    best_base = max(base_labels, key=lambda k: rate[k])
+    served = served_hits / total
+    picks = {k: chosen.count(k) for k in labels if chosen.count(k)}
+    name = category or "all crime"
+    return (
+        f"| {name} {start}..{end} | {total} | "
+        + ", ".join(f"{k} {v}" for k, v in picks.items())
+        + f" | {served:.1%} | {best_base} {rate[best_base]:.1%} | "
+        f"{served / rate[best_base]:.2f}x | "
+        + ", ".join(f"{k} {rate[k]:.1%}" for k in labels)
+        + f" | {spent:.0f} |"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--methods", default="retro,prospective",
+                    help="models competing with the counts (boosted, etas are slower)")
+    ap.add_argument("--categories", default="BURGLARY,all",
+                    help="primary_type values, 'all' for every category")
+    args = ap.parse_args()
+    cats = [None if c == "all" else c for c in args.categories.split(",") if c]
+    stats = StatsSettings()
+    methods = [m for m in args.methods.split(",") if m]
+    started = time.perf_counter()
+    events = load_events(args.data, Columns("occurred_at", "lon", "lat", "primary_type"),
+                         cell_m=stats.cell_m, since="2015-06-01")
+    print(f"loaded {events.size} incidents in {time.perf_counter() - started:.0f} s; "
+          f"select_days {stats.select_days}, coverage {stats.coverage:.0%}, "
+          f"cells {stats.cell_m:g} m, models {', '.join(methods)}")
+    print("| period | incidents | days served by each method | served hit@5% | "
+          "best count in hindsight | served / best count | every candidate over the period | "
+          "backtest s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for start, end in PERIODS:
+        for category in cats:
+            print(run(events, category, start, end, stats, methods), flush=True)
+
+
+if __name__ == "__main__":
+    main()
