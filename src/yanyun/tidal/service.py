@@ -455,10 +455,19 @@ def adopt(
 ) -> TidalPlan:
     """Adopt the day's plan from `demand` over the actor's scope: the stored one the page
     shows when `runtime` is given, else one computed now."""
-    scope, plan = day_plan(
-        session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
-        day=day, demand=demand, runtime=runtime,
-    )
+    check_day(day, clock=clock)
+    stored = (None if runtime is None
+              else products.read(runtime, PLAN_PRODUCT, day, actor.org_path, demand.value))
+    if stored is not None:
+        scope, plan = _view_of(stored), _plan_of(stored, day, demand.value)
+    else:
+        # Not stored yet: computed here and not stored. This request holds SQLite's one
+        # writer, so the store's own write session would wait on it until the busy timeout;
+        # the job (or the page's next read) stores the day's plan.
+        scope, plan = day_plan(
+            session=session, actor=actor, clock=clock, stats=stats, duty=duty, cache=cache,
+            day=day, demand=demand,
+        )
     stands = [
         TidalStandIn(
             hour=h,
