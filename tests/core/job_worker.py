@@ -12,6 +12,7 @@ import asyncio
 import sys
 import time
 
+from yanyun.core.clock import SystemClock
 from yanyun.core.db import build_runtime
 from yanyun.core.jobs import Job, Scheduler
 from yanyun.registry import load_settings
@@ -30,8 +31,10 @@ JOBS = [Job("test.slow", _slow, every_s=1.0), Job("test.quick", _quick, every_s=
 
 
 async def main(url: str, seconds: float) -> None:
+    # Wall time in both (a clock shifted from each process's own start would not agree).
     runtime = build_runtime(load_settings(env="test", database_url=url,
-                                          secret_key="test-secret-not-placeholder"))
+                                          secret_key="test-secret-not-placeholder"),
+                            clock=SystemClock())
     scheduler = Scheduler(runtime, JOBS, tick_s=0.05)
     scheduler.ensure_leases()
     print("ready", flush=True)

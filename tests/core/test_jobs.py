@@ -94,11 +94,13 @@ def test_two_server_processes_never_double_a_job(backend, tmp_path, worker_id):
     upgrade(url)
     seconds = 6.0
     try:
+        # The first stops halfway: side by side for three seconds (never both at once),
+        # then the second must take over the jobs the first leaves (it is not starved).
         workers = [
-            subprocess.Popen([sys.executable, "-m", "tests.core.job_worker", url, str(seconds)],
+            subprocess.Popen([sys.executable, "-m", "tests.core.job_worker", url, str(run_s)],
                              cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
-            for _ in range(2)
+            for run_s in (seconds / 2, seconds)
         ]
         # Both started (imports on a loaded machine can take seconds), then both let go.
         for worker in workers:

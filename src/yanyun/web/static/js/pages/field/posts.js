@@ -11,6 +11,7 @@ import { f } from "../../text/field.js";
 import { $, app, online, token } from "./state.js";
 
 let mine = null; // null until known; false when the account has no officer record
+let asked = 0; // the latest ask: an older answer (from before the first fix) is dropped
 
 const both = (zh, en) => (getLang() === "en" ? en : zh);
 
@@ -18,9 +19,13 @@ export async function loadPosts() {
   if (mine === false) return;
   const fix = app.lastFix?.coords;
   const query = fix ? `?lng=${fix.longitude}&lat=${fix.latitude}` : "";
+  const ticket = ++asked;
   try {
-    mine = await api(`/api/v1/duty/me/posts${query}`, { token });
+    const got = await api(`/api/v1/duty/me/posts${query}`, { token });
+    if (ticket !== asked) return; // a newer ask (nearest to a newer fix) is on its way
+    mine = got;
   } catch (err) {
+    if (ticket !== asked) return;
     if (err instanceof ApiError && (err.status === 403 || err.status === 404)) mine = false;
   }
   renderPosts();
