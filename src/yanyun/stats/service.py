@@ -123,6 +123,12 @@ def load_incidents(
     return build_events(times, lng, lat, cats)
 
 
+
+def _check_category(category: str | None) -> None:
+    """A category filter, when given, names something (blank is refused, not ignored)."""
+    if category is not None and not category.strip():
+        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+
 def next_day_forecast(
     *,
     session: Session,
@@ -137,8 +143,7 @@ def next_day_forecast(
     """Tomorrow's risk per cell and per grid, hotspots, and yesterday's and the last
     `score_days` days' hit rate of the same method (from `score_cache` when given).
     With `all_shifts`, the next shift as seen from each part of today too (`shifts`)."""
-    if category is not None and not category.strip():
-        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    _check_category(category)
     today = clock.now().astimezone(SHANGHAI).date()
     since = datetime.combine(
         today - timedelta(days=history_span(stats)), datetime.min.time(), SHANGHAI
@@ -474,8 +479,7 @@ def served_forecast(
     through `Actor.scope` like every read of incidents), so a station's chief
     gets their own station's forecast, never the city's cut down.
     """
-    if category is not None and not category.strip():
-        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    _check_category(category)
     now = clock.now().astimezone(SHANGHAI)
     stored = products.get_or_build(
         runtime, runtime.provide(PRODUCT_GUARD), FORECAST_PRODUCT, now.date(), actor.org_path,
@@ -505,8 +509,7 @@ def served_forecast_json(
 ) -> bytes:
     """`served_forecast` as the JSON the page loads, rendered once per process and version of
     the stored product and part of the day (a year's city forecast is about 1 MB)."""
-    if category is not None and not category.strip():
-        raise Invalid("category", "警情类别不能为空", "category must not be empty")
+    _check_category(category)
     now = clock.now().astimezone(SHANGHAI)
     key = category or ""
     stamp = products.computed_at(runtime, FORECAST_PRODUCT, now.date(), actor.org_path, key)
