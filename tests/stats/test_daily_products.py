@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 from tests.conftest import login_as
 from yanyun.auth.service import Actor
 from yanyun.core import products
+from yanyun.core.clock import SHANGHAI, FrozenClock
 from yanyun.core.products import DailyProduct
 from yanyun.geo import service as geo_service
 from yanyun.sim.history import ensure_history
@@ -65,10 +66,12 @@ def test_the_job_builds_the_day_s_forecast_once_and_again_on_a_new_day(
     runtime, session, clock, history
 ):
     first = stats_jobs.daily_forecasts(runtime)
-    assert first.startswith("1 of 1")
-    (row,) = _rows(session, service.FORECAST_PRODUCT)
+    # the city, and the station of the one user below it who may open the forecast (the chief)
+    assert first.startswith("2 of 2")
     (city,) = stats_jobs.city_scopes(runtime)
+    row, station = _rows(session, service.FORECAST_PRODUCT)
     assert (row.day, row.scope, row.key) == (TODAY, city, "")
+    assert station.scope.startswith(city + "/") and station.key == ""
     assert row.payload["read"]["day"] == "2026-11-24"
     assert row.payload["read"]["incidents_used"] >= history - 5
     assert set(row.payload["shifts"]) == {"0", "1", "2"}
@@ -79,34 +82,64 @@ def test_the_job_builds_the_day_s_forecast_once_and_again_on_a_new_day(
     built_at = row.computed_at
     # The same day, nothing new: nothing is computed again.
     clock.advance(timedelta(minutes=30))
-    assert stats_jobs.daily_forecasts(runtime).startswith("0 of 1")
-    (same,) = _rows(session, service.FORECAST_PRODUCT)
+    assert stats_jobs.daily_forecasts(runtime).startswith("0 of 2")
+    same, _ = _rows(session, service.FORECAST_PRODUCT)
     assert same.computed_at == built_at
     # A new day: a new product, made from the day that just ended too.
     clock.advance(timedelta(days=1))
-    assert stats_jobs.daily_forecasts(runtime).startswith("1 of 1")
-    rows = _rows(session, service.FORECAST_PRODUCT)
+    assert stats_jobs.daily_forecasts(runtime).startswith("2 of 2")
+    rows = [r for r in _rows(session, service.FORECAST_PRODUCT) if r.scope == city]
     assert [r.day for r in rows] == [TODAY, TODAY + timedelta(days=1)]
     assert rows[1].payload["read"]["day"] == "2026-11-25"
 
 
+def test_late_in_the_day_the_job_makes_tomorrow_s_forecasts_as_at_midnight(
+    runtime, session, clock, history
+):
+    (city,) = stats_jobs.city_scopes(runtime)
+    ahead = runtime.settings.stats.products_ahead_h
+    # 09:00: only today's
+    assert stats_jobs.daily_forecasts(runtime).startswith("2 of 2")
+    # the day's last hours begin: tomorrow's too, for each scope
+    clock.advance(timedelta(hours=24 - ahead - 9, minutes=1))
+    assert stats_jobs.daily_forecasts(runtime).startswith("2 of 4")
+    rows = [r for r in _rows(session, service.FORECAST_PRODUCT) if r.scope == city]
+    assert [r.day for r in rows] == [TODAY, TODAY + timedelta(days=1)]
+    tomorrow = rows[1]
+    assert tomorrow.payload["read"]["day"] == "2026-11-25"
+    # what was made ahead is what midnight would make (no incident came in since)
+    at_midnight = service.build_forecast_product(
+        session=session, actor=_actor(city),
+        clock=FrozenClock(datetime(2026, 11, 24, 0, 0, tzinfo=SHANGHAI)),
+        stats=runtime.settings.stats, category=None,
+        grid_codes_of=service.grid_lookup(geo_service.city_index(runtime=runtime,
+                                                                 session=session)),
+    )
+    assert tomorrow.payload["read"] == at_midnight.payload["read"]
+    assert tomorrow.mark == at_midnight.mark
+    # after midnight the job finds them made: nothing is computed again
+    clock.advance(timedelta(hours=ahead))
+    assert stats_jobs.daily_forecasts(runtime).startswith("0 of 2")
+
+
 def test_the_job_makes_it_again_when_enough_incidents_came_in(runtime, session, clock, history):
     stats_jobs.daily_forecasts(runtime)
-    (row,) = _rows(session, service.FORECAST_PRODUCT)
+    row = _rows(session, service.FORECAST_PRODUCT)[0]
     built_at, mark = row.computed_at, row.mark
     enough = runtime.settings.stats.products_refresh_incidents
 
     def as_if_made_from(count: int) -> None:  # as if incidents had come in since it was made
-        session.execute(DailyProduct.__table__.update().values(mark=count))
+        session.execute(DailyProduct.__table__.update().where(DailyProduct.id == row.id)
+                        .values(mark=count))
         session.commit()
 
     as_if_made_from(mark - (enough - 1))
     clock.advance(timedelta(minutes=10))
-    assert stats_jobs.daily_forecasts(runtime).startswith("0 of 1")  # too few to matter
+    assert stats_jobs.daily_forecasts(runtime).startswith("0 of 2")  # too few to matter
     as_if_made_from(mark - enough)
     clock.advance(timedelta(minutes=10))
-    assert stats_jobs.daily_forecasts(runtime).startswith("1 of 1")
-    (again,) = _rows(session, service.FORECAST_PRODUCT)
+    assert stats_jobs.daily_forecasts(runtime).startswith("1 of 2")
+    again = _rows(session, service.FORECAST_PRODUCT)[0]
     assert again.computed_at > built_at and again.mark == mark
 
 
@@ -114,7 +147,7 @@ def test_the_forecast_route_answers_from_the_stored_product_without_reading_inci
     runtime, client, session, clock, history
 ):
     stats_jobs.daily_forecasts(runtime)
-    (row,) = _rows(session, service.FORECAST_PRODUCT)
+    row = _rows(session, service.FORECAST_PRODUCT)[0]  # the city's
     admin = login_as(client, "admin")
     with incident_reads(runtime) as seen:
         resp = client.get("/api/v1/forecast/next-day", headers=admin.headers)
@@ -138,7 +171,7 @@ def test_the_forecast_route_answers_from_the_stored_product_without_reading_inci
         late = client.get("/api/v1/forecast/next-day", headers=admin.headers).json()
     assert seen == [] and late["next_shift"]["name"] == "day"
     assert late["next_shift"]["starts_at"].startswith("2026-11-24T08:00:00")
-    assert len(_rows(session, service.FORECAST_PRODUCT)) == 1
+    assert len(_rows(session, service.FORECAST_PRODUCT)) == 2  # the city's, the chief's
     # The job makes it again (enough came in): the answer is the new one, not a kept copy.
     session.execute(DailyProduct.__table__.update().values(mark=-1000))
     session.commit()
@@ -172,21 +205,29 @@ def test_a_station_chief_gets_a_product_of_the_station_only(runtime, client, ses
     ).read
     assert direct.incidents_used == mine["incidents_used"]
     assert direct.score.incidents == mine["score"]["incidents"]
-    # The job keeps the scopes pages read: both are built again on the next day.
+    # On the next day the job has made both before anyone asks.
     runtime.clock.advance(timedelta(days=1))
     assert stats_jobs.daily_forecasts(runtime).startswith("2 of 2")
+    chief = login_as(client, "chief")
+    with incident_reads(runtime) as seen:
+        next_day = client.get("/api/v1/forecast/next-day", headers=chief.headers).json()
+    assert seen == [] and next_day["day"] > mine["day"]
 
 
 def test_the_tidal_job_makes_today_s_and_tomorrow_s_plans_and_the_route_reads_them(
     runtime, client, session, clock, history
 ):
-    assert tidal_jobs.daily_plans(runtime).startswith("2 of 2")
+    # the city, and the station of the users below it who may open the page (chief, officer)
+    assert tidal_jobs.daily_plans(runtime).startswith("4 of 4")
     rows = _rows(session, tidal_service.PLAN_PRODUCT)
     (city,) = stats_jobs.city_scopes(runtime)
+    (station,) = {r.scope for r in rows} - {city}
+    assert station.startswith(city + "/")
     assert [(r.day, r.scope, r.key) for r in rows] == [
-        (TODAY, city, "forecast"), (TODAY + timedelta(days=1), city, "forecast"),
+        (day, scope, "forecast") for day in (TODAY, TODAY + timedelta(days=1))
+        for scope in (city, station)
     ]
-    assert tidal_jobs.daily_plans(runtime).startswith("0 of 2")  # nothing moved
+    assert tidal_jobs.daily_plans(runtime).startswith("0 of 4")  # nothing moved
     duty = login_as(client, "duty")
     with incident_reads(runtime) as seen:
         resp = client.get("/api/v1/duty/tidal?day=2026-11-24&hour=20", headers=duty.headers)
@@ -194,15 +235,15 @@ def test_the_tidal_job_makes_today_s_and_tomorrow_s_plans_and_the_route_reads_th
     body = resp.json()
     # the duty manager sees the city: the plan the job made answers, no incident is read
     assert body["computed_at"] is not None and seen == []
-    assert body["hours"] == rows[1].payload["shares"]
-    assert len(_rows(session, tidal_service.PLAN_PRODUCT)) == 2
-    # A station officer gets a plan over the station, stored under the station's scope.
+    assert body["hours"] == rows[2].payload["shares"]
+    # A station officer gets the plan over the station the job made under the station's scope.
     officer = login_as(client, "officer")
-    mine = client.get("/api/v1/duty/tidal?day=2026-11-24&hour=20", headers=officer.headers)
-    assert mine.status_code == 200
+    with incident_reads(runtime) as seen:
+        mine = client.get("/api/v1/duty/tidal?day=2026-11-24&hour=20", headers=officer.headers)
+    assert mine.status_code == 200 and seen == []
+    assert mine.json()["hours"] == rows[3].payload["shares"]
     assert mine.json()["hours"][20]["demand"] < body["hours"][20]["demand"]
-    scopes = {r.scope for r in _rows(session, tidal_service.PLAN_PRODUCT)}
-    assert len(scopes) == 2 and all(s == city or s.startswith(city + "/") for s in scopes)
+    assert len(_rows(session, tidal_service.PLAN_PRODUCT)) == 4
 
 
 def test_a_missing_product_is_computed_once_by_concurrent_requests(monkeypatch):

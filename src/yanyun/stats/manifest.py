@@ -1,6 +1,6 @@
 """What statistics contributes: hotspots and the next-day forecast, the backtest CLI."""
 
-from yanyun.core.contexts import CliEntry, ContextManifest, Page
+from yanyun.core.contexts import CliEntry, ContextManifest, DemoStep, Page
 from yanyun.stats.settings import StatsSettings
 
 manifest = ContextManifest(
@@ -16,4 +16,6 @@ manifest = ContextManifest(
     ),
     cli=(CliEntry("yanyun.stats.cli:register"),),
     jobs=("yanyun.stats.jobs:JOBS",),
+    demo=(DemoStep(order=97, build="yanyun.stats.jobs:build_demo_step",
+                   description="the day's forecasts, so the first page finds them"),),
 )

@@ -39,6 +39,11 @@ class StatsSettings(BaseModel):
     products_every_s: float = Field(
         600.0, ge=5, description="How often the day's forecasts and plans are checked (s)."
     )
+    products_ahead_h: int = Field(
+        2, ge=0, le=23,
+        description="In the day's last hours the job also makes tomorrow's forecasts, as at "
+        "midnight, so a new day starts with them (0: only on the day).",
+    )
     products_refresh_incidents: int = Field(
         100, ge=1,
         description="New incidents in a scope since its forecast or plan was made that make "

@@ -1,7 +1,8 @@
 """Tidal deployment's periodic work: today's and tomorrow's plans, made before pages ask.
 
 Each run makes the forecast-based plan of today and of tomorrow over the
-whole city and over every (scope, demand) pages asked for since yesterday,
+whole city, over the scope of every user who may open the tidal page, and
+over every (scope, demand) pages asked for since yesterday,
 when it is missing or when `products_refresh_incidents` incidents or more
 came in before its day since it was made.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from yanyun.auth.permissions import Perm
 from yanyun.core import products
 from yanyun.core.clock import SHANGHAI
 from yanyun.core.db import read_session
@@ -26,7 +28,7 @@ def daily_plans(runtime: Any) -> str:
     today = runtime.clock.now().astimezone(SHANGHAI).date()
     cache = runtime.provide(service.PLANS)
     built = 0
-    pairs = wanted(runtime, service.PLAN_PRODUCT, [TidalDemand.forecast.value])
+    pairs = wanted(runtime, service.PLAN_PRODUCT, [TidalDemand.forecast.value], Perm.duty_read)
     with read_session(runtime) as session:
         for day in (today, today + timedelta(days=1)):
             for scope, key in pairs:
@@ -56,3 +58,8 @@ def _every(settings: Any) -> float:
 
 JOBS = [Job("tidal.daily_plans", daily_plans, every_s=_every,
             description="today's and tomorrow's tidal plans, per scope read (daily_product)")]
+
+
+def build_demo_step(runtime: Any, options: Any) -> str:
+    """Today's and tomorrow's plans, made once the demo's history is in."""
+    return f"潮汐 tidal plans: {daily_plans(runtime)} ({{s}} s)"

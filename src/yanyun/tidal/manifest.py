@@ -1,6 +1,6 @@
 """What tidal deployment contributes: the plan of a day, its page, its adoption."""
 
-from yanyun.core.contexts import ContextManifest, Page
+from yanyun.core.contexts import ContextManifest, DemoStep, Page
 
 manifest = ContextManifest(
     name="tidal",
@@ -14,6 +14,8 @@ manifest = ContextManifest(
              permission="duty:read"),
     ),
     jobs=("yanyun.tidal.jobs:JOBS",),
+    demo=(DemoStep(order=98, build="yanyun.tidal.jobs:build_demo_step",
+                   description="today's and tomorrow's plans, so the first page finds them"),),
     description="joins duty (its units and settings) and stats (the forecast) through their "
     "public modules",
 )
