@@ -8,7 +8,8 @@ from tests.bus import consumers_from_now, drain
 from tests.command.helpers import available_units, create_incident, grid_point
 from tests.conftest import login_as
 from yanyun.core.audit import AuditEntry
-from yanyun.field.tracks import TRACK_SPOOL, TRACKS, TrackSpool
+from yanyun.core.clock import SHANGHAI
+from yanyun.field.tracks import TRACK_SPOOL, TRACKS, TrackSpool, track_upkeep
 from yanyun.intel.pool import Dataset
 
 
@@ -88,3 +89,33 @@ def test_a_units_track_comes_from_the_pool_with_a_purpose_bound_to_work(
     too_long = client.post(path, headers=dispatcher.headers,
                            json={**query, "until": (start + timedelta(days=8)).isoformat()})
     assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "until"
+
+
+def test_a_finished_day_of_tracks_becomes_one_sorted_file_and_old_days_are_deleted(
+    runtime, clock, tmp_path
+):
+    spool = TrackSpool(Dataset(tmp_path / "lake", TRACKS))
+    runtime.state[TRACK_SPOOL.name] = spool
+    day = clock.now()
+    for minute in range(3):  # three minutes' appends: three files of the day
+        spool.add([(unit, day + timedelta(minutes=minute, seconds=10 * i), 112.6 + i, 26.9)
+                   for unit in ("u2", "u1") for i in range(2)])
+        spool.flush()
+    assert [f.tier for f in spool.dataset.files()] == ["part"] * 3
+    assert track_upkeep(runtime).startswith("0 days compacted")  # the day is not over
+    ended = (day.astimezone(SHANGHAI) + timedelta(days=1)).replace(hour=0, minute=0)
+    clock.advance(ended - day + timedelta(hours=runtime.settings.field.track_compact_after_h,
+                                          minutes=1))
+    assert track_upkeep(runtime).startswith("1 days compacted")
+    (whole,) = spool.dataset.files()
+    assert whole.tier == "day" and whole.rows == 12
+    table = spool.dataset.read_all()
+    assert table.column("unit_id").to_pylist() == ["u1"] * 6 + ["u2"] * 6  # sorted by unit
+    times = table.column("at").to_pylist()
+    assert times[:6] == sorted(times[:6])
+    assert track_upkeep(runtime).startswith("0 days compacted, 0 fixes")  # nothing left to do
+    # Past retention the day is deleted, its file too.
+    clock.advance(timedelta(days=runtime.settings.field.track_kept_days))
+    assert track_upkeep(runtime) == "0 days compacted, 12 fixes past retention deleted"
+    assert spool.dataset.files() == [] and spool.dataset.row_count() == 0
+    assert not list((tmp_path / "lake").rglob("*.parquet"))

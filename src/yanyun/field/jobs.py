@@ -8,7 +8,7 @@ from yanyun.core import once
 from yanyun.core.db import Runtime, session_scope
 from yanyun.core.jobs import Job
 from yanyun.field import texts
-from yanyun.field.tracks import flush_tracks
+from yanyun.field.tracks import flush_tracks, track_upkeep
 
 
 def forget_old_keys(runtime: Runtime) -> str:
@@ -37,6 +37,10 @@ JOBS = [
         every_s=lambda settings: settings.field.track_flush_s,
         description="units' fixes gathered in this process appended to the data pool "
         "(unit_tracks)"),
+    Job("field.track_upkeep", track_upkeep, every_s=3600.0, at_start=False,
+        lease_s=3 * 3600,
+        description="a finished day of units' tracks rewritten into one sorted file; days "
+        "older than FIELD__TRACK_KEPT_DAYS deleted"),
     Job("field.forget_old_keys", forget_old_keys, every_s=3600.0,
         description="action keys older than FIELD__ACTION_KEYS_KEPT_DAYS are dropped"),
 ]

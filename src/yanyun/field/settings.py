@@ -76,6 +76,16 @@ class FieldSettings(BaseModel):
         "appended to the data pool (unit_tracks) this often (s); a crash loses at most this much "
         "history, never a latest position.",
     )
+    track_kept_days: int = Field(
+        90, ge=0, le=3650,
+        description="Days of units' tracks kept in the data pool (where officers were is "
+        "personal: older days are deleted); 0 keeps them all.",
+    )
+    track_compact_after_h: float = Field(
+        1.0, ge=0, le=72,
+        description="Hours after a day ends that its tracks' minute files are rewritten into one "
+        "file sorted by unit and time.",
+    )
     position_write_every_s: float = Field(
         1.0, ge=0, le=10,
         description="Phones' fixes are kept in memory (latest per unit) and written together "

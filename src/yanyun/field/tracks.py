@@ -5,10 +5,12 @@ its earlier fixes are history, not records: they are taken from the
 ``units.moved`` events (one per station per batch, the outbox is the truth)
 by a durable consumer, gathered in memory and appended to the pool's
 ``unit_tracks`` dataset (Parquet, partitioned by day, sorted by unit and
-time) once a minute or every ``TRACK_ROWS`` rows, so a day of a city's
-thousand units (8.6 million fixes) is a few thousand files, compacted by
-the pool's own rules, not millions of audit rows. A crash loses at most the
-fixes gathered since the last append (the consumer has moved past them).
+time) once a minute or every ``TRACK_ROWS`` rows, not millions of audit
+rows. A finished day's minute files are rewritten into one file sorted by
+unit and time (the pool's own crash-safe compaction), and days older than
+``track_kept_days`` are deleted (:func:`track_upkeep`). A crash loses at
+most the fixes gathered since the last append (the consumer has moved past
+them).
 
 Where an officer was is personal: the track is read only with a case or
 dispatch of the reader's own live work and a purpose, and the read is
@@ -131,6 +133,25 @@ def keep_moves(delivery: Delivery) -> None:
 def flush_tracks(runtime: Runtime) -> str:
     """Append the gathered fixes even when no more arrive (the periodic job)."""
     return f"{runtime.provide(TRACK_SPOOL).flush()} fixes appended to unit_tracks"
+
+
+#: Batch ids of appended fixes are remembered this long (the spool never sends one again).
+LEDGER_KEPT_MS = 2 * 86_400_000
+
+
+def track_upkeep(runtime: Runtime) -> str:
+    """Compact finished days of tracks, delete the days past retention (the periodic job)."""
+    settings = runtime.settings.field
+    dataset = runtime.provide(TRACK_SPOOL).dataset
+    now_ms = _ms(runtime.clock.now())
+    compacted = dataset.compact_finished_days(
+        now_ms - int(settings.track_compact_after_h * 3_600_000)
+    )
+    forgotten = 0
+    if settings.track_kept_days:
+        forgotten = dataset.forget_days_before(now_ms - settings.track_kept_days * 86_400_000)
+    dataset.prune_ledger(now_ms - LEDGER_KEPT_MS)
+    return f"{len(compacted)} days compacted, {forgotten} fixes past retention deleted"
 
 
 def _ms(moment: datetime) -> int:

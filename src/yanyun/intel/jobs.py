@@ -35,11 +35,7 @@ def maintain_pool(
     now_ms = int(clock.now().timestamp() * 1000)
     report = MaintenanceReport()
     compact_before = now_ms - int(settings.compact_after_h * HOUR_MS)
-    days = sorted({f.first_day for f in sightings.manifest().files if f.tier == "part"})
-    for label in days:
-        if day_start_ms(date.fromisoformat(label)) + DAY_MS <= compact_before:
-            if sightings.compact_day(date.fromisoformat(label)) is not None:
-                report.days_compacted.append(label)
+    report.days_compacted = sightings.compact_finished_days(compact_before)
     seal_before = now_ms - settings.seal_after_days * DAY_MS
     by_month: dict[str, list[str]] = {}
     for f in sightings.manifest().files:

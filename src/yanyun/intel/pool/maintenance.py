@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from yanyun.intel.pool.files import LOCK, MANIFEST, FileEntry
+from yanyun.intel.pool.partitions import DAY_MS, day_start_ms
 
 
 class DatasetMaintenance:
@@ -97,6 +98,35 @@ class DatasetMaintenance:
                 del manifest.batches[batch_id]
             self._swap_manifest(manifest)
             return len(old)
+
+    def compact_finished_days(self, before_ms: int) -> list[str]:
+        """Compact every day that ended at or before `before_ms` and still has batch files;
+        the days rewritten."""
+        done = []
+        for label in sorted({f.first_day for f in self.manifest().files if f.tier == "part"}):
+            if day_start_ms(date.fromisoformat(label)) + DAY_MS <= before_ms:
+                if self.compact_day(date.fromisoformat(label)) is not None:
+                    done.append(label)
+        return done
+
+    def forget_days_before(self, before_ms: int) -> int:
+        """Drop the files whose every row is older than `before_ms` (retention); how many rows.
+
+        The manifest is swapped first, then the files deleted: a crash in between
+        leaves files no manifest names, which `recover` removes.
+        """
+        with self.writer() as manifest:
+            old = [
+                f for f in manifest.files
+                if day_start_ms(date.fromisoformat(f.last_day)) + DAY_MS <= before_ms
+            ]
+            if not old:
+                return 0
+            manifest.files = [f for f in manifest.files if f not in old]
+            self._swap_manifest(manifest)
+        for f in old:
+            (self.root / f.path).unlink(missing_ok=True)
+        return sum(f.rows for f in old)
 
     def compact_all(self) -> int:
         """Compact every day that has more than one file; returns the days rewritten."""
