@@ -48,6 +48,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests/command/fixtures"
 FIXTURE = FIXTURES / "narratives.jsonl"
 # Written as call-takers type calls, frozen before the parser changed for issue 23.
 CALLTAKER = FIXTURES / "narratives_calltaker.jsonl"
+# Written blind (without reading the lexicon), frozen before the parser changed for them.
+BLIND = FIXTURES / "narratives_blind.jsonl"
 _BASELINE_TIME = re.compile(r"(?:(\d{1,2})月(\d{1,2})[日号])?(\d{1,2})[点时]")
 
 
@@ -129,15 +131,19 @@ def main() -> None:
         default=CALLTAKER,
         help="the second frozen holdout (split 'calltaker')",
     )
+    args.add_argument("--blind", type=Path, default=BLIND,
+                      help="the third frozen holdout, written blind (split 'blind')")
     opts = args.parse_args()
 
     cases = load_cases(opts.fixture)
     extra = load_cases(opts.calltaker) if opts.calltaker.is_file() else []
+    blind = load_cases(opts.blind) if opts.blind.is_file() else []
     splits = {
         "dev": [c for c in cases if c.split == "dev"],
         "holdout": [c for c in cases if c.split == "holdout"],
         "calltaker": extra,
-        "all": cases + extra,
+        "blind": blind,
+        "all": cases + extra + blind,
     }
 
     start = time.perf_counter()
@@ -152,7 +158,7 @@ def main() -> None:
 
     print(
         f"narratives: {len(splits['dev'])} dev + {len(splits['holdout'])} holdout + "
-        f"{len(splits['calltaker'])} calltaker; "
+        f"{len(splits['calltaker'])} calltaker + {len(splits['blind'])} blind; "
         f"python {platform.python_version()}, {platform.machine()}"
     )
     header = f"| {'field':24s} |" + "".join(

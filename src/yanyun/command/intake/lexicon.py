@@ -120,7 +120,7 @@ _PEOPLE_SAID = (
     "快递|医生|爸爸|妈妈|舅舅|叔叔|战友|老乡"
 )
 _MONEY_ASKED = r"转账|转了|转到|转走|打钱|打.{0,6}钱|汇款|汇了|交.{0,4}费|借钱|屏幕共享|共享屏幕"
-_VEHICLE = r"车|高速|国道|省道|摩托|电动车"
+_VEHICLE = r"车|高速|国道|省道|摩托|电动车|拖拉机|三轮"
 _CASUALTY = (
     r"被困|困在|夹住|夹着|受伤|流血|流了血|血|断了|骨折|起不来|还在车里|躺在地上|撞了人|撞到人|"
     r"昏迷|不省人事"
@@ -201,7 +201,145 @@ _CONTEXTS: tuple[_Context, ...] = (
         ("5005",),
     ),
     _Context("砸车", (_re(r"砸[^。]{0,6}?车"),), "2006", 2.0),
+    # 撬门进来偷: a break-in is a burglary, whatever was taken ("不见了" included).
+    _Context(
+        "入室",
+        (_re(r"撬(开|了)?(门|锁|窗|防盗门)|(门|锁|窗)[^。，,]{0,2}?被?撬|翻窗|爬窗|进了贼|进贼|"
+             r"入室|进屋偷|进来偷|家里被偷|家被偷|家里遭贼"),),
+        "1006",
+        4.0,
+        ("1002",),
+        (_re(r"车门|车锁|车窗|车里"),),
+    ),
+    # 一身酒气…又上车开走了: someone drunk at the wheel.
+    _Context(
+        "酒后开车",
+        (
+            _re(r"酒气|喝醉|醉醺醺|喝了酒|喝多了|喝了不少|酒味"),
+            _re(r"开车|开走|上车|驾驶|开得|司机|方向盘|开着车"),
+        ),
+        "3005",
+        4.0,
+        ("2002", "7002"),
+    ),
+    # 喝醉的人在骂人摔东西: drunk and making trouble is disorder, not someone to look after.
+    _Context(
+        "醉酒闹事",
+        (
+            _re(r"醉|喝多了|酒疯"),
+            _re(r"骂人|闹事|摔东西|砸东西|砸|打人|掀|耍酒疯|发酒疯|撒酒疯|吵闹|找茬|挑衅|"
+                r"大喊大叫|乱喊|乱叫|踢门|砸门|敲门"),
+        ),
+        "2002",
+        3.0,
+        ("7002",),
+    ),
+    # Water in the streets with people cut off is a flood call first.
+    _Context(
+        "水淹被困",
+        (_re(r"水淹|淹到|淹了|涨水|内涝|积水|洪水|发大水|水漫|进水了"),),
+        "5004",
+        3.0,
+        ("5002",),
+    ),
+    # 掉到水塘里 / 鱼塘边上有小孩掉下去了: fell into water.
+    _Context(
+        "掉进水里",
+        (_re(r"(掉|落|摔|滑)[到进下]?[了去]?[^，。,]{0,3}?(水塘|池塘|鱼塘|河|江|湖|水库|水沟|水渠|塘|水里)|"
+             r"(水塘|池塘|鱼塘|河|江|湖|水库|水沟|水渠|塘)[^。，,]{0,8}?(掉下去|掉进去|掉下水|掉了下去|"
+             r"落水|滑下去)"),),
+        "5001",
+        4.0,
+        ("7001",),
+    ),
+    # 撬车门 / 砸车窗 to take what is inside: a theft from a car.
+    _Context(
+        "车内盗窃",
+        (_re(r"撬[^。，,]{0,2}?车|砸[^。，,]{0,2}?车窗|车窗[^。，,]{0,3}?被砸"),),
+        "1002",
+        3.0,
+        ("2006",),
+    ),
+    # 手机抢了就跑 with no force or weapon: a snatch (抢夺), not a robbery.
+    _Context(
+        "抢了就跑",
+        (_re(r"(抢了|抢走|夺走|扯走|拽走|一把抢|抢过去)[^。]{0,6}?(就跑|跑了|跑掉|逃了|溜了)"),),
+        "1005",
+        3.0,
+        ("1001",),
+        (_re(r"刀|逼|威胁|按住|按在|打了我|打我|掐|捂住|勒|抵着|顶着"),),
+    ),
+    # 狗把孙子咬伤了: an animal that hurt someone, whoever owns it.
+    _Context(
+        "动物伤人",
+        (_re(r"(狗|猫|蛇|马蜂|蜂|牛|猴)[^。，,]{0,8}?(咬|抓伤|蛰|顶伤|追着)"),),
+        "7006",
+        4.0,
+        ("6002", "1004"),
+    ),
+    # 醉汉躺着不动，叫不醒: someone drunk who needs help.
+    _Context(
+        "醉倒",
+        (_re(r"醉|喝多了"), _re(r"躺|叫不醒|叫不应|不动|倒在|睡在|昏")),
+        "7002",
+        3.0,
+    ),
+    # 我想报失踪: a person reported missing, whatever the quarrel before.
+    _Context(
+        "报失踪",
+        (_re(r"报失踪|失踪了|人失踪|走失了|找不到人了|一直联系不上|一直没回家|到现在还没回"),),
+        "7001",
+        3.0,
+        ("6001",),
+    ),
+    # 拿着菜刀追砍他老婆: someone attacked with a blade is an assault, not only a weapon.
+    _Context(
+        "持刀伤人",
+        (_re(r"追砍|追着砍|砍人|砍伤|砍了|捅人|捅伤|捅了|刺伤|刺了"),),
+        "1004",
+        4.0,
+        ("2007", "2001"),
+    ),
+    # 工资不给: unpaid wages are a labour dispute, even on a building site.
+    _Context(
+        "欠薪",
+        (_re(r"(工资|工钱|血汗钱)[^。]{0,8}?(不给|不发|没发|没给|拖欠|欠着|不结|要不到)|"
+             r"(拖欠|欠)[^。]{0,6}?(工资|工钱)"),),
+        "6003",
+        4.0,
+        ("5006",),
+    ),
+    # 站在楼顶边上说要跳下去.
+    _Context(
+        "要跳",
+        (_re(r"要跳|跳下去|往下跳|想跳|准备跳"),),
+        "7005",
+        4.0,
+    ),
+    # 墙倒了压到人: a wall or house that fell, not a traffic accident.
+    _Context(
+        "房屋倒塌",
+        (_re(r"(墙|房子|房屋|土房|楼|屋|棚|围墙)[^。，,]{0,6}?(倒了|塌了|倒塌|垮了|塌下来|倒下来|倒下)"),),
+        "5003",
+        4.0,
+        ("3001", "5006"),
+    ),
+    # 车头着火: a vehicle on fire, not a building.
+    _Context(
+        "车辆起火",
+        (_re(r"(车|车头|发动机|车子|引擎|货车|轿车)[^。]{0,12}?(冒烟|着火|起火|烧起来|冒火)"),),
+        "4002",
+        4.0,
+        ("4001",),
+        (_re(r"居民楼|房子|楼里|家里|店里|车库|仓库|厂房|屋里"),),
+    ),
 )
+# Sub-categories a word alone must not decide: each needs its evidence somewhere in the
+# call (工地 with no one hurt is no accident at work; 压到 with no vehicle is no crash).
+_EVIDENCE: dict[str, re.Pattern[str]] = {
+    "5006": _re(r"摔|坠|砸|触电|受伤|血|被埋|埋了|倒塌|塌|爆炸|夹|卷进|压|伤|昏|晕|死|事故|出事"),
+    "3001": _re(_VEHICLE + r"|路口|马路|公路"),
+}
 # Fire calls: what is said about the fire sets the priority, not the word 着火 alone.
 _FIRE_OUT = _re(r"(灭了|扑灭|盖灭|浇灭|灭掉|扑灭了|已经灭)")
 _FIRE_PEOPLE = _re(r"(里面[^。]{0,4}有人|还有人|被困|烧伤|居民楼|住人|蔓延|烧到房子|烧到屋)")
@@ -236,6 +374,10 @@ def _apply_contexts(
         scores[rule.sub_code] = scores.get(rule.sub_code, 0.0) + rule.weight
         spans = words.setdefault(rule.sub_code, [])
         spans.extend((m.start(), m.end()) for m in found if m is not None)
+    for code, evidence in _EVIDENCE.items():
+        if code in scores and _first_said(evidence, norm) is None:
+            scores.pop(code)
+            words.pop(code, None)
 
 
 # Categories where a fresh call (the suspect may still be near) is more urgent,
