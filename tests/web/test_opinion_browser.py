@@ -103,6 +103,16 @@ def test_events_ranked_by_heat_with_detail_and_handling(browser: Any, server: De
         page.click("#lang-toggle button[data-lang='en']")
         expect(page.locator("#list-heading")).to_have_text("Ranked by heat")
         page.screenshot(path=str(RESULTS_DIR / "opinion-events-en.png"))
+
+        # A link to one event (as the inbox gives) opens that event, not the hottest.
+        second = page.locator(".ev[data-rank='2']")
+        second_id = second.get_attribute("data-id")
+        page.goto("about:blank")
+        page.goto(f"{server.base_url}/opinion#{second_id}")
+        page.wait_for_selector("body[data-opinion-ready='1']")
+        expect(page.locator(f".ev[data-id='{second_id}']")).to_have_attribute(
+            "aria-selected", "true")
+        expect(page.locator(".ev[data-rank='1']")).to_have_attribute("aria-selected", "false")
         assert console.unexpected() == []
     finally:
         context.close()

@@ -84,7 +84,9 @@ def poll(
 @app.command("train-rumor")
 def train_rumor(
     ctx: typer.Context,
-    labelled: Annotated[Path, typer.Argument(help="CSV with 'text' and 'label_rumor' (1/0)")],
+    labelled: Annotated[Path, typer.Argument(
+        help="CSV with 'text' and 'label_rumor' (1/0); with 'time_utc' or 'time' (ISO) the "
+        "newest quarter chooses where the score flags, else the file's last quarter")],
     out: Annotated[Path, typer.Option(help="Where to write the model (JSON)")],
     replies: Annotated[
         Path | None,
@@ -104,6 +106,9 @@ def train_rumor(
         rows = [
             r for r in csv.DictReader(f) if r.get("text") and r.get("label_rumor") in ("0", "1")
         ]
+    stamp = next((c for c in ("time_utc", "time") if rows and all(r.get(c) for r in rows)), None)
+    if stamp:  # oldest first: the newest posts choose the threshold
+        rows.sort(key=lambda r: r[stamp])
     if len(rows) < 20 or len({r["label_rumor"] for r in rows}) < 2:
         typer.echo("need at least 20 labelled posts of both kinds 至少需要20条两类标注", err=True)
         raise typer.Exit(2)

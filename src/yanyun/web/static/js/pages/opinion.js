@@ -39,7 +39,17 @@ async function loadEvents() {
   $("sum-unverified").textContent = fmtNumber(active.filter((e) => e.unverified_claim).length);
   renderList();
   drawMarkers();
-  if (!state.selected && state.events.length) await select(state.events[0].id);
+  if (!state.selected && state.events.length) {
+    // A link from the inbox (/opinion#<event id>) opens that event; else the hottest.
+    const wanted = location.hash.slice(1);
+    const linked = /^[0-9A-Za-z]{26}$/.test(wanted) ? wanted : null;
+    try {
+      await select(linked ?? state.events[0].id);
+    } catch (err) {
+      if (!linked) throw err;
+      await select(state.events[0].id);  // gone or outside the reader's scope
+    }
+  }
 }
 
 function renderList() {
@@ -90,6 +100,7 @@ function drawMarkers() {
 async function select(id) {
   state.selected = id;
   renderList();
+  document.querySelector(`#events li[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: "nearest" });
   state.detail = await api(`/api/v1/opinion/events/${id}`, { token: state.session.token });
   renderDetail();
   drawMarkers();
@@ -174,6 +185,12 @@ async function main() {
   try {
     await loadEvents();
   } catch (err) { showError(err); }
+  window.addEventListener("hashchange", () => {
+    const wanted = location.hash.slice(1);
+    if (/^[0-9A-Za-z]{26}$/.test(wanted) && wanted !== state.selected) {
+      select(wanted).catch(showError);
+    }
+  });
   document.body.dataset.opinionReady = "1";
   window.yanyunOpinion = { state, select, pick };
 }

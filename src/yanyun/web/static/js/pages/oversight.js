@@ -111,6 +111,9 @@ async function initWorkList() {
     }
   }
 
+  // A link from the inbox (?task=<id>) opens the list with that task brought into view.
+  let focus = new URLSearchParams(location.search).get("task");
+
   async function draw() {
     const work = await get(`${API}/worklist?mine=${scope === "mine"}`);
     clearError();
@@ -121,6 +124,18 @@ async function initWorkList() {
       const ol = $(`list-${key}`);
       ol.replaceChildren(...(list.length ? list.map((task) => taskCard(task, act))
         : [el("li", { class: "empty muted" }, ot("no_tasks"))]));
+    }
+    if (focus) {
+      const card = [...document.querySelectorAll("li.task")].find((li) => li.dataset.id === focus);
+      if (card) {
+        card.classList.add("is-focus");
+        card.tabIndex = -1;
+        card.scrollIntoView({ block: "center" });
+        card.focus({ preventScroll: true });
+      } else {
+        $("work-msg").textContent = ot("task_not_listed");
+      }
+      focus = null;
     }
   }
   state.redraw = draw;

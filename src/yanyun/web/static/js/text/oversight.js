@@ -19,6 +19,8 @@ const TEXT = {
   col_done: ["今日办结", "Done today"],
   work_day: ["{d}（北京时间）", "{d} (Beijing time)"],
   no_tasks: ["暂无", "None"],
+  task_not_listed: ["该任务不在今日清单中（已办结或不在本人范围）",
+    "That task is not on today's list (finished, or outside your scope)"],
   due_at: ["截止 {t}", "due {t}"],
   level: ["已升级{n}级", "escalated ×{n}"],
   act_start: ["开始办理", "Start"],
