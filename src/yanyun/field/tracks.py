@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from yanyun.auth.service import Actor
@@ -36,6 +35,7 @@ from yanyun.core.bus import Delivery
 from yanyun.core.clock import Clock, as_utc
 from yanyun.core.db import Provider, Runtime
 from yanyun.intel.pool import Dataset, DatasetSpec
+from yanyun.intel.pool.key_index import KeyIndex
 
 TRACK_SCHEMA = pa.schema(
     [
@@ -72,6 +72,12 @@ class TrackSpool:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last_flush: float = field(default_factory=time.monotonic)
     appended: int = 0
+    # Row groups by unit and time over the pool's files (each footer read once): a unit's
+    # hour is a few row groups, not a scan of every file of the day.
+    index: KeyIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = KeyIndex(self.dataset)
 
     def add(self, fixes: list[tuple[str, datetime, float, float]]) -> None:
         with self.lock:
@@ -179,17 +185,8 @@ def unit_track(
         detail={"since": as_utc(since).isoformat(), "until": as_utc(until).isoformat()},
     )
     spool = runtime.provide(TRACK_SPOOL)
-    dataset = spool.dataset
-    paths = dataset.paths(dataset.files(start_ms=_ms(since), end_ms=_ms(until)))
-    points: list[dict] = []
-    if paths:
-        table = pq.read_table(
-            paths, schema=TRACK_SCHEMA,
-            filters=[("unit_id", "=", unit.id), ("at", ">=", pa.scalar(as_utc(since),
-                     pa.timestamp("ms", tz="UTC"))),
-                     ("at", "<", pa.scalar(as_utc(until), pa.timestamp("ms", tz="UTC")))],
-        )
-        points = [{"at": r["at"], "lng": r["lng"], "lat": r["lat"]} for r in table.to_pylist()]
+    table, _ = spool.index.lookup([unit.id], _ms(since), _ms(until))
+    points = [{"at": r["at"], "lng": r["lng"], "lat": r["lat"]} for r in table.to_pylist()]
     points += spool.pending(unit.id, as_utc(since), as_utc(until))
     points.sort(key=lambda p: p["at"])
     return points[:limit]
