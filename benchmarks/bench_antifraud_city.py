@@ -41,6 +41,7 @@ import hashlib
 import hmac
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -339,6 +340,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
             _report(backend, args, phases)
     finally:
         drop_database(url)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
