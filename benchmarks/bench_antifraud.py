@@ -13,8 +13,11 @@ p95 reported), and a station's list is read after each push to prove it.
 The alternative printed beside it is the same rows pushed one per request
 (a centre without batching), for the first --single rows.
 
-Not measured here: the same while the city's other work goes on (the
-dispatchers' load of bench_field.py); the figures are for intake alone.
+The figures here are for intake alone, in process (no HTTP). The same
+intake while the city's other work goes on (dispatchers taking calls, the AVL
+gateway's position batches, console, wall and work-list reads), over HTTP
+against the real demo server, alone and under that load in one run, is
+measured by bench_antifraud_city.py.
 
 Run: python benchmarks/bench_antifraud.py --days 182 --per-day 1650 --batch 500
 """

@@ -78,7 +78,7 @@ def test_a_warning_is_contacted_and_dissuaded(client, session, settings, clock):
     done = client.post(f"{url}/outcome", headers=officer.headers, json={"outcome": "dissuaded"})
     assert done.status_code == 200 and done.json()["status"] == "closed"
     again = client.post(f"{url}/contacts", headers=officer.headers,
-                        json={"channel": "visit", "reached": True})
+                        json={"channel": "phone", "reached": True})
     assert again.status_code == 409
     figures = client.get("/api/v1/antifraud/figures", headers=officer.headers).json()
     assert figures["today"]["warnings"] == 1 and figures["today"]["dissuaded"] == 1

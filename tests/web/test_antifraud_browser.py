@@ -112,6 +112,38 @@ def test_a_warning_is_dissuaded_in_time_and_a_missed_one_is_supervised(
         expect(late_item).to_have_class("af-item is-overdue")
         task = _supervised_task(server, late["number"])
         assert task["owner_org_code"] == station
+        # A third, dissuaded by phone 70 minutes ago without the visit its grade owes: the
+        # desk lists it as closed with the visit owed, and the visit is logged late (补录走访).
+        visit_at = (now - timedelta(minutes=70)).isoformat()
+        _push(server, [_warning("BT-VISIT-1", where, visit_at)])
+        owed = next(w for w in api_get(server.base_url, officer["access_token"],
+                                       "/api/v1/antifraud/warnings")
+                    if w["suspect_account"] == "acct-BT-VISIT-1")
+        _api_post(server, officer["access_token"], f"/api/v1/antifraud/warnings/{owed['id']}"
+                  "/contacts", {"channel": "phone", "reached": True})
+        _api_post(server, officer["access_token"], f"/api/v1/antifraud/warnings/{owed['id']}"
+                  "/outcome", {"outcome": "dissuaded"})
+        page.reload()
+        page.wait_for_selector("body[data-antifraud-ready='1']")
+        owed_item = page.locator(f"#list-visit-owed [data-number='{owed['number']}']")
+        expect(owed_item).to_have_class("af-item is-overdue")
+        owed_item.click()
+        expect(page.locator("#act-phone")).to_be_disabled()
+        page.locator("#act-late-visit").click()
+        expect(page.locator("#detail-visit")).to_contain_text("逾期上门")
+        expect(page.locator("#act-late-visit")).to_be_hidden()
+        expect(owed_item).to_have_count(0)
+        page.screenshot(path=str(RESULTS_DIR / "antifraud-desk-late-visit.png"))
+        visited = api_get(server.base_url, officer["access_token"],
+                          f"/api/v1/antifraud/warnings/{owed['id']}")
+        assert (visited["outcome"], visited["visit_late"]) == ("dissuaded", True)
+        assert [c["channel"] for c in visited["contacts"]] == ["phone", "visit"]
+
+
+def _api_post(server: DemoServer, token: str, path: str, body: dict[str, Any]) -> None:
+    resp = httpx.post(f"{server.base_url}{path}", json=body, timeout=30,
+                      headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code in (200, 201), resp.text
 
 
 def _supervised_task(server: DemoServer, number: str) -> dict[str, Any]:

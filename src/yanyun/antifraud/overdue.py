@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from yanyun.antifraud.models import FraudWarning
 from yanyun.antifraud.settings import AntifraudSettings
 from yanyun.core import events
-from yanyun.core.clock import Clock
+from yanyun.core.clock import Clock, as_utc
 from yanyun.events.antifraud import WarningOverdue
 from yanyun.events.oversight import TaskRequested
 
@@ -30,25 +30,29 @@ def flag_overdue(*, session: Session, clock: Clock, settings: AntifraudSettings,
     An unclosed warning owes both contacts. A high-grade one also owes the visit
     once closed by phone (劝阻成功 by phone alone, 已受骗, 无法联系...): its
     in-person deadline still makes a task, unless it was a false alarm.
+    A contact logged after its deadline (a visit logged late on a closed
+    warning, 补录走访, or a late call made between two scans) is late all the
+    same: it makes the task the missing one would have.
     ``overdue_at`` marks a warning announced, so a warning becomes one task, however
     often the scan runs and whichever deadlines it misses.
     """
     now = clock.now()
     w = FraudWarning
     unclosed = w.status != "closed"
+    recent = now - CLOSED_LOOKBACK
     visit_owed = or_(unclosed, and_(
-        w.grade.in_(VISIT_OWED_GRADES), w.outcome.not_in(VISIT_WAIVED),
-        w.visit_due_at > now - CLOSED_LOOKBACK))
+        w.grade.in_(VISIT_OWED_GRADES), w.outcome.not_in(VISIT_WAIVED), w.visit_due_at > recent))
+    phone_late = and_(w.phone_due_at < now, or_(
+        and_(unclosed, w.first_phone_at.is_(None)),
+        and_(w.first_phone_at > w.phone_due_at, w.phone_due_at > recent)))
+    visit_late = and_(visit_owed, w.visit_due_at < now, or_(
+        w.first_visit_at.is_(None), w.first_visit_at > w.visit_due_at))
     late = session.scalars(
-        select(w).where(
-            w.overdue_at.is_(None),
-            or_(and_(unclosed, w.first_phone_at.is_(None), w.phone_due_at < now),
-                and_(visit_owed, w.first_visit_at.is_(None), w.visit_due_at < now)),
-        ).order_by(w.phone_due_at).limit(limit).with_for_update(skip_locked=True)
+        select(w).where(w.overdue_at.is_(None), or_(phone_late, visit_late))
+        .order_by(w.phone_due_at).limit(limit).with_for_update(skip_locked=True)
     ).all()
     for row in late:
-        missed = ("phone" if row.status != "closed" and row.first_phone_at is None
-                  and row.phone_due_at < now else "visit")
+        missed = "phone" if _phone_missed(row, now) else "visit"
         due = row.phone_due_at if missed == "phone" else row.visit_due_at
         row.overdue_at = now
         events.publish(session, WarningOverdue(
@@ -65,3 +69,12 @@ def flag_overdue(*, session: Session, clock: Clock, settings: AntifraudSettings,
         ), clock=clock, resource_id=row.id, org_path=row.org_path)
     session.flush()
     return len(late)
+
+
+def _phone_missed(row: FraudWarning, now: datetime) -> bool:
+    due = as_utc(row.phone_due_at)
+    if due >= now:
+        return False
+    if row.first_phone_at is None:
+        return row.status != "closed"
+    return as_utc(row.first_phone_at) > due

@@ -149,6 +149,11 @@ class WarningRead(BaseModel):
     visit_due_at: datetime
     first_phone_at: datetime | None
     first_visit_at: datetime | None
+    #: Each contact's first time against its deadline: late if logged after it, None until then.
+    phone_late: bool | None = None
+    visit_late: bool | None = None
+    #: A closed warning whose in-person visit is still owed (补录走访 is offered for it).
+    visit_owed: bool = False
     status: str
     outcome: str | None
     closed_at: datetime | None

@@ -9,11 +9,14 @@ scope, see :func:`handles_warning`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yanyun.antifraud.grading import age_on, load_rules
 from yanyun.antifraud.models import FraudWarning, QuarantinedRow, StopPayment, WarningContact
+from yanyun.antifraud.overdue import VISIT_OWED_GRADES, VISIT_WAIVED
 from yanyun.antifraud.schemas import (
     OUTCOMES,
     ContactIn,
@@ -32,7 +35,7 @@ from yanyun.auth.permissions import Perm, permissions_of
 from yanyun.auth.scope import visible
 from yanyun.auth.service import Actor, org_path_of
 from yanyun.core import audit, events
-from yanyun.core.clock import Clock, local_date
+from yanyun.core.clock import Clock, as_utc, local_date
 from yanyun.core.errors import Conflict, Invalid
 from yanyun.core.ids import new_id
 from yanyun.events.antifraud import FraudCaseRequested, WarningClosed
@@ -55,6 +58,10 @@ def get_warning(*, session: Session, actor: Actor | None, warning_id: str,
                    for_update=for_update)
 
 
+def _late(done_at: datetime | None, due_at: datetime) -> bool | None:
+    return None if done_at is None else as_utc(done_at) > as_utc(due_at)
+
+
 def warning_read(row: FraudWarning) -> WarningRead:
     rules = load_rules()
     kind = rules.fraud_types.get(row.fraud_type)
@@ -71,6 +78,10 @@ def warning_read(row: FraudWarning) -> WarningRead:
         score=row.score, rules_version=row.rules_version, grade_reasons=list(row.grade_reasons),
         phone_due_at=row.phone_due_at, visit_due_at=row.visit_due_at,
         first_phone_at=row.first_phone_at, first_visit_at=row.first_visit_at,
+        phone_late=_late(row.first_phone_at, row.phone_due_at),
+        visit_late=_late(row.first_visit_at, row.visit_due_at),
+        visit_owed=(row.status == "closed" and row.first_visit_at is None
+                    and row.grade in VISIT_OWED_GRADES and row.outcome not in VISIT_WAIVED),
         status=row.status, outcome=row.outcome, closed_at=row.closed_at,
         overdue_at=row.overdue_at, repeat_victim=row.repeat_victim,
         repeat_suspect=row.repeat_suspect, stopped_yuan=row.stopped_yuan,
@@ -116,8 +127,19 @@ def _open(session: Session, actor: Actor, warning_id: str) -> FraudWarning:
 
 def record_contact(*, session: Session, clock: Clock, actor: Actor, warning_id: str,
                    contact: ContactIn) -> FraudWarning:
-    """Log an attempt to reach the person (phone or in person); the first of each counts."""
-    row = _open(session, actor, warning_id)
+    """Log an attempt to reach the person (phone or in person); the first of each counts.
+
+    A closed warning still takes its in-person visit (补录走访): a high grade owes
+    one even when the person was dissuaded by phone. The visit is kept with its
+    own time (so one made after ``visit_due_at`` stays late) and changes neither
+    the status nor the outcome. A phone contact on a closed warning is refused.
+    """
+    row = get_warning(session=session, actor=actor, warning_id=warning_id, for_update=True)
+    closed = row.status == "closed"
+    if closed and contact.channel != "visit":
+        raise Conflict(f"预警{row.number}已办结，不再记录电话联系；如需补录上门走访，请选择“上门”",
+                       f"warning {row.number} is closed: no more phone contacts are logged; "
+                       "a late in-person visit can still be logged")
     now = clock.now()
     session.add(WarningContact(id=new_id(clock), warning_id=row.id, at=now,
                                channel=contact.channel, by=actor.username,
@@ -126,7 +148,8 @@ def record_contact(*, session: Session, clock: Clock, actor: Actor, warning_id: 
         row.first_phone_at = now
     if contact.channel == "visit" and row.first_visit_at is None:
         row.first_visit_at = now
-    row.status = "contacted" if contact.reached else row.status
+    if contact.reached and not closed:
+        row.status = "contacted"
     session.flush()
     return row
 

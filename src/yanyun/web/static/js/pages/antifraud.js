@@ -62,6 +62,10 @@ function renderBoard() {
     $(`list-${grade}`).replaceChildren(...(rows.length ? rows.map(item)
       : [el("li", { class: "af-note", text: tx("none") })]));
   }
+  // Closed by phone, the in-person visit still owed (high grade): 补录走访 from here.
+  const owed = state.warnings.filter((w) => w.visit_owed);
+  $("list-visit-owed").replaceChildren(...(owed.length ? owed.map(item)
+    : [el("li", { class: "af-note", text: tx("none") })]));
 }
 
 /** Move the clocks on without rebuilding the lists (a click never lands on a stale node). */
@@ -110,6 +114,14 @@ function waitForCase(d) {
   }, 1000);
 }
 
+/** The in-person visit against its deadline: on time, logged late, still missing, or waived. */
+function visitState(d) {
+  if (d.first_visit_at) {
+    return tx(d.visit_late ? "visit_logged_late" : "visit_on_time", { at: fmtTime(d.first_visit_at) });
+  }
+  return tx(d.status === "closed" && !d.visit_owed ? "visit_waived" : "visit_missing");
+}
+
 function renderDetail() {
   const d = state.detail;
   $("detail").hidden = !d;
@@ -120,6 +132,7 @@ function renderDetail() {
     amount: money(d.amount_yuan), name: d.victim_name, phone: d.victim_phone, age: d.victim_age ?? "–",
   });
   $("detail-reasons").textContent = tx("reasons", { v: d.rules_version, r: d.grade_reasons.join("；") });
+  $("detail-visit").textContent = tx("visit_state", { due: fmtTime(d.visit_due_at), state: visitState(d) });
   $("detail-contacts").replaceChildren(...d.contacts.map((c) => el("li", {
     text: tx("contact_line", {
       time: fmtTime(c.at), channel: tx(`channel_${c.channel}`), who: c.by,
@@ -143,6 +156,7 @@ function renderDetail() {
   for (const id of ["act-phone", "act-visit", "act-missed", "act-outcome", "outcome-select"]) {
     $(id).disabled = closed;
   }
+  $("act-late-visit").hidden = !d.visit_owed;
   // 止付冻结: once the person is reached and still open (the request closes it as
   // defrauded), or after it closed defrauded (a second bank, a second account).
   $("stop-form").hidden = !(d.outcome === "defrauded" || (!closed && d.status === "contacted"));
@@ -242,6 +256,7 @@ function wire() {
   $("act-phone").addEventListener("click", () => act("contacts", { channel: "phone", reached: true }));
   $("act-visit").addEventListener("click", () => act("contacts", { channel: "visit", reached: true }));
   $("act-missed").addEventListener("click", () => act("contacts", { channel: "phone", reached: false }));
+  $("act-late-visit").addEventListener("click", () => act("contacts", { channel: "visit", reached: true }));
   $("act-outcome").addEventListener("click", () => act("outcome", { outcome: $("outcome-select").value }));
   $("stop-form").addEventListener("submit", sendStopPayment);
   $("logout").addEventListener("click", () => logout(state.session, state.live));
