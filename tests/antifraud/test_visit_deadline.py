@@ -64,13 +64,7 @@ def test_dissuaded_by_phone_alone_still_owes_the_visit_once(client, session, set
     consumers_from_now(session, clock, "oversight.tasks")
     session.commit()
     officer = login_as(client, "officer")
-    warning = _high_warning(client, session, settings, officer)
-    url = f"{URL}/{warning['id']}"
-    clock.advance(timedelta(minutes=3))
-    client.post(f"{url}/contacts", headers=officer.headers,
-                json={"channel": "phone", "reached": True})
-    done = client.post(f"{url}/outcome", headers=officer.headers, json={"outcome": "dissuaded"})
-    assert done.status_code == 200
+    warning, _ = _dissuaded_by_phone(client, session, settings, clock, officer)
     clock.advance(timedelta(minutes=58))
     assert _scan(session, clock, settings) == 1
     assert _scan(session, clock, settings) == 0
