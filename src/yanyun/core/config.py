@@ -48,6 +48,13 @@ class WebSettings(BaseModel):
             "or when the token expires the socket is closed within this time."
         ),
     )
+    live_trace_path: Path | None = Field(
+        None,
+        description=(
+            "Append a line of stamps (wake, outbox read, fan-out, each send) per live pass to "
+            "this file; for the live-latency benchmark, off by default."
+        ),
+    )
     sqlite_write_slots: int = Field(
         8,
         ge=1,

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yanyun import __version__, registry
 from yanyun.auth.deps import public
-from yanyun.core.bus import EventRunner
+from yanyun.core.bus import EventRunner, LiveTrace
 from yanyun.core.db import Runtime, build_runtime, install_session_hooks
 from yanyun.core.jobs import Scheduler
 from yanyun.web import live, pages
@@ -120,8 +120,10 @@ def create_app(
     registry.install_work_checks()
     install_session_hooks(runtime.session_factory)
     registry.import_all_events()
+    trace_path = runtime.settings.web.live_trace_path
     runner = EventRunner(
-        runtime, registry.subscriptions(), poll_s=runtime.settings.web.event_poll_s
+        runtime, registry.subscriptions(), poll_s=runtime.settings.web.event_poll_s,
+        trace=LiveTrace(trace_path) if trace_path else None,
     )
     scheduler = Scheduler(runtime, registry.jobs())
     hub = live.EventHub(runtime, runner)
@@ -147,6 +149,8 @@ def create_app(
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if runner.trace is not None:
+                runner.trace.close()
 
     app = FastAPI(
         title="yanyun 雁云",
