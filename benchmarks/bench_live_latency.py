@@ -27,8 +27,14 @@ incident over HTTP before it draws the row). The 201 answer arrives after
 the commit, so the page figures (from the 201, as before) are a little
 shorter than commit -> page.
 
+``--db-from DIR`` serves a copy of a city already built (SQLite, a folder
+holding yanyun.db and lake/, as bench_city_pages builds the year: 365 days x
+800), its clock starting now (the builder's history ends when it was built).
+
 Usage:
     .venv/bin/python benchmarks/bench_live_latency.py --incidents 30
+    .venv/bin/python benchmarks/bench_live_latency.py --avl-units 1000 \
+        --db-from /tmp/yanyun-city/d365x800
     .venv/bin/python benchmarks/bench_live_latency.py --backend postgresql --avl-units 1000
 """
 
@@ -159,12 +165,21 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--avl-units", type=int, default=0,
                         help="units sending a fix every 10 s while the incidents are timed")
+    parser.add_argument("--db-from", type=Path, default=None,
+                        help="a built city's folder (yanyun.db, lake/) to serve a copy of")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yanyun-latency-"))
     latencies_ms: list[float] = []
     wall_ms: list[float] = []
     rng = random.Random(args.seed)
-    url = fresh_database_url(args.backend, "bench_live", tmp)
+    if args.db_from is not None:
+        import shutil
+
+        shutil.copy(args.db_from / "yanyun.db", tmp / "demo.db")
+        shutil.copytree(args.db_from / "lake", tmp / "lake")
+        url = f"sqlite:///{tmp / 'demo.db'}"
+    else:
+        url = fresh_database_url(args.backend, "bench_live", tmp)
     stop = threading.Event()
     sent, batch_ms = [0], []
     stamps: list[dict] = []
@@ -173,7 +188,8 @@ def main() -> None:
     finally:
         stop.set()
         drop_database(url)
-    print(f"backend={args.backend} incidents={len(latencies_ms)} avl_units={args.avl_units} "
+    print(f"backend={args.backend} db={args.db_from or 'demo (no past)'} "
+          f"incidents={len(latencies_ms)} avl_units={args.avl_units} "
           f"fixes_accepted={sent[0]} avl_batch_p50_ms="
           f"{statistics.median(batch_ms) if batch_ms else 0:.0f}")
     print("| page | median ms | p90 ms | p95 ms | max ms |")
@@ -181,6 +197,9 @@ def main() -> None:
     print(_summary("console (queue row)", latencies_ms))
     print(_summary("wall (charts and figures redrawn)", wall_ms))
     _print_stages(tmp / "live-trace.jsonl", stamps)
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)  # a copied year is 300 MB
 
 
 def _trace(path: Path) -> tuple[dict[str, dict], dict[int, list[float]], list[dict]]:
@@ -250,8 +269,14 @@ def _print_stages(path: Path, stamps: list[dict]) -> None:
 def _measure(args, tmp, url, rng, latencies_ms, wall_ms, stop, sent, batch_ms,
              stamps) -> None:
     from playwright.sync_api import sync_playwright
+    from tests.web import browser_support
+
+    # Building the demo on PostgreSQL takes a minute and more on a loaded machine.
+    browser_support.SERVER_START_TIMEOUT_S = max(browser_support.SERVER_START_TIMEOUT_S, 300)
 
     trace = {"YANYUN_WEB__LIVE_TRACE_PATH": str(tmp / "live-trace.jsonl")}
+    if args.db_from is not None:
+        trace["YANYUN_CLOCK_START"] = datetime.now(UTC).isoformat()
     with run_demo_server(tmp, database_url=url, extra_env=trace) as server, \
             sync_playwright() as pw:
         login = api_login(server.base_url, "dispatcher")

@@ -5,7 +5,7 @@ import { el } from "../../lib/dom.js";
 import { renderConnBanner, startPageLive } from "../../lib/page.js";
 import { ct, STATUS_WORDS } from "../../text/console.js";
 import { loadRecs, renderDetail, select } from "./detail.js";
-import { drawUnit, removeIncident, upsertIncident } from "./map-layer.js";
+import { drawUnit, moveUnitsSoon, removeIncident, upsertIncident } from "./map-layer.js";
 import { renderQueue, renderUnitCount } from "./queue.js";
 import { $, OPEN, state } from "./state.js";
 import { onWatchEvent } from "./watch-alerts.js";
@@ -82,14 +82,6 @@ export function onUnitEvent(id, p) {
   renderUnitCount();
 }
 
-function moveUnit(id, lng, lat) {
-  const unit = state.units.get(id);
-  if (!unit || typeof lng !== "number" || typeof lat !== "number") return;
-  unit.lng = lng;
-  unit.lat = lat;
-  drawUnit(unit);
-}
-
 export function onEvent(event) {
   state.lastEvent = event;
   renderBanner();
@@ -114,9 +106,9 @@ export function onEvent(event) {
       loadRecs(event.resource_id);
     }
   } else if (event.kind === "units.moved") {
-    // A station's batch of fixes: each marker moves, the count of available units is
-    // the same (a fix changes no status), so nothing else is redrawn.
-    for (const pos of p.positions || []) moveUnit(pos.id, pos.lng, pos.lat);
+    // A station's batch of fixes: markers move at the next frame; the count of available
+    // units is the same (a fix changes no status), so nothing else is redrawn.
+    moveUnitsSoon(p.positions || []);
   } else if (event.kind.startsWith("unit.")) {
     onUnitEvent(event.resource_id, p);
     noteEmergency(event.resource_id, p);
