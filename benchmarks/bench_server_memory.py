@@ -10,10 +10,11 @@ wall, the console's incidents and units, the work list, the forecast for
 the city and a station, the tidal plan), `--calls` calls each, and in each
 round the forecast for `--categories` more incident categories (each is a
 product of its own, so a per-process store of rendered products that grew
-without bound would show here). The settings side by side: Python's and
-glibc's defaults, and MALLOC_ARENA_MAX=2 (glibc gives each thread that
-allocates an arena of its own; the threadpool's forty threads hold memory
-that a few arenas would share).
+without bound would show here). Side by side: glibc's default arenas
+(``YANYUN_WEB__MALLOC_ARENAS=0``, the server as it was: glibc gives a busy
+thread an arena of its own, up to 8 per core, and each keeps what it once
+held) and the server's default now (2 arenas, set with mallopt at start;
+yanyun.core.memory).
 
     PYTHONPATH=src python benchmarks/bench_server_memory.py [--days 90] [--per-day 0] \
         [--dir /tmp/yanyun-mem] [--rounds 3]
@@ -45,7 +46,8 @@ PAGES = [
     ("/api/v1/forecast/next-day", "chief"),
     ("/api/v1/duty/tidal", "duty"),
 ]
-SETTINGS = {"defaults": {}, "MALLOC_ARENA_MAX=2": {"MALLOC_ARENA_MAX": "2"}}
+SETTINGS = {"glibc's arenas (before)": {"YANYUN_WEB__MALLOC_ARENAS": "0"},
+            "2 arenas (now)": {}}
 
 
 def rss_mb(pid: int) -> float:

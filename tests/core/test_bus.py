@@ -350,3 +350,32 @@ def test_the_live_fan_out_goes_on_while_a_durable_pass_is_still_running(runtime)
         undo()
     assert got == ["first", "second"]
     assert passes and not pass_ended
+
+
+def test_the_live_reader_keeps_one_autocommit_connection_on_postgresql(settings, runtime):
+    """On PostgreSQL the live loop reads on a connection of its own, kept between reads (no
+    checkout, ping, BEGIN and ROLLBACK per commit), and still sees each new commit."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's reads are local: no connection is kept")
+    from yanyun.core.db import build_runtime
+
+    served = build_runtime(settings, clock=runtime.clock)
+    runner = EventRunner(served, [])
+    try:
+        # From a committed marker: ids earlier tests drew and rolled back are holes behind it.
+        with session_scope(served) as session:
+            events.emit(session, clock=served.clock, kind="test.marker", resource_type="test",
+                        resource_id="start")
+        runner.start_live_at_latest()
+        held = runner._reader_connection()
+        seen: list[str] = []
+        for rid in ("kept-1", "kept-2"):
+            with session_scope(served) as session:
+                events.publish(session, ParcelSent(weight_kg=1, to="x"), clock=served.clock,
+                               resource_id=rid)
+            seen += [i["resource_id"] for i in runner.read_live(runner._reader_connection())]
+        assert runner._reader_connection() is held
+        assert seen == ["kept-1", "kept-2"]
+    finally:
+        runner._drop_reader_connection()
+        served.engine.dispose()

@@ -38,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock, as_utc
@@ -174,6 +174,8 @@ class EventRunner:
     _async_wakes: tuple[asyncio.Event, ...] = field(init=False, default=())
     # When the first wake since the last live pass came (trace_stamp(), for the trace).
     _woken_at: float = field(init=False, default=0.0)
+    # The live loop's own connection (PostgreSQL), used by its reader thread only.
+    _reader: Connection | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         names = [s.consumer for s in self.subscriptions]
@@ -245,14 +247,44 @@ class EventRunner:
             self.live.cursor = latest_event_id(session)
         return self.live.cursor
 
-    def read_live(self) -> list[dict[str, Any]]:
-        """Committed events past the live cursor that no hole may still precede."""
-        with read_session(self.runtime) as session:
+    def read_live(self, connection: Connection | None = None) -> list[dict[str, Any]]:
+        """Committed events past the live cursor that no hole may still precede.
+
+        ``connection``: an autocommit connection to read on (the live loop's own,
+        on PostgreSQL); otherwise a read session from the pool.
+        """
+        session = (Session(bind=connection, expire_on_commit=False) if connection is not None
+                   else read_session(self.runtime))
+        with session:
             rows = events_after(session, after_id=self.live.cursor, limit=self.batch)
             ready = self.live.accept(rows, as_utc(self.runtime.clock.now()))
             # The audience goes to the hub, which decides who follows the event;
             # it is not part of the wire form.
             return [{**event_json(r), "audience": r.audience or ""} for r in ready]
+
+    def _reader_connection(self) -> Connection | None:
+        """The live loop's own connection on PostgreSQL, kept between reads (its thread only).
+
+        A read from the pool costs a checkout, its liveness ping, BEGIN and
+        ROLLBACK: four round trips for one query, on every commit. Autocommit,
+        each read sees what committed before it. SQLite reads are local: none.
+        """
+        # A runtime without a read factory is bound to one connection (the tests'):
+        # its reads must go through it to see what it holds.
+        if self.runtime.engine.dialect.name != "postgresql" or self.runtime.read_factory is None:
+            return None
+        if self._reader is None or self._reader.invalidated or self._reader.closed:
+            self._reader = self.runtime.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT")
+        return self._reader
+
+    def _drop_reader_connection(self, broken: bool = False) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            with contextlib.suppress(Exception):
+                if broken:
+                    reader.invalidate()
+                reader.close()
 
     # ---- durable consumers ----------------------------------------------------------
 
@@ -431,11 +463,16 @@ class EventRunner:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(flag.wait(), self.poll_s)
         finally:
+            reader.submit(self._drop_reader_connection)
             reader.shutdown(wait=False)
 
     def _timed_read(self) -> tuple[list[dict[str, Any]], float, float]:
         started = trace_stamp()
-        items = self.read_live()
+        try:
+            items = self.read_live(self._reader_connection())
+        except Exception:
+            self._drop_reader_connection(broken=True)  # a new one on the next pass
+            raise
         return items, started, trace_stamp()
 
     async def _serve_durable(self, flag: asyncio.Event) -> None:

@@ -88,10 +88,12 @@ def _install_middleware(app: FastAPI, runtime: Runtime) -> None:
 
 
 def _request_slots(runtime: Runtime) -> int:
-    """Requests let in at once on a pooled database: two fewer than its connections."""
+    """Requests let in at once on a pooled database: three fewer than its connections
+    (the outbox runner's consumers and the jobs take one each at times; the live
+    fan-out holds one for good)."""
     pool = runtime.engine.pool
     size = getattr(pool, "size", lambda: 10)() + max(getattr(pool, "_max_overflow", 0), 0)
-    return max(1, size - 2)
+    return max(1, size - 3)
 
 
 def routers() -> list[APIRouter]:
