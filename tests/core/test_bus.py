@@ -302,3 +302,80 @@ def test_every_server_process_on_postgresql_is_woken_by_a_commit_elsewhere(runti
             runner.stop_listening()
         for other in others:
             other.engine.dispose()
+
+
+def test_the_live_fan_out_goes_on_while_a_durable_pass_is_still_running(runtime):
+    """A consumer's slow pass (on SQLite, a turn of the one writer) never holds a page's update:
+    events committed meanwhile reach the live hub before that pass ends."""
+    import asyncio
+    import threading
+
+    runner = _runner(runtime, poll_s=30.0)  # no poll: only the commits' wakes drive it
+    runner.start_live_at_latest()
+    gate, passes = threading.Event(), []
+
+    def slow_pass() -> dict[str, int]:
+        passes.append(1)
+        gate.wait(timeout=30)
+        return {}
+
+    runner.run_durable = slow_pass
+    undo = events.on_commit_with_events(runner.wake)
+    received: list[str] = []
+
+    async def scenario() -> tuple[list[str], bool]:
+        arrived = asyncio.Event()
+
+        def sink(items: list[dict]) -> None:
+            received.extend(i["resource_id"] for i in items)
+            arrived.set()
+
+        task = asyncio.create_task(runner.serve(on_live=sink))
+        try:
+            for rid in ("first", "second"):
+                arrived.clear()
+                _publish(runtime, ParcelSent(weight_kg=1, to="x"), rid)
+                await asyncio.wait_for(arrived.wait(), timeout=30)
+            return received, gate.is_set()
+        finally:
+            gate.set()
+            runner._stop.set()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    try:
+        got, pass_ended = asyncio.run(scenario())
+    finally:
+        undo()
+    assert got == ["first", "second"]
+    assert passes and not pass_ended
+
+
+def test_the_live_reader_keeps_one_autocommit_connection_on_postgresql(settings, runtime):
+    """On PostgreSQL the live loop reads on a connection of its own, kept between reads (no
+    checkout, ping, BEGIN and ROLLBACK per commit), and still sees each new commit."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's reads are local: no connection is kept")
+    from yanyun.core.db import build_runtime
+
+    served = build_runtime(settings, clock=runtime.clock)
+    runner = EventRunner(served, [])
+    try:
+        # From a committed marker: ids earlier tests drew and rolled back are holes behind it.
+        with session_scope(served) as session:
+            events.emit(session, clock=served.clock, kind="test.marker", resource_type="test",
+                        resource_id="start")
+        runner.start_live_at_latest()
+        held = runner._reader_connection()
+        seen: list[str] = []
+        for rid in ("kept-1", "kept-2"):
+            with session_scope(served) as session:
+                events.publish(session, ParcelSent(weight_kg=1, to="x"), clock=served.clock,
+                               resource_id=rid)
+            seen += [i["resource_id"] for i in runner.read_live(runner._reader_connection())]
+        assert runner._reader_connection() is held
+        assert seen == ["kept-1", "kept-2"]
+    finally:
+        runner._drop_reader_connection()
+        served.engine.dispose()

@@ -90,7 +90,8 @@ def test_a_hit_and_its_verdict_reach_the_members_and_the_area_not_another_statio
 
     assert _ingest(client, admin, clock, "watched-1", cameras.codes[0]).json()["accepted"] == 1
     hub.publish_many(runner.read_live())
-    raised = [subs["member"].queue.get_nowait() for _ in range(subs["member"].queue.qsize())]
+    raised = [subs["member"].queue.get_nowait().wire
+              for _ in range(subs["member"].queue.qsize())]
     [hit] = [e for e in raised if e["kind"] == "watch.hit"]
     assert hit["payload"]["case_number"] == case["number"]
     assert hit["payload"]["read_plate"] == PLATE and hit["payload"]["hit_id"]
@@ -110,7 +111,7 @@ def test_a_hit_and_its_verdict_reach_the_members_and_the_area_not_another_statio
     assert done.status_code == 200 and done.json()["status"] == "confirmed"
     hub.publish_many(runner.read_live())
     subs["operator"].queue.get_nowait()
-    [decided] = [subs["operator"].queue.get_nowait() for _ in range(1)]
+    [decided] = [subs["operator"].queue.get_nowait().wire for _ in range(1)]
     assert (decided["kind"], decided["payload"]["status"]) == ("watch.hit_decided", "confirmed")
     assert subs["member"].queue.qsize() == 1 and subs["stranger"].queue.empty()
 

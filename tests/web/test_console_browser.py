@@ -292,3 +292,44 @@ def test_a_dispatch_not_acknowledged_in_time_is_flagged_with_a_redispatch(
         assert not console.unexpected(), console.unexpected()
     finally:
         context.close()
+
+
+def test_fixes_move_markers_and_a_new_incident_is_drawn_from_its_event(
+    browser: Any, server: DemoServer
+) -> None:
+    """A batch of AVL fixes moves the units' markers; an incident opened meanwhile gets its
+    queue row from the live event itself, even when the page cannot read the incident."""
+    import httpx
+
+    console = ConsoleWatch()
+    context, page = open_console(browser, server, {"width": 1600, "height": 900}, console)
+    try:
+        token = api_login(server.base_url, "dispatcher")["access_token"]
+        with httpx.Client(base_url=server.base_url,
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            now = client.get("/api/v1/health").json()["now"]
+            fleet = client.get("/api/v1/units", params={"limit": 3}).json()
+            moved = [{"unit_id": u["id"], "lng": round(u["lng"] + 0.002, 6), "lat": u["lat"],
+                      "at": now} for u in fleet]
+            resp = client.post("/api/v1/units/positions", json={"positions": moved})
+            assert resp.status_code == 200 and resp.json()["accepted"] == len(moved)
+            for fix in moved:
+                page.wait_for_function(
+                    "([id, lng]) => Math.abs(window.yanyunConsole.unit(id).marker[0] - lng)"
+                    " < 1e-9", arg=[fix["unit_id"], fix["lng"]])
+            # The page's re-read of the incident fails: the row can only come from the event.
+            page.route("**/api/v1/incidents/*", lambda route: route.abort())
+            created = client.post("/api/v1/incidents", json={
+                "narrative": "定位上报期间报警称电动车被盗", "category_code": "10",
+                "sub_code": "1002", "lng": fleet[0]["lng"], "lat": fleet[0]["lat"]})
+            assert created.status_code == 201, created.text
+            incident = created.json()
+        row = page.locator(f".qrow[data-id='{incident['id']}']")
+        expect(row.locator(".qstatus")).to_have_text("已接警")
+        expect(row.locator(".qcat")).to_have_text(incident["category_label_zh"])
+        expect(row).to_have_attribute("data-number", incident["number"])
+    finally:
+        context.close()
+    # The aborted re-reads are logged as failed loads; nothing else may go wrong.
+    uncaught = [e for e in console.unexpected() if e.startswith("uncaught")]
+    assert not uncaught, uncaught

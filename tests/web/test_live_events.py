@@ -231,3 +231,96 @@ def test_a_station_user_pages_past_events_of_other_stations(live_client):
     page = live_client.get("/api/v1/events", headers=officer.headers,
                            params={"after": after, "limit": 2}).json()
     assert [e["resource_id"] for e in page] == [local]
+
+
+def _item(event_id: int, kind: str, org_path: str, audience: str = "") -> dict:
+    return {"type": "event", "id": event_id, "at": "2026-03-01T08:00:00+00:00", "kind": kind,
+            "resource_type": "incident", "resource_id": f"r{event_id}", "org_path": org_path,
+            "actor": None, "payload": {"n": "一"}, "audience": audience}
+
+
+def test_the_hub_encodes_an_event_once_for_every_socket_that_follows_it(live_client):
+    import json
+
+    from yanyun.web.live import Subscriber
+
+    hub = live_client.app.state.event_hub
+    hub = EventHub(hub.runtime, hub.runner)  # a hub of its own: no socket of the app's
+    city = [Subscriber(scope_path="4304") for _ in range(3)]
+    station = Subscriber(scope_path="4304/430405/S99")
+    member = Subscriber(scope_path="4304/430406/S01", user_id="u-member")
+    colleague = Subscriber(scope_path="4304/430406/S01", user_id="u-colleague")
+    hidden = Subscriber(scope_path="4304", hidden_kinds=frozenset({"incident.received"}))
+    hub.subscribers.update([*city, station, member, colleague, hidden])
+
+    hub.publish(_item(7, "incident.received", "4304/430405/S01", audience=" u-member "))
+
+    sent = [s.queue.get_nowait() for s in city]
+    assert all(o is sent[0] for o in sent)  # one object, one encoding, for every socket
+    assert json.loads(sent[0].text) == sent[0].wire and "audience" not in sent[0].wire
+    assert sent[0].wire["payload"] == {"n": "一"} and "一" in sent[0].text
+    assert member.queue.get_nowait() is sent[0]  # named in the audience, from another station
+    assert colleague.queue.empty() and station.queue.empty() and hidden.queue.empty()
+
+
+def test_a_socket_backlog_sends_incidents_before_positions_otherwise_in_id_order():
+    from yanyun.web.live import Outgoing, take_backlog
+
+    queue: asyncio.Queue = asyncio.Queue()
+    kinds = ["units.moved", "incident.received", "units.moved", "unit.dispatched",
+             "units.moved"]
+    items = [Outgoing.of(_item(n, kind, "4304")) for n, kind in enumerate(kinds, start=10)]
+    for item in items[1:]:
+        queue.put_nowait(item)
+    assert [o.id for o in take_backlog(items[0], queue)] == [11, 13, 10, 12, 14]
+    assert queue.empty()
+    assert take_backlog(items[0], queue) == [items[0]]
+
+
+def test_an_incident_reaches_the_socket_while_positions_flow(live_client):
+    """Batches of fixes before and after a new incident: the socket gets every event the
+    dispatcher may follow, each once, the incident's among them."""
+    from datetime import timedelta
+
+    dispatcher = login_as(live_client, "dispatcher")
+    clock = live_client.app.state.runtime.clock
+    fleet = live_client.get("/api/v1/units", headers=dispatcher.headers,
+                            params={"limit": 40}).json()
+    assert len(fleet) >= 10
+    base = clock.now()
+
+    def send_fixes(step: int) -> None:
+        at = (base + timedelta(milliseconds=step)).isoformat()
+        batch = [{"unit_id": u["id"], "lng": u["lng"] + 0.0001 * step, "lat": u["lat"], "at": at}
+                 for u in fleet]
+        resp = live_client.post("/api/v1/units/positions", headers=dispatcher.headers,
+                                json={"positions": batch})
+        assert resp.status_code == 200 and resp.json()["accepted"] == len(fleet), resp.text
+
+    with live_client.websocket_connect("/api/v1/events/ws") as ws:
+        ws.send_json({"token": dispatcher.token, "after": 0})
+        ready = ws.receive_json()
+        assert ready["type"] == "ready"
+        for step in range(1, 4):
+            send_fixes(step)
+        resp = live_client.post("/api/v1/incidents", headers=dispatcher.headers, json={
+            "narrative": "定位上报期间的新警情", "lng": 112.6885, "lat": 26.8992,
+            "category_code": "20",
+        })
+        assert resp.status_code == 201, resp.text
+        incident_id = resp.json()["id"]
+        for step in range(4, 7):
+            send_fixes(step)
+        listed = live_client.get("/api/v1/events", headers=dispatcher.headers,
+                                 params={"after": ready["last_id"], "limit": 1000}).json()
+        expected = {e["id"] for e in listed}
+        got: list[dict] = []
+        while not expected <= {e["id"] for e in got}:
+            message = ws.receive_json()
+            if message["type"] == "event":
+                got.append(message)
+    ids = [e["id"] for e in got]
+    assert len(ids) == len(set(ids))
+    moved = [e for e in got if e["kind"] == "units.moved"]
+    assert sum(len(e["payload"]["positions"]) for e in moved) >= 6 * len(fleet)
+    assert any(e["kind"] == "incident.received" and e["resource_id"] == incident_id for e in got)

@@ -18,6 +18,7 @@ from yanyun import registry
 from yanyun.core.config import masked
 from yanyun.core.contexts import DemoOptions, resolve
 from yanyun.core.db import Runtime
+from yanyun.core.memory import bound_malloc_arenas
 
 app = typer.Typer(help="yanyun 雁云: integrated policing operations platform", no_args_is_help=True)
 config_app = typer.Typer(help="Settings 配置", no_args_is_help=True)
@@ -110,6 +111,7 @@ def serve(
     from yanyun.web.app import create_app
 
     settings = HOST.settings()
+    bound_malloc_arenas(settings.web.malloc_arenas)
     runtime = HOST.runtime(settings)
     uvicorn.run(
         create_app(settings, runtime=runtime),
@@ -151,6 +153,7 @@ def demo(
     from yanyun.web.app import create_app
 
     settings = HOST.settings()
+    bound_malloc_arenas(settings.web.malloc_arenas)
     if settings.env == "production":
         typer.echo("refusing to create demo users in production 生产环境不创建示范账号", err=True)
         raise typer.Exit(2)

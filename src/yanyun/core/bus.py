@@ -12,7 +12,10 @@ from the last id it saw).
 A commit that wrote events wakes the runner at once (in this process through
 a commit hook, in other server processes through PostgreSQL's NOTIFY); a slow
 poll is only the fallback. Missing ids are waited on by the one gap rule,
-:class:`~yanyun.core.events.GapTracker`.
+:class:`~yanyun.core.events.GapTracker`. The live fan-out and the durable
+consumers run as two loops woken by the same signal: a page never waits for
+a consumer's write (on SQLite, a turn of the one writer), and the live read
+runs in a thread of its own, never queued behind requests in the threadpool.
 
 A handler that raises rolls back only its own event's work (a savepoint) and
 is retried on the next pass; after ``max_attempts`` the event is parked in
@@ -24,14 +27,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from yanyun.core.clock import Clock, as_utc
@@ -103,6 +110,36 @@ def event_json(row: OutboxEvent) -> dict[str, Any]:
 LiveSink = Callable[[list[dict[str, Any]]], None]
 
 
+def trace_stamp() -> float:
+    """The machine's wall clock (s) for the live trace, comparable with a browser's Date.now().
+
+    Not the injected clock: a demo's clock is shifted, and these stamps only
+    measure how long the live path takes on this machine.
+    """
+    return time.time()  # noqa: TID251
+
+
+class LiveTrace:
+    """Wall-clock stamps of the live path, one JSON line per record (the latency benchmark's).
+
+    Written only when ``web.live_trace_path`` is set; stamps are :func:`trace_stamp`,
+    so the benchmark can set them beside its own and the browser's.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.Lock()
+        self._file = Path(path).open("a", buffering=1, encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, separators=(",", ":"))
+        with self._lock:
+            self._file.write(line + "\n")
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
 #: A consumer passing events it does not take writes its cursor at least this often.
 SKIP_PERSIST_IDS = 1000
 SKIP_PERSIST_S = 30.0
@@ -119,6 +156,7 @@ class EventRunner:
     grace: Any = GAP_GRACE
     poll_s: float = 2.0
     live_sinks: list[LiveSink] = field(default_factory=list)
+    trace: LiveTrace | None = None
     live: GapTracker = field(init=False)
     _trackers: dict[str, GapTracker] = field(init=False, default_factory=dict)
     # Where each consumer stood after its last pass (another process may move it
@@ -132,7 +170,12 @@ class EventRunner:
     _listener: threading.Thread | None = field(init=False, default=None)
     _stop: threading.Event = field(init=False, default_factory=threading.Event)
     _loop: asyncio.AbstractEventLoop | None = field(init=False, default=None)
-    _async_wake: asyncio.Event | None = field(init=False, default=None)
+    # One flag per loop (live fan-out, durable consumers): each wake sets both.
+    _async_wakes: tuple[asyncio.Event, ...] = field(init=False, default=())
+    # When the first wake since the last live pass came (trace_stamp(), for the trace).
+    _woken_at: float = field(init=False, default=0.0)
+    # The live loop's own connection (PostgreSQL), used by its reader thread only.
+    _reader: Connection | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         names = [s.consumer for s in self.subscriptions]
@@ -149,11 +192,14 @@ class EventRunner:
 
     def wake(self) -> None:
         """Ask for a pass now (thread-safe): a commit wrote events."""
+        if not self._woken_at:
+            self._woken_at = trace_stamp()
         self._wake.set()
-        loop, flag = self._loop, self._async_wake
-        if loop is not None and flag is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(flag.set)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            for flag in self._async_wakes:
+                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                    loop.call_soon_threadsafe(flag.set)
 
     def start_listening(self) -> None:
         """Wake on this process's commits, and on PostgreSQL on every process's."""
@@ -183,8 +229,10 @@ class EventRunner:
                     driver.autocommit = True
                     driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     while not self._stop.is_set():
+                        # Each notice wakes the loops, not only the thread-side flag: a
+                        # commit in another process reaches this one's pages at once.
                         for _ in driver.notifies(timeout=1.0):
-                            self._wake.set()
+                            self.wake()
                 finally:
                     raw.invalidate()
             except Exception:
@@ -199,14 +247,44 @@ class EventRunner:
             self.live.cursor = latest_event_id(session)
         return self.live.cursor
 
-    def read_live(self) -> list[dict[str, Any]]:
-        """Committed events past the live cursor that no hole may still precede."""
-        with read_session(self.runtime) as session:
+    def read_live(self, connection: Connection | None = None) -> list[dict[str, Any]]:
+        """Committed events past the live cursor that no hole may still precede.
+
+        ``connection``: an autocommit connection to read on (the live loop's own,
+        on PostgreSQL); otherwise a read session from the pool.
+        """
+        session = (Session(bind=connection, expire_on_commit=False) if connection is not None
+                   else read_session(self.runtime))
+        with session:
             rows = events_after(session, after_id=self.live.cursor, limit=self.batch)
             ready = self.live.accept(rows, as_utc(self.runtime.clock.now()))
             # The audience goes to the hub, which decides who follows the event;
             # it is not part of the wire form.
             return [{**event_json(r), "audience": r.audience or ""} for r in ready]
+
+    def _reader_connection(self) -> Connection | None:
+        """The live loop's own connection on PostgreSQL, kept between reads (its thread only).
+
+        A read from the pool costs a checkout, its liveness ping, BEGIN and
+        ROLLBACK: four round trips for one query, on every commit. Autocommit,
+        each read sees what committed before it. SQLite reads are local: none.
+        """
+        # A runtime without a read factory is bound to one connection (the tests'):
+        # its reads must go through it to see what it holds.
+        if self.runtime.engine.dialect.name != "postgresql" or self.runtime.read_factory is None:
+            return None
+        if self._reader is None or self._reader.invalidated or self._reader.closed:
+            self._reader = self.runtime.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT")
+        return self._reader
+
+    def _drop_reader_connection(self, broken: bool = False) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            with contextlib.suppress(Exception):
+                if broken:
+                    reader.invalidate()
+                reader.close()
 
     # ---- durable consumers ----------------------------------------------------------
 
@@ -338,27 +416,79 @@ class EventRunner:
     # ---- the loop -------------------------------------------------------------------
 
     async def serve(self, on_live: LiveSink | None = None) -> None:
-        """Run for the server's lifetime: each wake (or poll) feeds the live hub, then consumers."""
+        """Run for the server's lifetime: each wake (or poll) feeds the live hub and,
+        in a loop of their own, the durable consumers."""
         from starlette.concurrency import run_in_threadpool
 
-        self._loop, self._async_wake = asyncio.get_running_loop(), asyncio.Event()
+        live_flag, durable_flag = asyncio.Event(), asyncio.Event()
+        self._loop, self._async_wakes = asyncio.get_running_loop(), (live_flag, durable_flag)
         sinks = [*self.live_sinks, *([on_live] if on_live else [])]
         await run_in_threadpool(self.ensure_cursors)
+        live = asyncio.create_task(self._serve_live(sinks, live_flag), name="yanyun-live")
+        try:
+            await self._serve_durable(durable_flag)
+        finally:
+            live.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await live
+
+    async def _serve_live(self, sinks: list[LiveSink], flag: asyncio.Event) -> None:
+        """Read new events and hand them to the hub, on every wake; nothing else waits here."""
+        loop = asyncio.get_running_loop()
+        # A thread of its own: the shared threadpool may be full of requests (or of
+        # writers waiting for SQLite's one writer), and a page's update must not queue there.
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yanyun-live-read")
+        try:
+            while not self._stop.is_set():
+                flag.clear()
+                self._wake.clear()
+                woken_at, self._woken_at = self._woken_at, 0.0
+                try:
+                    dispatched = trace_stamp()
+                    items, started, read = await loop.run_in_executor(reader, self._timed_read)
+                    if items:
+                        for sink in sinks:
+                            sink(items)
+                        if self.trace is not None:
+                            self.trace.write({
+                                "s": "pass", "wake": woken_at, "dispatch": dispatched,
+                                "start": started, "read": read, "fanout": trace_stamp(),
+                                "events": [[i["id"], i["kind"], i["resource_id"]]
+                                           for i in items],
+                            })
+                except Exception:
+                    log.exception("live outbox pass failed; retrying")
+                if flag.is_set():
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(flag.wait(), self.poll_s)
+        finally:
+            reader.submit(self._drop_reader_connection)
+            reader.shutdown(wait=False)
+
+    def _timed_read(self) -> tuple[list[dict[str, Any]], float, float]:
+        started = trace_stamp()
+        try:
+            items = self.read_live(self._reader_connection())
+        except Exception:
+            self._drop_reader_connection(broken=True)  # a new one on the next pass
+            raise
+        return items, started, trace_stamp()
+
+    async def _serve_durable(self, flag: asyncio.Event) -> None:
+        """Run every durable consumer on every wake (or poll), apart from the live fan-out."""
+        from starlette.concurrency import run_in_threadpool
+
         while not self._stop.is_set():
-            self._async_wake.clear()
-            self._wake.clear()
+            flag.clear()
             try:
-                items = await run_in_threadpool(self.read_live)
-                if items:
-                    for sink in sinks:
-                        sink(items)
                 await run_in_threadpool(self.run_durable)
             except Exception:
                 log.exception("outbox pass failed; retrying")
-            if self._wake.is_set():
+            if flag.is_set():
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._async_wake.wait(), self.poll_s)
+                await asyncio.wait_for(flag.wait(), self.poll_s)
 
     def ensure_cursors(self) -> None:
         """Create every consumer's cursor row once (several processes may race to)."""

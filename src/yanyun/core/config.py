@@ -48,6 +48,23 @@ class WebSettings(BaseModel):
             "or when the token expires the socket is closed within this time."
         ),
     )
+    malloc_arenas: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description=(
+            "Most malloc arenas the server process keeps (glibc); 0 leaves glibc's default "
+            "(up to 8 per core, one per busy thread, each keeping what it once held). "
+            "MALLOC_ARENA_MAX in the environment wins."
+        ),
+    )
+    live_trace_path: Path | None = Field(
+        None,
+        description=(
+            "Append a line of stamps (wake, outbox read, fan-out, each send) per live pass to "
+            "this file; for the live-latency benchmark, off by default."
+        ),
+    )
     sqlite_write_slots: int = Field(
         8,
         ge=1,

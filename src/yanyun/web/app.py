@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yanyun import __version__, registry
 from yanyun.auth.deps import public
-from yanyun.core.bus import EventRunner
+from yanyun.core.bus import EventRunner, LiveTrace
 from yanyun.core.db import Runtime, build_runtime, install_session_hooks
 from yanyun.core.jobs import Scheduler
 from yanyun.web import live, pages
@@ -88,10 +88,12 @@ def _install_middleware(app: FastAPI, runtime: Runtime) -> None:
 
 
 def _request_slots(runtime: Runtime) -> int:
-    """Requests let in at once on a pooled database: two fewer than its connections."""
+    """Requests let in at once on a pooled database: three fewer than its connections
+    (the outbox runner's consumers and the jobs take one each at times; the live
+    fan-out holds one for good)."""
     pool = runtime.engine.pool
     size = getattr(pool, "size", lambda: 10)() + max(getattr(pool, "_max_overflow", 0), 0)
-    return max(1, size - 2)
+    return max(1, size - 3)
 
 
 def routers() -> list[APIRouter]:
@@ -120,8 +122,10 @@ def create_app(
     registry.install_work_checks()
     install_session_hooks(runtime.session_factory)
     registry.import_all_events()
+    trace_path = runtime.settings.web.live_trace_path
     runner = EventRunner(
-        runtime, registry.subscriptions(), poll_s=runtime.settings.web.event_poll_s
+        runtime, registry.subscriptions(), poll_s=runtime.settings.web.event_poll_s,
+        trace=LiveTrace(trace_path) if trace_path else None,
     )
     scheduler = Scheduler(runtime, registry.jobs())
     hub = live.EventHub(runtime, runner)
@@ -147,6 +151,8 @@ def create_app(
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if runner.trace is not None:
+                runner.trace.close()
 
     app = FastAPI(
         title="yanyun 雁云",

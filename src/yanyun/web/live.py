@@ -5,11 +5,18 @@ go out, woken by each commit) and hands them here; the hub passes each to the
 subscribers who may follow it (:func:`yanyun.core.events.may_follow`: its kind,
 and their org scope or its audience). A client that
 reconnects sends the last id it saw and is caught up from the table first.
+
+Each event is encoded to JSON once, however many sockets carry it, and the
+rule is decided once per kind of reader (scope, user, hidden kinds), not per
+socket. A socket with a backlog sends what it holds in id order, except that
+units' positions (many, each soon superseded) wait behind everything else of
+the backlog: an incident is never queued behind a second of AVL fixes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -23,7 +30,7 @@ from yanyun.auth.deps import SESSION_COOKIE, require
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
 from yanyun.core import events
-from yanyun.core.bus import EventRunner, event_json
+from yanyun.core.bus import EventRunner, event_json, trace_stamp
 from yanyun.core.db import Runtime, read_session
 from yanyun.core.errors import DomainError
 from yanyun.core.http import SessionDep
@@ -32,6 +39,24 @@ log = logging.getLogger("yanyun.live")
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 CATCH_UP_LIMIT = 1000
 QUEUE_SIZE = 10000
+#: Kinds sent after the rest of a socket's backlog: frequent, and each one superseded.
+LOW_PRIORITY_KINDS = frozenset({"units.moved"})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event as every socket sends it: its wire form, encoded once."""
+
+    id: int
+    kind: str
+    wire: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, wire: dict[str, Any]) -> Outgoing:
+        # The separators and non-ASCII text of Starlette's send_json, done once per event.
+        text = json.dumps(wire, separators=(",", ":"), ensure_ascii=False)
+        return cls(id=wire["id"], kind=wire["kind"], wire=wire, text=text)
 
 
 @dataclass(eq=False)
@@ -71,14 +96,21 @@ class EventHub:
 
     def publish(self, item: dict[str, Any]) -> None:
         audience = item.get("audience") or ""
-        wire = {k: v for k, v in item.items() if k != "audience"}
+        outgoing: Outgoing | None = None
+        decided: dict[tuple[str, str, frozenset[str]], bool] = {}
         for sub in list(self.subscribers):
-            if not events.may_follow(item["org_path"], audience, item["kind"],
-                                     scope_path=sub.scope_path, user_id=sub.user_id,
-                                     hidden_kinds=sub.hidden_kinds):
+            reader = (sub.scope_path, sub.user_id if audience else "", sub.hidden_kinds)
+            follows = decided.get(reader)
+            if follows is None:
+                follows = decided[reader] = events.may_follow(
+                    item["org_path"], audience, item["kind"], scope_path=sub.scope_path,
+                    user_id=sub.user_id, hidden_kinds=sub.hidden_kinds)
+            if not follows:
                 continue
+            if outgoing is None:
+                outgoing = Outgoing.of({k: v for k, v in item.items() if k != "audience"})
             try:
-                sub.queue.put_nowait(wire)
+                sub.queue.put_nowait(outgoing)
             except asyncio.QueueFull:
                 # A client too slow to keep up is told to resume from its last id.
                 sub.overflowed = True
@@ -138,7 +170,7 @@ async def live_events(websocket: WebSocket) -> None:
     try:
         last_sent = await _send_missed(websocket, runtime, hub, actor, after)
         await websocket.send_json({"type": "ready", "last_id": last_sent, "scope": actor.org_path})
-        await _follow(websocket, runtime, sub, token, last_sent)
+        await _follow(websocket, runtime, sub, token, last_sent, trace=hub.runner.trace)
     except WebSocketDisconnect:
         pass
     finally:
@@ -183,10 +215,32 @@ async def _send_missed(
     return last_sent
 
 
+def take_backlog(first: Outgoing, queue: asyncio.Queue) -> list[Outgoing]:
+    """What a socket holds to send now: id order, positions behind everything else."""
+    held = [first]
+    while True:
+        try:
+            held.append(queue.get_nowait())
+        except asyncio.QueueEmpty:
+            break
+    if len(held) == 1:
+        return held
+    urgent = [o for o in held if o.kind not in LOW_PRIORITY_KINDS]
+    return urgent + [o for o in held if o.kind in LOW_PRIORITY_KINDS]
+
+
 async def _follow(
-    websocket: WebSocket, runtime: Runtime, sub: Subscriber, token: str, last_sent: int
+    websocket: WebSocket, runtime: Runtime, sub: Subscriber, token: str, last_sent: int,
+    trace: Any = None,
 ) -> None:
-    """Forward the hub's events until the client leaves, its token dies or it falls behind."""
+    """Forward the hub's events until the client leaves, its token dies or it falls behind.
+
+    ``last_sent`` is where the catch-up stopped: anything the hub queued at or
+    before it was sent already. The client keeps the highest id it saw, so a
+    position held back behind a later incident and lost to a drop in between
+    is not sent again; the next batch of fixes supersedes it.
+    """
+    caught_up_to = last_sent
     # Watch the socket while waiting for events, or a client that left
     # would hold its handler (and a clean shutdown) until the next event.
     gone = asyncio.create_task(_until_disconnect(websocket))
@@ -208,15 +262,17 @@ async def _follow(
                 await websocket.send_json(_error_message(exc))
                 await websocket.close(code=4401, reason=exc.code)
                 return
-            item = getter.result()
             if sub.overflowed:
                 await websocket.send_json({"type": "resync", "last_id": last_sent})
                 await websocket.close(code=4408, reason="too slow; resume from last_id")
                 return
-            if item["id"] <= last_sent:
-                continue
-            await websocket.send_json(item)
-            last_sent = item["id"]
+            for item in take_backlog(getter.result(), sub.queue):
+                if item.id <= caught_up_to:
+                    continue
+                await websocket.send_text(item.text)
+                last_sent = max(last_sent, item.id)
+                if trace is not None:
+                    trace.write({"s": "send", "id": item.id, "t": trace_stamp(), "sub": id(sub)})
     finally:
         gone.cancel()
         revoked.cancel()

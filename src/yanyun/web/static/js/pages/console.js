@@ -130,7 +130,9 @@ window.yanyunConsole = {
   unit: (id) => {
     const u = state.units.get(id);
     const m = state.unitMarkers.get(id);
-    return u ? { status: u.status, fill: m?.options.fillColor, lng: u.lng, lat: u.lat } : null;
+    const at = m?.getLatLng();
+    return u ? { status: u.status, fill: m?.options.fillColor, lng: u.lng, lat: u.lat,
+      marker: at ? [at.lng, at.lat] : null } : null;
   },
   incidents: () => sortedIncidents().map((i) => ({ id: i.id, number: i.number, status: i.status })),
   selected: () => state.selectedId,

@@ -3,9 +3,9 @@
 import { api } from "../../lib/api.js";
 import { el } from "../../lib/dom.js";
 import { renderConnBanner, startPageLive } from "../../lib/page.js";
-import { ct } from "../../text/console.js";
+import { ct, STATUS_WORDS } from "../../text/console.js";
 import { loadRecs, renderDetail, select } from "./detail.js";
-import { drawUnit, removeIncident, upsertIncident } from "./map-layer.js";
+import { drawUnit, moveUnitsSoon, removeIncident, upsertIncident } from "./map-layer.js";
 import { renderQueue, renderUnitCount } from "./queue.js";
 import { $, OPEN, state } from "./state.js";
 import { onWatchEvent } from "./watch-alerts.js";
@@ -37,6 +37,37 @@ export function refetchIncident(id) {
     });
 }
 
+const CLOCK_FIELDS = ["dispatch_target_s", "arrival_target_s", "dispatch_s", "arrival_s",
+  "dispatch_breached", "arrival_breached"];
+
+/**
+ * The queue's view of an incident from its event alone (the event carries its facts, the
+ * page holds the catalogue's labels), so the row is drawn without waiting for a re-read;
+ * null when the event lacks what a row needs.
+ */
+export function incidentFromEvent(event) {
+  const p = event.payload || {};
+  const words = STATUS_WORDS[p.status];
+  if (!p.number || !p.received_at || !words || typeof p.priority !== "number") return null;
+  const held = state.incidents.get(event.resource_id);
+  const sub = p.sub_code ? state.subs.get(p.sub_code) : null;
+  const cat = sub ? sub.cat : state.categories.find((c) => c.code === p.category_code);
+  if (!cat) return null;
+  const clock = { ...(held?.clock || {}) };
+  for (const name of CLOCK_FIELDS) if (name in p) clock[name] = p[name];
+  return {
+    units: [], allowed_transitions: [], ...(held || {}),
+    id: event.resource_id, number: p.number, status: p.status, priority: p.priority,
+    category_code: p.category_code, sub_code: p.sub_code ?? null, lng: p.lng, lat: p.lat,
+    station_code: p.station_code ?? null, district_code: p.district_code ?? null,
+    received_at: p.received_at,
+    status_label_zh: words[0], status_label_en: words[1],
+    category_label_zh: sub ? `${cat.label_zh}/${sub.sub.label_zh}` : cat.label_zh,
+    category_label_en: sub ? `${cat.label_en}/${sub.sub.label_en}` : cat.label_en,
+    clock,
+  };
+}
+
 export function onUnitEvent(id, p) {
   const unit = state.units.get(id);
   if (!unit) return;
@@ -62,7 +93,10 @@ export function onEvent(event) {
       removeIncident(event.resource_id);
       renderQueue();
     } else {
-      if (inc && p.status) {
+      // Drawn now from the event; the re-read then brings what an event does not carry.
+      const drawn = OPEN.has(p.status) ? incidentFromEvent(event) : null;
+      if (drawn) upsertIncident(drawn);
+      else if (inc && p.status) {
         inc.status = p.status;
         renderQueue();
       }
@@ -72,7 +106,9 @@ export function onEvent(event) {
       loadRecs(event.resource_id);
     }
   } else if (event.kind === "units.moved") {
-    for (const pos of p.positions || []) onUnitEvent(pos.id, { lng: pos.lng, lat: pos.lat });
+    // A station's batch of fixes: markers move at the next frame; the count of available
+    // units is the same (a fix changes no status), so nothing else is redrawn.
+    moveUnitsSoon(p.positions || []);
   } else if (event.kind.startsWith("unit.")) {
     onUnitEvent(event.resource_id, p);
     noteEmergency(event.resource_id, p);

@@ -143,6 +143,32 @@ export function drawIncident(inc) {
   if (selected) marker.bringToFront();
 }
 
+/**
+ * Move units' markers to their latest fixes at the next frame, all at once: a batch of
+ * fixes costs the socket's handler no drawing, so an incident behind it is handled at
+ * once, and fixes for the same unit within a frame are drawn once. A hidden page (no
+ * frames) keeps only each unit's latest fix.
+ */
+export function moveUnitsSoon(positions) {
+  for (const pos of positions) state.pendingMoves.set(pos.id, pos);
+  if (state.movesScheduled) return;
+  state.movesScheduled = true;
+  requestAnimationFrame(() => {
+    state.movesScheduled = false;
+    const moves = state.pendingMoves;
+    state.pendingMoves = new Map();
+    for (const [id, pos] of moves) {
+      const unit = state.units.get(id);
+      if (!unit || typeof pos.lng !== "number" || typeof pos.lat !== "number") continue;
+      unit.lng = pos.lng;
+      unit.lat = pos.lat;
+      const marker = state.unitMarkers.get(id);
+      if (marker) marker.setLatLng(displayLatLng(pos.lng, pos.lat));
+      else drawUnit(unit);
+    }
+  });
+}
+
 export function removeIncident(id) {
   state.incidents.delete(id);
   const marker = state.incidentMarkers.get(id);

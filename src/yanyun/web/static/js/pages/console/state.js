@@ -34,6 +34,9 @@ export const state = {
   incidentMarkers: new Map(),
   units: new Map(),
   unitMarkers: new Map(),
+  // Units' latest fixes not drawn yet, and whether a frame will draw them (moveUnitsSoon).
+  pendingMoves: new Map(),
+  movesScheduled: false,
   selectedId: null,
   detail: null,
   // A move being explained (resolve: outcome and note; cancel: reason), kept across redraws.
