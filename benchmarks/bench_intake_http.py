@@ -165,11 +165,15 @@ def _run(args: argparse.Namespace, fair: bool | None, src: str | None = None) ->
             script = tmp / "post.lua"
             script.write_text(LUA % (body, token), encoding="utf-8")
             print(f"\nbackend={args.backend}{label}")
+            if args.paced and args.settle_s:
+                # Past the jobs that run at start: the steady state a shift works in.
+                time.sleep(args.settle_s)
             if args.paced:
                 lat = asyncio.run(_paced(server.base_url, token, body, args.paced, args.pace_s,
                                          args.paced_seconds))
                 print(f"paced: {args.paced} dispatchers, one incident each every {args.pace_s:g} s"
-                      f" for {args.paced_seconds:g} s: {len(lat)} calls, p50 "
+                      f" for {args.paced_seconds:g} s, starting {args.settle_s:g} s after start-up:"
+                      f" {len(lat)} calls, p50 "
                       f"{statistics.median(lat):.1f} ms, p99 {_pct(lat, 0.99):.1f} ms, max "
                       f"{max(lat):.1f} ms", flush=True)
             if not args.seconds:
@@ -204,6 +208,8 @@ def main() -> None:
     parser.add_argument("--paced", type=int, default=0, help="dispatchers at a human pace")
     parser.add_argument("--pace-s", type=float, default=20.0)
     parser.add_argument("--paced-seconds", type=float, default=60.0)
+    parser.add_argument("--settle-s", type=float, default=0.0,
+                        help="wait this long after the server is up before the paced load")
     parser.add_argument("--reference-src", metavar="PATH",
                         help="first run the same load on a server from this source tree (another "
                              "checkout's src/, e.g. main's), then on this checkout's")
