@@ -18,6 +18,9 @@ an incident every ``--pace-s`` seconds (random start), its p50/p99.
 Usage:
     .venv/bin/python benchmarks/bench_intake_http.py --seconds 20 --connections 8 32
     .venv/bin/python benchmarks/bench_intake_http.py --backend postgresql --paced 30
+    # before/after, back to back: main's server, then this checkout's
+    .venv/bin/python benchmarks/bench_intake_http.py --fair on --paced 30 \
+        --reference-src ../main/src
 """
 
 from __future__ import annotations
@@ -41,7 +44,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import drop_database, fresh_database_url  # noqa: E402
+from tests.web import browser_support  # noqa: E402
 from tests.web.browser_support import api_get, api_login, run_demo_server  # noqa: E402
+
+# A shared, loaded machine may take minutes to build the demo city.
+browser_support.SERVER_START_TIMEOUT_S = max(browser_support.SERVER_START_TIMEOUT_S, 600.0)
 
 LUA = """
 wrk.method = "POST"
@@ -92,7 +99,9 @@ async def _paced(base_url: str, token: str, body: str, dispatchers: int, pace_s:
     latencies: list[float] = []
     failures = 0
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end = start + seconds
+    slow: list[tuple[float, float]] = []
 
     async def one(client: httpx.AsyncClient, rng: random.Random) -> None:
         nonlocal failures
@@ -102,6 +111,7 @@ async def _paced(base_url: str, token: str, body: str, dispatchers: int, pace_s:
             resp = await client.post(f"{base_url}/api/v1/incidents", content=body.encode(),
                                      headers=headers)
             latencies.append((time.perf_counter() - t0) * 1000)
+            slow.append((latencies[-1], time.monotonic() - start))
             failures += resp.status_code != 201
             await asyncio.sleep(max(0.0, pace_s - (time.perf_counter() - t0)))
 
@@ -110,6 +120,9 @@ async def _paced(base_url: str, token: str, body: str, dispatchers: int, pace_s:
         await asyncio.gather(*(one(client, random.Random(i)) for i in range(dispatchers)))
     if failures:
         print(f"paced: {failures} answers not 201")
+    worst = sorted(slow, reverse=True)[:5]
+    print("paced: slowest calls (ms, at s into the run): "
+          + ", ".join(f"{ms:.0f} at {at:.2f}" for ms, at in worst))
     return latencies
 
 
@@ -134,11 +147,17 @@ def _body(server_url: str, token: str) -> str:
     )
 
 
-def _run(args: argparse.Namespace, fair: bool | None) -> None:
+def _run(args: argparse.Namespace, fair: bool | None, src: str | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yanyun-bench-"))
     url = fresh_database_url(args.backend, "bench_http", tmp)
     env = {} if fair is None else {"YANYUN_SQLITE_FAIR_WRITES": "1" if fair else "0"}
+    env.update(kv.split("=", 1) for kv in args.server_env)
     label = {None: "", True: " fair queue", False: " busy-wait (no queue)"}[fair]
+    if src is not None:
+        env["PYTHONPATH"] = str(Path(src).resolve())
+        label += f" [server from {src}]"
+    else:
+        label += " [server from this checkout]"
     try:
         with run_demo_server(tmp, database_url=url, extra_env=env) as server:
             token = api_login(server.base_url, "dispatcher")["access_token"]
@@ -146,13 +165,20 @@ def _run(args: argparse.Namespace, fair: bool | None) -> None:
             script = tmp / "post.lua"
             script.write_text(LUA % (body, token), encoding="utf-8")
             print(f"\nbackend={args.backend}{label}")
+            if args.paced and args.settle_s:
+                # Past the jobs that run at start: the steady state a shift works in.
+                time.sleep(args.settle_s)
             if args.paced:
                 lat = asyncio.run(_paced(server.base_url, token, body, args.paced, args.pace_s,
                                          args.paced_seconds))
                 print(f"paced: {args.paced} dispatchers, one incident each every {args.pace_s:g} s"
-                      f" for {args.paced_seconds:g} s: {len(lat)} calls, p50 "
+                      f" for {args.paced_seconds:g} s, starting {args.settle_s:g} s after start-up:"
+                      f" {len(lat)} calls, p50 "
                       f"{statistics.median(lat):.1f} ms, p99 {_pct(lat, 0.99):.1f} ms, max "
                       f"{max(lat):.1f} ms", flush=True)
+            if not args.seconds:
+                print(f"server log: {server.log_path}")
+                return
             print(f"wrk, {args.seconds} s each, after the paced load:")
             print("| connections | endpoint | requests/s | p50 ms | p99 ms | p99/p50 | non-2xx |"
                   " intake/health |")
@@ -182,14 +208,22 @@ def main() -> None:
     parser.add_argument("--paced", type=int, default=0, help="dispatchers at a human pace")
     parser.add_argument("--pace-s", type=float, default=20.0)
     parser.add_argument("--paced-seconds", type=float, default=60.0)
+    parser.add_argument("--settle-s", type=float, default=0.0,
+                        help="wait this long after the server is up before the paced load")
+    parser.add_argument("--reference-src", metavar="PATH",
+                        help="first run the same load on a server from this source tree (another "
+                             "checkout's src/, e.g. main's), then on this checkout's")
+    parser.add_argument("--server-env", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="YANYUN_ settings for the server (e.g. YANYUN_WEB__EVENT_POLL_S=1)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk")
-    if args.backend == "postgresql":
-        _run(args, None)
-        return
-    for fair in {"both": (False, True), "on": (True,), "off": (False,)}[args.fair]:
-        _run(args, fair)
+    for src in ([args.reference_src] if args.reference_src else []) + [None]:
+        if args.backend == "postgresql":
+            _run(args, None, src)
+            continue
+        for fair in {"both": (False, True), "on": (True,), "off": (False,)}[args.fair]:
+            _run(args, fair, src)
 
 
 if __name__ == "__main__":

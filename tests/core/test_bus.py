@@ -379,3 +379,19 @@ def test_the_live_reader_keeps_one_autocommit_connection_on_postgresql(settings,
     finally:
         runner._drop_reader_connection()
         served.engine.dispose()
+
+
+def test_a_consumer_past_its_time_budget_ends_its_transaction_and_goes_on_in_the_next(runtime):
+    """A backlog is worked through in short transactions (SQLite's writer is shared), in order,
+    each event once."""
+    seen: list[tuple[str, object]] = []
+    sub = Subscription(
+        "test.budget", (ParcelSent,), lambda d: seen.append((d.envelope.resource_id, d.session))
+    )
+    runner = _runner(runtime, sub, batch_s=0.0)
+    for rid in ("a", "b", "c"):
+        _publish(runtime, ParcelSent(weight_kg=1, to="x"), rid)
+    assert runner.run_durable() == {"test.budget": 3}
+    assert [rid for rid, _ in seen] == ["a", "b", "c"]
+    assert len({id(session) for _, session in seen}) == 3  # one transaction each
+    assert runner.run_durable() == {"test.budget": 0}

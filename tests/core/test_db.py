@@ -10,8 +10,16 @@ from sqlalchemy import func, select
 
 from tests.conftest import make_settings
 from yanyun.core.audit import AuditEntry
-from yanyun.core.db import FairLock, ReadOnlyWrite, build_runtime, read_session, session_scope
+from yanyun.core.db import (
+    FairLock,
+    ReadOnlyWrite,
+    build_runtime,
+    read_session,
+    reads_before_writing,
+    session_scope,
+)
 from yanyun.core.migrate import upgrade
+from yanyun.core.tables import READ_ONLY
 
 
 def test_fair_lock_serves_waiters_in_the_order_they_came():
@@ -72,5 +80,33 @@ def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path):
                 seen = reader.scalar(select(func.count()).select_from(AuditEntry)
                                      .where(AuditEntry.action == "w"))
         assert seen == 0  # the writer's row is not committed yet
+    finally:
+        runtime.engine.dispose()
+
+
+def test_a_write_request_reads_before_its_first_write_without_the_writer(tmp_path):
+    """On SQLite, reads a write session needs first go to a reader; the writer is taken later."""
+    url = f"sqlite:///{tmp_path / 'early.db'}"
+    upgrade(url)
+    runtime = build_runtime(make_settings(url))
+    try:
+        with session_scope(runtime) as other:
+            other.add(AuditEntry(at=runtime.clock.now(), action="w", resource_type="t", detail={}))
+            other.flush()  # another request holds the writer
+            request = runtime.session_factory()
+            request.info["runtime"] = runtime
+            with reads_before_writing(request) as reader:
+                # Read at once, beside the writer; waiting for it here would stall the test.
+                seen = reader.scalar(select(func.count()).select_from(AuditEntry)
+                                     .where(AuditEntry.action == "w"))
+                assert reader is not request and reader.info.get(READ_ONLY)
+            assert seen == 0 and not request.in_transaction()
+            request.close()
+        with session_scope(runtime) as writing:
+            writing.info["runtime"] = runtime
+            writing.scalar(select(func.count()).select_from(AuditEntry))
+            # Once the transaction has begun, its reads stay in it.
+            with reads_before_writing(writing) as same:
+                assert same is writing
     finally:
         runtime.engine.dispose()

@@ -108,3 +108,28 @@ def test_crewing_still_applies_one_unit_events_left_in_the_outbox(runtime, sessi
     assert apply_crewing(runtime, session) == 1
     session.refresh(unit)
     assert unit.status == "out_of_service" and unit.crew == []
+
+
+def test_shift_changes_due_says_whether_applying_would_change_anything(runtime, session, clock):
+    staff(runtime, session, clock)
+    crews.apply_shift_changes(session, clock)
+    session.flush()
+    assert crews.shift_changes_due(session, clock) is False
+    clock.advance(timedelta(hours=12))  # the night team comes on
+    assert crews.shift_changes_due(session, clock) is True
+    # Asking changes nothing: the same changes are still there to apply.
+    assert not session.new and not session.dirty
+    crewed, _ = crews.apply_shift_changes(session, clock)
+    assert crewed > 0
+    assert crews.shift_changes_due(session, clock) is False
+
+
+def test_shift_job_with_nothing_due_writes_nothing(runtime, session, clock):
+    from yanyun.duty import jobs
+
+    staff(runtime, session, clock)
+    crews.apply_shift_changes(session, clock)
+    session.commit()
+    last = events.latest_event_id(session)
+    assert jobs.shift_changes(runtime) == (0, 0)
+    assert events.latest_event_id(session) == last

@@ -116,3 +116,12 @@ def test_city_export_writes_geojson_layers(tmp_path, monkeypatch):
     districts = json.loads((tmp_path / "out" / "districts.geojson").read_text(encoding="utf-8"))
     assert len(grids["features"]) == 120 and len(districts["features"]) == 12
     assert {f["properties"]["code"] for f in districts["features"]} >= {"430405", "430482"}
+
+
+def test_warm_up_builds_the_city_index_before_the_first_call(runtime):
+    from yanyun.geo import service
+
+    runtime.state.pop(service.CITY_INDEX.name, None)
+    service.warm_up(runtime)
+    index = runtime.state[service.CITY_INDEX.name]
+    assert service.city_index(runtime=runtime) is index

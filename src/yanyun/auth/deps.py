@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from yanyun.auth import service
 from yanyun.auth.permissions import Perm
 from yanyun.auth.service import Actor
+from yanyun.core.db import reads_before_writing
 from yanyun.core.errors import PermissionDenied, Unauthenticated
 from yanyun.core.http import ClockDep, SessionDep
 
@@ -59,7 +60,9 @@ def current_actor(
     clock: ClockDep,
     token: Annotated[str, Depends(bearer_or_cookie)],
 ) -> Actor:
-    actor = service.authenticate(session=session, clock=clock, token=token)
+    # A write request on SQLite takes the writer at its first write, not for this lookup.
+    with reads_before_writing(session) as reader:
+        actor = service.authenticate(session=reader, clock=clock, token=token)
     session.info.update(
         actor_id=actor.user_id, actor_username=actor.username, actor_role=actor.primary_role
     )

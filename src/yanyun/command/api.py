@@ -112,8 +112,8 @@ def create_incident(
         settings=settings.command,
         incident_in=body,
     )
-    session.flush()
-    # A call just taken has no units: no need to ask the database.
+    # A call just taken has no units: no need to ask the database. Its rows are
+    # flushed once, with its event, by the commit that follows.
     return incident_read(session, incident, catalogue, units=[])
 
 

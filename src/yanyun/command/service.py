@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from yanyun.auth.scope import visible
@@ -24,6 +23,7 @@ from yanyun.command.settings import CommandSettings
 from yanyun.command.transitions import move, record, release_units
 from yanyun.core import audit
 from yanyun.core.clock import Clock, as_utc, local_date
+from yanyun.core.db import insert_ignoring_conflicts, reads_before_writing
 from yanyun.core.errors import Invalid
 from yanyun.core.ids import new_id
 from yanyun.geo.coords import distance_m
@@ -33,36 +33,34 @@ DETAIL_PURPOSE = "接处警：查看报警人信息 (incident handling: caller d
 
 
 def next_number(*, session: Session, day: date) -> str:
-    """Hand out the next incident number of a bureau day, e.g. 20261123-000123."""
-    row = session.scalars(
-        select(DailySequence).where(DailySequence.day == day).with_for_update()
-    ).first()
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(DailySequence(day=day, last=0))
-        except IntegrityError:
-            pass  # another transaction created the day's row first
-        row = session.scalars(
-            select(DailySequence).where(DailySequence.day == day).with_for_update()
-        ).one()
-    row.last += 1
-    return f"{day:%Y%m%d}-{row.last:06d}"
+    """Hand out the next incident number of a bureau day, e.g. 20261123-000123.
+
+    One statement (UPDATE ... RETURNING), which also locks the day's row until
+    the caller commits; the day's first number creates the row.
+    """
+    seq = DailySequence.__table__
+    bump = (
+        update(seq).where(seq.c.day == day).values(last=seq.c.last + 1).returning(seq.c.last)
+    )
+    last = session.execute(bump).scalar()
+    if last is None:
+        # Another transaction may create the day's row first: then it is kept.
+        insert_ignoring_conflicts(session, DailySequence, [{"day": day, "last": 0}], key="day")
+        last = session.execute(bump).scalar_one()
+    return f"{day:%Y%m%d}-{last:06d}"
 
 
 def circle_for(*, session: Session, lng: float, lat: float) -> ResponseCircle | None:
     """The 1-3-5 circle with the tightest target that contains the point, if any."""
     # Circles are at most a few km wide: 0.05 degrees (~5 km) bounds the search.
-    rows = session.execute(
-        select(ResponseCircle.id, ResponseCircle.lng, ResponseCircle.lat,
-               ResponseCircle.radius_m, ResponseCircle.target_min).where(
+    rows = session.scalars(
+        select(ResponseCircle).where(
             ResponseCircle.lat.between(lat - 0.05, lat + 0.05),
             ResponseCircle.lng.between(lng - 0.05, lng + 0.05),
         )
     ).all()
-    inside = [(r.target_min, r.id) for r in rows
-              if distance_m((lng, lat), (r.lng, r.lat)) <= r.radius_m]
-    return session.get(ResponseCircle, min(inside)[1]) if inside else None
+    inside = [c for c in rows if distance_m((lng, lat), (c.lng, c.lat)) <= c.radius_m]
+    return min(inside, key=lambda c: (c.target_min, c.id), default=None)
 
 
 def _check_category(catalogue: Catalogue, incident_in: IncidentCreate) -> None:
@@ -128,7 +126,9 @@ def open_incident(
     location = place_in_scope(index=index, actor=None, lng=incident_in.lng, lat=incident_in.lat)
     assert location.district and location.station and location.grid and location.org_path
     priority = incident_in.priority or _default_priority(catalogue, incident_in)
-    circle = circle_for(session=session, lng=incident_in.lng, lat=incident_in.lat)
+    # Read before the first write: on SQLite the writer is taken only for the inserts.
+    with reads_before_writing(session) as reader:
+        circle = circle_for(session=reader, lng=incident_in.lng, lat=incident_in.lat)
     arrival_target_s = _arrival_target_s(circle, index, settings, location.district.code)
 
     incident = Incident(

@@ -152,6 +152,10 @@ class EventRunner:
     runtime: Runtime
     subscriptions: Sequence[Subscription]
     batch: int = 500
+    #: A consumer's transaction ends after this long (s) and the rest of its batch
+    #: follows in the next one: on SQLite a transaction holds the one writer, and a
+    #: 110 call should not queue behind a consumer working through a backlog.
+    batch_s: float = 0.05
     max_attempts: int = 5
     grace: Any = GAP_GRACE
     poll_s: float = 2.0
@@ -375,7 +379,8 @@ class EventRunner:
             now = as_utc(self.runtime.clock.now())
             ready = tracker.accept(rows, now)
             handled = 0
-            for row in ready:
+            deadline = time.monotonic() + self.batch_s
+            for taken, row in enumerate(ready, start=1):
                 if row.kind in sub.kinds:
                     outcome = self._deliver(session, sub, row, now)
                     if outcome == "retry":
@@ -383,6 +388,9 @@ class EventRunner:
                         return handled, False
                     handled += outcome == "handled"
                 cursor.last_id = row.id
+                if taken < len(ready) and time.monotonic() > deadline:
+                    cursor.updated_at = now
+                    return handled, True  # the rest in a transaction of its own
             cursor.updated_at = now
             more = len(rows) == self.batch and len(ready) == len(rows)
             if len(ready) == len(rows):

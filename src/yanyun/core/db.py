@@ -240,6 +240,34 @@ def read_session(runtime: Runtime) -> Session:
     return session
 
 
+@contextmanager
+def reads_before_writing(session: Session) -> Iterator[Session]:
+    """Where a write request reads what it needs before its first write (its token, a lookup).
+
+    On SQLite a write transaction holds the one writer from its first
+    statement to its commit, so reads done in it keep every other writer
+    waiting; while the request's session has not begun, these reads go to a
+    read session instead, and the writer is taken only for the writes. Elsewhere
+    (PostgreSQL, or a session already in its transaction, or a runtime without
+    a separate read factory, as in the tests) the session itself.
+    """
+    runtime: Runtime | None = session.info.get("runtime")
+    if (
+        runtime is None
+        or runtime.read_factory is None
+        or runtime.engine.dialect.name != "sqlite"
+        or session.in_transaction()
+    ):
+        yield session
+        return
+    reader = read_session(runtime)
+    reader.info["runtime"] = runtime
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
 def clock_from(settings: CoreSettings) -> Clock:
     """Wall time, or wall time shifted to start at ``YANYUN_CLOCK_START`` (demos and tests)."""
     if settings.clock_start is not None:

@@ -62,6 +62,58 @@ def current_crews(session: Session, now: datetime) -> dict[str, tuple[list[str],
     return crews
 
 
+def _tomorrow_unplanned(session: Session, now: datetime) -> bool:
+    """Whether the city has officers but no shift planned for tomorrow yet."""
+    tomorrow = local_date(now) + timedelta(days=1)
+    has_officers = session.scalar(select(Officer.id).limit(1)) is not None
+    return has_officers and (
+        session.scalar(select(Shift.id).where(Shift.day == tomorrow).limit(1)) is None
+    )
+
+
+def _crew_changes(
+    session: Session, now: datetime
+) -> tuple[list[tuple[str, list[str], Shift]], list[str], dict[str, UnitCrew]]:
+    """What the announcement would say, without changing anything.
+
+    (units whose crew changed, with the new crew and shift), (units no one crews
+    any more, not yet announced as uncrewed), and duty's rows by unit.
+    """
+    crews = current_crews(session, now)
+    known = {row.unit_id: row for row in session.scalars(select(UnitCrew))}
+    crewed = [
+        (unit_id, crew, shift)
+        for unit_id, (crew, shift) in sorted(crews.items())
+        if not (
+            (row := known.get(unit_id)) is not None
+            and row.announced
+            and list(row.crew) == crew
+            and row.shift_id == shift.id
+        )
+    ]
+    uncrewed = [
+        unit_id
+        for unit_id, row in sorted(known.items())
+        if unit_id not in crews and not (row.announced and not row.crew)
+    ]
+    return crewed, uncrewed, known
+
+
+def shift_changes_due(session: Session, clock: Clock) -> bool:
+    """Whether :func:`apply_shift_changes` would change anything now (it only reads).
+
+    The periodic job asks this first in a read session: most runs find nothing
+    to do, and on SQLite a write transaction, even one that writes nothing,
+    holds the one writer (every 110 call waits behind it) while it reads the
+    city's rosters.
+    """
+    now = clock.now()
+    if _tomorrow_unplanned(session, now):
+        return True
+    crewed, uncrewed, _ = _crew_changes(session, now)
+    return bool(crewed or uncrewed)
+
+
 def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
     """Announce every unit whose crew changed since last time; returns (crewed, uncrewed).
 
@@ -73,25 +125,12 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
     outbox, command's consumer and every live page.
     """
     now = clock.now()
-    tomorrow = local_date(now) + timedelta(days=1)
-    has_officers = session.scalar(select(Officer.id).limit(1)) is not None
-    if (
-        has_officers
-        and session.scalar(select(Shift.id).where(Shift.day == tomorrow).limit(1)) is None
-    ):
-        plan_rosters(session=session, clock=clock, days=[tomorrow])
-    crews = current_crews(session, now)
-    known = {row.unit_id: row for row in session.scalars(select(UnitCrew))}
+    if _tomorrow_unplanned(session, now):
+        plan_rosters(session=session, clock=clock, days=[local_date(now) + timedelta(days=1)])
+    crewed, uncrewed, known = _crew_changes(session, now)
     changed: dict[str, list[tuple[UnitCrew, Shift | None]]] = defaultdict(list)
-    for unit_id, (crew, shift) in sorted(crews.items()):
+    for unit_id, crew, shift in crewed:
         row = known.get(unit_id)
-        if (
-            row is not None
-            and row.announced
-            and list(row.crew) == crew
-            and row.shift_id == shift.id
-        ):
-            continue
         if row is None:
             row = UnitCrew(
                 unit_id=unit_id, station_code=shift.station_code, org_path=shift.org_path
@@ -100,16 +139,13 @@ def apply_shift_changes(session: Session, clock: Clock) -> tuple[int, int]:
         row.crew, row.shift_id, row.changed_at, row.announced = crew, shift.id, now, True
         changed[row.station_code].append((row, shift))
     # Units duty knows but nobody crews now: announced once as uncrewed.
-    for unit_id, row in sorted(known.items()):
-        if unit_id in crews or (row.announced and not row.crew):
-            continue
+    for unit_id in uncrewed:
+        row = known[unit_id]
         row.crew, row.shift_id, row.changed_at, row.announced = [], None, now, True
         changed[row.station_code].append((row, None))
     for station_code, rows in sorted(changed.items()):
         _announce(session, clock, station_code, rows)
-    crewed = sum(1 for rows in changed.values() for _, shift in rows if shift is not None)
-    uncrewed = sum(1 for rows in changed.values() for _, shift in rows if shift is None)
-    return crewed, uncrewed
+    return len(crewed), len(uncrewed)
 
 
 def _announce(

@@ -9,7 +9,13 @@ levels live in `levels`, posts and clock-in in `posts`.
 
 from __future__ import annotations
 
-from yanyun.duty.crews import CREWS_CHANGED, apply_shift_changes, current_crews, on_leave
+from yanyun.duty.crews import (
+    CREWS_CHANGED,
+    apply_shift_changes,
+    current_crews,
+    on_leave,
+    shift_changes_due,
+)
 from yanyun.duty.leave import grant_leave, granted_read, leave_read
 from yanyun.duty.officers import (
     areas,
@@ -54,6 +60,7 @@ __all__ = [
     "remove_entry",
     "request_swap",
     "roster",
+    "shift_changes_due",
     "station_paths",
     "station_strengths",
     "team_on",

@@ -15,4 +15,5 @@ manifest = ContextManifest(
     demo=(DemoStep(order=10, build="yanyun.geo.demo:build_demo",
                    description="districts, stations and grids from the real boundaries"),),
     cli=(CliEntry("yanyun.geo.cli:app", name="city"),),
+    warm_up=("yanyun.geo.service:warm_up",),
 )

@@ -269,6 +269,11 @@ def _build_index(runtime: Runtime) -> CityIndex:
 CITY_INDEX: Provider[CityIndex] = Provider("geo.city_index", _build_index)
 
 
+def warm_up(runtime: Runtime) -> None:
+    """Build the city index at start, not on the first call that places a point."""
+    runtime.provide(CITY_INDEX)
+
+
 def load_index(*, session: Session) -> CityIndex:
     """Read every grid once and build the point resolver."""
     rows = session.execute(
