@@ -116,7 +116,7 @@ def main() -> None:
                     help="models competing with the counts (boosted, etas are slower)")
     ap.add_argument("--periods", default=",".join(f"{a}:{b}" for a, b in PERIODS),
                     help="start:end,start:end (dates, inclusive)")
-    ap.add_argument("--margins", default="1",
+    ap.add_argument("--margins", default="0.5",
                     help="paired-t margins to replay beside the previous rule")
     ap.add_argument("--categories", default="BURGLARY,all",
                     help="primary_type values, 'all' for every category")

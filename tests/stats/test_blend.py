@@ -59,7 +59,7 @@ def test_on_a_poisson_background_the_served_surface_is_a_count():
 def test_where_near_repeats_exist_the_blend_is_served():
     sel = choose(near_repeats(), DAYS, StatsSettings(select_methods=["blend"]))
     assert sel.label == "blend" and sel.hit_rate > sel.baseline_hit_rate
-    assert sel.gain_t is not None and sel.gain_t >= sel.margin_z == 1.0
+    assert sel.gain_t is not None and sel.gain_t >= sel.margin_z == 0.5
 
 
 def _pool():

@@ -27,7 +27,7 @@ class StatsSettings(BaseModel):
         "model is served only when it beats the count on the backtest by select_margin_z.",
     )
     select_margin_z: float = Field(
-        1.0, ge=0, le=5,
+        0.5, ge=0, le=5,
         description="Paired t statistic (mean daily gain in hits over its standard error, on "
         "the select_days backtest) a model needs over the count to be served, and a shorter "
         "count window needs over the 365-day count (0: any gain).",
