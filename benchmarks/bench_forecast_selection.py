@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from yanyun.stats.backtest import Backtest, default_area
-from yanyun.stats.forecast import make
+from yanyun.stats.forecast import Blend, make
 from yanyun.stats.selection import candidates, decide
 from yanyun.stats.settings import StatsSettings
 from yanyun.stats.source import Columns, load_events
@@ -72,6 +72,10 @@ def run(events, category, start, end, stats, methods, margins) -> list[str]:
         hits[cand.label] = res.hits[:, 0]
         n = res.events
     spent = time.perf_counter() - started
+    band = Blend().knox_band(scored.until(first), first)
+    knox = "none" if band is None else (
+        f"<= {band.distance_m:g} m, <= {band.days:g} d, x{band.ratio:.2f}"
+    )
     labels = [c.label for c in pool]
     base_labels = [c.label for c in pool if c.baseline]
     h = np.array([hits[k] for k in labels])  # (candidates, days)
@@ -104,7 +108,7 @@ def run(events, category, start, end, stats, methods, margins) -> list[str]:
             f"{rate_served / rate[best_base]:.2f}x | "
             f"{diff.sum() / total:+.1%} [{lo:+.1%}, {hi:+.1%}] | "
             + ", ".join(f"{k} {rate[k]:.1%}" for k in labels)
-            + f" | {spent:.0f} |"
+            + f" | {knox} | {spent:.0f} |"
         )
     return rows
 
@@ -134,8 +138,9 @@ def main() -> None:
     periods = [tuple(p.split(":")) for p in args.periods.split(",") if p]
     print("| period | incidents | rule | days served by each method | served hit@5% | "
           "best count in hindsight | served / best count | served - best count [95% paired "
-          "interval over days] | every candidate over the period | backtest s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "interval over days] | every candidate over the period | "
+          "Knox near repeats at the start | backtest s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for start, end in periods:
         for category in cats:
             for row in run(events, category, start, end, stats, methods, margins):
