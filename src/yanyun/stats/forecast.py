@@ -356,17 +356,20 @@ class Blend:
     maximise the likelihood of the incidents of the `fit_days` days before the
     fit, each day's components read only from incidents before that day (so
     the weights are fitted out of sample), by EM for mixture weights; a weight
-    is zero when its surface does not help. Refitted every `refit_days`, the
-    Knox test included; the surfaces themselves move daily. A fit costs one
-    Knox test (at most `knox_max_events` incidents, a seeded sample) and the
-    components of the fit days, each kept for the next fit.
+    is zero when its surface does not help. Refitted every `refit_days`; the
+    surfaces themselves move daily, the Knox test's reach is found again every
+    `knox_refit_days` (it moves over months). A fit costs at most one Knox test
+    (at most `knox_max_events` incidents, a seeded sample, 49 permutations) and
+    the components of the fit days, each kept for the next fit.
     """
 
     fit_days: int = 56
     refit_days: int = 7
     bandwidth_m: float = 300.0
     knox_days: int = 365
-    knox_max_events: int = 12_000
+    knox_refit_days: int = 28
+    knox_max_events: int = 6_000
+    knox_permutations: int = 49
     knox_distance_bands_m: tuple[float, ...] = (150.0, 300.0, 450.0, 600.0)
     knox_time_bands_d: tuple[float, ...] = (3.0, 7.0, 14.0, 28.0)
     knox_alpha: float = 0.05
@@ -378,6 +381,7 @@ class Blend:
     fit_: BlendFit | None = field(default=None, repr=False)
     fit_seconds: list[float] = field(default_factory=list, repr=False)
     _at_events: dict[tuple[int, int, Any], np.ndarray] = field(default_factory=dict, repr=False)
+    _knox: tuple[int, NearRepeatBand | None] | None = field(default=None, repr=False)
 
     COUNT_WINDOWS: ClassVar[tuple[int, ...]] = (28, 91, 365, 730)
     FLOOR: ClassVar[float] = 1e-3
@@ -424,13 +428,16 @@ class Blend:
             return None
         result = knox_test(
             x, y, t, distance_bands_m=list(self.knox_distance_bands_m),
-            time_bands_d=list(self.knox_time_bands_d), seed=self.seed,
+            time_bands_d=list(self.knox_time_bands_d), permutations=self.knox_permutations,
+            seed=self.seed,
         )
         return near_repeat_band(result, alpha=self.knox_alpha, min_ratio=self.knox_min_ratio)
 
     def fit(self, history: EventSet, day: int) -> BlendFit:
         started = _time.perf_counter()
-        band = self.knox_band(history, day)
+        if self._knox is None or not (0 <= day - self._knox[0] < self.knox_refit_days):
+            self._knox = (day, self.knox_band(history, day))
+        band = self._knox[1]
         key_band = None if band is None else (band.distance_m, band.days)
         names = self.component_names(band)
         blocks = []
