@@ -77,7 +77,7 @@ def main() -> int:
         print(f"| {name} | {row[0]:.2f} | {row[1]:.2f} | {row[2]:.3f} | {row[3]:.3f} |")
     # the daily product's choice: the default candidates over the select_days before the day,
     # from the history the product reads
-    stats = StatsSettings()
+    stats = StatsSettings(select_methods=["retro", "prospective", "blend"])
     span = scored.until(day)
     span = span.subset(span.t >= day - history_span(stats))
     w, c = time.perf_counter(), time.process_time()
