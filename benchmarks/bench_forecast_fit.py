@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 from yanyun.stats.forecast import make
+from yanyun.stats.selection import choose
+from yanyun.stats.service import history_span
+from yanyun.stats.settings import StatsSettings
 from yanyun.stats.source import load_events
 
 PARAMS = {
@@ -27,6 +30,7 @@ PARAMS = {
     "prospective": {"window_days": 112, "bandwidth_m": 150.0},
     "etas": {"train_days": 365},
     "boosted": {},
+    "blend": {},
 }
 
 
@@ -71,6 +75,18 @@ def main() -> int:
             method.forecast(scored.until(d), d)
             row += [time.perf_counter() - w, time.process_time() - c]
         print(f"| {name} | {row[0]:.2f} | {row[1]:.2f} | {row[2]:.3f} | {row[3]:.3f} |")
+    # the daily product's choice: the default candidates over the select_days before the day,
+    # from the history the product reads
+    stats = StatsSettings(select_methods=["retro", "prospective", "blend"])
+    span = scored.until(day)
+    span = span.subset(span.t >= day - history_span(stats))
+    w, c = time.perf_counter(), time.process_time()
+    sel = choose(span, day, stats)
+    print(
+        f"choose ({', '.join(stats.select_methods)} and the counts, {stats.select_days} days, "
+        f"{span.size} incidents read): {time.perf_counter() - w:.1f} s wall, "
+        f"{time.process_time() - c:.1f} s CPU; served {sel.label if sel else None}"
+    )
     return 0
 
 

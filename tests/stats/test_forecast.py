@@ -15,6 +15,7 @@ FAST = {
     "prospective": {},
     "etas": {"train_days": 90, "em_iterations": 15},
     "boosted": {"train_days": 60, "day_stride": 6, "max_iter": 30},
+    "blend": {"fit_days": 28},
 }
 
 

@@ -70,3 +70,55 @@ def knox_test(
         ratio = np.where(expected > 0, observed / expected, np.nan)
     p = ((sims >= observed[None]).sum(axis=0) + 1.0) / (permutations + 1.0)
     return KnoxResult(list(d_edges), list(t_edges), observed, expected, ratio, p, permutations)
+
+
+@dataclass(frozen=True)
+class NearRepeatBand:
+    """The space-time reach of near repeats a Knox test found (None: none found)."""
+
+    distance_m: float  # upper edge of the widest significant distance band
+    days: float  # upper edge of the longest significant time band
+    ratio: float  # observed / expected pairs in the closest band (0 to distance_m, 0 to days)
+
+
+def near_repeat_band(
+    result: KnoxResult, *, alpha: float = 0.05, min_ratio: float = 1.1
+) -> NearRepeatBand | None:
+    """The near-repeat reach a Knox table supports, or None when it shows none.
+
+    Near repeats are declared when the closest band (first distance band, first
+    time band) has both a permutation p-value at most `alpha` and at least
+    `min_ratio` times the pairs expected: with hundreds of thousands of pairs a
+    2 % excess is "significant" but too small to move a forecast. The reach
+    then extends outwards along each axis while the next band stays significant
+    and above `min_ratio` (distance along the first time band, time along the
+    first distance band).
+
+    >>> r = KnoxResult([100.0, 200.0], [7.0, 14.0], np.ones((2, 2)), np.ones((2, 2)),
+    ...                np.array([[2.0, 1.3], [1.5, 1.0]]), np.array([[0.01, 0.02], [0.01, 0.5]]),
+    ...                99)
+    >>> near_repeat_band(r)
+    NearRepeatBand(distance_m=200.0, days=14.0, ratio=2.0)
+    >>> r.p[0, 0] = 0.2
+    >>> near_repeat_band(r) is None
+    True
+    """
+    if result.permutations == 0:
+        return None
+
+    def strong(i: int, j: int) -> bool:
+        ratio = result.ratio[i, j]
+        return bool(result.p[i, j] <= alpha and np.isfinite(ratio) and ratio >= min_ratio)
+
+    if not strong(0, 0):
+        return None
+    i = 0
+    while i + 1 < len(result.distance_bands_m) and strong(i + 1, 0):
+        i += 1
+    j = 0
+    while j + 1 < len(result.time_bands_d) and strong(0, j + 1):
+        j += 1
+    return NearRepeatBand(
+        float(result.distance_bands_m[i]), float(result.time_bands_d[j]),
+        float(result.ratio[0, 0]),
+    )

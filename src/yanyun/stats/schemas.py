@@ -64,6 +64,8 @@ class SelectionRead(BaseModel):
     days: int
     incidents: int
     scores: list[MethodScore]
+    margin_z: float = 0.0  # the paired t a challenger needed to be served
+    gain_t: float | None = None  # the served model's paired t over the count (None: a count)
 
 
 class ForecastRead(BaseModel):

@@ -34,7 +34,7 @@ from yanyun.core.db import Provider, Runtime
 from yanyun.core.errors import Invalid
 from yanyun.core.products import Built
 from yanyun.stats.backtest import Backtest, default_area, rank_cells
-from yanyun.stats.forecast import in_hours, make, shift_share
+from yanyun.stats.forecast import Blend, in_hours, make, shift_share
 from yanyun.stats.grid import EventSet, build_events
 from yanyun.stats.schemas import ForecastRead, GridRisk, ScoreRead, SelectionRead, ShiftForecast
 from yanyun.stats.settings import StatsSettings
@@ -207,7 +207,10 @@ def next_day_forecast(
 def history_span(stats: StatsSettings) -> int:
     """Days of incidents a day's forecast reads: the window before each scored or
     backtested day."""
-    return stats.window_days + max(stats.score_days, stats.select_days) + 2
+    window = stats.window_days
+    if stats.forecast_method == "blend" or (stats.select_days and "blend" in stats.select_methods):
+        window = max(window, Blend().history_days)
+    return window + max(stats.score_days, stats.select_days) + 2
 
 
 def _selection(stats: StatsSettings, events: EventSet, d_tomorrow: int) -> SelectionRead | None:

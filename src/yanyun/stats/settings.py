@@ -11,7 +11,7 @@ class StatsSettings(BaseModel):
     """Hotspots and forecasts (情报研判)."""
 
     cell_m: float = Field(150.0, ge=10, description="Forecast cell size (m).")
-    forecast_method: Literal["counts", "retro", "prospective", "etas", "boosted"] = Field(
+    forecast_method: Literal["counts", "retro", "prospective", "etas", "boosted", "blend"] = Field(
         "retro", description="Method of the platform's next-day forecast."
     )
     window_days: int = Field(365, ge=1, description="Past window the forecast reads (days).")
@@ -21,10 +21,18 @@ class StatsSettings(BaseModel):
         description="Days of the rolling backtest on the scope's own past that chooses the "
         "served method (0: always serve forecast_method).",
     )
-    select_methods: list[Literal["retro", "prospective", "etas", "boosted"]] = Field(
+    select_methods: list[Literal["retro", "prospective", "etas", "boosted", "blend"]] = Field(
         default_factory=lambda: ["retro", "prospective"],
         description="Models that compete with the count baselines (28, 91, 365 days); a "
-        "model is served only when it beats the best count on the backtest.",
+        "model is served only when it beats the count on the backtest by select_margin_z. "
+        "blend is the one measured best on Chicago, but opt-in until its surfaces are computed "
+        "on the footprint only (on a prefecture's million-cell raster it costs seconds).",
+    )
+    select_margin_z: float = Field(
+        0.5, ge=0, le=5,
+        description="Paired t statistic (mean daily gain in hits over its standard error, on "
+        "the select_days backtest) a model needs over the count to be served, and a shorter "
+        "count window needs over the 365-day count (0: any gain).",
     )
     coverage: float = Field(
         0.05, gt=0, le=1, description="Share of cells flagged as hotspots and scored."

@@ -50,6 +50,9 @@ function render() {
       base: sel.baseline,
     })
     : tx("served_fixed", { method: d.method });
+  if (d.incidents_used && sel && sel.gain_t !== null && sel.gain_t !== undefined) {
+    $("score-served").textContent += tx("served_margin", { t: sel.gain_t, z: sel.margin_z });
+  }
   $("fc-meta").textContent = d.incidents_used
     ? tx("meta", {
       day: d.day, method: d.method, cells: d.area_cells, m: d.cell_m, cov: pct(d.coverage),

@@ -26,6 +26,7 @@ export const TEXT = {
   rank: ["第 {r} 位", "rank {r}"],
   served: ["采用方法：{method}（近 {n} 日本辖区回测命中率 {a}，计数基线 {base} 为 {b}）",
     "served method: {method} (backtest hit rate {a} vs counts {b}, {n} days; best count {base})"],
+  served_margin: ["；逐日配对检验 t = {t}（需 ≥ {z}）", "; paired daily t = {t} (needs >= {z})"],
   served_fixed: ["采用方法：{method}（未回测选择）", "served method: {method} (fixed, not chosen by backtest)"],
   shift_title: ["下一班次", "Next shift"],
   shift_meta: ["{name} {from}–{to} · 历史上 {share} 的警情发生在这些时段", "{name} {from}–{to} · {share} of past incidents fell in these hours"],
