@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -98,20 +100,37 @@ def _login(page: Any, server: DemoServer, username: str) -> None:
     page.press("#password", "Enter")
 
 
+@contextmanager
+def _signed_in(browser: Any, server: DemoServer, username: str, *, viewport: dict = LAPTOP,
+               before_login: Callable[[Any], None] | None = None,
+               ) -> Iterator[tuple[Any, ConsoleWatch]]:
+    """A fresh browser context signed in through the form as `username`, on their home page."""
+    console = ConsoleWatch()
+    context = new_context(browser, server, viewport=viewport)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    console.attach(page)
+    if before_login is not None:
+        before_login(page)
+    try:
+        _login(page, server, username)
+        page.wait_for_url(f"{server.base_url}{HOMES[username]}")
+        yield page, console
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("username", list(HOMES))
 def test_each_role_lands_home_and_is_offered_only_what_it_may_open(
     browser: Any, server: DemoServer, username: str
 ) -> None:
-    console = ConsoleWatch()
-    context = new_context(browser, server, viewport=LAPTOP)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    console.attach(page)
     refused: list[tuple[str, str, int]] = []
-    page.on("response", lambda r: r.status >= 400 and refused.append((page.url, r.url, r.status)))
-    try:
-        _login(page, server, username)
-        page.wait_for_url(f"{server.base_url}{HOMES[username]}")
+
+    def watch_refusals(page: Any) -> None:
+        page.on("response",
+                lambda r: r.status >= 400 and refused.append((page.url, r.url, r.status)))
+
+    with _signed_in(browser, server, username, before_login=watch_refusals) as (page, console):
         _settle(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"home-{username}.png"))
@@ -134,8 +153,6 @@ def test_each_role_lands_home_and_is_offered_only_what_it_may_open(
             assert _forbidden_links(page, username) == [], path
             _no_horizontal_scroll(page)
         assert not console.unexpected(), (username, console.unexpected(), refused)
-    finally:
-        context.close()
 
 
 def test_pages_fit_a_phone_width_and_a_wide_screen(browser: Any, server: DemoServer) -> None:
@@ -143,14 +160,7 @@ def test_pages_fit_a_phone_width_and_a_wide_screen(browser: Any, server: DemoSer
     offered = [m["path"] for m in
                api_get(server.base_url, login["access_token"], "/api/v1/me/home")["modules"]]
     for viewport in ({"width": 360, "height": 780}, {"width": 1920, "height": 1080}):
-        console = ConsoleWatch()
-        context = new_context(browser, server, viewport=viewport)
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        console.attach(page)
-        try:
-            _login(page, server, "admin")
-            page.wait_for_url(f"{server.base_url}/map")
+        with _signed_in(browser, server, "admin", viewport=viewport) as (page, console):
             for path in offered:
                 page.goto(f"{server.base_url}{path}")
                 _settle(page)
@@ -165,21 +175,12 @@ def test_pages_fit_a_phone_width_and_a_wide_screen(browser: Any, server: DemoSer
                 page.screenshot(path=str(SHOTS / "menu-admin-360.png"))
                 _no_horizontal_scroll(page)
             assert not console.unexpected(), console.unexpected()
-        finally:
-            context.close()
 
 
 def test_inbox_badge_follows_a_task_given_from_another_session(
     browser: Any, server: DemoServer
 ) -> None:
-    console = ConsoleWatch()
-    context = new_context(browser, server, viewport=LAPTOP)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    console.attach(page)
-    try:
-        _login(page, server, "officer")
-        page.wait_for_url(f"{server.base_url}/home")
+    with _signed_in(browser, server, "officer") as (page, console):
         _settle(page)
         expect(page.locator("#shell-live")).to_have_attribute("data-state", "connected")
         supervisor = api_login(server.base_url, "supervisor")
@@ -209,8 +210,6 @@ def test_inbox_badge_follows_a_task_given_from_another_session(
         expect(card).to_have_class(re.compile(r"\bis-focus\b"))
         expect(card).to_be_in_viewport()
         assert not console.unexpected(), console.unexpected()
-    finally:
-        context.close()
 
 
 def test_search_finds_an_incident_by_number_and_a_grid_by_name(
@@ -228,14 +227,7 @@ def test_search_finds_an_incident_by_number_and_a_grid_by_name(
     assert resp.status_code == 201, resp.text
     number = resp.json()["number"]
 
-    console = ConsoleWatch()
-    context = new_context(browser, server, viewport=LAPTOP)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    console.attach(page)
-    try:
-        _login(page, server, "dispatcher")
-        page.wait_for_url(f"{server.base_url}/console")
+    with _signed_in(browser, server, "dispatcher") as (page, console):
         _settle(page)
         page.locator("body").press("/")
         expect(page.locator("#shell-q")).to_be_focused()
@@ -258,5 +250,3 @@ def test_search_finds_an_incident_by_number_and_a_grid_by_name(
         expect(page.locator("#lookup")).to_have_attribute("data-status", "ok")
         expect(page.locator("#lookup-grid")).to_contain_text(grid["title"])
         assert not console.unexpected(), console.unexpected()
-    finally:
-        context.close()
